@@ -1,0 +1,351 @@
+"""The engagement model: what ``engagement.yaml`` holds, as typed, validated records.
+
+An engagement folder is the unit of work: ``engagement.yaml`` describes the client, the contract
+and its KPIs, the delivery sites, where each client extract is and how its columns map to ours,
+the team and the roadmap. Every problem in the file is reported at once, each with its YAML line,
+so a consultant fixes a typo in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from assessment.errors import InputError, Problem
+
+ENGAGEMENT_FILE = "engagement.yaml"
+STORE_FILE = "workbook.sqlite"
+
+Key = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", strip_whitespace=True)
+]
+Category = Literal["value_adding", "value_enabling", "non_value"]
+
+
+class _Strict(BaseModel):
+    """Base of every record here: unknown keys are errors (a typo must never pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Client(_Strict):
+    """The organisation the engagement serves."""
+
+    name: str = Field(min_length=1)
+    sector: str | None = None
+
+
+class Contract(_Strict):
+    """The contract whose outcomes the engagement improves."""
+
+    name: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    desired_outcome: str = Field(min_length=1, description="The Successful Customer Outcome.")
+    start: dt.date
+    end: dt.date
+    headline_kpi: Key = Field(description="The KPI the roadmap and the headline are measured on.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Contract:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class Site(_Strict):
+    """A delivery site; extracts may name it by key, name or any alias."""
+
+    key: Key
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Kpi(_Strict):
+    """A contracted KPI.
+
+    Targets are per site per month (``target_per_period``, overridable per site in
+    ``site_targets``) or for the whole contract (``target_total``). A target given in the KPI
+    extract wins over both.
+    """
+
+    key: Key
+    label: str = Field(min_length=1)
+    unit: str = "customers"
+    better: Literal["higher", "lower"] = "higher"
+    target_per_period: float | None = Field(default=None, ge=0)
+    site_targets: dict[str, float] = Field(default_factory=dict)
+    target_total: float | None = Field(default=None, ge=0)
+    value_per_unit: float = Field(default=0.0, ge=0, description="Value of one unit, for ROI.")
+
+    @field_validator("site_targets")
+    @classmethod
+    def _non_negative(cls, targets: dict[str, float]) -> dict[str, float]:
+        bad = [site for site, value in targets.items() if value < 0]
+        if bad:
+            raise ValueError(f"targets must be >= 0 (negative for {', '.join(bad)})")
+        return targets
+
+
+class _Extract(_Strict):
+    """Where a client extract is and how its columns map to ours (ours: theirs)."""
+
+    path: str = Field(min_length=1)
+    sheet: str | None = Field(default=None, description="Sheet name, for Excel files.")
+    columns: dict[str, str] = Field(default_factory=dict)
+    dayfirst: bool = Field(default=True, description="Read 03/04/2024 as 3 April.")
+
+
+class KpiExtract(_Extract):
+    """The KPI extract: long (one row per measure) or wide (one column per measure)."""
+
+    layout: Literal["long", "wide"] = "long"
+    measures: dict[str, str] = Field(
+        default_factory=dict,
+        description="Long: their measure names -> KPI keys. Wide: KPI key -> actual column.",
+    )
+    targets: dict[str, str] = Field(
+        default_factory=dict, description="Wide only: KPI key -> target column."
+    )
+
+
+class CaseloadExtract(_Extract):
+    """The caseload extract: one row per customer."""
+
+
+class WorkSamplingExtract(_Extract):
+    """Work-sampling observations and how each activity is categorised."""
+
+    activities: dict[str, Category] = Field(min_length=1)
+
+
+class Inputs(_Strict):
+    """The client extracts of this engagement."""
+
+    kpi: KpiExtract
+    caseload: CaseloadExtract | None = None
+    work_sampling: WorkSamplingExtract | None = None
+
+
+class TeamMember(_Strict):
+    """A member of the engagement team."""
+
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    day_rate: float = Field(ge=0)
+
+
+class RoadmapStage(_Strict):
+    """A stage of the improvement roadmap; ``fraction`` None means today's level (base camp)."""
+
+    name: str = Field(min_length=1)
+    fraction: float | None = Field(default=None, gt=0, le=1.5)
+
+
+def _default_stages() -> list[RoadmapStage]:
+    return [
+        RoadmapStage(name="Base camp", fraction=None),
+        RoadmapStage(name="Camp 1", fraction=0.55),
+        RoadmapStage(name="Camp 2", fraction=0.85),
+        RoadmapStage(name="The summit", fraction=1.0),
+    ]
+
+
+class Roadmap(_Strict):
+    """Stages of the incremental improvement plan, as fractions of the contracted target."""
+
+    stages: list[RoadmapStage] = Field(default_factory=_default_stages, min_length=2)
+
+    @field_validator("stages")
+    @classmethod
+    def _increasing(cls, stages: list[RoadmapStage]) -> list[RoadmapStage]:
+        fractions = [s.fraction for s in stages if s.fraction is not None]
+        if fractions != sorted(fractions) or len(set(fractions)) != len(fractions):
+            raise ValueError("stage fractions must increase from one stage to the next")
+        return stages
+
+
+class Analysis(_Strict):
+    """Thresholds of step 1's initial opinion; defaults suit most contracts."""
+
+    underperformance_pct: float = Field(default=80.0, gt=0)
+    conversion_ratio: float = Field(default=0.6, gt=0, le=1)
+    spread_pp: float = Field(default=40.0, gt=0)
+    value_adding_floor: float = Field(default=0.15, gt=0, lt=1)
+    sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
+    littles_tolerance: float = Field(default=0.25, gt=0)
+    trend_months: int = Field(default=6, ge=2)
+
+
+class Engagement(_Strict):
+    """One client engagement, as described by its ``engagement.yaml``."""
+
+    schema_version: Literal[1] = 1
+    client: Client
+    contract: Contract
+    sites: list[Site] = Field(min_length=1)
+    kpis: list[Kpi] = Field(min_length=1)
+    inputs: Inputs
+    team: list[TeamMember] = Field(default_factory=list)
+    roadmap: Roadmap = Field(default_factory=Roadmap)
+    analysis: Analysis = Field(default_factory=Analysis)
+
+    _root: Path = PrivateAttr(default=Path("."))
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Engagement:
+        problems = []
+        site_keys = [s.key for s in self.sites]
+        kpi_keys = [k.key for k in self.kpis]
+        for kind, keys in (("site", site_keys), ("KPI", kpi_keys)):
+            repeated = sorted({k for k in keys if keys.count(k) > 1})
+            if repeated:
+                problems.append(f"{kind} keys must be unique: {', '.join(repeated)} repeated")
+        if self.contract.headline_kpi not in kpi_keys:
+            problems.append(
+                f"contract.headline_kpi '{self.contract.headline_kpi}' is not a KPI key "
+                f"(expected one of: {', '.join(kpi_keys)})"
+            )
+        for kpi in self.kpis:
+            unknown = sorted(set(kpi.site_targets) - set(site_keys))
+            if unknown:
+                problems.append(
+                    f"kpis '{kpi.key}' site_targets name unknown site(s) {', '.join(unknown)}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def root(self) -> Path:
+        """The engagement folder."""
+        return self._root
+
+    @property
+    def store_path(self) -> Path:
+        """The engagement's workbook store."""
+        return self._root / STORE_FILE
+
+    @property
+    def runs_dir(self) -> Path:
+        """Where runs of this engagement are written."""
+        return self._root / "runs"
+
+    def input_path(self, relative: str) -> Path:
+        """Resolve an input path given in engagement.yaml against the engagement folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else self._root / path
+
+    def site_names(self) -> dict[str, str]:
+        """Site key -> display name, in the order of engagement.yaml."""
+        return {s.key: s.name for s in self.sites}
+
+    def kpi(self, key: str) -> Kpi:
+        """The KPI with this key."""
+        return next(k for k in self.kpis if k.key == key)
+
+    def kpi_labels(self) -> dict[str, str]:
+        """KPI key -> label."""
+        return {k.key: k.label for k in self.kpis}
+
+
+def load_engagement(folder: str | Path) -> Engagement:
+    """Read and validate ``engagement.yaml`` in an engagement folder.
+
+    Args:
+        folder: The engagement folder, or the path of its engagement.yaml.
+
+    Returns:
+        The validated engagement, which knows its folder.
+
+    Raises:
+        InputError: When the file is missing, is not valid YAML, or breaks the model; every
+            problem is listed with its YAML line.
+    """
+    path = Path(folder)
+    if path.is_dir():
+        path = path / ENGAGEMENT_FILE
+    if not path.is_file():
+        raise InputError.single(path, "file not found: an engagement folder needs engagement.yaml")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError.single(path, f"not valid YAML: {problem}", location=line) from exc
+    if not isinstance(data, dict):
+        raise InputError.single(path, "expected a mapping of keys (client, contract, sites, ...)")
+    try:
+        engagement = Engagement.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([_problem(path, node, err) for err in exc.errors()]) from exc
+    engagement._root = path.parent.resolve()
+    return engagement
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text.
+
+    PyYAML turns ``2025-02-30`` into a bare ValueError with no line; as text, pydantic parses
+    the date and reports a bad one like any other value, with its key path and line.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _problem(path: Path, root: yaml.Node | None, error: Any) -> Problem:
+    """Turn one pydantic error into a Problem that names the YAML key path and line."""
+    loc = [part for part in error["loc"] if not str(part).startswith(("function-", "literal["))]
+    dotted = ".".join(str(p) for p in loc) or None
+    node = _node_at(root, loc)
+    # an error of the whole file (cross-references) has no line of its own: its message names
+    # the keys, and the first line of the file would only mislead
+    line = f"line {node.start_mark.line + 1}" if node is not None and loc else None
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling; see templates/engagement/engagement.yaml)"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    elif error["type"] != "model_type" and not isinstance(error.get("input"), dict | list | None):
+        # echo a single value; a whole section (a mapping or list) is in the file already
+        message = f"{message} (got {error['input']!r})"
+    return Problem(str(path), message, location=line, field=dotted)
+
+
+def _node_at(node: yaml.Node | None, loc: list[Any]) -> yaml.Node | None:
+    """Follow a pydantic location through the composed YAML tree; the deepest node found."""
+    for depth, part in enumerate(loc, start=1):
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not match:
+                return node
+            # the last key is pointed at itself: a nested mapping or list as its value starts on
+            # the next line, but the consultant looks for the (misspelt or wrong) key
+            key_node, value_node = match[0]
+            node = key_node if depth == len(loc) else value_node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node

@@ -1,0 +1,281 @@
+"""The workbook store: one SQLite file per engagement, where every step keeps its results.
+
+Generated results (frames a step computes) are replaced whole on each run. Consultants' entries
+(annotations and, in later steps, evidence and plans) live in their own tables keyed on stable
+keys, so a re-run never loses them. The schema is versioned with ``PRAGMA user_version`` and
+upgraded by ordered migrations; every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# Each migration upgrades the schema by one version. Append only: never edit a released one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE frames (
+        name        TEXT PRIMARY KEY,
+        step        TEXT NOT NULL,
+        data        BLOB NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE hypotheses (
+        key         TEXT PRIMARY KEY,
+        step        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        site        TEXT,
+        kpi         TEXT,
+        title       TEXT NOT NULL,
+        statement   TEXT NOT NULL,
+        figures     TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('current', 'retired')),
+        position    INTEGER NOT NULL DEFAULT 0,
+        first_seen  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL
+    );
+    CREATE TABLE annotations (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        hypothesis_key  TEXT NOT NULL REFERENCES hypotheses(key),
+        stance          TEXT NOT NULL,
+        note            TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL
+    );
+    CREATE TABLE run_log (
+        run_id       TEXT PRIMARY KEY,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        status       TEXT NOT NULL,
+        detail       TEXT NOT NULL DEFAULT ''
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_HYPOTHESIS_FIELDS = ("key", "kind", "site", "kpi", "title", "statement", "figures")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer workbook than the one reading it."""
+
+
+class Store:
+    """An engagement's workbook store.
+
+    Args:
+        path: The SQLite file; created, and migrated to the current schema, on first use.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # autocommit mode: transactions are opened explicitly by `transaction()`
+        self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        try:
+            self.migrate()
+        except BaseException:
+            self._conn.close()  # a store this workbook cannot open is not left locked open
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @property
+    def version(self) -> int:
+        """The schema version of the file."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema up to date, one migration per transaction."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"{self.path} has schema version {current}, newer than this workbook's "
+                f"{SCHEMA_VERSION}: upgrade the workbook before opening it"
+            )
+        for number in range(current, SCHEMA_VERSION):
+            with self.transaction() as conn:
+                conn.executescript_in_tx(MIGRATIONS[number])
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        """A write transaction: everything inside commits together or not at all."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield _Tx(self._conn)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Run a read query."""
+        return self._conn.execute(sql, params).fetchall()
+
+    # -- generated frames ------------------------------------------------------------------
+
+    def put_frames(self, step: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Replace the named result frames of a step, all in one transaction."""
+        blobs = {name: _to_parquet(frame) for name, frame in frames.items()}
+        with self.transaction() as tx:
+            for name, blob in blobs.items():
+                tx.execute(
+                    "INSERT INTO frames(name, step, data, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET step=excluded.step, data=excluded.data, "
+                    "updated_at=excluded.updated_at",
+                    (name, step, blob, _now()),
+                )
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A stored result frame.
+
+        Raises:
+            KeyError: When no step has stored a frame of that name yet.
+        """
+        row = self._conn.execute("SELECT data FROM frames WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise KeyError(f"no stored result '{name}' in {self.path}: run the step that makes it")
+        return pd.read_parquet(io.BytesIO(row["data"]))
+
+    def has_frame(self, name: str) -> bool:
+        """Whether a result frame of that name is stored."""
+        sql = "SELECT 1 FROM frames WHERE name = ?"
+        return self._conn.execute(sql, (name,)).fetchone() is not None
+
+    def frame_names(self, step: str | None = None) -> list[str]:
+        """Names of stored frames, optionally of one step."""
+        if step is None:
+            rows = self._conn.execute("SELECT name FROM frames ORDER BY name")
+        else:
+            rows = self._conn.execute("SELECT name FROM frames WHERE step=? ORDER BY name", (step,))
+        return [r["name"] for r in rows]
+
+    # -- hypotheses --------------------------------------------------------------------------
+
+    def sync_hypotheses(self, step: str, hypotheses: Iterable[dict[str, Any]]) -> None:
+        """Store a step's current hypotheses without losing anything attached to earlier ones.
+
+        A hypothesis seen before (same key) gets its new statement and figures; one no longer
+        suggested is marked retired, never deleted, so annotations on it are kept.
+        """
+        now = _now()
+        rows = list(hypotheses)
+        with self.transaction() as tx:
+            tx.execute("UPDATE hypotheses SET status='retired' WHERE step = ?", (step,))
+            for position, h in enumerate(rows):
+                values = [h[f] for f in _HYPOTHESIS_FIELDS]
+                values[-1] = json.dumps(values[-1], sort_keys=True, default=str)
+                tx.execute(
+                    "INSERT INTO hypotheses(key, kind, site, kpi, title, statement, figures, "
+                    "step, status, position, first_seen, last_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET kind=excluded.kind, site=excluded.site, "
+                    "kpi=excluded.kpi, title=excluded.title, statement=excluded.statement, "
+                    "figures=excluded.figures, step=excluded.step, status='current', "
+                    "position=excluded.position, last_seen=excluded.last_seen",
+                    (*values, step, position, now, now),
+                )
+
+    def hypotheses(self, include_retired: bool = False) -> pd.DataFrame:
+        """The stored hypotheses in the order their step produced them."""
+        where = "" if include_retired else "WHERE status = 'current'"
+        rows = self._conn.execute(
+            f"SELECT key, kind, site, kpi, title, statement, figures, status, first_seen, "
+            f"last_seen FROM hypotheses {where} ORDER BY status, position, key"
+        ).fetchall()
+        columns = [
+            "key",
+            "kind",
+            "site",
+            "kpi",
+            "title",
+            "statement",
+            "figures",
+            "status",
+            "first_seen",
+            "last_seen",
+        ]
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+        frame["figures"] = frame["figures"].map(json.loads)
+        return frame
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def log_run(self, run_id: str, status: str, detail: str = "") -> None:
+        """Record the start or the end of a run."""
+        with self.transaction() as tx:
+            tx.execute(
+                "INSERT INTO run_log(run_id, started_at, status, detail) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(run_id) DO UPDATE SET status=excluded.status, "
+                "detail=excluded.detail, finished_at=?",
+                (run_id, _now(), status, detail, _now()),
+            )
+
+    def backup_to(self, target: str | Path) -> Path:
+        """Write a consistent copy of the store (SQLite's online backup) to ``target``."""
+        target = Path(target)
+        tmp = target.with_name(target.name + ".tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            self._conn.backup(dest)
+        finally:
+            dest.close()
+        tmp.replace(target)
+        return target
+
+
+class _Tx:
+    """The connection as seen inside a transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Execute one statement inside the transaction."""
+        return self._conn.execute(sql, params)
+
+    def executescript_in_tx(self, script: str) -> None:
+        """Run several statements inside the transaction.
+
+        ``sqlite3.executescript`` would commit first, so the script is split and run statement by
+        statement to keep a migration all-or-nothing.
+        """
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+
+def _to_parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (and if needed create and migrate) a workbook store."""
+    return Store(path)
