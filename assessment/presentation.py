@@ -1,0 +1,133 @@
+"""Building blocks of what notebooks and reports show: tables, callouts, the cover, provenance.
+
+Everything a client reads passes through here, so all text is HTML-escaped: a note or a site name
+holding ``<script>`` is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from assessment.engagement import Engagement
+
+Formatter = Callable[[Any], str]
+
+
+def pct(value: Any, digits: int = 0) -> str:
+    """A percentage number (104.2) as text ('104%'); a dash when missing."""
+    return "–" if pd.isna(value) else f"{value:,.{digits}f}%"
+
+
+def share(value: Any, digits: int = 1) -> str:
+    """A fraction (0.0703) as a percentage ('7.0%'); a dash when missing."""
+    return "–" if pd.isna(value) else f"{value * 100:,.{digits}f}%"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators; a dash when missing."""
+    return "–" if pd.isna(value) else f"{value:,.{digits}f}"
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Formatter] | None = None,
+    *,
+    caption: str | None = None,
+) -> HTML:
+    """A clean, escaped HTML table of chosen columns under plain-English headers.
+
+    Args:
+        frame: The data.
+        columns: Column -> header, in display order.
+        formats: Column -> function turning a value into text.
+        caption: A sentence above the table saying what it shows.
+    """
+    formats = formats or {}
+    shown = pd.DataFrame(
+        {
+            header: frame[column].map(formats.get(column, _plain))
+            for column, header in columns.items()
+        }
+    )
+    body = shown.to_html(index=False, escape=True, classes="aw-table", border=0, na_rep="–")
+    head = f"<p class='aw-caption'>{html.escape(caption)}</p>" if caption else ""
+    return HTML(head + body)
+
+
+def _plain(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%b %Y}"
+    return str(value)
+
+
+def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
+    """A highlighted box: a title and a few sentences (escaped)."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return HTML(
+        f"<div class='aw-callout aw-{html.escape(kind)}'><strong>{html.escape(title)}</strong>"
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
+    """The report's cover: client, contract, desired outcome, date and team."""
+    e = engagement
+    team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
+    when = when or dt.date.today()
+    rows = [
+        ("Contract", f"{e.contract.name} ({e.contract.reference})"),
+        ("Successful Customer Outcome", e.contract.desired_outcome),
+        ("Contract period", f"{e.contract.start:%d %B %Y} to {e.contract.end:%d %B %Y}"),
+        ("Delivery sites", ", ".join(s.name for s in e.sites)),
+        ("Team", team),
+        ("Report date", f"{when:%d %B %Y}"),
+    ]
+    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return HTML(
+        "<section class='aw-cover'>"
+        f"<p class='aw-kicker'>Improvement assessment</p><h1>{html.escape(e.client.name)}</h1>"
+        f"<table class='aw-cover-table'>{cells}</table></section>"
+    )
+
+
+def provenance(run_dir: str | Path | None) -> HTML:
+    """Where the report came from: run id, time, workbook version, a hash of each input."""
+    manifest_path = Path(run_dir) / "manifest.json" if run_dir else None
+    if manifest_path is None or not manifest_path.is_file():
+        return HTML(
+            "<p class='aw-provenance'>Provenance: not run through <code>assess run</code>.</p>"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    files = "".join(
+        f"<li>{html.escape(i['file'])}: <code>{html.escape(i['sha256'][:12])}</code></li>"
+        for i in manifest.get("inputs", [])
+    )
+    return HTML(
+        "<section class='aw-provenance'><h3>Provenance</h3>"
+        f"<p>Run <code>{html.escape(manifest['run_id'])}</code>, started "
+        f"{html.escape(manifest.get('started_at', '?'))} (UTC), Assessment Workbook "
+        f"{html.escape(manifest.get('workbook_version', '?'))}.</p>"
+        f"<p>Inputs (SHA-256, first 12 characters):</p><ul>{files}</ul></section>"
+    )
+
+
+def show(*items: Any) -> None:
+    """Display several results of one cell in order (tables, callouts, charts)."""
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            show(*item)
+        elif item is not None:
+            display(item)

@@ -1,0 +1,241 @@
+"""Run an engagement: execute its notebooks with Papermill into a run folder, then the report.
+
+A run is written to ``runs/.incomplete-<id>/`` and moved to ``runs/<id>/`` only when every
+notebook ran and ``report.html`` is written, so a folder under ``runs/`` that does not say
+``succeeded`` in its ``status.json`` is never mistaken for a good run. A failing cell stops the run,
+the folder becomes ``runs/<id>.failed/`` and the error names the notebook, the cell and the error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from assessment import __version__
+from assessment.engagement import ENGAGEMENT_FILE, Engagement, load_engagement
+from assessment.errors import RunFailed
+from assessment.inputs import read_extracts
+from assessment.paths import notebooks_dir
+
+REPORT_NOTEBOOK = "report.ipynb"
+STATUS_FILE = "status.json"
+MANIFEST_FILE = "manifest.json"
+
+
+def step_notebooks(folder: Path | None = None) -> list[Path]:
+    """The notebooks of a run in order: the numbered steps, then the client report."""
+    folder = folder or notebooks_dir()
+    steps = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    report = folder / REPORT_NOTEBOOK
+    return [*steps, report] if report.exists() else steps
+
+
+@dataclass
+class RunResult:
+    """What a finished run produced."""
+
+    run_id: str
+    folder: Path
+    report: Path
+    seconds: float
+    notebooks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A sortable, unique run id: UTC timestamp plus a short random suffix."""
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def input_files(engagement: Engagement) -> dict[str, Path]:
+    """engagement.yaml and every client extract the engagement names, by role."""
+    files = {"engagement.yaml": engagement.root / ENGAGEMENT_FILE}
+    for name in ("kpi", "caseload", "work_sampling"):
+        spec = getattr(engagement.inputs, name)
+        if spec is not None:
+            files[name] = engagement.input_path(spec.path)
+    return files
+
+
+def provenance(engagement: Engagement, run_id: str) -> dict[str, Any]:
+    """The manifest of a run: what ran, when, with which workbook and exactly which inputs."""
+    inputs = [
+        {
+            "role": role,
+            "file": os.path.relpath(path, engagement.root),
+            "sha256": file_digest(path),
+            "bytes": path.stat().st_size,
+        }
+        for role, path in input_files(engagement).items()
+    ]
+    return {
+        "run_id": run_id,
+        "engagement": str(engagement.root),
+        "client": engagement.client.name,
+        "contract": engagement.contract.name,
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "workbook_version": __version__,
+        "python": platform.python_version(),
+        "inputs": inputs,
+    }
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def run_engagement(
+    folder: str | Path,
+    *,
+    run_id: str | None = None,
+    notebooks: list[Path] | None = None,
+    parameters: dict[str, Any] | None = None,
+    on_notebook: Callable[[str, float], None] | None = None,
+) -> RunResult:
+    """Execute the engagement's notebooks in order and export the client report.
+
+    Args:
+        folder: The engagement folder.
+        run_id: The run's id (a new timestamped id by default).
+        notebooks: The notebooks to run (the step notebooks and the report by default).
+        parameters: Extra notebook parameters (for example the period to report).
+        on_notebook: Called with each notebook's name and seconds once it has run.
+
+    Returns:
+        Where the run and its report are.
+
+    Raises:
+        InputError: engagement.yaml or an extract is invalid (checked before any kernel starts).
+        RunFailed: A notebook failed; the run folder is marked failed.
+    """
+    from assessment.report import export_html, external_references
+
+    began = time.perf_counter()
+    engagement = load_engagement(folder)
+    read_extracts(engagement)  # a bad extract fails here, in a second, not in a kernel
+    run_id = run_id or new_run_id()
+    runs = engagement.runs_dir
+    work = runs / f".incomplete-{run_id}"
+    work.mkdir(parents=True)
+    manifest = provenance(engagement, run_id)
+    _write_json(work / MANIFEST_FILE, manifest)
+    params = {"engagement_dir": str(engagement.root), "run_dir": str(work), "run_id": run_id}
+    params |= parameters or {}
+    timings = []
+    for notebook in notebooks or step_notebooks():
+        start = time.perf_counter()
+        try:
+            _execute(notebook, work / notebook.name, params)
+        except PapermillExecutionError as error:
+            raise _fail(work, runs / f"{run_id}.failed", manifest, notebook, error) from None
+        seconds = time.perf_counter() - start
+        timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
+        if on_notebook:
+            on_notebook(notebook.name, seconds)
+    report = export_html(work / REPORT_NOTEBOOK, work / "report.html")
+    leaks = external_references(report.read_text(encoding="utf-8"))
+    if leaks:
+        raise _fail_plain(work, runs / f"{run_id}.failed", manifest, f"external URLs: {leaks}")
+    manifest |= {
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "notebooks": timings,
+        "status": "succeeded",
+    }
+    _write_json(work / MANIFEST_FILE, manifest)
+    _write_json(work / STATUS_FILE, {"status": "succeeded", "run_id": run_id})
+    final = runs / run_id
+    work.rename(final)
+    (runs / "LATEST").write_text(run_id + "\n", encoding="utf-8")
+    return RunResult(
+        run_id, final, final / "report.html", time.perf_counter() - began, notebooks=timings
+    )
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(output.parent),
+    )
+
+
+def _fail(
+    work: Path,
+    failed: Path,
+    manifest: dict[str, Any],
+    notebook: Path,
+    error: PapermillExecutionError,
+) -> RunFailed:
+    """Mark the run failed, naming the notebook, the cell and the error."""
+    detail = {
+        "status": "failed",
+        "notebook": notebook.name,
+        "cell": error.exec_count,
+        "cell_index": error.cell_index,
+        "error": f"{error.ename}: {error.evalue}",
+    }
+    _mark_failed(work, failed, manifest, detail)
+    return RunFailed(
+        f"{notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}\n"
+        f"The partial run is kept in {failed} (marked failed)."
+    )
+
+
+def _fail_plain(work: Path, failed: Path, manifest: dict[str, Any], message: str) -> RunFailed:
+    _mark_failed(work, failed, manifest, {"status": "failed", "error": message})
+    return RunFailed(f"{message}\nThe partial run is kept in {failed} (marked failed).")
+
+
+def _mark_failed(
+    work: Path, failed: Path, manifest: dict[str, Any], detail: dict[str, Any]
+) -> None:
+    _write_json(work / STATUS_FILE, detail | {"run_id": manifest["run_id"]})
+    _write_json(work / MANIFEST_FILE, manifest | detail)
+    if failed.exists():
+        shutil.rmtree(failed)
+    work.rename(failed)
+
+
+def run_status(run_folder: Path) -> str:
+    """``succeeded``, ``failed`` or ``incomplete`` (no status written: never a good run)."""
+    try:
+        data = json.loads((run_folder / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "incomplete"
+    return str(data.get("status", "incomplete"))
+
+
+def latest_run(engagement_folder: Path) -> Path | None:
+    """The newest succeeded run of an engagement, if any."""
+    runs = Path(engagement_folder) / "runs"
+    if not runs.is_dir():
+        return None
+    good = [p for p in runs.iterdir() if p.is_dir() and run_status(p) == "succeeded"]
+    return max(good, key=lambda p: p.name, default=None)

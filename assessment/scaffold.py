@@ -1,0 +1,94 @@
+"""Start a new engagement folder from the templates, and check an engagement's inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessment.engagement import ENGAGEMENT_FILE, Engagement, load_engagement
+from assessment.errors import InputError
+from assessment.inputs import Extracts, read_extracts
+from assessment.paths import templates_dir
+
+
+def new_engagement(folder: str | Path, client: str, *, today: dt.date | None = None) -> Path:
+    """Scaffold an engagement folder: a commented engagement.yaml and input templates.
+
+    The folder is built beside its destination and moved into place whole, so an interrupted
+    scaffold leaves nothing behind; an existing folder with content is never touched.
+
+    Args:
+        folder: Where the engagement goes; must not exist or be empty.
+        client: The client's name, written into engagement.yaml.
+        today: The contract start proposed in engagement.yaml (today by default).
+
+    Returns:
+        The engagement folder.
+
+    Raises:
+        InputError: The folder already has content, or the client name is blank.
+    """
+    target = Path(folder)
+    if not client.strip():
+        raise InputError.single(target, 'the client\'s name is required (--client "Name")')
+    if target.exists() and any(target.iterdir()):
+        raise InputError.single(target, "folder exists and is not empty: choose a new folder")
+    start = today or dt.date.today()
+    # two years on; 29 February has no twin two years later
+    leap_day = (start.month, start.day) == (2, 29)
+    end = start.replace(year=start.year + 2, day=28 if leap_day else start.day)
+    template = templates_dir() / "engagement"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        shutil.copytree(template, staging, dirs_exist_ok=True)
+        text = (template / ENGAGEMENT_FILE).read_text(encoding="utf-8")
+        safe_client = client.replace('"', "'").strip()
+        text = text.replace("{client}", safe_client).replace("{start}", start.isoformat())
+        (staging / ENGAGEMENT_FILE).write_text(text.replace("{end}", end.isoformat()), "utf-8")
+        if target.exists():
+            target.rmdir()
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of checking an engagement: the model and its extracts, both valid."""
+
+    engagement: Engagement
+    extracts: Extracts
+
+    def summary(self) -> str:
+        """A few lines a consultant reads to see that the right data was picked up."""
+        e, x = self.engagement, self.extracts
+        lines = [
+            f"{e.client.name} — {e.contract.name} ({e.contract.reference})",
+            f"  sites: {', '.join(e.site_names().values())}",
+            f"  KPIs: {', '.join(k.label for k in e.kpis)} (headline: {e.contract.headline_kpi})",
+            f"  KPI extract: {len(x.kpi):,} rows, {x.kpi['period'].min():%b %Y} to "
+            f"{x.kpi['period'].max():%b %Y}",
+        ]
+        if x.caseload is not None:
+            lines.append(f"  caseload: {len(x.caseload):,} customers")
+        if x.work_sampling is not None:
+            lines.append(f"  work sampling: {len(x.work_sampling):,} observations")
+        return "\n".join(lines)
+
+
+def check_engagement(folder: str | Path) -> CheckReport:
+    """Validate engagement.yaml and every extract it names.
+
+    Raises:
+        InputError: Every problem found, each naming the file, the row or key, and what was
+            expected.
+    """
+    engagement = load_engagement(folder)
+    return CheckReport(engagement, read_extracts(engagement))
