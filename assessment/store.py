@@ -57,6 +57,12 @@ MIGRATIONS: tuple[str, ...] = (
         detail       TEXT NOT NULL DEFAULT ''
     );
     """,
+    """
+    CREATE TABLE schema_components (
+        component  TEXT PRIMARY KEY,
+        version    INTEGER NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _HYPOTHESIS_FIELDS = ("key", "kind", "site", "kpi", "title", "statement", "figures")
@@ -119,6 +125,33 @@ class Store:
             with self.transaction() as conn:
                 conn.executescript_in_tx(MIGRATIONS[number])
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def ensure_schema(self, component: str, migrations: Sequence[str]) -> None:
+        """Bring one component's tables (a step's own) up to date.
+
+        Each step keeps its own ordered, append-only migrations and calls this before using its
+        tables, so steps add tables independently of one another and of the core schema.
+
+        Raises:
+            StoreVersionError: The file holds a newer version of the component than the code.
+        """
+        row = self._conn.execute(
+            "SELECT version FROM schema_components WHERE component = ?", (component,)
+        ).fetchone()
+        current = int(row["version"]) if row else 0
+        if current > len(migrations):
+            raise StoreVersionError(
+                f"{self.path}: '{component}' tables have version {current}, newer than this "
+                f"workbook's {len(migrations)}: upgrade the workbook before opening it"
+            )
+        for number in range(current, len(migrations)):
+            with self.transaction() as tx:
+                tx.executescript_in_tx(migrations[number])
+                tx.execute(
+                    "INSERT INTO schema_components(component, version) VALUES (?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                    (component, number + 1),
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:

@@ -208,3 +208,27 @@ def test_log_run_records_start_and_end(store: Store) -> None:
     [row] = store.query("SELECT run_id, status, detail, finished_at FROM run_log")
     assert (row["run_id"], row["status"], row["detail"]) == ("r1", "succeeded", "3 notebooks")
     assert row["finished_at"] is not None
+
+
+def test_component_schema_is_applied_once_and_in_order(tmp_path: Path) -> None:
+    migrations = (
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+        "ALTER TABLE notes ADD COLUMN site TEXT",
+    )
+    with Store(tmp_path / "w.sqlite") as store:
+        store.ensure_schema("notes", migrations[:1])
+        with store.transaction() as tx:
+            tx.execute("INSERT INTO notes(text) VALUES ('kept')")
+        store.ensure_schema("notes", migrations)
+        store.ensure_schema("notes", migrations)  # idempotent
+        rows = store.query("SELECT text, site FROM notes")
+        assert [tuple(r) for r in rows] == [("kept", None)]
+        version = store.query("SELECT version FROM schema_components WHERE component='notes'")
+        assert version[0]["version"] == 2
+
+
+def test_component_schema_newer_than_code_is_refused(tmp_path: Path) -> None:
+    with Store(tmp_path / "w.sqlite") as store:
+        store.ensure_schema("notes", ("CREATE TABLE notes (id INTEGER)", "SELECT 1"))
+        with pytest.raises(StoreVersionError, match="'notes' tables have version 2"):
+            store.ensure_schema("notes", ("CREATE TABLE notes (id INTEGER)",))
