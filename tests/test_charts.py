@@ -1,4 +1,4 @@
-"""Tests of the house theme, the offline renderer and the chart functions of assessment.charts."""
+"""Tests of the house theme and the offline renderer of assessment.charts."""
 
 from __future__ import annotations
 
@@ -16,138 +16,16 @@ import pytest
 import vl_convert as vlc
 
 from assessment import charts
-
-SPEC_SCRIPT = re.compile(r'<script type="application/json" class="aw-spec">(.*?)</script>', re.S)
-
-
-# --------------------------------------------------------------------------------------------
-# Small, purpose-named frames
-# --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def starts_to_date() -> pd.DataFrame:
-    """Performance to date of two measures at three sites; Eastgate is below contract."""
-    return pd.DataFrame(
-        {
-            "site": ["north", "east", "south", "north"],
-            "site_name": ["Northshore", "Eastgate", "Southport", "Northshore"],
-            "measure": ["starts", "starts", "starts", "outcomes"],
-            "actual": [125.0, 87.0, 104.2, 10.0],
-            "target": [120.0, 100.0, 100.0, 20.0],
-            "pct_of_target": [104.2, 87.0, 104.2, 50.0],
-            "gap": [5.0, -13.0, 4.2, -10.0],
-        }
-    )
-
-
-@pytest.fixture
-def monthly_starts() -> pd.DataFrame:
-    """Two sites over three months."""
-    periods = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"])
-    return pd.DataFrame(
-        {
-            "site": ["north"] * 3 + ["east"] * 3,
-            "site_name": ["Northshore"] * 3 + ["Eastgate"] * 3,
-            "period": list(periods) * 2,
-            "pct_of_target": [90.0, 101.0, 110.0, 70.0, 75.0, 80.0],
-            "actual": [9.0, 10.1, 11.0, 7.0, 7.5, 8.0],
-            "target": [10.0] * 6,
-        }
-    )
-
-
-@pytest.fixture
-def caseload_flow() -> pd.DataFrame:
-    """Flow per site; Westfield had no referrals and no outcomes yet."""
-    return pd.DataFrame(
-        {
-            "site": ["north", "east", "west"],
-            "site_name": ["Northshore", "Eastgate", "Westfield"],
-            "referrals": [200, 100, 0],
-            "starts": [150, 50, 0],
-            "outcomes": [60, 20, 0],
-            "exits": [30, 25, 0],
-            "median_days_to_outcome": [120.0, 90.0, float("nan")],
-            "p80_days_to_outcome": [200.0, 150.0, float("nan")],
-        }
-    )
-
-
-@pytest.fixture
-def work_sampling_shares() -> pd.DataFrame:
-    """The classic 256-sample study: 7 % value adding at Northshore, 12 % at Eastgate."""
-    rows = []
-    for site, name, counts in [
-        ("north", "Northshore", {"value_adding": 18, "value_enabling": 120, "non_value": 118}),
-        ("east", "Eastgate", {"value_adding": 31, "value_enabling": 125, "non_value": 100}),
-    ]:
-        for category, count in counts.items():
-            share = count / 256
-            rows.append(
-                {
-                    "site": site,
-                    "site_name": name,
-                    "category": category,
-                    "count": count,
-                    "n": 256,
-                    "share": share,
-                    "ci_low": max(share - 0.04, 0.0),
-                    "ci_high": share + 0.04,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-@pytest.fixture
-def value_adding_shares(work_sampling_shares: pd.DataFrame) -> pd.DataFrame:
-    value_adding = work_sampling_shares[work_sampling_shares["category"] == "value_adding"]
-    return value_adding[["site", "site_name", "n", "share", "ci_low", "ci_high"]].reset_index(
-        drop=True
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------------
+from assessment.data_analysis import charts as step_charts
 
 
 def dataset(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """The single inline dataset of a spec (chart functions pass one frame)."""
+    """The single inline dataset of a spec."""
     (values,) = spec["datasets"].values()
     return values
 
 
-def layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """All unit specs of a (possibly nested) layer spec, depth first."""
-    found = []
-    for layer in spec.get("layer", []):
-        found += layers(layer) if "layer" in layer else [layer]
-    return found
-
-
-def mark_type(unit: dict[str, Any]) -> str:
-    mark = unit["mark"]
-    return mark if isinstance(mark, str) else mark["type"]
-
-
-def units_of(spec: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [unit for unit in layers(spec) if mark_type(unit) == kind]
-
-
-def tooltip_fields(encoding: dict[str, Any]) -> list[str]:
-    return [item["field"] for item in encoding["tooltip"]]
-
-
-def contract_rule_value(spec: dict[str, Any], channel: str) -> float:
-    """The value at which the chart draws its contract rule."""
-    for layer in spec["layer"]:
-        if "layer" in layer and any(mark_type(u) == "rule" for u in layer["layer"]):
-            (rule,) = [u for u in layer["layer"] if mark_type(u) == "rule"]
-            field = rule["encoding"][channel]["field"]
-            (row,) = layer["data"]["values"]
-            return row[field]
-    raise AssertionError("no contract rule layer")
+SPEC_SCRIPT = re.compile(r'<script type="application/json" class="aw-spec">(.*?)</script>', re.S)
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,7 +57,7 @@ def test_vl_convert_version_matches_the_schema_altair_emits() -> None:
 def test_renderer_mimebundle_holds_svg_and_round_tripping_spec(
     starts_to_date: pd.DataFrame,
 ) -> None:
-    chart = charts.performance_by_site(starts_to_date, "starts", "Job starts")
+    chart = step_charts.performance_by_site(starts_to_date, "starts", "Job starts")
     bundle = chart._repr_mimebundle_()
 
     assert set(bundle) == {"text/html", "text/plain"}
@@ -194,7 +72,7 @@ def test_renderer_mimebundle_holds_svg_and_round_tripping_spec(
 
 
 def test_renderer_output_is_valid_nbformat(starts_to_date: pd.DataFrame) -> None:
-    bundle = charts.performance_by_site(starts_to_date, "starts", "Starts")._repr_mimebundle_()
+    bundle = step_charts.performance_by_site(starts_to_date, "starts", "Starts")._repr_mimebundle_()
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(
@@ -206,7 +84,7 @@ def test_renderer_output_is_valid_nbformat(starts_to_date: pd.DataFrame) -> None
 
 
 def test_each_figure_gets_its_own_id_and_scoped_svg_ids(starts_to_date: pd.DataFrame) -> None:
-    chart = charts.performance_by_site(starts_to_date, "starts", "Starts")
+    chart = step_charts.performance_by_site(starts_to_date, "starts", "Starts")
     first, second = charts.chart_html(chart), charts.chart_html(chart)
     first_id = re.search(r'id="(aw-chart-\d+)"', first).group(1)
     second_id = re.search(r'id="(aw-chart-\d+)"', second).group(1)
@@ -284,210 +162,3 @@ def test_upgrade_script_is_valid_javascript(tmp_path) -> None:
     source = tmp_path / "upgrade.js"
     source.write_text(charts.UPGRADE_SCRIPT, encoding="utf-8")
     subprocess.run(["node", "--check", str(source)], check=True, capture_output=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Chart functions
-# --------------------------------------------------------------------------------------------
-
-
-def test_performance_by_site(starts_to_date: pd.DataFrame) -> None:
-    spec = charts.performance_by_site(starts_to_date, "starts", "Job starts").to_dict()
-
-    assert spec["title"]["text"] == "Job starts: performance against contract to date"
-    (bars,) = units_of(spec, "bar")
-    encoding = bars["encoding"]
-    assert encoding["x"]["field"] == "pct_of_target"
-    assert encoding["x"]["title"] == "% of contracted target"
-    assert encoding["y"]["field"] == "site_name"
-    assert encoding["y"]["sort"] == {"field": "pct_of_target", "order": "descending"}
-    assert encoding["color"]["field"] == "status"
-    assert encoding["color"]["scale"]["domain"] == [charts.MEETING_CONTRACT, charts.BELOW_CONTRACT]
-    assert tooltip_fields(encoding) == [
-        "site_name",
-        "actual",
-        "target",
-        "pct_of_target",
-        "gap",
-        "status",
-    ]
-    assert contract_rule_value(spec, "x") == 100
-    rows = dataset(spec)
-    assert [row["site_name"] for row in rows] == ["Northshore", "Eastgate", "Southport"]
-    assert {row["site_name"]: row["status"] for row in rows} == {
-        "Northshore": charts.MEETING_CONTRACT,
-        "Eastgate": charts.BELOW_CONTRACT,
-        "Southport": charts.MEETING_CONTRACT,
-    }
-
-
-def test_performance_by_site_turns_infinite_percentages_into_blanks(
-    starts_to_date: pd.DataFrame,
-) -> None:
-    starts_to_date.loc[1, "pct_of_target"] = float("inf")  # a zero target
-    spec = charts.performance_by_site(starts_to_date, "starts", "Starts").to_dict()
-    assert dataset(spec)[1]["pct_of_target"] is None
-    json.loads(charts.spec_json_for_script(spec))
-
-
-def test_performance_by_site_names_what_is_missing(starts_to_date: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="no rows for measure 'sales'"):
-        charts.performance_by_site(starts_to_date, "sales", "Sales")
-    with pytest.raises(ValueError, match="missing column"):
-        charts.performance_by_site(starts_to_date.drop(columns="gap"), "starts", "Starts")
-
-
-def test_performance_trend(monthly_starts: pd.DataFrame) -> None:
-    spec = charts.performance_trend(monthly_starts, "starts", "Job starts").to_dict()
-
-    assert spec["title"]["text"] == "Job starts: performance against contract by month"
-    (lines,) = units_of(spec, "line")
-    encoding = lines["encoding"]
-    assert encoding["x"]["field"] == "period"
-    assert encoding["x"]["timeUnit"] == "yearmonth"
-    assert encoding["x"]["title"] == "Month"
-    assert encoding["y"]["field"] == "pct_of_target"
-    assert encoding["color"]["field"] == "site_name"
-    assert encoding["opacity"]["condition"][0]["param"] == "site_selection"
-    assert tooltip_fields(encoding) == ["site_name", "period", "actual", "target", "pct_of_target"]
-    (selection,) = spec["params"]
-    assert selection["name"] == "site_selection"
-    assert selection["bind"] == "legend"
-    assert selection["select"]["fields"] == ["site_name"]
-    assert contract_rule_value(spec, "y") == 100
-    assert len(dataset(spec)) == 6
-
-
-def test_performance_trend_filters_on_measure_when_present(
-    monthly_starts: pd.DataFrame,
-) -> None:
-    both = pd.concat(
-        [monthly_starts.assign(measure="starts"), monthly_starts.assign(measure="outcomes")]
-    )
-    spec = charts.performance_trend(both, "starts", "Starts").to_dict()
-    assert len(dataset(spec)) == 6
-
-
-def test_flow_funnel(caseload_flow: pd.DataFrame) -> None:
-    spec = charts.flow_funnel(caseload_flow).to_dict()
-
-    assert spec["title"]["text"] == "Caseload flow: referrals, starts and outcomes by site"
-    encoding = spec["encoding"]
-    stages = ["Referrals", "Starts", "Outcomes"]
-    assert encoding["x"]["field"] == "site_name"
-    assert encoding["xOffset"] == {"field": "stage", "sort": stages, "type": "nominal"}
-    assert encoding["y"]["field"] == "count"
-    assert encoding["y"]["title"] == "Customers"
-    assert encoding["color"]["scale"]["domain"] == stages
-    assert tooltip_fields(encoding) == [
-        "site_name",
-        "stage",
-        "count",
-        "share_of_referrals",
-        "exits",
-    ]
-    rows = {(row["site_name"], row["stage"]): row for row in dataset(spec)}
-    assert len(rows) == 9
-    assert rows[("Northshore", "Referrals")]["count"] == 200
-    assert rows[("Northshore", "Starts")]["share_of_referrals"] == pytest.approx(0.75)
-    assert rows[("Eastgate", "Outcomes")]["share_of_referrals"] == pytest.approx(0.2)
-    assert rows[("Westfield", "Starts")]["share_of_referrals"] is None  # no referrals
-
-
-def test_time_to_outcome(caseload_flow: pd.DataFrame) -> None:
-    spec = charts.time_to_outcome(caseload_flow).to_dict()
-
-    assert spec["title"]["text"] == "Time from start to outcome by site"
-    (span,) = units_of(spec, "rule")
-    assert span["encoding"]["x"]["field"] == "median_days_to_outcome"
-    assert span["encoding"]["x2"]["field"] == "p80_days_to_outcome"
-    assert span["encoding"]["x"]["title"] == "Days from start to outcome"
-    assert span["encoding"]["y"]["sort"] == {
-        "field": "median_days_to_outcome",
-        "order": "ascending",
-    }
-    (points,) = units_of(spec, "point")
-    assert points["transform"][0]["fold"] == ["median_days_to_outcome", "p80_days_to_outcome"]
-    assert points["encoding"]["color"]["scale"]["domain"] == ["Median", "80th percentile"]
-    assert tooltip_fields(points["encoding"]) == [
-        "site_name",
-        "median_days_to_outcome",
-        "p80_days_to_outcome",
-    ]
-    assert dataset(spec)[2]["median_days_to_outcome"] is None
-
-
-def test_work_sampling_profile(work_sampling_shares: pd.DataFrame) -> None:
-    spec = charts.work_sampling_profile(work_sampling_shares).to_dict()
-
-    assert spec["title"]["text"] == "How time is spent: work-sampling profile by site"
-    encoding = spec["encoding"]
-    assert spec["mark"]["type"] == "bar"
-    assert encoding["x"]["field"] == "share"
-    assert encoding["x"]["stack"] == "zero"
-    assert encoding["x"]["axis"]["format"] == "%"
-    assert encoding["y"]["field"] == "site_name"
-    assert encoding["y"]["sort"] == ["Eastgate", "Northshore"]  # most value adding first
-    assert encoding["color"]["scale"] == {
-        "domain": ["Value adding", "Value enabling", "Non-value adding"],
-        "range": [
-            charts.CATEGORY_COLOURS["value_adding"],
-            charts.CATEGORY_COLOURS["value_enabling"],
-            charts.CATEGORY_COLOURS["non_value"],
-        ],
-    }
-    assert encoding["order"]["field"] == "category_order"
-    assert tooltip_fields(encoding) == [
-        "site_name",
-        "category_label",
-        "share",
-        "ci_low",
-        "ci_high",
-        "count",
-        "n",
-    ]
-    assert len(dataset(spec)) == 6
-
-
-def test_work_sampling_profile_rejects_unknown_categories(
-    work_sampling_shares: pd.DataFrame,
-) -> None:
-    work_sampling_shares.loc[0, "category"] = "coffee"
-    with pytest.raises(ValueError, match="unknown category coffee"):
-        charts.work_sampling_profile(work_sampling_shares)
-
-
-def test_value_adding_with_ci(value_adding_shares: pd.DataFrame) -> None:
-    spec = charts.value_adding_with_ci(value_adding_shares).to_dict()
-
-    assert spec["title"]["text"] == "Time spent adding value, with its 95% confidence interval"
-    (interval,) = units_of(spec, "errorbar")
-    assert interval["encoding"]["x"]["field"] == "ci_low"
-    assert interval["encoding"]["x2"]["field"] == "ci_high"
-    assert interval["encoding"]["x"]["axis"]["format"] == "%"
-    assert interval["encoding"]["y"]["sort"] == {"field": "share", "order": "descending"}
-    (point,) = units_of(spec, "point")
-    assert point["encoding"]["x"]["field"] == "share"
-    assert tooltip_fields(point["encoding"]) == ["site_name", "share", "ci_low", "ci_high", "n"]
-    assert [row["share"] for row in dataset(spec)] == pytest.approx([18 / 256, 31 / 256])
-
-
-def test_every_chart_renders_to_svg_offline(
-    starts_to_date: pd.DataFrame,
-    monthly_starts: pd.DataFrame,
-    caseload_flow: pd.DataFrame,
-    work_sampling_shares: pd.DataFrame,
-    value_adding_shares: pd.DataFrame,
-) -> None:
-    every_chart = [
-        charts.performance_by_site(starts_to_date, "starts", "Starts"),
-        charts.performance_trend(monthly_starts, "starts", "Starts"),
-        charts.flow_funnel(caseload_flow),
-        charts.time_to_outcome(caseload_flow),
-        charts.work_sampling_profile(work_sampling_shares),
-        charts.value_adding_with_ci(value_adding_shares),
-    ]
-    for chart in every_chart:
-        page = charts.chart_html(chart)
-        assert "<svg" in page
-        assert "<script src" not in page

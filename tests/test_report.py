@@ -12,6 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from assessment import charts, report
+from assessment.data_analysis import charts as step_charts
 from assessment.report import export_html, external_references
 
 CODE_MARKER = "SECRET_CODE_MARKER"
@@ -33,7 +34,7 @@ def performance_chart_bundle() -> dict[str, str]:
             "gap": [10.0, -20.0],
         }
     )
-    return charts.performance_by_site(to_date, "starts", "Job starts")._repr_mimebundle_()
+    return step_charts.performance_by_site(to_date, "starts", "Job starts")._repr_mimebundle_()
 
 
 def write_notebook(path: Path, *, with_charts: int = 1) -> Path:

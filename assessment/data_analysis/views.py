@@ -10,12 +10,13 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from assessment import charts
+from assessment.data_analysis import charts
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.presentation import callout, number, pct, share, table
+from assessment.summary import ContractStanding
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -62,6 +63,26 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
+
+
+def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
+    """Where the contract stands on its headline KPI: the figures of the executive summary."""
+    kpi = engagement.kpi(engagement.contract.headline_kpi)
+    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
+    total = rows[rows["site"] == ALL_SITES].iloc[0]
+    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
+    best, worst = sites.iloc[0], sites.iloc[-1]
+    return ContractStanding(
+        kpi_label=kpi.label,
+        actual=float(total["actual"]),
+        target=float(total["target"]),
+        pct_of_contract=float(total["pct_of_target"]),
+        best_site=str(best["site_name"]),
+        best_pct=float(best["pct_of_target"]),
+        worst_site=str(worst["site_name"]),
+        worst_pct=float(worst["pct_of_target"]),
+        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
+    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
