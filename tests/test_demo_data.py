@@ -53,6 +53,7 @@ def _committed_files() -> set[Path]:
     for contract in CONTRACTS:
         files.add(Path(contract) / "engagement.yaml")
         files |= {p.relative_to(DEMO) for p in (DEMO / contract / "inputs").iterdir()}
+        files |= {p.relative_to(DEMO) for p in (DEMO / contract / "captures").glob("*.xlsx")}
     return files
 
 

@@ -1288,6 +1288,11 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             },
         },
         "team": [{"name": n, "role": r, "day_rate": d} for n, r, d in spec.team],
+        **(
+            {"budget": {"amount": _BUDGETS[spec.key], "currency": "GBP"}}
+            if spec.key in _BUDGETS
+            else {}
+        ),
         "roadmap": {
             "stages": [
                 {"name": "Base camp"},
@@ -1341,6 +1346,7 @@ def render_engagement(spec: ContractSpec) -> str:
             "    # customer, towards the outcome), value_enabling (needed) or non_value.",
         ],
         "team:": ["", "# The engagement team, for the costs of the scope of work (step 3)."],
+        "budget:": ["", "# The engagement's budget: step 3 costs the scope of work against it."],
         "roadmap:": [
             "",
             "# Incremental improvement roadmap, as fractions of the contracted target;",
@@ -1406,6 +1412,7 @@ def generate_contract(spec: ContractSpec, out: Path, seed: int = SEED) -> Genera
         write_kpi_extract(spec, figures, inputs),
         write_caseload(spec, caseload, inputs),
         write_sampling(spec, sampling, inputs),
+        *write_captures(spec, folder),
     ]
     return Generated(spec, files, caseload, figures, sampling)
 
@@ -1491,6 +1498,303 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = sum(f.stat().st_size for f in files)
         print(f"\n{len(files)} files, {size / 1e6:.2f} MB, in {elapsed:.2f} s -> {args.out}")
     return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Steps 2 and 3: intelligence notes and the agreed scope, as capture sheets
+# --------------------------------------------------------------------------------------------
+
+_BUDGETS: dict[str, int] = {"northshore": 20_000, "riverside": 12_000, "eastfield": 5_000}
+"""The engagement budget (GBP) of each demo contract: Eastfield's plan deliberately exceeds it."""
+
+
+def _note(
+    key: str,
+    hypothesis: str,
+    stance: str,
+    who: str,
+    role: str,
+    site: str | None,
+    note: str,
+    on: str,
+) -> dict[str, object]:
+    return {
+        "id": key,
+        "hypothesis_key": hypothesis,
+        "stance": stance,
+        "source_name": who,
+        "source_role": role,
+        "site": site,
+        "note": note,
+        "recorded_on": dt.date.fromisoformat(on),
+    }
+
+
+def _area(key: str, title: str, description: str, hypothesis: str | None, agreed: bool) -> dict:
+    return {
+        "id": key,
+        "title": title,
+        "description": description,
+        "hypothesis_key": hypothesis,
+        "agreed": agreed,
+    }
+
+
+def _item(key: str, area: str, title: str, detail: str, deliverable: str) -> dict[str, object]:
+    return {
+        "id": key,
+        "area_id": area,
+        "title": title,
+        "detail": detail,
+        "deliverable": deliverable,
+    }
+
+
+def _activity(
+    key: str, title: str, kind: str, item: str | None, site: str | None, who: str,
+    start: str, end: str, days: float,
+) -> dict[str, object]:  # fmt: skip
+    return {
+        "id": key,
+        "title": title,
+        "kind": kind,
+        "scope_item_id": item,
+        "site": site,
+        "person": who,
+        "start": dt.date.fromisoformat(start),
+        "end": dt.date.fromisoformat(end),
+        "days": days,
+    }
+
+
+def _agreement(key: str, who: str, role: str, on: str, note: str) -> dict[str, object]:
+    return {
+        "id": key,
+        "agreed_by": who,
+        "agreed_role": role,
+        "agreed_on": dt.date.fromisoformat(on),
+        "note": note,
+    }
+
+
+def _site_visits(
+    sites: Sequence[tuple[str, str, str]], lead: str, consultant: str
+) -> list[dict[str, object]]:
+    """Interviews, a team session and an observation per site: (site key, site name, first day)."""
+    rows = []
+    for key, name, first in sites:
+        day = dt.date.fromisoformat(first)
+        nxt = (day + dt.timedelta(days=1)).isoformat()
+        later = (day + dt.timedelta(days=7)).isoformat()
+        rows += [
+            _activity(f"act-{key}-int", f"Interviews, {name}", "interviews", "Map the customer "
+                      "journey at each site", key, lead, first, nxt, 1.5),
+            _activity(f"act-{key}-grp", f"Team session, {name}", "group_session", "Map the "
+                      "customer journey at each site", key, consultant, nxt, nxt, 0.5),
+            _activity(f"act-{key}-obs", f"Observation, {name}", "observation", "Observe a "
+                      "working day at each site", key, consultant, later, later, 1),
+        ]  # fmt: skip
+    return rows
+
+
+def northshore_fieldwork() -> dict[str, dict[str, list[dict[str, object]]]]:
+    """Northshore's capture sheets: what the sites said, the scope v1 and the changed v2."""
+    harbour, westfield = "benchmark:harbour:job_outcomes", "data-quality:littles-law:westfield"
+    notes = [
+        _note("in-01", harbour, "supports", "Grace Mensah", "Site manager", "harbour",
+              "Every customer is screened in week one, we plan with them when they will be "
+              "job-ready and hold a case conference every fortnight. It is written down and "
+              "everyone follows it.", "2026-01-12"),
+        _note("in-02", harbour, "supports", "Liam Doyle", "Employment adviser", "harbour",
+              "New advisers shadow the journey for two weeks before they take a caseload.",
+              "2026-01-12"),
+        _note("in-03", westfield, "challenges", "Daniel Price", "Site manager", "westfield",
+              "Our caseload figures are right: exits are keyed every Friday.", "2026-01-14"),
+        _note("in-04", westfield, "challenges", "Karen Holt", "Team leader", "westfield",
+              "The caseload is high because our customers stay longer, not because of the data.",
+              "2026-01-14"),
+        _note("in-05", westfield, "context", "Ruth Adeyemi", "Performance MI analyst", None,
+              "Customers who left before the 2024 system migration were never re-keyed as exits.",
+              "2026-01-15"),
+        _note("in-06", "conversion-gap:westfield", "challenges", "Daniel Price", "Site manager",
+              "westfield", "Our customers are further from work than Harbour Street's.",
+              "2026-01-14"),
+        _note("in-07", "time-with-customer:eastgate", "supports", "Mo Farouk",
+              "Employment adviser", "eastgate", "Compliance paperwork takes most mornings; "
+              "customers come in the afternoon.", "2026-01-13"),
+        _note("in-08", "time-with-customer:ALL", "context", "Martin Fox",
+              "Head of Performance", None, "The centre's guidance is built around the quality "
+              "system, not around getting customers into work.", "2026-01-09"),
+        _note("in-09", "conversion-gap:millbrook", "supports", "Ann Walsh", "Team leader",
+              "millbrook", "We have no set point at which we plan a customer's move into work.",
+              "2026-01-13"),
+        _note("in-10", "spread:job_outcomes", "context", "Martin Fox", "Head of Performance",
+              None, "Each site manager runs their own journey; only Harbour Street has written "
+              "theirs down.", "2026-01-09"),
+    ]  # fmt: skip
+    areas = [
+        _area("area-journey", "Customer journey consistency", "Is the customer journey defined, "
+              "consistent across sites and aligned to job outcomes?", "spread:job_outcomes", True),
+        _area("area-time", "Time with customers", "What takes advisers' time away from "
+              "customers, and how to win it back.", "time-with-customer:ALL", True),
+        _area("area-mi", "MI and data quality", "Whether the caseload and KPI figures can be "
+              "trusted, starting with Westfield House's missing exits.", westfield, True),
+        _area("area-employers", "Employer engagement", "How sites find vacancies for customers.",
+              None, False),
+    ]  # fmt: skip
+    items = [
+        _item("item-map", "Customer journey consistency", "Map the customer journey at each site",
+              "Interviews and a team session per site.", "A journey map per site and where "
+              "they differ"),
+        _item("item-benchmark", "Customer journey consistency", "Compare with Harbour Street's "
+              "journey", "Screening, planning and case conferences step by step.",
+              "The benchmark journey, step by step"),
+        _item("item-observe", "Time with customers", "Observe a working day at each site",
+              "A day of observation per site.", "Where advisers' time goes and what takes it "
+              "away from customers"),
+        _item("item-reconcile", "MI and data quality", "Reconcile the caseload with the KPI "
+              "returns", "Westfield House's exits.", "A reconciliation of Westfield House's "
+              "caseload, with the missing exits"),
+    ]  # fmt: skip
+    sites = [
+        ("harbour", "Harbour Street", "2026-02-02"),
+        ("millbrook", "Millbrook Road", "2026-02-04"),
+        ("eastgate", "Eastgate Centre", "2026-02-09"),
+        ("westfield", "Westfield House", "2026-02-11"),
+    ]
+    reconcile = "Reconcile the caseload with the KPI returns"
+    activities = [
+        *_site_visits(sites, "Alex Morgan", "Priya Shah"),
+        _activity("act-reconcile", "Caseload reconciliation", "analysis", reconcile, "westfield",
+                  "Tom Reid", "2026-02-16", "2026-02-20", 3),
+        _activity("act-feedback-lead", "Findings workshop", "feedback", None, None,
+                  "Alex Morgan", "2026-03-09", "2026-03-09", 1),
+        _activity("act-feedback-cons", "Findings workshop", "feedback", None, None,
+                  "Priya Shah", "2026-03-09", "2026-03-09", 1),
+        _activity("act-manage", "Engagement management", "management", None, None,
+                  "Alex Morgan", "2026-02-02", "2026-03-13", 2),
+    ]  # fmt: skip
+    # v2: after the interviews, the client asked for every site's caseload to be reconciled
+    changed_item = _item(
+        "item-reconcile", "MI and data quality", "Reconcile the caseload with the KPI returns",
+        "Every site's exits, Westfield House first.", "A reconciliation of every site's "
+        "caseload, with the missing exits",
+    )  # fmt: skip
+    changed_activity = _activity(
+        "act-reconcile", "Caseload reconciliation", "analysis", reconcile, None,
+        "Tom Reid", "2026-02-16", "2026-02-24", 5,
+    )  # fmt: skip
+    return {
+        "01_intelligence.xlsx": {"Intelligence": notes, "Scope areas": areas},
+        "02_scope_v1.xlsx": {
+            "Scope items": items,
+            "Activities": activities,
+            "Agreement": [
+                _agreement("agree-v1", "Helen Carter", "Director of Operations", "2026-01-26",
+                           "Agreed at the scoping meeting.")
+            ],
+        },
+        "03_scope_v2.xlsx": {
+            "Scope items": [changed_item],
+            "Activities": [changed_activity],
+            "Agreement": [
+                _agreement("agree-v2", "Helen Carter", "Director of Operations", "2026-02-13",
+                           "Reconciliation widened to every site.")
+            ],
+        },
+    }  # fmt: skip
+
+
+def _small_fieldwork(
+    spec_key: str, people: tuple[str, str], sites: Sequence[tuple[str, str, str]],
+    notes: list[dict[str, object]], client: tuple[str, str],
+) -> dict[str, dict[str, list[dict[str, object]]]]:  # fmt: skip
+    """A two-area scope agreed once, for the smaller demo contracts."""
+    lead, second = people
+    areas = [
+        _area(f"{spec_key}-journey", "Customer journey consistency", "The journey at each site.",
+              None, True),
+        _area(f"{spec_key}-time", "Time with customers", "Where advisers' time goes.",
+              "time-with-customer:ALL", True),
+    ]  # fmt: skip
+    items = [
+        _item(f"{spec_key}-map", "Customer journey consistency", "Map the customer journey at "
+              "each site", "", "A journey map per site"),
+        _item(f"{spec_key}-observe", "Time with customers", "Observe a working day at each site",
+              "", "Where advisers' time goes"),
+    ]  # fmt: skip
+    activities = [
+        *_site_visits(sites, lead, second),
+        _activity(f"{spec_key}-feedback", "Findings workshop", "feedback", None, None, lead,
+                  "2026-03-02", "2026-03-02", 1),
+    ]  # fmt: skip
+    return {
+        "01_fieldwork.xlsx": {
+            "Intelligence": notes,
+            "Scope areas": areas,
+            "Scope items": items,
+            "Activities": activities,
+            "Agreement": [_agreement(f"{spec_key}-v1", *client, "2026-01-28", "")],
+        }
+    }
+
+
+def riverside_fieldwork() -> dict[str, dict[str, list[dict[str, object]]]]:
+    """Riverside's capture sheet: the redesigned journey, and a scope agreed once."""
+    notes = [
+        _note("rs-01", "perf-gap:ALL:job_outcomes", "context", "Sunita Rao", "Quality lead",
+              None, "The new customer journey started at Quayside in October 2024 and reached "
+              "every site by spring 2025.", "2026-01-19"),
+        _note("rs-02", "perf-gap:northgate:job_outcomes", "supports", "Owen Hughes",
+              "Team leader", "northgate", "Northgate was the last site to adopt the new journey.",
+              "2026-01-20"),
+    ]  # fmt: skip
+    sites = [("quayside", "Quayside Hub", "2026-02-02"), ("old-town", "Old Town Centre",
+             "2026-02-04"), ("northgate", "Northgate Office", "2026-02-09")]  # fmt: skip
+    return _small_fieldwork(
+        "rs", ("Priya Shah", "Tom Reid"), sites, notes, ("Nadia Brooks", "Head of delivery")
+    )
+
+
+def eastfield_fieldwork() -> dict[str, dict[str, list[dict[str, object]]]]:
+    """Eastfield's capture sheet: a scope agreed once, costing more than the budget."""
+    notes = [
+        _note("ef-01", "perf-gap:parkside:job_outcomes", "challenges", "Leah Grant",
+              "Youth worker", "parkside", "Parkside's young people need longer before they "
+              "are ready for work.", "2026-01-21"),
+        _note("ef-02", "time-with-customer:ALL", "supports", "Chris Lowe", "Youth worker",
+              "central", "Most of the day goes on paperwork for the funder.", "2026-01-21"),
+    ]  # fmt: skip
+    sites = [("central", "Eastfield Central", "2026-02-03"), ("parkside", "Parkside Youth Hub",
+             "2026-02-05")]  # fmt: skip
+    return _small_fieldwork(
+        "ef", ("Alex Morgan", "Sam Okafor"), sites, notes, ("Jas Kaur", "Centre manager")
+    )
+
+
+_FIELDWORK = {
+    "northshore": northshore_fieldwork,
+    "riverside": riverside_fieldwork,
+    "eastfield": eastfield_fieldwork,
+}
+
+
+def write_captures(spec: ContractSpec, folder: Path) -> list[Path]:
+    """Write a demo contract's capture sheets into ``folder/captures`` (named sites only).
+
+    The notebooks of steps 2 and 3 import them on every run (idempotently), so the demo's store,
+    which is never committed, gets its intelligence and agreed scope through the import path.
+    """
+    from assessment.capture import write_workbook
+    from assessment.sheets import SHEETS
+
+    make = _FIELDWORK.get(spec.key)
+    if make is None or spec.sites[0].key.startswith("site-"):
+        return []  # a scaled benchmark variant: no named sites to speak about
+    paths = []
+    for name, rows in make().items():
+        paths.append(write_workbook(folder / "captures" / name, SHEETS, rows))
+    return paths
 
 
 if __name__ == "__main__":

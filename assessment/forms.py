@@ -1,0 +1,208 @@
+"""A generic ipywidgets form over a list of stored entries: add, edit and delete.
+
+One form serves every kind of entry: the widgets are derived from the pydantic model's fields
+(text, long text, dropdowns for choices and literals, dates, numbers, yes/no), pydantic's own
+errors become messages in the form, and a save callback writes to the store. Only plain
+ipywidgets are used, so the form works in JupyterLab and in Voila alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any, Generic
+
+import ipywidgets as w
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+
+from assessment.entries import Choices, E, check_choices
+
+LONG_TEXT = frozenset({"note", "description", "detail", "deliverable"})
+"""Fields shown as several lines of text."""
+
+NEW = "__new__"
+_BLANK = "–"
+
+
+def _base(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without ``None``, and whether None is allowed."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], len(args) < len(typing.get_args(annotation))
+    return annotation, False
+
+
+def widget_for(field: FieldInfo, choices: dict[str, str] | None, name: str) -> w.ValueWidget:
+    """The input widget of one model field."""
+    kind, optional = _base(field.annotation)
+    layout = w.Layout(width="32em")
+    style = {"description_width": "11em"}
+    common: dict[str, Any] = {"description": field.title or name, "layout": layout, "style": style}
+    if choices is not None or typing.get_origin(kind) is typing.Literal:
+        options = list(choices.items()) if choices is not None else []
+        if choices is None:
+            options = [(str(v), v) for v in typing.get_args(kind)]
+        pairs = [(label, key) for key, label in options]
+        if optional:
+            pairs.insert(0, (_BLANK, None))
+        return w.Dropdown(options=pairs, value=pairs[0][1] if pairs else None, **common)
+    if kind is bool:
+        return w.Checkbox(value=False, indent=False, **common)
+    if kind is dt.date:
+        return w.DatePicker(value=None, **common)
+    if kind in (int, float):
+        return w.FloatText(value=0.0, **common)
+    if name in LONG_TEXT:
+        return w.Textarea(value="", rows=3, **common)
+    return w.Text(value="", **common)
+
+
+class EntryForm(Generic[E]):
+    """Add, edit and delete entries of one model, saved through callbacks.
+
+    Args:
+        model: The entry's pydantic model.
+        entries: The entries stored so far.
+        on_save: Stores one valid entry; returns every entry as stored now.
+        on_delete: Deletes the entry with this id; returns every entry as stored now.
+        choices: Field -> {value: label} for fields that refer to other things.
+        label: How an entry is named in the picker.
+        render: The stored entries as HTML, shown under the form and refreshed on each change.
+        title: A heading above the form.
+    """
+
+    def __init__(
+        self,
+        model: type[E],
+        entries: Sequence[E],
+        *,
+        on_save: Callable[[E], Sequence[E]],
+        on_delete: Callable[[str], Sequence[E]],
+        choices: Choices | None = None,
+        label: Callable[[E], str] = lambda e: e.id,
+        render: Callable[[Sequence[E]], str] | None = None,
+        title: str = "",
+    ) -> None:
+        self.model = model
+        self.choices = choices or {}
+        self._on_save, self._on_delete = on_save, on_delete
+        self._label, self._render = label, render
+        self.fields = {
+            name: widget_for(info, self.choices.get(name), name)
+            for name, info in model.model_fields.items()
+            if name != "id"
+        }
+        self.picker = w.Dropdown(description="Entry", layout=w.Layout(width="32em"))
+        self.save_button = w.Button(description="Save", button_style="primary", icon="check")
+        self.delete_button = w.Button(description="Delete", button_style="danger", icon="trash")
+        self.message = w.HTML()
+        self.listing = w.HTML()
+        self.save_button.on_click(lambda _: self.submit())
+        self.delete_button.on_click(lambda _: self.delete())
+        self.picker.observe(lambda change: self.select(change["new"]), names="value")
+        heading = w.HTML(f"<h4>{html.escape(title)}</h4>") if title else w.HTML()
+        buttons = w.HBox([self.save_button, self.delete_button])
+        self.widget = w.VBox(
+            [heading, self.picker, *self.fields.values(), buttons, self.message, self.listing]
+        )
+        self._defaults = {name: widget.value for name, widget in self.fields.items()}
+        self._refresh(list(entries), keep=NEW)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def entries(self) -> list[E]:
+        """The entries as last stored."""
+        return list(self._entries)
+
+    @property
+    def selected(self) -> str:
+        """The id of the entry being edited, or ``NEW``."""
+        return str(self.picker.value)
+
+    def _refresh(self, entries: list[E], keep: str) -> None:
+        self._entries = entries
+        options = [("New entry", NEW)] + [(self._label(e), e.id) for e in entries]
+        ids = {e.id for e in entries}
+        self.picker.options = options
+        self.picker.value = keep if keep in ids else NEW
+        self.select(self.picker.value)
+        if self._render is not None:
+            self.listing.value = self._render(entries)
+
+    def select(self, entry_id: str | None) -> None:
+        """Fill the form with an entry (``NEW`` clears it for a new one)."""
+        entry = next((e for e in self._entries if e.id == entry_id), None)
+        for name, widget in self.fields.items():
+            value = getattr(entry, name) if entry is not None else self._defaults[name]
+            widget.value = self._to_widget(widget, value)
+
+    @staticmethod
+    def _to_widget(widget: w.ValueWidget, value: Any) -> Any:
+        if isinstance(widget, w.Dropdown) and value not in {v for _, v in widget.options}:
+            # a stored value no longer offered (say, a site renamed): show it rather than fail
+            widget.options = [*widget.options, (f"{value} (not in the list)", value)]
+        if isinstance(widget, w.FloatText):
+            return float(value or 0)
+        if isinstance(widget, w.Text | w.Textarea):
+            return "" if value is None else str(value)
+        return value
+
+    def values(self) -> dict[str, Any]:
+        """What the form holds now, as model input (blank optional text becomes None)."""
+        data: dict[str, Any] = {}
+        for name, widget in self.fields.items():
+            value = widget.value
+            info = self.model.model_fields[name]
+            if value in ("", None) and not info.is_required() and info.default is None:
+                value = None
+            if value is not None or info.is_required():
+                data[name] = value
+        if self.selected != NEW:
+            data["id"] = self.selected
+        return data
+
+    def submit(self) -> E | None:
+        """Validate the form and save it; show what is wrong in the form instead when invalid."""
+        try:
+            entry = self.model.model_validate(self.values())
+        except ValidationError as error:
+            self._show_problems([(_field_of(e["loc"]), e["msg"]) for e in error.errors()])
+            return None
+        problems = check_choices(entry, self.choices)
+        if problems:
+            self._show_problems(problems)
+            return None
+        self._refresh(list(self._on_save(entry)), keep=entry.id)
+        self.message.value = f"<span class='aw-ok'>Saved: {html.escape(self._label(entry))}</span>"
+        return entry
+
+    def delete(self) -> None:
+        """Delete the entry being edited."""
+        if self.selected == NEW:
+            self._show_problems([("", "choose an entry to delete first")])
+            return
+        entry_id = self.selected
+        self._refresh(list(self._on_delete(entry_id)), keep=NEW)
+        self.message.value = "<span class='aw-ok'>Deleted.</span>"
+
+    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+        items = "".join(
+            f"<li><b>{html.escape(self._title(field))}</b>: {html.escape(message)}</li>"
+            for field, message in problems
+        )
+        self.message.value = f"<div class='aw-errors'>Not saved:<ul>{items}</ul></div>"
+
+    def _title(self, field: str) -> str:
+        info = self.model.model_fields.get(field)
+        return (info.title or field) if info is not None else (field or "Entry")
+
+
+def _field_of(location: tuple[Any, ...]) -> str:
+    """The field a pydantic error is about ('' for the entry as a whole)."""
+    return str(location[0]) if location else ""
