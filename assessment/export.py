@@ -1,0 +1,138 @@
+"""``assess export``: hand the static report to a client, as HTML and, with Chromium, as PDF.
+
+The HTML is the run's own ``report.html`` (self-contained: it opens offline from an e-mail or a
+USB stick), copied atomically. The PDF is printed by headless Chromium from that file, with the
+report's print stylesheet (a page per section, no interactive chrome).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessment.errors import WorkbookError
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    # Leave the page time to upgrade its charts before printing (virtual time: no real wait).
+    "--virtual-time-budget=10000",
+)
+PDF_TIMEOUT_SECONDS = 120
+
+
+class ExportError(WorkbookError):
+    """The report cannot be exported (no report, no Chromium for --pdf, Chromium failed)."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What ``export_report`` wrote."""
+
+    html: Path
+    pdf: Path | None = None
+
+
+def find_chromium() -> Path | None:
+    """Chromium's executable: ``$CHROMIUM`` if set, else the first known name on PATH."""
+    if os.environ.get("CHROMIUM"):
+        path = Path(os.environ["CHROMIUM"])
+        return path if path.exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def print_pdf(html: Path, pdf: Path, chromium: Path) -> Path:
+    """Print ``html`` to ``pdf`` with headless Chromium (written atomically).
+
+    Raises:
+        ExportError: Chromium failed or wrote nothing; the message carries its last words.
+    """
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with tempfile.TemporaryDirectory(prefix="aw-chromium-") as profile:
+            command = [
+                str(chromium),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={tmp}",
+                html.resolve().as_uri(),
+            ]
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+            )
+        if done.returncode != 0 or Path(tmp).stat().st_size == 0:
+            detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            raise ExportError(
+                f"Chromium could not print {html} (exit {done.returncode}): {' '.join(detail)}"
+            )
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, pdf)
+    except subprocess.TimeoutExpired as error:
+        raise ExportError(
+            f"Chromium did not print {html} within {PDF_TIMEOUT_SECONDS} s"
+        ) from error
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return pdf
+
+
+def export_report(path: str | Path, to: str | Path, *, pdf: bool = False) -> Exported:
+    """Copy a run's ``report.html`` into ``to`` as ``<engagement>-<run id>.html`` (and a PDF).
+
+    Args:
+        path: A run folder, or an engagement folder (its latest good run).
+        to: The folder to write into (created if needed).
+        pdf: Also print a PDF with headless Chromium.
+
+    Raises:
+        ExportError: No good run or no report.html; ``pdf`` without Chromium installed.
+    """
+    from assessment.serve import ServeError, resolve_run
+
+    try:
+        run = resolve_run(path)
+    except ServeError as error:
+        raise ExportError(str(error)) from None
+    source = run / "report.html"
+    if not source.is_file():
+        raise ExportError(f"{run}: report.html is missing; re-run: assess run")
+    chromium = find_chromium() if pdf else None
+    if pdf and chromium is None:
+        raise ExportError(
+            "--pdf needs Chromium (apt-get install chromium, or set CHROMIUM to its path); "
+            "the HTML report prints to PDF from any browser too"
+        )
+    stem = f"{run.parent.parent.name}-{run.name}"
+    target = Path(to) / f"{stem}.html"
+    _copy_atomically(source, target)
+    written = print_pdf(target, target.with_suffix(".pdf"), chromium) if chromium else None
+    return Exported(target, written)

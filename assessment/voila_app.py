@@ -1,0 +1,82 @@
+"""The Voila application behind ``assess serve``: Voila with every route but the report removed.
+
+Kept apart from :mod:`assessment.serve` because importing Voila costs about a second: only the
+server process pays it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import tornado.ioloop
+import tornado.web
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+
+_LOG = logging.getLogger(__name__)
+
+# Routes of Voila's handler list we drop: files of the served folder and the catch-all that
+# renders the notebook on any path (we answer on "/" alone).
+_DROPPED = (re.compile(r".*/voila/files/\(\.\*\)$"), re.compile(r"^/\(\.\*\)$"))
+_TEMPLATE_ASSET = re.compile(r"^[A-Za-z0-9_-]+/static/[A-Za-z0-9_./-]+$")
+
+
+class TemplateAssetHandler(TemplateStaticFileHandler):
+    """Voila's template asset handler, refusing odd paths with a 404 instead of a server error."""
+
+    def parse_url_path(self, path: str) -> str:
+        """Accept ``<template>/static/<file>`` with plain names and no ``..`` only."""
+        if not _TEMPLATE_ASSET.match(path) or ".." in path.split("/"):
+            raise tornado.web.HTTPError(404)
+        return super().parse_url_path(path)
+
+
+class ReportServer(Voila):
+    """Voila serving one notebook on ``/`` only, with no file handler.
+
+    Attributes:
+        announce: Called once the server listens (prints the URL to hand out).
+        extra_resources: Extra template resources (the Vega bundle, the upgrade script, title).
+    """
+
+    name = "assess-serve"
+    announce: ClassVar[Callable[[], None] | None] = None
+    extra_resources: ClassVar[dict[str, Any]] = {}
+
+    def initialize(self, argv: Any = None) -> None:
+        """Set our template resources before Voila reads its configuration."""
+        self.config.VoilaConfiguration.resources = dict(self.extra_resources)
+        super().initialize(argv)
+
+    def init_handlers(self) -> list:
+        """Voila's routes minus the file handler, with the report answered on ``/`` only."""
+        handlers = []
+        for handler in super().init_handlers():
+            pattern = handler[0]
+            if any(rule.match(pattern) for rule in _DROPPED):
+                if pattern.endswith("/(.*)") and "files" not in pattern:
+                    handlers.append(("/", *handler[1:]))
+                continue
+            if handler[1] is TemplateStaticFileHandler:
+                handler = (pattern, TemplateAssetHandler, *handler[2:])
+            handlers.append(handler)
+        return handlers
+
+    def start(self) -> None:
+        """Start serving; announce the URL once the event loop runs (the port is bound)."""
+        if self.announce is not None:
+            tornado.ioloop.IOLoop.current().add_callback(self.announce)
+        super().start()
+
+    def stop(self) -> None:
+        """Shut every kernel down, pre-heated ones included, then let Voila clean up."""
+        from assessment.serve import run_shutdown
+
+        try:
+            run_shutdown(self.kernel_manager)
+        except Exception as error:  # stopping must not hide the reason the server stopped
+            _LOG.warning("kernels could not all be shut down: %s", error)
+        super().stop()

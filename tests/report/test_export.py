@@ -1,0 +1,87 @@
+"""`assess export`: the self-contained report copied for the client, and printed to PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.cli import main
+from assessment.export import ExportError, export_report, find_chromium
+from assessment.report import external_references
+from assessment.stored_report import served_notebook
+from tests.report.conftest import CLIENT
+
+MAX_REPORT_BYTES = 2_000_000
+
+
+def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
+    html = demo_report_run.report.read_text(encoding="utf-8")
+    assert len(html.encode()) < MAX_REPORT_BYTES
+    assert external_references(html) == []
+    assert f"<title>{CLIENT}: improvement assessment</title>" in html
+    # cover, summary with the roadmap, step 1's sections, provenance last
+    body = html[html.index("<body") :].replace("'", '"')
+    positions = [
+        body.index(text)
+        for text in (
+            'class="aw-cover"',
+            ">Executive summary<",
+            'class="aw-roadmap"',
+            "Performance against contract",
+            "Flow: from referral to outcome",
+            "Time with the customer",
+            ">Initial opinion<",
+            ">Provenance<",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert "data:image/svg+xml;base64," in html  # the logo, embedded
+    assert demo_report_run.run_id in html and "engagement.yaml" in html
+
+
+def test_export_copies_the_report_under_a_telling_name(demo_report_run, tmp_path, capsys) -> None:
+    assert main(["export", str(demo_report_run.folder), "--to", str(tmp_path / "out")]) == 0
+    copy = tmp_path / "out" / f"northshore-{demo_report_run.run_id}.html"
+    assert copy.read_bytes() == demo_report_run.report.read_bytes()
+    assert str(copy) in capsys.readouterr().out
+    assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]  # no temp file left
+
+
+def test_export_of_an_engagement_takes_its_latest_run(demo_report_run, tmp_path) -> None:
+    exported = export_report(demo_report_run.folder.parent.parent, tmp_path)
+    assert exported.html.name.endswith(f"{demo_report_run.run_id}.html")
+    assert exported.pdf is None
+
+
+def test_export_without_a_run_says_so(make_engagement, tmp_path, capsys) -> None:
+    folder = make_engagement()
+    assert main(["export", str(folder), "--to", str(tmp_path / "out")]) == 2
+    assert "no succeeded run" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_pdf_without_chromium_is_a_clear_error(demo_report_run, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(ExportError, match="needs Chromium"):
+        export_report(demo_report_run.folder, tmp_path / "out", pdf=True)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.browser
+def test_pdf_is_printed_with_chromium(demo_report_run, tmp_path, chromium) -> None:
+    assert find_chromium() is not None
+    exported = export_report(demo_report_run.folder, tmp_path, pdf=True)
+    assert exported.pdf is not None
+    data = exported.pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    assert pages >= 5  # the cover and each section start a new page
+
+
+def test_served_notebook_replays_the_run_without_code_of_its_own(demo_report_run) -> None:
+    notebook = served_notebook(demo_report_run.folder / "report.ipynb")
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert code[0]["source"].startswith("from assessment.stored_report import show_stored")
+    assert all(c["source"].startswith("show_stored(report, ") for c in code[1:])
+    ids = [c["id"] for c in notebook["cells"]]
+    assert "rp-01" in ids and "rp-12" in ids and "rp-00" not in ids  # no parameters cell
+    assert len(ids) == len(set(ids))

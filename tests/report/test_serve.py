@@ -1,0 +1,120 @@
+"""`assess serve` serves one report and nothing else: token required, no file or other path."""
+
+from __future__ import annotations
+
+import http.client
+import urllib.parse
+
+import pytest
+
+from assessment.report import external_references
+from assessment.serve import ServeError, ServeOptions, resolve_run
+from tests.report.conftest import CLIENT, Served
+
+
+def get(served: Served, path: str, *, token: bool = True) -> tuple[int, str]:
+    """GET without following redirects (a redirect to /login is a refusal)."""
+    url = urllib.parse.urlsplit(served.url(path, token=token))
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        target = url.path + (f"?{url.query}" if url.query else "")
+        connection.putrequest("GET", target, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.browser
+def test_report_is_served_with_the_token_and_fetches_nothing_external(served: Served) -> None:
+    status, page = get(served, "/")
+    assert status == 200
+    assert CLIENT in page
+    assert external_references(page) == []
+    assert "fontawesome" not in page and "cdn.jsdelivr" not in page
+    assert "show_stored" not in page  # sources stripped
+
+
+@pytest.mark.browser
+def test_login_page_fetches_nothing_external(served: Served) -> None:
+    status, page = get(served, "/login", token=False)
+    assert status == 200
+    assert CLIENT not in page
+    assert external_references(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/?token=wrong-token", "/voila/static/../../"])
+def test_request_without_the_token_is_refused(served: Served, path: str) -> None:
+    status, body = get(served, path, token=False)
+    assert status in (302, 401, 403, 404)
+    assert CLIENT not in body
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/report.ipynb",
+        "/engagement.yaml",
+        "/workbook.sqlite",
+        "/../engagement.yaml",
+        "/..%2f..%2fengagement.yaml",
+        "/%2e%2e/%2e%2e/eastfield/engagement.yaml",
+        "/eastfield",
+        "/eastfield/runs/",
+        "/northshore/runs/",
+        "/voila/files/report.ipynb",
+        "/voila/files/..%2fengagement.yaml",
+        "/voila/render/report.ipynb",
+        "/voila/render/eastfield/engagement.yaml",
+        "/voila/tree",
+        "/tree",
+        "/voila/api/contents",
+        "/api/contents",
+        "/voila/static/..%2f..%2f..%2fengagement.yaml",
+        "/voila/templates/lab/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/voila/templates/..%2f..%2f/static/x",
+        "/voila/api/themes/..%2f..%2fengagement.yaml",
+    ],
+)
+def test_any_path_but_the_report_is_refused(served: Served, path: str) -> None:
+    status, body = get(served, path)
+    assert status in (403, 404), (path, status)
+    assert CLIENT not in body and "Eastfield" not in body
+    assert "headline_kpi" not in body and "root:" not in body
+    assert external_references(body) == []  # error pages stay offline too
+
+
+@pytest.mark.browser
+def test_template_and_theme_cannot_be_switched_by_the_url(served: Served) -> None:
+    status, page = get(served, "/?template=lab&theme=dark")
+    assert status == 200
+    assert "aw-voila" in page and "fontawesome" not in page
+
+
+def test_resolve_run_takes_the_latest_good_run_or_a_run_folder(demo_report_run) -> None:
+    engagement = demo_report_run.folder.parent.parent
+    assert resolve_run(engagement) == demo_report_run.folder
+    assert resolve_run(demo_report_run.folder) == demo_report_run.folder
+
+
+def test_resolve_run_names_what_is_missing(tmp_path, make_engagement) -> None:
+    folder = make_engagement()
+    with pytest.raises(ServeError, match="no succeeded run"):
+        resolve_run(folder)
+    failed = folder / "runs" / "r1.failed"
+    failed.mkdir(parents=True)
+    (failed / "status.json").write_text('{"status": "failed"}')
+    with pytest.raises(ServeError, match="did not succeed"):
+        resolve_run(failed)
+    with pytest.raises(ServeError, match="not an engagement folder"):
+        resolve_run(tmp_path / "nowhere")
+
+
+def test_default_token_is_random_and_kept_when_given() -> None:
+    first, second = ServeOptions().with_token(), ServeOptions().with_token()
+    assert len(first.token) >= 24 and first.token != second.token
+    assert ServeOptions(token="mine").with_token().token == "mine"
+    assert ServeOptions(port=9000, token="t").url() == "http://127.0.0.1:9000/?token=t"
