@@ -1,0 +1,151 @@
+"""What a batch produced, per contract and in total, as data: written as ``summary.json``.
+
+Each contract's line joins how its run ended with where it stands: its headline KPI to date
+(read from the figures step 1 stored, through the store: the batch never recomputes them) and
+its position on its roadmap, from base camp to the summit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assessment.batch.contract import ContractOutcome
+from assessment.engagement import Engagement, load_engagement
+from assessment.errors import WorkbookError
+from assessment.store import Store
+
+PERFORMANCE_FRAME = "data_analysis.performance_to_date"
+"""Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
+CONTRACT_ROW = "ALL"
+
+
+class Stage(BaseModel):
+    """A roadmap stage; ``fraction`` None is base camp (where the contract is today)."""
+
+    name: str
+    fraction: float | None = None
+
+
+class Standing(BaseModel):
+    """A contract's headline KPI to date and its place on the roadmap."""
+
+    client: str
+    contract: str
+    kpi: str
+    kpi_label: str
+    actual: float
+    target: float
+    pct_of_target: float
+    stage: str
+    next_stage: str | None = None
+    stages: list[Stage] = Field(default_factory=list)
+
+
+class ContractReport(ContractOutcome):
+    """One contract's line of the summary."""
+
+    standing: Standing | None = None
+
+
+class BatchSummary(BaseModel):
+    """A whole batch: what ran where, and how every contract ended."""
+
+    portfolio: str
+    file: str
+    batch_id: str
+    started_at: str
+    finished_at: str
+    seconds: float
+    executor: str
+    workers: int
+    scheduler: str | None = None
+    counts: dict[str, int]
+    index: str
+    contracts: list[ContractReport]
+
+    @property
+    def failed(self) -> list[ContractReport]:
+        """The contracts that failed."""
+        return [c for c in self.contracts if c.status == "failed"]
+
+
+def stage_of(pct_of_target: float, stages: list[Stage]) -> tuple[str, str | None]:
+    """The stage reached at this % of target, and the next one (None at the summit).
+
+    Base camp (no fraction) is where a contract is until it reaches the first camp.
+    """
+    reached, following = stages[0].name, None
+    for stage in stages:
+        if stage.fraction is None:
+            continue
+        if pct_of_target / 100 >= stage.fraction:
+            reached = stage.name
+        elif following is None:
+            following = stage.name
+    return reached, following
+
+
+def standing(folder: str | Path) -> Standing | None:
+    """Where a contract stands, from step 1's stored figures; None if none are stored."""
+    try:
+        engagement = load_engagement(folder)
+        if not engagement.store_path.exists():
+            return None
+        with Store(engagement.store_path) as store:
+            if not store.has_frame(PERFORMANCE_FRAME):
+                return None
+            frame = store.frame(PERFORMANCE_FRAME)
+    except (WorkbookError, OSError, ValueError, KeyError):
+        return None
+    return _standing(engagement, frame)
+
+
+def _standing(engagement: Engagement, frame: Any) -> Standing | None:
+    kpi = engagement.kpi(engagement.contract.headline_kpi)
+    rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    stages = [Stage(name=s.name, fraction=s.fraction) for s in engagement.roadmap.stages]
+    pct = float(row["pct_of_target"])
+    reached, following = stage_of(pct, stages)
+    return Standing(
+        client=engagement.client.name,
+        contract=engagement.contract.name,
+        kpi=kpi.key,
+        kpi_label=kpi.label,
+        actual=float(row["actual"]),
+        target=float(row["target"]),
+        pct_of_target=round(pct, 1),
+        stage=reached,
+        next_stage=following,
+        stages=stages,
+    )
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write a file through a temporary file beside it, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_summary(summary: BatchSummary, path: Path) -> Path:
+    """Write the summary as JSON, atomically."""
+    return write_atomically(path, json.dumps(summary.model_dump(), indent=2) + "\n")
