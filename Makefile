@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (Python 3.11 + pip):
-#   make demo   create .venv if needed, install, run the shipped demo engagement
+#   make demo   create .venv if needed, install, run the shipped demo portfolio (batch)
 #   make test   same set-up, then the whole test suite
 PYTHON ?= python3.11
 VENV   ?= .venv
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/assess run data/demo/northshore
+	$(BIN)/assess batch data/demo/portfolio.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -45,6 +45,142 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    import json
+
+    from assessment.batch import load_portfolio, run_batch
+
+    portfolio = load_portfolio(args.portfolio)
+    out = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the JSON
+    if not args.quiet:
+        print(f"Batch of {portfolio.name}: {len(portfolio.contracts)} contracts", file=out)
+    summary = run_batch(
+        portfolio,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        quiet=args.quiet,
+    )
+    for failed in summary.failed:
+        print(f"failed: {failed.key}: {failed.describe()}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.model_dump(), indent=2))
+    if not args.quiet:
+        counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
+        print(f"{len(summary.contracts)} contracts in {summary.seconds:.1f} s: {counts}.", file=out)
+        print(f"Index: {summary.index}", file=out)
+    return 1 if summary.failed else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from assessment.serve import DEFAULT_POOL_SIZE, ServeOptions, serve
+
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        token=args.token or "",
+        pool_size=DEFAULT_POOL_SIZE if args.pool_size is None else args.pool_size,
+        refill_delay=args.refill_delay,
+    )
+
+    def announce(url: str) -> None:
+        print(f"Serving the client report. Give the client this address:\n  {url}", flush=True)
+        print("Stop with Ctrl+C.", flush=True)
+
+    return serve(args.path, options, announce=announce)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from assessment.export import export_report
+
+    exported = export_report(args.run, args.to, pdf=args.pdf)
+    print(f"Report: {exported.html.resolve()}")
+    if exported.pdf:
+        print(f"PDF: {exported.pdf.resolve()}")
+    return 0
+
+
+def _add_report_commands(commands: argparse._SubParsersAction) -> None:
+    """``assess serve`` and ``assess export``: hand the client report to the client."""
+    from assessment.serve import DEFAULT_REFILL_DELAY
+
+    serve = commands.add_parser("serve", help="serve the client report in a browser (Voila)")
+    serve.add_argument("path", type=Path, help="the engagement folder (latest run) or a run folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    serve.add_argument("--token", help="access token for the URL (default: a random one)")
+    serve.add_argument("--pool-size", type=int, help="pre-heated kernels (default 6)")
+    serve.add_argument(
+        "--refill-delay",
+        type=float,
+        default=DEFAULT_REFILL_DELAY,
+        help="seconds before a used pre-heated kernel is replaced (default %(default)s)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    export = commands.add_parser("export", help="copy the self-contained report (and a PDF)")
+    export.add_argument("run", type=Path, help="a run folder, or an engagement (its latest run)")
+    export.add_argument("--to", type=Path, required=True, help="the folder to write into")
+    export.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
+    export.set_defaults(handler=_export)
+
+
+def _open(args: argparse.Namespace) -> int:
+    from assessment.workspace import prepare, start_lab
+
+    workspace = prepare(args.path)
+    for path in workspace.created:
+        print(f"  prepared {path}")
+    for path in workspace.kept:
+        print(f"  kept your working copy {path}")
+    if args.no_lab:
+        return 0
+    print(f"Starting JupyterLab on {workspace.folder} (127.0.0.1). Stop with Ctrl+C.", flush=True)
+    return start_lab(workspace.folder)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from assessment.engagement import load_engagement
+    from assessment.sheets import import_file
+
+    result = import_file(load_engagement(args.path), args.file)
+    print(f"Imported {result.summary()}")
+    return 0
+
+
+def _capture(args: argparse.Namespace) -> int:
+    from assessment.engagement import load_engagement
+    from assessment.errors import InputError
+    from assessment.sheets import write_engagement_sheet
+
+    if args.file.exists():
+        raise InputError.single(args.file, "exists already: choose a new file name")
+    path = write_engagement_sheet(load_engagement(args.path), args.file)
+    print(f"Capture sheet for offline entry: {path}")
+    print(f"Import it when filled: assess import {args.path} {path}")
+    return 0
+
+
+def _add_step_commands(commands: argparse._SubParsersAction) -> None:
+    """``assess open``, ``assess import`` and ``assess capture``: the consultant's steps 2+."""
+    open_ = commands.add_parser("open", help="open the engagement's step notebooks in JupyterLab")
+    open_.add_argument("path", type=Path, help="the engagement folder")
+    open_.add_argument(
+        "--no-lab", action="store_true", help="prepare the working copies, do not start JupyterLab"
+    )
+    open_.set_defaults(handler=_open)
+
+    imp = commands.add_parser("import", help="import a filled capture sheet (Excel)")
+    imp.add_argument("path", type=Path, help="the engagement folder")
+    imp.add_argument("file", type=Path, help="the capture sheet (.xlsx)")
+    imp.set_defaults(handler=_import)
+
+    capture = commands.add_parser("capture", help="write a capture sheet to fill in offline")
+    capture.add_argument("path", type=Path, help="the engagement folder")
+    capture.add_argument("file", type=Path, help="the new capture sheet (.xlsx)")
+    capture.set_defaults(handler=_capture)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
@@ -67,6 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("path", type=Path, help="the engagement folder")
     run.add_argument("--quiet", action="store_true", help="print only the outcome")
     run.set_defaults(handler=_run)
+
+    batch = commands.add_parser("batch", help="run every contract of a portfolio in parallel")
+    batch.add_argument("portfolio", type=Path, help="the portfolio file (portfolio.yaml)")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: one a core)")
+    batch.add_argument("--scheduler", help="run on this Dask scheduler (tcp://host:port)")
+    batch.add_argument(
+        "--resume", action="store_true", help="run only contracts failed or changed since"
+    )
+    batch.add_argument("--quiet", action="store_true", help="no progress; print only failures")
+    batch.add_argument("--json", action="store_true", help="print the summary as JSON")
+    batch.set_defaults(handler=_batch)
+    _add_report_commands(commands)
+    _add_step_commands(commands)
     return parser
 
 

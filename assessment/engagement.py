@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from assessment.branding import Branding
 from assessment.errors import InputError, Problem
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -147,6 +148,13 @@ class TeamMember(_Strict):
     day_rate: float = Field(ge=0)
 
 
+class Budget(_Strict):
+    """What the client has set aside for the engagement; step 3's plan is costed against it."""
+
+    amount: float = Field(gt=0)
+    currency: str = Field(default="GBP", min_length=1, max_length=8)
+
+
 class RoadmapStage(_Strict):
     """A stage of the improvement roadmap; ``fraction`` None means today's level (base camp)."""
 
@@ -189,6 +197,73 @@ class Analysis(_Strict):
     trend_months: int = Field(default=6, ge=2)
 
 
+Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Vocabulary = dict[Key, Label]
+
+
+class Method(_Strict):
+    """The firm's coding vocabularies for discovery (step 4): data, so a firm adapts its method.
+
+    Each vocabulary maps a key (what the store keeps) to the label people read; a vocabulary given
+    in engagement.yaml replaces its default whole. ``min_group_size`` is the fewest people any
+    breakdown shown to the client may rest on.
+    """
+
+    headings: Vocabulary = Field(
+        min_length=1,
+        default_factory=lambda: {
+            "customer_experience": "Customer experience",
+            "leadership_mi": "Leadership & MI",
+            "resources": "Resources",
+            "targets_measures": "Targets & measures aligned to outcomes",
+        },
+    )
+    dimensions: Vocabulary = Field(
+        min_length=1,
+        default_factory=lambda: {
+            "current_performance": "Current performance",
+            "revenue": "Revenue",
+            "alignment": "Alignment",
+            "morale": "Morale",
+            "contract": "Contract",
+            "delivery_method": "Delivery method",
+            "culture": "Culture",
+            "landscape_knowledge": "Knowledge of the landscape",
+            "contracted_kpis": "Contracted KPIs",
+            "operations_alignment": "Operations alignment",
+        },
+    )
+    source_types: Vocabulary = Field(
+        min_length=1,
+        default_factory=lambda: {
+            "one_to_one": "One-to-one interview",
+            "group_session": "Group work / team session",
+            "observation": "Observation",
+            "customer_feedback": "Customer feedback",
+            "document": "Documents and resources",
+        },
+    )
+    sentiments: Vocabulary = Field(
+        min_length=1,
+        default_factory=lambda: {
+            "positive": "Positive",
+            "neutral": "Neutral",
+            "negative": "Negative",
+        },
+    )
+    min_group_size: int = Field(default=3, ge=1)
+
+    @field_validator("headings", "dimensions", "source_types", "sentiments")
+    @classmethod
+    def _distinct_labels(cls, vocabulary: dict[str, str]) -> dict[str, str]:
+        # a label may be typed instead of its key (capture sheets), so two must never be alike
+        labels = [label.casefold() for label in vocabulary.values()]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        if repeated:
+            raise ValueError(f"labels must be distinct: {', '.join(repeated)} repeated")
+        return vocabulary
+
+
 class Engagement(_Strict):
     """One client engagement, as described by its ``engagement.yaml``."""
 
@@ -199,8 +274,13 @@ class Engagement(_Strict):
     kpis: list[Kpi] = Field(min_length=1)
     inputs: Inputs
     team: list[TeamMember] = Field(default_factory=list)
+    budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
     roadmap: Roadmap = Field(default_factory=Roadmap)
     analysis: Analysis = Field(default_factory=Analysis)
+    branding: Branding | None = Field(
+        default=None, description="Report look; overrides templates/branding.yaml."
+    )
+    method: Method = Field(default_factory=Method, description="Discovery vocabularies (step 4).")
 
     _root: Path = PrivateAttr(default=Path("."))
 

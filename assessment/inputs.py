@@ -208,10 +208,12 @@ def _sites(values: pd.Series, engagement: Engagement, column: str, check: _Colle
     for site in engagement.sites:
         for name in (site.key, site.name, *site.aliases):
             lookup[name.strip().casefold()] = site.key
-    # map each distinct spelling once; several spellings (name, alias, key) may share a key
-    codes = values.astype("string").str.strip().str.casefold()
-    spellings = codes.dropna().unique()
-    keys = codes.map({c: lookup[c] for c in spellings if c in lookup}).astype("string")
+    # normalise each distinct spelling once, not each row: a million-row caseload has a few
+    # hundred spellings at most; several spellings (name, alias, key) may share a key
+    codes, spellings = pd.factorize(values, use_na_sentinel=True)
+    mapped = [lookup.get(str(s).strip().casefold()) for s in spellings]
+    table = pd.array([*mapped, None], dtype="string")  # the last slot answers code -1 (blank)
+    keys = pd.Series(table.take(np.where(codes < 0, len(mapped), codes)), index=values.index)
     unknown = keys.isna()
     if unknown.any():
         known = ", ".join(s.name for s in engagement.sites)

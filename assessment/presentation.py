@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
+from assessment.branding import brand_style, for_engagement
 from assessment.engagement import Engagement
 
 Formatter = Callable[[Any], str]
@@ -83,7 +84,10 @@ def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
 
 
 def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
-    """The report's cover: client, contract, desired outcome, date and team."""
+    """The report's cover: firm and logo, client, contract, desired outcome, date and team.
+
+    Carries the engagement's branding (colours and fonts as CSS variables) for the whole page.
+    """
     e = engagement
     team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
     when = when or dt.date.today()
@@ -96,8 +100,16 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         ("Report date", f"{when:%d %B %Y}"),
     ]
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    brand = for_engagement(e.branding, e.root)
+    logo = (
+        f"<img class='aw-logo' src='{html.escape(brand.logo_data_uri, quote=True)}' alt=''>"
+        if brand.logo_data_uri
+        else ""
+    )
     return HTML(
-        "<section class='aw-cover'>"
+        f"{brand_style(brand)}<section class='aw-cover'>"
+        f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
+        f"{html.escape(brand.firm_name)}</span></div>"
         f"<p class='aw-kicker'>Improvement assessment</p><h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )

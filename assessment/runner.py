@@ -31,8 +31,15 @@ from assessment.inputs import read_extracts
 from assessment.paths import notebooks_dir
 
 REPORT_NOTEBOOK = "report.ipynb"
+IOPUB_TIMEOUT = 60
+"""Seconds to wait for a cell's last output after it finished. Papermill's default (4 s) fails
+good cells when a loaded machine is slow to deliver output; a cell that truly hangs is still
+caught."""
 STATUS_FILE = "status.json"
 MANIFEST_FILE = "manifest.json"
+
+NotebookExecutor = Callable[[Path, Path, dict[str, Any]], None]
+"""Executes one notebook: ``(notebook, output, parameters)``; raises PapermillExecutionError."""
 
 
 def step_notebooks(folder: Path | None = None) -> list[Path]:
@@ -115,6 +122,7 @@ def run_engagement(
     notebooks: list[Path] | None = None,
     parameters: dict[str, Any] | None = None,
     on_notebook: Callable[[str, float], None] | None = None,
+    executor: NotebookExecutor | None = None,
 ) -> RunResult:
     """Execute the engagement's notebooks in order and export the client report.
 
@@ -124,6 +132,8 @@ def run_engagement(
         notebooks: The notebooks to run (the step notebooks and the report by default).
         parameters: Extra notebook parameters (for example the period to report).
         on_notebook: Called with each notebook's name and seconds once it has run.
+        executor: Runs one notebook (a fresh Papermill kernel per notebook by default; the
+            batch passes one warmed kernel per contract, see ``assessment.batch.engine``).
 
     Returns:
         Where the run and its report are.
@@ -141,22 +151,24 @@ def run_engagement(
     runs = engagement.runs_dir
     work = runs / f".incomplete-{run_id}"
     work.mkdir(parents=True)
-    manifest = provenance(engagement, run_id)
+    manifest = provenance(engagement, run_id) | {"parameters": parameters or {}}
     _write_json(work / MANIFEST_FILE, manifest)
     params = {"engagement_dir": str(engagement.root), "run_dir": str(work), "run_id": run_id}
     params |= parameters or {}
     timings = []
+    execute = executor or _execute
     for notebook in notebooks or step_notebooks():
         start = time.perf_counter()
         try:
-            _execute(notebook, work / notebook.name, params)
+            execute(notebook, work / notebook.name, params)
         except PapermillExecutionError as error:
             raise _fail(work, runs / f"{run_id}.failed", manifest, notebook, error) from None
         seconds = time.perf_counter() - start
         timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
         if on_notebook:
             on_notebook(notebook.name, seconds)
-    report = export_html(work / REPORT_NOTEBOOK, work / "report.html")
+    title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
+    report = export_html(work / REPORT_NOTEBOOK, work / "report.html", title=title)
     leaks = external_references(report.read_text(encoding="utf-8"))
     if leaks:
         raise _fail_plain(work, runs / f"{run_id}.failed", manifest, f"external URLs: {leaks}")
@@ -183,6 +195,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
         kernel_name="python3",
         progress_bar=False,
         cwd=str(output.parent),
+        iopub_timeout=IOPUB_TIMEOUT,
     )
 
 

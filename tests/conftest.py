@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ENGAGEMENT_YAML = """\
@@ -179,3 +180,63 @@ def chromium() -> dict[str, object]:
             pytest.fail(message)
         pytest.skip(message)
     return {"executable_path": path, "args": _CHROMIUM_FLAGS, "headless": True}
+
+
+OPINION = [
+    {
+        "key": "perf-gap:north:job_outcomes",
+        "kind": "performance",
+        "site": "north",
+        "kpi": "job_outcomes",
+        "title": "North Hub at 60% of target on job outcomes",
+        "statement": "North Hub delivers 60% of its contracted job outcomes.",
+        "figures": {"pct_of_target": 60.0, "actual": 15.0},
+    },
+    {
+        "key": "time-with-customer:south",
+        "kind": "time-with-customer",
+        "site": "south",
+        "kpi": None,
+        "title": "Little time with customers at South Hub",
+        "statement": "Staff at South Hub spend 7.0% of their time with customers.",
+        "figures": {"share": 0.07, "n": 256},
+    },
+    {
+        "key": "data-quality:littles-law:north",
+        "kind": "data-quality",
+        "site": "north",
+        "kpi": None,
+        "title": "Caseload data for North Hub do not add up",
+        "statement": "The caseload data for North Hub do not add up.",
+        "figures": {"ratio": 1.31},
+    },
+]
+"""A hand-made initial opinion (step 1's hypotheses) for the tests of steps 2 and 3."""
+
+
+@pytest.fixture
+def opinion_engagement(engagement_dir: Path):
+    """The minimal engagement, loaded, with ``OPINION`` stored as step 1's hypotheses."""
+    from assessment.engagement import load_engagement
+    from assessment.store import Store
+
+    engagement = load_engagement(engagement_dir)
+    with Store(engagement.store_path) as store:
+        store.sync_hypotheses("data_analysis", OPINION)
+    return engagement
+
+
+@pytest.fixture
+def starts_to_date() -> pd.DataFrame:
+    """Performance to date of two measures at three sites; Eastgate is below contract."""
+    return pd.DataFrame(
+        {
+            "site": ["north", "east", "south", "north"],
+            "site_name": ["Northshore", "Eastgate", "Southport", "Northshore"],
+            "measure": ["starts", "starts", "starts", "outcomes"],
+            "actual": [125.0, 87.0, 104.2, 10.0],
+            "target": [120.0, 100.0, 100.0, 20.0],
+            "pct_of_target": [104.2, 87.0, 104.2, 50.0],
+            "gap": [5.0, -13.0, 4.2, -10.0],
+        }
+    )

@@ -6,6 +6,7 @@ report shows the stored results through the same views.
 
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
+    contract_standing,
     flow_charts,
     flow_table,
     headline,
@@ -25,6 +26,7 @@ __all__ = [
     "STEP",
     "DataAnalysis",
     "analyse",
+    "contract_standing",
     "flow_charts",
     "flow_table",
     "headline",
