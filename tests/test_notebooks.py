@@ -105,3 +105,17 @@ def test_failing_cell_marks_the_run_failed(tmp_path: Path, make_engagement) -> N
     assert not (folder / "runs" / "r1").exists()
     status = json.loads((failed / "status.json").read_text())
     assert status["notebook"] == "99_broken.ipynb" and status["cell_index"] == 2
+
+
+@pytest.mark.notebook
+def test_assess_run_command_writes_the_report(tmp_path: Path, capsys) -> None:
+    from assessment.cli import main
+
+    engagement = tmp_path / "northshore"
+    shutil.copytree(DEMO, engagement, ignore=shutil.ignore_patterns("runs", "*.sqlite*"))
+    assert main(["run", str(engagement), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    report = Path(printed.split("Report: ")[1].strip())
+    assert report.is_file() and report.parent.parent == engagement / "runs"
+    assert "Harbour Street" in report.read_text(encoding="utf-8")
+    assert run_status(report.parent) == "succeeded"
