@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from assessment.branding import Branding
-from assessment.errors import InputError, Problem
+from assessment.errors import InputError
+from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
 STORE_FILE = "workbook.sqlite"
@@ -359,73 +358,8 @@ def load_engagement(folder: str | Path) -> Engagement:
         path = path / ENGAGEMENT_FILE
     if not path.is_file():
         raise InputError.single(path, "file not found: an engagement folder needs engagement.yaml")
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(path, f"not valid YAML: {problem}", location=line) from exc
-    if not isinstance(data, dict):
-        raise InputError.single(path, "expected a mapping of keys (client, contract, sites, ...)")
-    try:
-        engagement = Engagement.model_validate(data)
-    except ValidationError as exc:
-        raise InputError([_problem(path, node, err) for err in exc.errors()]) from exc
+    engagement, _ = read_yaml_model(
+        path, Engagement, "expected a mapping of keys (client, contract, sites, ...)"
+    )
     engagement._root = path.parent.resolve()
     return engagement
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
-
-    PyYAML turns ``2025-02-30`` into a bare ValueError with no line; as text, pydantic parses
-    the date and reports a bad one like any other value, with its key path and line.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _problem(path: Path, root: yaml.Node | None, error: Any) -> Problem:
-    """Turn one pydantic error into a Problem that names the YAML key path and line."""
-    loc = [part for part in error["loc"] if not str(part).startswith(("function-", "literal["))]
-    dotted = ".".join(str(p) for p in loc) or None
-    node = _node_at(root, loc)
-    # an error of the whole file (cross-references) has no line of its own: its message names
-    # the keys, and the first line of the file would only mislead
-    line = f"line {node.start_mark.line + 1}" if node is not None and loc else None
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key (check the spelling; see templates/engagement/engagement.yaml)"
-    elif error["type"] == "missing":
-        message = "required key is missing"
-    elif error["type"] != "model_type" and not isinstance(error.get("input"), dict | list | None):
-        # echo a single value; a whole section (a mapping or list) is in the file already
-        message = f"{message} (got {error['input']!r})"
-    return Problem(str(path), message, location=line, field=dotted)
-
-
-def _node_at(node: yaml.Node | None, loc: list[Any]) -> yaml.Node | None:
-    """Follow a pydantic location through the composed YAML tree; the deepest node found."""
-    for depth, part in enumerate(loc, start=1):
-        if isinstance(node, yaml.MappingNode):
-            match = [(k, v) for k, v in node.value if k.value == str(part)]
-            if not match:
-                return node
-            # the last key is pointed at itself: a nested mapping or list as its value starts on
-            # the next line, but the consultant looks for the (misspelt or wrong) key
-            key_node, value_node = match[0]
-            node = key_node if depth == len(loc) else value_node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return node
-            node = node.value[part]
-        else:
-            return node
-    return node

@@ -26,13 +26,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from assessment.engagement import ENGAGEMENT_FILE, Key, _Loader, _node_at, _problem
+from assessment.engagement import ENGAGEMENT_FILE, Key
 from assessment.errors import InputError, Problem
+from assessment.yamlfile import node_at, read_yaml_model
 
 RESERVED_PARAMETERS = frozenset({"engagement_dir", "run_dir", "run_id"})
 """Parameters the runner sets itself; a portfolio may not override them."""
@@ -120,21 +120,7 @@ def load_portfolio(path: str | Path) -> Portfolio:
     file = Path(path).expanduser().resolve()
     if not file.is_file():
         raise InputError.single(file, "file not found: expected a portfolio YAML file")
-    text = file.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(file, f"not valid YAML: {problem}", location=line) from exc
-    if not isinstance(data, dict):
-        raise InputError.single(file, "expected a mapping with name and contracts")
-    try:
-        portfolio = Portfolio.model_validate(data)
-    except ValidationError as exc:
-        raise InputError([_problem(file, node, err) for err in exc.errors()]) from exc
+    portfolio, node = read_yaml_model(file, Portfolio, "expected a mapping with name and contracts")
     portfolio._file = file
     missing = _missing_folders(portfolio, node)
     if missing:
@@ -150,7 +136,7 @@ def _missing_folders(portfolio: Portfolio, root: yaml.Node | None) -> list[Probl
         if (folder / ENGAGEMENT_FILE).is_file():
             continue
         what = "folder not found" if not folder.is_dir() else f"no {ENGAGEMENT_FILE} in folder"
-        node = _node_at(root, ["contracts", index, "path"])
+        node = node_at(root, ["contracts", index, "path"])
         line = f"line {node.start_mark.line + 1}" if node is not None else None
         problems.append(
             Problem(

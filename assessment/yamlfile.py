@@ -1,0 +1,101 @@
+"""Read a YAML file into a pydantic model, reporting every problem with its YAML line.
+
+engagement.yaml and portfolio.yaml are both read here, so a consultant and a delivery lead get
+the same kind of message: the file, the line, the key path and what was expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from assessment.errors import InputError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml_model(path: Path, model: type[M], expected: str) -> tuple[M, yaml.Node | None]:
+    """Parse ``path`` and validate it as ``model``.
+
+    Args:
+        path: The YAML file (it must exist).
+        model: The pydantic model the file describes.
+        expected: What the top level should be, said when it is not a mapping.
+
+    Returns:
+        The validated model and the composed YAML tree (to point later problems at lines).
+
+    Raises:
+        InputError: Invalid YAML (with its line), or every validation problem with its line.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError.single(path, f"not valid YAML: {problem}", location=line) from exc
+    if not isinstance(data, dict):
+        raise InputError.single(path, expected)
+    try:
+        return model.model_validate(data), node
+    except ValidationError as exc:
+        raise InputError([yaml_problem(path, node, err) for err in exc.errors()]) from exc
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text.
+
+    PyYAML turns ``2025-02-30`` into a bare ValueError with no line; as text, pydantic parses
+    the date and reports a bad one like any other value, with its key path and line.
+    """
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def yaml_problem(path: Path, root: yaml.Node | None, error: Any) -> Problem:
+    """Turn one pydantic error into a Problem that names the YAML key path and line."""
+    loc = [part for part in error["loc"] if not str(part).startswith(("function-", "literal["))]
+    dotted = ".".join(str(p) for p in loc) or None
+    node = node_at(root, loc)
+    # an error of the whole file (cross-references) has no line of its own: its message names
+    # the keys, and the first line of the file would only mislead
+    line = f"line {node.start_mark.line + 1}" if node is not None and loc else None
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling against the commented templates in templates/)"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    elif error["type"] != "model_type" and not isinstance(error.get("input"), dict | list | None):
+        # echo a single value; a whole section (a mapping or list) is in the file already
+        message = f"{message} (got {error['input']!r})"
+    return Problem(str(path), message, location=line, field=dotted)
+
+
+def node_at(node: yaml.Node | None, loc: list[Any]) -> yaml.Node | None:
+    """Follow a pydantic location through the composed YAML tree; the deepest node found."""
+    for depth, part in enumerate(loc, start=1):
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not match:
+                return node
+            # the last key is pointed at itself: a nested mapping or list as its value starts on
+            # the next line, but the consultant looks for the (misspelt or wrong) key
+            key_node, value_node = match[0]
+            node = key_node if depth == len(loc) else value_node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node
