@@ -53,15 +53,33 @@ def table(
         caption: A sentence above the table saying what it shows.
     """
     formats = formats or {}
-    shown = pd.DataFrame(
-        {
-            header: frame[column].map(formats.get(column, _plain))
-            for column, header in columns.items()
-        }
+    # numbers are right-aligned to compare at a glance; text (statements, names) reads left
+    numeric = {
+        column: pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
+        for column in columns
+    }
+    heads = "".join(
+        f"<th{_number_class(numeric[c])}>{html.escape(header)}</th>"
+        for c, header in columns.items()
     )
-    body = shown.to_html(index=False, escape=True, classes="aw-table", border=0, na_rep="–")
+    cells = [
+        [(numeric[c], html.escape(text)) for text in frame[c].map(formats.get(c, _plain))]
+        for c in columns
+    ]
+    rows = "".join(
+        "<tr>" + "".join(f"<td{_number_class(num)}>{text}</td>" for num, text in row) + "</tr>"
+        for row in zip(*cells, strict=True)
+    )
     head = f"<p class='aw-caption'>{html.escape(caption)}</p>" if caption else ""
-    return HTML(head + body)
+    return HTML(
+        f"{head}<table class='aw-table'><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody>"
+        "</table>"
+    )
+
+
+def _number_class(numeric: bool) -> str:
+    return " class='aw-number'" if numeric else ""
 
 
 def _plain(value: Any) -> str:
