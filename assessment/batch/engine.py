@@ -256,6 +256,10 @@ class WarmKernelEngine(NBClientEngine):
                     start_timeout=start_timeout,
                     execution_timeout=execution_timeout,
                 )
+        # nbclient skips its own readiness check when handed a client: without this, a kernel
+        # of its own (papermill --engine assessment) could drop the first outputs (zmq's slow
+        # joiner) and a cell would wait for its "idle" message forever
+        contract_kernel.ready()
         client = PapermillNotebookClient(
             nb_man,
             km=contract_kernel.km,
