@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessment.errors import WorkbookError
+from assessment.files import write_atomically
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = (
@@ -53,19 +54,6 @@ def find_chromium() -> Path | None:
         if found:
             return Path(found)
     return None
-
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def print_pdf(html: Path, pdf: Path, chromium: Path) -> Path:
@@ -133,6 +121,6 @@ def export_report(path: str | Path, to: str | Path, *, pdf: bool = False) -> Exp
         )
     stem = f"{run.parent.parent.name}-{run.name}"
     target = Path(to) / f"{stem}.html"
-    _copy_atomically(source, target)
+    write_atomically(target, source.read_bytes())
     written = print_pdf(target, target.with_suffix(".pdf"), chromium) if chromium else None
     return Exported(target, written)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tempfile
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +22,8 @@ import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
+
+from assessment.files import write_atomically
 
 __all__ = [
     "TEMPLATE_DIR_ENV",
@@ -122,24 +123,6 @@ def _first_heading(nb: Any) -> str | None:
     return None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and move it into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)  # mkstemp makes 0600; a published report must be readable
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def export_html(
     notebook_path: Path,
     output_path: Path,
@@ -176,7 +159,7 @@ def export_html(
     exporter = _exporter(str(Path(template_dir or default_template_dir()).resolve()))
     with _exporter_lock:  # one exporter instance: one export at a time
         body, _ = exporter.from_notebook_node(nb, resources)
-    _write_atomically(output_path, body)
+    write_atomically(output_path, body)
     return output_path
 
 

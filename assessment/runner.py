@@ -27,6 +27,7 @@ from papermill.exceptions import PapermillExecutionError
 from assessment import __version__
 from assessment.engagement import ENGAGEMENT_FILE, Engagement, load_engagement
 from assessment.errors import RunFailed
+from assessment.files import write_atomically
 from assessment.inputs import read_extracts
 from assessment.paths import notebooks_dir
 
@@ -110,9 +111,7 @@ def provenance(engagement: Engagement, run_id: str) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, json.dumps(data, indent=2, default=str) + "\n")
 
 
 def run_engagement(

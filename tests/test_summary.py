@@ -34,7 +34,9 @@ def standing(pct: float) -> ContractStanding:
     [
         (24.0, "Base camp", "Camp 1"),
         (55.0, "Camp 1", "Camp 2"),
+        (84.9, "Camp 1", "Camp 2"),
         (90.0, "Camp 2", "The summit"),
+        (99.0, "Camp 2", "The summit"),
         (104.0, "The summit", None),
     ],
 )

@@ -13,7 +13,8 @@ import os
 from html import escape
 from pathlib import Path
 
-from assessment.batch.summary import BatchSummary, ContractReport, Standing, write_atomically
+from assessment.batch.summary import BatchSummary, ContractReport, Standing
+from assessment.files import write_atomically
 
 LABELS = {"skipped": "up to date"}
 """How a status reads on the page (``skipped`` in the summary: its last run is still good)."""

@@ -8,8 +8,6 @@ its position on its roadmap, from base camp to the summit.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,9 @@ from pydantic import BaseModel, Field
 from assessment.batch.contract import ContractOutcome
 from assessment.engagement import Engagement, load_engagement
 from assessment.errors import WorkbookError
+from assessment.files import write_atomically
 from assessment.store import Store
+from assessment.summary import roadmap_position
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
 """Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
@@ -75,22 +75,6 @@ class BatchSummary(BaseModel):
         return [c for c in self.contracts if c.status == "failed"]
 
 
-def stage_of(pct_of_target: float, stages: list[Stage]) -> tuple[str, str | None]:
-    """The stage reached at this % of target, and the next one (None at the summit).
-
-    Base camp (no fraction) is where a contract is until it reaches the first camp.
-    """
-    reached, following = stages[0].name, None
-    for stage in stages:
-        if stage.fraction is None:
-            continue
-        if pct_of_target / 100 >= stage.fraction:
-            reached = stage.name
-        elif following is None:
-            following = stage.name
-    return reached, following
-
-
 def standing(folder: str | Path) -> Standing | None:
     """Where a contract stands, from step 1's stored figures; None if none are stored."""
     try:
@@ -114,7 +98,7 @@ def _standing(engagement: Engagement, frame: Any) -> Standing | None:
     row = rows.iloc[0]
     stages = [Stage(name=s.name, fraction=s.fraction) for s in engagement.roadmap.stages]
     pct = float(row["pct_of_target"])
-    reached, following = stage_of(pct, stages)
+    position = roadmap_position(engagement, pct)  # the same stages the client report shows
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -123,27 +107,10 @@ def _standing(engagement: Engagement, frame: Any) -> Standing | None:
         actual=float(row["actual"]),
         target=float(row["target"]),
         pct_of_target=round(pct, 1),
-        stage=reached,
-        next_stage=following,
+        stage=position.reached,
+        next_stage=position.next_stage,
         stages=stages,
     )
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write a file through a temporary file beside it, so readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_summary(summary: BatchSummary, path: Path) -> Path:

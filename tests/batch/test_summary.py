@@ -5,37 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from assessment.batch.index import render_index
 from assessment.batch.summary import (
     PERFORMANCE_FRAME,
     BatchSummary,
     ContractReport,
-    Stage,
-    stage_of,
     standing,
 )
 from assessment.store import Store
 
 from .conftest import copy_engagement
-
-STAGES = [Stage(name="Base camp"), Stage(name="Camp 1", fraction=0.55)]
-STAGES += [Stage(name="Camp 2", fraction=0.85), Stage(name="The summit", fraction=1.0)]
-
-
-@pytest.mark.parametrize(
-    ("pct", "reached", "following"),
-    [
-        (24.0, "Base camp", "Camp 1"),
-        (55.0, "Camp 1", "Camp 2"),
-        (84.9, "Camp 1", "Camp 2"),
-        (99.0, "Camp 2", "The summit"),
-        (111.0, "The summit", None),
-    ],
-)
-def test_stage_of(pct: float, reached: str, following: str | None) -> None:
-    assert stage_of(pct, STAGES) == (reached, following)
 
 
 def _store_performance(folder: Path, actual: float, target: float) -> None:
