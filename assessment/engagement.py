@@ -109,7 +109,12 @@ class _Extract(_Strict):
 
 
 class KpiExtract(_Extract):
-    """The KPI extract: long (one row per measure) or wide (one column per measure)."""
+    """The KPI extract: long (one row per measure) or wide (one column per measure).
+
+    ``updates`` lists newer extracts of the same layout, oldest first (a client sends the latest
+    months when the engagement runs again): a month a later file holds replaces that month of
+    every earlier file, per site and measure.
+    """
 
     layout: Literal["long", "wide"] = "long"
     measures: dict[str, str] = Field(
@@ -118,6 +123,9 @@ class KpiExtract(_Extract):
     )
     targets: dict[str, str] = Field(
         default_factory=dict, description="Wide only: KPI key -> target column."
+    )
+    updates: list[str] = Field(
+        default_factory=list, description="Newer extracts, same layout; later months win."
     )
 
 
@@ -155,10 +163,15 @@ class Budget(_Strict):
 
 
 class RoadmapStage(_Strict):
-    """A stage of the improvement roadmap; ``fraction`` None means today's level (base camp)."""
+    """A stage of the improvement roadmap; ``fraction`` None means today's level (base camp).
+
+    ``by`` is the date the stage should be reached; without it step 5 dates the stage by the
+    latest target date of the actions that carry it.
+    """
 
     name: str = Field(min_length=1)
     fraction: float | None = Field(default=None, gt=0, le=1.5)
+    by: dt.date | None = Field(default=None, description="When the stage should be reached.")
 
 
 def _default_stages() -> list[RoadmapStage]:
@@ -181,6 +194,9 @@ class Roadmap(_Strict):
         fractions = [s.fraction for s in stages if s.fraction is not None]
         if fractions != sorted(fractions) or len(set(fractions)) != len(fractions):
             raise ValueError("stage fractions must increase from one stage to the next")
+        dates = [s.by for s in stages if s.by is not None]
+        if dates != sorted(dates):
+            raise ValueError("stage dates (by) must not go back in time from one stage to the next")
         return stages
 
 
@@ -302,6 +318,12 @@ class Engagement(_Strict):
             if unknown:
                 problems.append(
                     f"kpis '{kpi.key}' site_targets name unknown site(s) {', '.join(unknown)}"
+                )
+        for stage in self.roadmap.stages:
+            if stage.by is not None and not self.contract.start < stage.by <= self.contract.end:
+                problems.append(
+                    f"roadmap stage '{stage.name}' by {stage.by} is outside the contract "
+                    f"({self.contract.start} to {self.contract.end})"
                 )
         if problems:
             raise ValueError("; ".join(problems))

@@ -231,13 +231,28 @@ def _required_text(values: pd.Series, column: str, check: _Collector) -> pd.Seri
 
 
 def read_kpi(engagement: Engagement) -> pd.DataFrame:
-    """Read the KPI extract as the canonical long frame, targets filled from the contract.
+    """Read the KPI extract and its updates as the canonical long frame, targets filled.
+
+    A month a later file (``inputs.kpi.updates``) holds replaces that month of every earlier
+    file, per site and measure, so a client's newer extract can restate a month too.
 
     Raises:
-        InputError: Every problem of the file, by row and column.
+        InputError: Every problem of a file, by row and column (the first bad file's).
     """
     spec = engagement.inputs.kpi
-    raw, where, first_row = read_table(engagement.input_path(spec.path), spec.sheet)
+    frames = [_read_kpi_file(engagement, path) for path in [spec.path, *spec.updates]]
+    out = pd.concat(frames, ignore_index=True)
+    out = out.drop_duplicates(["site", "period", "measure"], keep="last")
+    check = _Collector(str(engagement.input_path(spec.path)), 2)
+    out = _fill_targets(out, engagement, check)
+    check.raise_if_any()
+    return out.sort_values(["measure", "site", "period"], ignore_index=True)
+
+
+def _read_kpi_file(engagement: Engagement, path: str) -> pd.DataFrame:
+    """One KPI extract as the long frame (targets as given), every problem named by row."""
+    spec = engagement.inputs.kpi
+    raw, where, first_row = read_table(engagement.input_path(path), spec.sheet)
     check = _Collector(where, first_row)
     if spec.layout == "wide":
         raw = _wide_to_long(raw, spec, check)
@@ -264,9 +279,7 @@ def read_kpi(engagement: Engagement) -> pd.DataFrame:
         shown = out["site"] + " " + out["period"].dt.strftime("%Y-%m") + " " + out["measure"]
         check.rows(duplicated, "site/period/measure", "one row per site, month and measure", shown)
     check.raise_if_any()
-    out = _fill_targets(out, engagement, check)
-    check.raise_if_any()
-    return out.sort_values(["measure", "site", "period"], ignore_index=True)
+    return out
 
 
 def _wide_to_long(raw: pd.DataFrame, spec: KpiExtract, check: _Collector) -> pd.DataFrame:

@@ -78,12 +78,21 @@ def file_digest(path: Path) -> str:
 
 
 def input_files(engagement: Engagement) -> dict[str, Path]:
-    """engagement.yaml and every client extract the engagement names, by role."""
+    """engagement.yaml, every client extract and every capture sheet, by role.
+
+    Capture sheets are inputs too: the step notebooks import them, so a changed sheet is a
+    changed run (and ``assess batch --resume`` must run the contract again).
+    """
     files = {"engagement.yaml": engagement.root / ENGAGEMENT_FILE}
     for name in ("kpi", "caseload", "work_sampling"):
         spec = getattr(engagement.inputs, name)
         if spec is not None:
             files[name] = engagement.input_path(spec.path)
+    for number, update in enumerate(engagement.inputs.kpi.updates, start=1):
+        files[f"kpi update {number}"] = engagement.input_path(update)
+    for sheet in sorted((engagement.root / "captures").glob("*.xlsx")):
+        if not sheet.name.startswith("~$"):  # Excel's lock file while a sheet is open
+            files[f"capture {sheet.name}"] = sheet
     return files
 
 

@@ -194,3 +194,43 @@ def test_empty_engagement_file_says_what_is_expected(engagement_dir: Path) -> No
     error = load_error(engagement_dir, "")
 
     assert "expected a mapping of keys (client, contract, sites, ...)" in str(error)
+
+
+ROADMAP_WITH_DATES = """
+roadmap:
+  stages:
+    - name: Base camp
+    - name: Camp 1
+      fraction: 0.55
+      by: {camp1}
+    - name: The summit
+      fraction: 1.0
+      by: {summit}
+"""
+
+
+def test_roadmap_stages_may_carry_the_date_they_should_be_reached(
+    engagement_dir: Path, yaml_text: str
+) -> None:
+    text = yaml_text + ROADMAP_WITH_DATES.format(camp1="2024-09-30", summit="2025-12-31")
+    (engagement_dir / "engagement.yaml").write_text(text, encoding="utf-8")
+
+    stages = load_engagement(engagement_dir).roadmap.stages
+
+    assert [s.by for s in stages] == [None, dt.date(2024, 9, 30), dt.date(2025, 12, 31)]
+
+
+def test_a_roadmap_date_outside_the_contract_is_named(engagement_dir: Path, yaml_text: str) -> None:
+    text = yaml_text + ROADMAP_WITH_DATES.format(camp1="2024-09-30", summit="2027-06-30")
+
+    error = load_error(engagement_dir, text)
+
+    assert "roadmap stage 'The summit' by 2027-06-30 is outside the contract" in str(error)
+
+
+def test_roadmap_dates_must_not_go_back_in_time(engagement_dir: Path, yaml_text: str) -> None:
+    text = yaml_text + ROADMAP_WITH_DATES.format(camp1="2025-09-30", summit="2024-12-31")
+
+    error = load_error(engagement_dir, text)
+
+    assert "stage dates (by) must not go back in time" in str(error)

@@ -528,3 +528,49 @@ def test_many_bad_rows_are_capped_readably(engagement_dir: Path, rewrite: Rewrit
     assert ", row 21, 'Doing':" in listed[-1]
     assert "(got 'Tea break 19')" in listed[-1]
     assert lines[-1] == "  ... and 480 more problem(s) of the same kind"
+
+
+# -- newer extracts (inputs.kpi.updates) --------------------------------------------------------
+
+
+def test_a_newer_extract_adds_months_and_restates_a_month(
+    engagement_dir: Path, rewrite: Rewrite
+) -> None:
+    rewrite(
+        engagement_dir,
+        "inputs/kpi.csv",
+        KPI_HEADER + "North Hub,2024-01,Refs,90,\nNorth Hub,2024-02,Refs,95,\n",
+    )
+    # the client's next extract restates February (late data) and adds March
+    rewrite(
+        engagement_dir,
+        "inputs/kpi_update.csv",
+        KPI_HEADER + "North Hub,2024-02,Refs,97,\nNorth Hub,2024-03,Refs,101,\n",
+    )
+    edit_yaml(
+        engagement_dir,
+        "path: inputs/kpi.csv",
+        "path: inputs/kpi.csv\n    updates: [inputs/kpi_update.csv]",
+    )
+
+    kpi = read_kpi(load_engagement(engagement_dir))
+
+    assert kpi["period"].dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert kpi["actual"].tolist() == [90.0, 97.0, 101.0]
+    assert kpi["target"].tolist() == [100.0, 100.0, 100.0]
+
+
+def test_a_bad_row_in_an_update_names_the_update_file(
+    engagement_dir: Path, rewrite: Rewrite
+) -> None:
+    rewrite(engagement_dir, "inputs/kpi_update.csv", KPI_HEADER + "Nowhere,2024-03,Refs,101,\n")
+    edit_yaml(
+        engagement_dir,
+        "path: inputs/kpi.csv",
+        "path: inputs/kpi.csv\n    updates: [inputs/kpi_update.csv]",
+    )
+
+    error = error_of(read_kpi, engagement_dir)
+
+    assert "kpi_update.csv" in str(error)
+    assert any("row 2" in line and "Nowhere" in line for line in shown(error))

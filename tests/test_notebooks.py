@@ -57,7 +57,10 @@ def test_demo_run_succeeds_with_its_files(demo_run) -> None:
     assert {"01_data_analysis.ipynb", "report.ipynb", "report.html", "manifest.json"} <= names
     manifest = json.loads((demo_run.folder / "manifest.json").read_text())
     roles = {i["role"] for i in manifest["inputs"]}
-    assert roles == {"engagement.yaml", "kpi", "caseload", "work_sampling"}
+    extracts = {"engagement.yaml", "kpi", "kpi update 1", "caseload", "work_sampling"}
+    captures = {f"capture {p.name}" for p in (DEMO / "captures").glob("*.xlsx")}
+    assert roles == extracts | captures
+    assert "capture 01_intelligence.xlsx" in roles  # a capture sheet is an input of the run
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
 
 

@@ -1026,12 +1026,63 @@ def _date_text(dates: np.ndarray, fmt: str) -> pd.Series:
     return pd.Series(pd.to_datetime(dates)).dt.strftime(fmt).fillna("")
 
 
+UPDATE_MONTHS = 6
+"""Months of the client's next KPI extract, after the data window (fewer if the contract ends)."""
+
+UPDATE_NAME = "kpi_extract_update"
+_UPDATE_GAIN = 0.04
+"""Monthly gain in % of target of a site below contract once the action plan is at work."""
+
+
+def update_months(spec: ContractSpec) -> np.ndarray:
+    """First day of each month of the next extract: up to six months, within the contract."""
+    first = np.datetime64(spec.first_month, "M") + spec.months
+    last = min(first + UPDATE_MONTHS - 1, np.datetime64(spec.end, "M"))
+    return (first + np.arange((last - first).astype(np.int64) + 1)).astype("datetime64[D]")
+
+
+def update_figures(
+    spec: ContractSpec, figures: Mapping[str, tuple[np.ndarray, np.ndarray]], seed: int = SEED
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per KPI key: (actual, target) of the months after the window, as the next extract has them.
+
+    Each site starts from its % of target over the window's last three months; sites below
+    contract gain four points a month (the agreed actions at work), sites above hold. Poisson
+    noise from a stream of its own, so the first extract stays exactly as it was.
+    """
+    rng = np.random.default_rng([seed, spec.stream, 2026])
+    n_months = len(update_months(spec))
+    step = np.arange(1, n_months + 1)[None, :]
+    out = {}
+    for kpi in spec.kpis:
+        actual, target = figures[kpi.key]
+        recent = actual[:, -3:].sum(axis=1) / np.maximum(target[:, -3:].sum(axis=1), 1)
+        improving = kpi.better == "higher"  # fewer early leavers would be the gain: held
+        gain = np.where(improving & (recent[:, None] < 1.0), _UPDATE_GAIN * step, 0.0)
+        steady = np.repeat(target[:, -1:], n_months, axis=1)
+        expected = steady * np.minimum(recent[:, None] + gain, np.maximum(recent[:, None], 1.0))
+        out[kpi.key] = (rng.poisson(expected), steady)
+    return out
+
+
 def write_kpi_extract(
-    spec: ContractSpec, figures: Mapping[str, tuple[np.ndarray, np.ndarray]], folder: Path
+    spec: ContractSpec,
+    figures: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    folder: Path,
+    periods: np.ndarray | None = None,
+    name: str = "kpi_extract",
 ) -> Path:
-    """Write the KPI extract as the client's MI produces it (wide Excel or long CSV)."""
-    n_sites, n_months = len(spec.sites), spec.months
-    periods = _month_starts(spec)[:-1]
+    """Write a KPI extract as the client's MI produces it (wide Excel or long CSV).
+
+    Args:
+        spec: The contract.
+        figures: Per KPI key, (actual, target) site-by-month arrays for ``periods``.
+        folder: The engagement's inputs folder.
+        periods: First day of each month; the data window by default.
+        name: The file name without its extension.
+    """
+    periods = _month_starts(spec)[:-1] if periods is None else periods
+    n_sites, n_months = len(spec.sites), len(periods)
     # one row per month and site, months outermost (the MI appends a month at a time)
     site_idx = np.tile(np.arange(n_sites), n_months)
     month_idx = np.repeat(np.arange(n_months), n_sites)
@@ -1045,10 +1096,10 @@ def write_kpi_extract(
             actual, target = figures[kpi.key]
             columns[kpi.client_name] = actual[site_idx, month_idx].astype(np.int64)
             columns[kpi.client_target] = target[site_idx, month_idx].astype(np.int64)
-        path = folder / "kpi_extract.xlsx"
+        path = folder / f"{name}.xlsx"
         notes = [
             f"{spec.client}: KPI extract, {spec.contract} ({spec.reference})",
-            f"Source: performance MI, months {spec.first_month} to "
+            f"Source: performance MI, months {periods[0].astype('datetime64[M]')!s} to "
             f"{periods[-1].astype('datetime64[M]')!s}, taken {FIXED_TIME:%d/%m/%Y}.",
             "Targets are the contract's monthly profile (ramp-up in the first months).",
             "Data is on the sheet 'KPI extract'.",
@@ -1083,7 +1134,7 @@ def write_kpi_extract(
     long = pd.concat(parts, ignore_index=True).sort_values(
         ["_month", "_site", "_kpi"], kind="stable"
     )
-    path = folder / "kpi_extract.csv"
+    path = folder / f"{name}.csv"
     _csv(long.drop(columns=["_month", "_site", "_kpi"]), path)
     return path
 
@@ -1249,6 +1300,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             "columns": dict(spec.kpi_columns),
             "measures": {k.key: k.client_name for k in spec.kpis},
             "targets": {k.key: k.client_target for k in spec.kpis},
+            "updates": [f"inputs/{UPDATE_NAME}.xlsx"],
         }
     else:
         kpi_input = {"path": "inputs/kpi_extract.csv", "layout": "long"}
@@ -1256,6 +1308,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             kpi_input["dayfirst"] = True  # months as 01/03/2025
         kpi_input["columns"] = dict(spec.kpi_columns)
         kpi_input["measures"] = {k.client_name: k.key for k in spec.kpis}
+        kpi_input["updates"] = [f"inputs/{UPDATE_NAME}.csv"]
     caseload_columns = {k: v for k, v in spec.caseload_columns.items() if k != "sustained_date"}
     caseload: dict[str, object] = {"path": f"inputs/caseload.{spec.caseload_format}"}
     if spec.caseload_format == "csv":
@@ -1293,15 +1346,27 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             if spec.key in _BUDGETS
             else {}
         ),
-        "roadmap": {
-            "stages": [
-                {"name": "Base camp"},
-                {"name": "Camp 1", "fraction": 0.55},
-                {"name": "Camp 2", "fraction": 0.85},
-                {"name": "The summit", "fraction": 1.0},
-            ]
-        },
+        "roadmap": {"stages": _stages(spec)},
     }
+
+
+_STAGES = (("Camp 1", 0.55), ("Camp 2", 0.85), ("The summit", 1.0))
+_STAGE_DATES = {
+    "northshore": (dt.date(2026, 6, 30), dt.date(2026, 9, 30), dt.date(2026, 12, 31)),
+    "riverside": (dt.date(2026, 4, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 30)),
+}
+"""When each stage should be reached; without dates (eastfield) step 5 dates them by actions."""
+
+
+def _stages(spec: ContractSpec) -> list[dict[str, object]]:
+    dates = _STAGE_DATES.get(spec.key)
+    stages: list[dict[str, object]] = [{"name": "Base camp"}]
+    for number, (name, fraction) in enumerate(_STAGES):
+        stage: dict[str, object] = {"name": name, "fraction": fraction}
+        if dates:
+            stage["by"] = dates[number]
+        stages.append(stage)
+    return stages
 
 
 def _number(value: float) -> int | float:
@@ -1336,6 +1401,9 @@ def render_engagement(spec: ContractSpec) -> str:
             ),
         ],
         "inputs:": ["", "# The client's extracts, in their own column names (ours: theirs)."],
+        "    updates:": [
+            "    # The client's next extract: its months extend or replace the first's."
+        ],
         "    measures:": (
             ["    # KPI key: column of actuals; targets: KPI key: column of targets."]
             if spec.kpi_format == "wide-xlsx"
@@ -1350,7 +1418,7 @@ def render_engagement(spec: ContractSpec) -> str:
         "roadmap:": [
             "",
             "# Incremental improvement roadmap, as fractions of the contracted target;",
-            "# base camp (no fraction) is today's level.",
+            "# base camp (no fraction) is today's level; by: the date a stage should be reached.",
         ],
     }
     lines = []
@@ -1410,6 +1478,9 @@ def generate_contract(spec: ContractSpec, out: Path, seed: int = SEED) -> Genera
     files = [
         yaml_path,
         write_kpi_extract(spec, figures, inputs),
+        write_kpi_extract(
+            spec, update_figures(spec, figures, seed), inputs, update_months(spec), UPDATE_NAME
+        ),
         write_caseload(spec, caseload, inputs),
         write_sampling(spec, sampling, inputs),
         *write_captures(spec, folder),

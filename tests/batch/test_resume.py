@@ -69,3 +69,19 @@ def test_changed_parameters_rerun_the_contract(
     path.write_text(text, encoding="utf-8")
     assert _batch(path, capsys) == (0, {"only": "succeeded"})
     assert _batch(path, capsys) == (0, {"only": "skipped"})
+
+
+def test_a_new_capture_sheet_reruns_the_contract(
+    make_portfolio: Callable[..., Path],
+    use_tiny_notebooks: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a consultant drops the week's filled capture sheet into captures/: its rows must reach
+    # the report, so the contract is out of date although no extract changed
+    path = make_portfolio(["only"])
+    assert _batch(path, capsys) == (0, {"only": "succeeded"})
+    captures = path.parent / "only" / "captures"
+    captures.mkdir(exist_ok=True)
+    (captures / "week2.xlsx").write_bytes(b"not opened by the tiny notebooks")
+    assert _batch(path, capsys) == (0, {"only": "succeeded"})
+    assert _batch(path, capsys) == (0, {"only": "skipped"})
