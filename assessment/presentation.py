@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ def table(
     formats: Mapping[str, Formatter] | None = None,
     *,
     caption: str | None = None,
+    kind: str | None = None,
 ) -> HTML:
     """A clean, escaped HTML table of chosen columns under plain-English headers.
 
@@ -51,7 +53,12 @@ def table(
         columns: Column -> header, in display order.
         formats: Column -> function turning a value into text.
         caption: A sentence above the table saying what it shows.
+        kind: An extra CSS class naming what the table is (``aw-action-plan``), for styling
+            and for tests that find it in the page; letters, digits and hyphens only.
     """
+    if kind is not None and not re.fullmatch(r"[A-Za-z0-9-]+", kind):
+        raise ValueError(f"table kind must be a CSS class name, got {kind!r}")
+    classes = "aw-table" + (f" {kind}" if kind else "")
     formats = formats or {}
     # numbers are right-aligned to compare at a glance; text (statements, names) reads left
     numeric = {
@@ -73,7 +80,7 @@ def table(
     )
     head = f"<p class='aw-caption'>{html.escape(caption)}</p>" if caption else ""
     return HTML(
-        f"{head}<table class='aw-table'><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody>"
+        f"{head}<table class='{classes}'><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody>"
         "</table>"
     )
 

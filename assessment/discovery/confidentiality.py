@@ -231,7 +231,17 @@ def client_view(
     )
 
 
-FINDING_COLUMNS = ["finding_id", "heading", "statement", "evidence_items", "quote_ids"]
+FINDING_COLUMNS = [
+    "finding_id",
+    "heading",
+    "statement",
+    "evidence_items",
+    "source_kinds",
+    "weak",
+    "quote_ids",
+]
+MIN_KINDS = 2
+"""Fewest kinds of source a finding needs not to be flagged weak (the method triangulates)."""
 
 
 def client_findings(findings: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
@@ -242,16 +252,22 @@ def client_findings(findings: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFr
         evidence: The evidence frame, for the names to replace and which quotes are shareable.
 
     Returns:
-        Columns ``FINDING_COLUMNS``: ``evidence_items`` counts the items a finding rests on and
-        ``quote_ids`` lists those among them marked shareable (to show beside it).
+        Columns ``FINDING_COLUMNS``: ``evidence_items`` counts the items a finding rests on,
+        ``source_kinds`` the kinds of source among them (``weak`` when fewer than
+        ``MIN_KINDS``: one kind of source alone does not triangulate) and ``quote_ids`` lists
+        the items marked shareable (to show beside it).
     """
     names = known_names(evidence)
     shareable = set(evidence.loc[evidence["shareable"].astype(bool), "id"])
+    kind_of = dict(zip(evidence["id"], evidence["source_type"], strict=True))
+    kinds = findings["evidence_ids"].map(lambda ids: len({kind_of[i] for i in ids if i in kind_of}))
     columns = {
         "finding_id": findings["id"].to_numpy(),
         "heading": findings["heading"].to_numpy(),
         "statement": findings["statement"].map(lambda s: redact(s, names)).to_numpy(),
         "evidence_items": findings["evidence_ids"].map(len).to_numpy(),
+        "source_kinds": kinds.to_numpy(),
+        "weak": (kinds < MIN_KINDS).to_numpy(),
         "quote_ids": findings["evidence_ids"].map(lambda ids: [i for i in ids if i in shareable]),
     }
     return pd.DataFrame({c: list(columns[c]) for c in FINDING_COLUMNS}, columns=FINDING_COLUMNS)

@@ -18,10 +18,12 @@ from assessment.discovery import store as tables
 from assessment.discovery.analysis import evidence_counts, hypothesis_verdicts, suggest_findings
 from assessment.discovery.confidentiality import ClientView, client_findings, client_view
 from assessment.discovery.journey import (
+    JourneyComparison,
     JourneyPerformance,
     consistency_vs_performance,
     cross_site_consistency,
     journey_consistency,
+    today_and_proposed,
 )
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
@@ -119,7 +121,39 @@ def client_frames(result: Discovery) -> dict[str, pd.DataFrame]:
     }
     if result.performance is not None:
         frames["journey_performance"] = result.performance.sites
+    comparisons = journey_changes(result.journeys)
+    if comparisons:
+        frames["journey_changes"] = changes_frame(comparisons)
+        site, largest = max(comparisons.items(), key=lambda pair: pair[1].days_saved)
+        frames["journey_comparison"] = largest.steps.assign(site=site)
     return {f"{STEP}.{name}": frame for name, frame in frames.items()}
+
+
+def journey_changes(journeys: pd.DataFrame) -> dict[str, JourneyComparison]:
+    """Each site's current journey against the one proposed for it, by site key."""
+    sites = journeys.loc[journeys["journey"] == "current", "site"].drop_duplicates()
+    found = {site: today_and_proposed(journeys, site) for site in sites}
+    return {site: comparison for site, comparison in found.items() if comparison is not None}
+
+
+def changes_frame(comparisons: dict[str, JourneyComparison]) -> pd.DataFrame:
+    """One row per site: steps, customer days and hand-offs today and proposed."""
+    return pd.DataFrame(
+        [
+            {
+                "site": site,
+                "steps_today": c.steps_today,
+                "steps_proposed": c.steps_proposed,
+                "days_today": c.days_today,
+                "days_proposed": c.days_proposed,
+                "days_saved": c.days_saved,
+                "handoffs_today": c.handoffs_today,
+                "handoffs_proposed": c.handoffs_proposed,
+                "removed": "; ".join(c.removed),
+            }
+            for site, c in comparisons.items()
+        ]
+    )
 
 
 def _performance_value(result: Discovery, name: str) -> float:

@@ -34,7 +34,8 @@ from assessment.discovery.analysis import (
 )
 from assessment.discovery.models import evidence_frame, validate_evidence
 from assessment.discovery.vocabulary import Vocabulary
-from tests.discovery.conftest import evidence_item
+
+from .conftest import evidence_item
 
 C, R = "confirms", "refutes"
 

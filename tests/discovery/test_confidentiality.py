@@ -52,7 +52,8 @@ from assessment.discovery.models import (
     validate_findings,
 )
 from assessment.discovery.vocabulary import Vocabulary
-from tests.discovery.conftest import evidence_item
+
+from .conftest import evidence_item
 
 NAMES = ["Jane Smith", "jane  smith", "Omar Khan", "Priya Patel", "Li Wei"]
 
@@ -233,3 +234,6 @@ def test_client_findings_replace_names_and_list_shareable_quotes(
     assert row["statement"] == "[name] and [name] both said so."
     assert row["evidence_items"] == 3
     assert row["quote_ids"] == ["C1", "C3"]  # C2 is not shareable
+    kinds = evidence.set_index("id").loc[["C1", "C2", "C3"], "source_type"]
+    assert row["source_kinds"] == kinds.nunique()
+    assert row["weak"] == (kinds.nunique() < 2)

@@ -14,7 +14,8 @@ from assessment.discovery import STEP, analyse, save
 from assessment.discovery import store as tables
 from assessment.engagement import Engagement, load_engagement
 from assessment.store import Store
-from tests.discovery.conftest import evidence_item
+
+from .conftest import evidence_item
 
 NAMES = ["Ann Example", "Bob Example", "Cat Example", "Dan Example"]
 

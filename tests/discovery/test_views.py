@@ -30,7 +30,8 @@ from assessment.discovery.models import (
     validate_journey,
 )
 from assessment.discovery.vocabulary import Vocabulary, default_vocabulary
-from tests.discovery.conftest import evidence_item
+
+from .conftest import evidence_item
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
