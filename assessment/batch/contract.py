@@ -30,7 +30,7 @@ from assessment.runner import (
     run_status,
 )
 
-Status = Literal["succeeded", "failed", "skipped"]
+Status = Literal["succeeded", "failed", "skipped", "interrupted"]
 KERNEL_TIMEOUT = "Kernel didn't respond"
 """papermill#776: parallel runs occasionally time out starting a kernel; retried once."""
 

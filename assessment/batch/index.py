@@ -16,7 +16,7 @@ from pathlib import Path
 from assessment.batch.summary import BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
 
-LABELS = {"skipped": "up to date"}
+LABELS = {"skipped": "up to date", "interrupted": "not run (batch interrupted)"}
 """How a status reads on the page (``skipped`` in the summary: its last run is still good)."""
 
 STYLE = """
@@ -29,7 +29,7 @@ th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid #d9e2ec;vertic
 th{background:#f0f4f8;font-size:.85rem;text-transform:uppercase;letter-spacing:.03em}
 .status{font-weight:700;border-radius:.3rem;padding:.1rem .4rem;font-size:.85rem}
 .succeeded{background:#e3f9e5;color:#05400a}.failed{background:#ffe3e3;color:#610404}
-.skipped{background:#e0e8f9;color:#19216c}
+.skipped{background:#e0e8f9;color:#19216c}.interrupted{background:#fff3c4;color:#513c06}
 .num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .bar{background:#e4e7eb;border-radius:.25rem;height:.5rem;width:10rem;margin:.3rem 0}
 .bar i{display:block;height:100%;background:#2680c2;border-radius:.25rem}

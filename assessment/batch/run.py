@@ -18,7 +18,7 @@ from typing import TextIO
 from assessment.batch.contract import ContractOutcome, ContractTask, up_to_date
 from assessment.batch.index import write_index
 from assessment.batch.local import default_workers, run_local
-from assessment.batch.portfolio import Portfolio
+from assessment.batch.portfolio import ContractEntry, Portfolio
 from assessment.batch.progress import Progress
 from assessment.batch.summary import BatchSummary, ContractReport, standing, write_summary
 from assessment.errors import WorkbookError
@@ -104,14 +104,20 @@ def run_batch(
     address = scheduler or portfolio.scheduler
     slots = _slots(address) if address else workers or portfolio.workers or default_workers()
     outcomes = {o.key: o for o in skipped}
-    with (
-        Progress(len(tasks), slots, quiet=quiet, stream=stream) as progress,
-        closing(_execute(tasks, address, slots, progress)) as running,
-    ):
-        for outcome in running:
-            outcomes[outcome.key] = outcome
-            progress.finish(outcome)
-    reports = [_report(outcomes[c.key]) for c in portfolio.contracts]
+    interrupted = False
+    try:
+        with (
+            Progress(len(tasks), slots, quiet=quiet, stream=stream) as progress,
+            closing(_execute(tasks, address, slots, progress)) as running,
+        ):
+            for outcome in running:
+                outcomes[outcome.key] = outcome
+                progress.finish(outcome)
+    except KeyboardInterrupt:
+        # Ctrl-C: the workers are stopped by now (their runs stay .incomplete, never good);
+        # the summary and index still say what finished and what did not, then we stop
+        interrupted = True
+    reports = [_report(outcomes.get(c.key) or _not_run(portfolio, c)) for c in portfolio.contracts]
     out = portfolio.output_dir
     summary = BatchSummary(
         portfolio=portfolio.name,
@@ -123,13 +129,41 @@ def run_batch(
         executor="dask" if address else "local",
         workers=slots,
         scheduler=address,
-        counts={s: sum(r.status == s for r in reports) for s in ("succeeded", "failed", "skipped")},
+        counts={s: sum(r.status == s for r in reports) for s in STATUSES if s != "interrupted"}
+        | ({"interrupted": sum(r.status == "interrupted" for r in reports)} if interrupted else {}),
         index=str(out / INDEX_FILE),
         contracts=reports,
+        interrupted=interrupted,
     )
     write_summary(summary, out / SUMMARY_FILE)
     write_index(summary, out / INDEX_FILE)
+    if interrupted:
+        raise BatchInterrupted(summary)
     return summary
+
+
+STATUSES = ("succeeded", "failed", "skipped", "interrupted")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, raised once its summary and index are written.
+
+    Attributes:
+        summary: The batch's summary: contracts not finished are ``interrupted``.
+    """
+
+    def __init__(self, summary: BatchSummary) -> None:
+        super().__init__(f"batch interrupted; summary in {summary.index}")
+        self.summary = summary
+
+
+def _not_run(portfolio: Portfolio, contract: ContractEntry) -> ContractOutcome:
+    return ContractOutcome(
+        key=contract.key,
+        folder=str(portfolio.folder(contract)),
+        status="interrupted",
+        reason="the batch was interrupted before this contract finished (--resume runs it)",
+    )
 
 
 def _slots(address: str) -> int:

@@ -68,6 +68,7 @@ class BatchSummary(BaseModel):
     counts: dict[str, int]
     index: str
     contracts: list[ContractReport]
+    interrupted: bool = False
 
     @property
     def failed(self) -> list[ContractReport]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from assessment.batch import run as batch_run
 from assessment.batch.contract import ContractTask, run_contract, up_to_date
 from assessment.batch.local import DIED, run_local
 from assessment.batch.portfolio import load_portfolio
@@ -54,3 +58,35 @@ def test_error_mid_contract_leaves_no_good_looking_run(
     assert _looks_good_but_is_not(folder) == []
     assert not (folder / "runs" / "boom-1").exists()
     assert up_to_date(folder, {}) is None
+
+
+def test_ctrl_c_still_writes_the_summary_and_index(
+    make_portfolio: Callable[..., Path],
+    use_tiny_notebooks: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the first contract finishes, then the user presses Ctrl-C while the second runs
+    path = make_portfolio(["done", "cut"])
+    portfolio = load_portfolio(path)
+    real = batch_run._execute
+
+    def first_then_ctrl_c(tasks, address, slots, progress):
+        running = real(tasks[:1], address, slots, progress)
+        yield from running
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_run, "_execute", first_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        batch_run.run_batch(portfolio, workers=1, quiet=True)
+
+    summary = json.loads((path.parent / "runs" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["interrupted"] is True
+    assert summary["counts"] == {"succeeded": 1, "failed": 0, "skipped": 0, "interrupted": 1}
+    statuses = {c["key"]: c["status"] for c in summary["contracts"]}
+    assert statuses == {"done": "succeeded", "cut": "interrupted"}
+    index = (path.parent / "runs" / "index.html").read_text(encoding="utf-8")
+    assert "not run (batch interrupted)" in index
+    assert "summary" in str(caught.value)
+    # --resume picks up exactly the contract that did not finish
+    assert up_to_date(path.parent / "done", {}) is not None
+    assert up_to_date(path.parent / "cut", {}) is None
