@@ -25,6 +25,8 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from assessment.svgserver import to_svg
+
 __all__ = [
     "BAR_STEP",
     "BELOW_COLOUR",
@@ -257,9 +259,8 @@ def chart_html(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
     """
     spec = _spec_of(chart)
     figure_id = f"aw-chart-{next(_figure_numbers)}"
-    svg = vlc.vegalite_to_svg(
-        spec, vl_version=_vl_version(spec.get("$schema")), allowed_base_urls=[]
-    )
+    # the batch's kernels share one warm vl-convert runtime (see assessment.svgserver)
+    svg = to_svg(spec, vl_version=_vl_version(spec.get("$schema")), allowed_base_urls=[])
     svg = _scope_svg_ids(svg, figure_id)
     label = html.escape(_chart_title(spec), quote=True)
     return (

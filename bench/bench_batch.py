@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import os
 import shlex
 import shutil
 import subprocess
@@ -62,11 +63,16 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def time_batch(portfolio: Path, workers: int) -> tuple[float, int]:
-    """Wall-clock seconds of ``assess batch`` and the peak RSS of its process tree."""
+def time_batch(portfolio: Path, workers: int, *, svg_service: bool = True) -> tuple[float, int]:
+    """Wall-clock seconds of ``assess batch`` and the peak RSS of its process tree.
+
+    ``svg_service=False`` runs it with each kernel starting vl-convert itself (the baseline of
+    :mod:`assessment.svgserver`).
+    """
     command = [str(BIN / "assess"), "batch", str(portfolio), "--workers", str(workers), "--quiet"]
+    env = os.environ | {"AW_SVG_SERVICE": "on" if svg_service else "off"}
     start = time.perf_counter()
-    process = subprocess.Popen(command)
+    process = subprocess.Popen(command, env=env)
     peak, watched = 0, psutil.Process(process.pid)
     stop = threading.Event()
 
@@ -182,6 +188,9 @@ def main() -> None:
             portfolio = make_portfolio(source, root / f"batch{size}", size)
             seconds, peak = time_batch(portfolio, args.workers)
             batch[size] = (seconds / size, peak)
+        smallest = min(args.sizes)
+        without = make_portfolio(source, root / "no-service", smallest)
+        no_service = time_batch(without, args.workers, svg_service=False)[0] / smallest
     largest = max(args.sizes)
     per_contract, peak = batch[largest]
     names = ", ".join(n.name for n in notebooks)
@@ -194,6 +203,11 @@ def main() -> None:
     print(f"plain Python (one process, no kernels), {args.plain} contracts: {plain:.2f} s/contract")
     for size, (seconds, _) in batch.items():
         print(f"assess batch, {size} contracts: {seconds:.2f} s/contract")
+    print(
+        f"assess batch, {smallest} contracts, each kernel starting vl-convert itself: "
+        f"{no_service:.2f} s/contract (shared SVG service: {no_service / batch[smallest][0]:.2f}x "
+        "faster)"
+    )
     print(f"speed-up over the naive loop ({largest} contracts): {naive / per_contract:.1f}x")
     print(f"batch / plain Python: {per_contract / plain:.2f}x")
     print(f"peak memory of the {largest}-contract batch (all processes): {peak / 2**30:.2f} GB")

@@ -37,8 +37,10 @@ from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+from assessment import svgserver
 from assessment.batch.zygote import CAN_FORK, Zygote, forked_kernel_manager
 from assessment.runner import IOPUB_TIMEOUT
+from assessment.svgserver import SvgServer
 
 ENGINE_NAME = "assessment"
 WARM_IMPORTS = (
@@ -105,7 +107,7 @@ class ContractKernel:
         path = os.path.join(self._sockets, "kernel.json")
         key = secrets.token_hex(32).encode()
         write_connection_file(path, ip=ip, key=key, transport="ipc", kernel_name=self.kernel_name)
-        pid = template.fork_kernel(path, {"ASSESS_WORKER_PID": str(os.getpid())})
+        pid = template.fork_kernel(path, _service_env() | {"ASSESS_WORKER_PID": str(os.getpid())})
         return forked_kernel_manager(pid, path, kernel_name=self.kernel_name, transport="ipc")
 
     def ready(self) -> None:
@@ -222,7 +224,17 @@ def _kernel_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's frozen-modules warning
     env["ASSESS_WORKER_PID"] = str(os.getpid())
-    return env
+    return env | _service_env()
+
+
+def _service_env() -> dict[str, str]:
+    """Where this worker's SVG service listens: its kernels draw charts there, warm.
+
+    ``AW_SVG_SERVICE=off`` in the worker's environment turns it off (the benchmark compares).
+    """
+    if os.environ.get("AW_SVG_SERVICE", "").casefold() == "off":
+        return {}
+    return {svgserver.ENV: SvgServer.shared().address}
 
 
 class WarmKernelEngine(NBClientEngine):
