@@ -1,8 +1,10 @@
-"""The capture sheets of steps 2 and 3, and importing them (``assess import``, the notebooks).
+"""The capture sheets of steps 2 to 4, and importing them (``assess import``, the notebooks).
 
 Like ``cli.py`` this module sits above the steps: it gathers each step's kinds of entry into one
 capture workbook, in the order they must be imported (areas before the items that name them,
-agreements last, so an agreement freezes the scope the same file has just written).
+agreements last, so an agreement freezes the scope the same file has just written). Discovery's
+sheets (evidence, journeys, findings; :mod:`assessment.discovery.capture`) bear on the hypotheses
+of step 1, so notebooks 02 and 03 leave them to notebook 04, which imports them as well.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from assessment.capture import (
     read_rows,
     write_workbook,
 )
+from assessment.discovery import capture as step4
 from assessment.engagement import Engagement
 from assessment.entries import Database, Entry
 from assessment.intelligence import store as step2
@@ -62,14 +65,28 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 
-def import_file(engagement: Engagement, path: str | Path) -> ImportResult:
+def import_file(
+    engagement: Engagement, path: str | Path, *, discovery: bool = True
+) -> ImportResult:
     """Import one capture sheet into the engagement's store (all or nothing, idempotent).
+
+    Args:
+        engagement: The engagement whose store receives the entries.
+        path: The filled workbook.
+        discovery: Import its discovery sheets too (they need step 1's hypotheses).
 
     Raises:
         InputError: A sheet, row or cell is invalid (each problem named); nothing is written.
     """
     with step3.open_store(engagement) as store:
-        return import_workbook(store, engagement, path, SHEETS)
+        # discovery is checked before anything is written, so a bad discovery sheet stops all
+        plan = step4.prepare(store, engagement, path) if discovery else None
+        result = import_workbook(store, engagement, path, SHEETS)
+        if plan is not None:
+            step4.apply(store, plan)
+            result.applied |= plan.result.applied
+            result.unchanged |= plan.result.unchanged
+        return result
 
 
 def pending_files(engagement: Engagement) -> list[Path]:
@@ -78,18 +95,24 @@ def pending_files(engagement: Engagement) -> list[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
 
 
-def import_pending(engagement: Engagement) -> HTML:
-    """Import every sheet in ``captures/`` (rows imported before are left alone); say what."""
+def import_pending(engagement: Engagement, *, discovery: bool = False) -> HTML:
+    """Import every sheet in ``captures/`` (rows imported before are left alone); say what.
+
+    Args:
+        engagement: The engagement.
+        discovery: Import discovery's sheets too (notebook 04, once step 1 has run).
+    """
     files = pending_files(engagement)
     if not files:
         return callout("Capture sheets", ["No capture sheet in captures/ to import."])
-    lines = [import_file(engagement, path).summary() for path in files]
+    lines = [import_file(engagement, path, discovery=discovery).summary() for path in files]
     return callout("Capture sheets imported", lines)
 
 
 def write_template(path: Path | None = None) -> Path:
     """Write the blank capture sheet (``templates/capture/capture.xlsx`` by default)."""
-    return write_workbook(path or templates_dir() / "capture" / TEMPLATE_FILE, SHEETS)
+    target = path or templates_dir() / "capture" / TEMPLATE_FILE
+    return write_workbook(target, (*SHEETS, *step4.SHEETS))
 
 
 def write_engagement_sheet(engagement: Engagement, path: Path, blank_rows: int = 60) -> Path:

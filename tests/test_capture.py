@@ -223,6 +223,9 @@ def test_blank_template_has_every_sheet_and_hidden_ids() -> None:
         "Scope items",
         "Activities",
         "Agreement",
+        "Evidence",  # discovery's sheets (step 4), imported by notebook 04
+        "Journeys",
+        "Findings",
     ]
     activities = book["Activities"]
     assert activities.column_dimensions["A"].hidden

@@ -1,4 +1,4 @@
-"""Notebooks 02 and 03 run by Papermill on a copy of the demo: the import path, no clicks."""
+"""Notebooks 02 to 04 run by Papermill on a copy of the demo: the import path, no clicks."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def northshore_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     engagement = tmp_path_factory.mktemp("steps") / "northshore"
     ignore = shutil.ignore_patterns("runs", "work", "*.sqlite*")
     shutil.copytree(DEMO, engagement, ignore=ignore)
+    write_script_evidence(engagement / "captures")  # step 4: markup must show as text
     return run_engagement(engagement)
 
 
@@ -99,3 +100,73 @@ def test_rerunning_the_notebooks_duplicates_nothing(northshore_run: RunResult, t
             progress_bar=False,
         )
     assert store_counts(folder) == before
+
+
+# -- step 4 ---------------------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def write_script_evidence(captures: Path) -> Path:
+    """A capture sheet with one shareable evidence item whose text and role are markup."""
+    from assessment.capture import write_workbook
+    from assessment.discovery.capture import SHEETS as DISCOVERY_SHEETS
+
+    item = {"id": "xss", "source_type": "One-to-one interview", "site": "Harbour Street",
+            "role": f"<b>{SCRIPT}</b>", "interviewee": "Zed Markup", "date": "20/02/2026",
+            "text": SCRIPT, "heading": "Customer experience", "dimensions": "Culture",
+            "sentiment": "Negative", "shareable": True}  # fmt: skip
+    return write_workbook(captures / "99_markup.xlsx", DISCOVERY_SHEETS, {"Evidence": [item]})
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.notebook
+def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: RunResult) -> None:
+    cells = {k: flat(v) for k, v in text_of(northshore_run.folder / "04_discovery.ipynb").items()}
+    assert "04_discovery.xlsx: Evidence: 61 new or changed, 0 already imported" in cells["di-03"]
+    assert "Journeys: 6 new or changed" in cells["di-03"]
+    assert "62 evidence items" in cells["di-05"] and "Grace Mensah" in cells["di-05"]  # internal
+    # 34 interviews of the demo and the markup item; 6 sessions, 12 observations
+    for row in ("One-to-one interview 35", "Group work / team session 6", "Observation 12"):
+        assert row in cells["di-07"], row
+    verdicts = cells["di-09"]
+    assert "Harbour Street is the benchmark on job outcomes Confirmed 11 0 5" in verdicts
+    assert "Caseload data for Westfield House do not add up Confirmed 5 2 4" in verdicts
+    assert "Untested" in verdicts and "weak: one kind of source" in verdicts
+    journeys = cells["di-11"]
+    assert "Harbour Street 7 5 51.0 100% 56% yes" in journeys
+    assert "Eastgate Centre 9 4 63.0 44% 52% no" in journeys
+    assert "Sites following the defined journey" in journeys
+    assert "Eastgate Centre's journey today" in cells["di-13"].replace("&#x27;", "'")
+    assert "Steps: 9 today, 5 proposed" in cells["di-13"] and "30.0 days saved" in cells["di-13"]
+    assert "Only Harbour Street follows the contract" in cells["di-17"]
+    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    [saved] = [c for c in executed.cells if c.get("id") == "di-19"]
+    assert "Stored 10 result tables" in saved.outputs[0]["data"]["text/plain"]
+
+
+@pytest.mark.notebook
+def test_step4_shows_markup_as_text_and_keeps_names_internal(northshore_run: RunResult) -> None:
+    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    shown = [
+        str(value)
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+        for value in output.get("data", {}).values()
+    ]
+    assert shown and not any(SCRIPT in text for text in shown)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in text for text in shown)
+    folder = northshore_run.folder.parents[1]
+    with step3.open_store(load_engagement(folder)) as store:
+        names = {r[0] for r in store.query("SELECT DISTINCT interviewee FROM discovery_evidence")}
+        names.discard(None)
+        frames = [store.frame(n).to_csv() for n in store.frame_names("discovery")]
+    assert "Grace Mensah" in names and "Zed Markup" in names and len(frames) >= 8
+    html = northshore_run.report.read_text(encoding="utf-8")
+    for name in names:
+        assert not any(name in frame for frame in frames), name
+        assert name not in html, name
+    assert SCRIPT not in html

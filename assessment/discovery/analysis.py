@@ -69,6 +69,21 @@ def evidence_counts(evidence: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(COUNT_KEYS, ignore_index=True)
 
 
+def item_counts(evidence: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
+    """Evidence items per cell of codings other than dimension (each item counted once).
+
+    Unlike ``evidence_counts`` an item coded on several dimensions counts once, so the counts
+    of a site or a kind of source are items, not item-dimension pairs.
+
+    Returns:
+        Columns ``by`` and ``items``; only combinations that occur.
+    """
+    keys = list(by)
+    counts = evidence.groupby(keys, as_index=False).agg(items=("id", "nunique"))
+    counts["items"] = counts["items"].astype("int64")
+    return counts.sort_values(keys, ignore_index=True)
+
+
 def counts_by(counts: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
     """Sum ``evidence_counts`` over everything but ``by`` (say heading x dimension).
 

@@ -13,7 +13,8 @@ the consultant's workbook (see :mod:`assessment.discovery.confidentiality`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+import itertools
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -141,6 +142,9 @@ class Finding(Entry):
 
 M = TypeVar("M", bound=BaseModel)
 
+RowNumbers = int | Sequence[int]
+"""The first row's number (rows count up from it), or every row's own number (a sheet's rows)."""
+
 EVIDENCE_CODES: dict[str, Kind] = {
     "source_type": "source_types",
     "site": "sites",
@@ -176,7 +180,7 @@ class Parsed(Generic[M]):
 
 
 def parse(
-    model: type[M], rows: Iterable[M | Mapping[str, Any]], where: str, first_row: int = 1
+    model: type[M], rows: Iterable[M | Mapping[str, Any]], where: str, first_row: RowNumbers = 1
 ) -> list[Parsed[M]]:
     """Check the shape of every row of a batch (records are checked again too).
 
@@ -184,7 +188,12 @@ def parse(
     validated again: nothing unchecked may reach the store.
     """
     parsed = []
-    for number, row in enumerate(rows, start=first_row):
+    numbered = (
+        zip(itertools.count(first_row), rows)
+        if isinstance(first_row, int)
+        else zip(first_row, rows, strict=True)
+    )
+    for number, row in numbered:
         data = row.model_dump() if isinstance(row, BaseModel) else dict(row)
         try:
             parsed.append(Parsed(number, data, model.model_validate(data), [], set()))
@@ -275,7 +284,7 @@ def validate_evidence(
     hypothesis_keys: Collection[str],
     *,
     where: str = "evidence",
-    first_row: int = 1,
+    first_row: RowNumbers = 1,
 ) -> list[Evidence]:
     """Evidence records ready to store: every field and reference checked, keys resolved.
 
@@ -284,7 +293,8 @@ def validate_evidence(
         vocab: The engagement's vocabulary (and sites).
         hypothesis_keys: Keys of the hypotheses evidence may bear on.
         where: How problems name the batch (a capture sheet's file name).
-        first_row: The number of the first row in problems (2 for a sheet under its header).
+        first_row: The number of the first row in problems (2 for a sheet under its header),
+            or each row's own number (rows of a sheet with gaps).
 
     Raises:
         InputError: Listing every problem of every row.
@@ -307,7 +317,7 @@ def validate_journey(
     vocab: Vocabulary,
     *,
     where: str = "journey",
-    first_row: int = 1,
+    first_row: RowNumbers = 1,
 ) -> list[JourneyStep]:
     """Journey steps ready to store: sites resolved, each journey's step orders unique.
 
@@ -350,7 +360,7 @@ def validate_findings(
     evidence_ids: Collection[str],
     *,
     where: str = "findings",
-    first_row: int = 1,
+    first_row: RowNumbers = 1,
 ) -> list[Finding]:
     """Findings ready to store: heading resolved, every linked evidence item known.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import pandas as pd
@@ -32,6 +32,7 @@ from assessment.discovery.models import (
 from assessment.discovery.schema import COMPONENT, MIGRATIONS, TABLES
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.entries import Database
 from assessment.errors import InputError, Problem
 from assessment.store import Store
 
@@ -72,10 +73,15 @@ def _ids(store: Store, table: str) -> set[str]:
     return {row["id"] for row in store.query(f"SELECT id FROM {table}")}
 
 
-def _stored(write: Any) -> Any:
-    """Run a write; a constraint the checks missed becomes an InputError (rolled back whole)."""
+def write_all(store: Store, write: Callable[[Database], None]) -> None:
+    """Run writes in one transaction; a constraint the checks missed becomes an InputError.
+
+    Several writers (evidence, journeys, findings of one capture sheet) may share the
+    transaction, so a batch spanning tables is stored whole or not at all.
+    """
     try:
-        return write()
+        with store.transaction() as tx:
+            write(tx)
     except sqlite3.IntegrityError as exc:
         raise InputError.single("workbook store", f"rejected, nothing was stored: {exc}") from exc
 
@@ -122,7 +128,7 @@ def save_evidence(
     if problems:
         raise InputError(problems)
     now = _now()
-    _stored(lambda: _write_evidence(store, records, now))
+    write_all(store, lambda tx: write_evidence(tx, records, now))
     return [r.id for r in records]
 
 
@@ -157,26 +163,26 @@ def _evidence_values(r: Evidence) -> list[Any]:
     return [data[f] for f in _EVIDENCE_FIELDS]
 
 
-def _write_evidence(store: Store, records: list[Evidence], now: str) -> None:
+def write_evidence(tx: Database, records: list[Evidence], now: str) -> None:
+    """Upsert checked evidence items (and their bearings) inside a transaction."""
     columns = ", ".join(_EVIDENCE_FIELDS)
     updates = ", ".join(f"{c}=excluded.{c}" for c in _EVIDENCE_FIELDS[1:])
     marks = ", ".join("?" * (len(_EVIDENCE_FIELDS) + 2))
-    with store.transaction() as tx:
-        for r in records:
+    for r in records:
+        tx.execute(
+            f"INSERT INTO discovery_evidence({columns}, created_at, updated_at) "
+            f"VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}, "
+            "updated_at=excluded.updated_at",
+            (*_evidence_values(r), now, now),
+        )
+        # the bearings of an item are replaced with it, in the order given
+        tx.execute("DELETE FROM discovery_bearings WHERE evidence_id = ?", (r.id,))
+        for position, b in enumerate(r.bears_on):
             tx.execute(
-                f"INSERT INTO discovery_evidence({columns}, created_at, updated_at) "
-                f"VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}, "
-                "updated_at=excluded.updated_at",
-                (*_evidence_values(r), now, now),
+                "INSERT INTO discovery_bearings(evidence_id, hypothesis_key, direction, "
+                "position) VALUES (?, ?, ?, ?)",
+                (r.id, b.hypothesis_key, b.direction, position),
             )
-            # the bearings of an item are replaced with it, in the order given
-            tx.execute("DELETE FROM discovery_bearings WHERE evidence_id = ?", (r.id,))
-            for position, b in enumerate(r.bears_on):
-                tx.execute(
-                    "INSERT INTO discovery_bearings(evidence_id, hypothesis_key, direction, "
-                    "position) VALUES (?, ?, ?, ?)",
-                    (r.id, b.hypothesis_key, b.direction, position),
-                )
 
 
 def delete_evidence(store: Store, ids: Iterable[str]) -> None:
@@ -262,25 +268,25 @@ def replace_journeys(
     ensure(store)
     steps = validate_journey(list(rows), as_vocabulary(source), where=where, first_row=first_row)
     groups = list(dict.fromkeys((s.journey, s.site) for s in steps))
-    _stored(lambda: _write_journeys(store, groups, steps))
+    write_all(store, lambda tx: write_journeys(tx, groups, steps))
     return groups
 
 
-def _write_journeys(store: Store, groups: list[tuple[str, str]], steps: list[JourneyStep]) -> None:
-    with store.transaction() as tx:
-        for journey, site in groups:
-            tx.execute(
-                "DELETE FROM discovery_journey_steps WHERE journey = ? AND site = ?",
-                (journey, site),
-            )
-        for s in steps:
-            values = s.model_dump(mode="json") | {"value_adding": int(s.value_adding)}
-            tx.execute(
-                "INSERT INTO discovery_journey_steps(journey, site, step_order, step, owner, "
-                "channel, duration_days, value_adding) VALUES (:journey, :site, :order, :step, "
-                ":owner, :channel, :duration_days, :value_adding)",
-                values,
-            )
+def write_journeys(tx: Database, groups: list[tuple[str, str]], steps: list[JourneyStep]) -> None:
+    """Replace the journeys ``groups`` names with checked ``steps`` inside a transaction."""
+    for journey, site in groups:
+        tx.execute(
+            "DELETE FROM discovery_journey_steps WHERE journey = ? AND site = ?",
+            (journey, site),
+        )
+    for s in steps:
+        values = s.model_dump(mode="json") | {"value_adding": int(s.value_adding)}
+        tx.execute(
+            "INSERT INTO discovery_journey_steps(journey, site, step_order, step, owner, "
+            "channel, duration_days, value_adding) VALUES (:journey, :site, :order, :step, "
+            ":owner, :channel, :duration_days, :value_adding)",
+            values,
+        )
 
 
 def delete_journey(store: Store, journey: str, site: str) -> None:
@@ -326,26 +332,27 @@ def save_findings(
         where=where,
         first_row=first_row,
     )
-    _stored(lambda: _write_findings(store, records, _now()))
+    now = _now()
+    write_all(store, lambda tx: write_findings(tx, records, now))
     return [r.id for r in records]
 
 
-def _write_findings(store: Store, records: list[Finding], now: str) -> None:
-    with store.transaction() as tx:
-        for r in records:
+def write_findings(tx: Database, records: list[Finding], now: str) -> None:
+    """Upsert checked findings (and their links to evidence) inside a transaction."""
+    for r in records:
+        tx.execute(
+            "INSERT INTO discovery_findings(id, heading, statement, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET heading=excluded.heading, "
+            "statement=excluded.statement, updated_at=excluded.updated_at",
+            (r.id, r.heading, r.statement, now, now),
+        )
+        tx.execute("DELETE FROM discovery_finding_evidence WHERE finding_id = ?", (r.id,))
+        for position, evidence_id in enumerate(r.evidence_ids):
             tx.execute(
-                "INSERT INTO discovery_findings(id, heading, statement, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET heading=excluded.heading, "
-                "statement=excluded.statement, updated_at=excluded.updated_at",
-                (r.id, r.heading, r.statement, now, now),
+                "INSERT INTO discovery_finding_evidence(finding_id, evidence_id, position) "
+                "VALUES (?, ?, ?)",
+                (r.id, evidence_id, position),
             )
-            tx.execute("DELETE FROM discovery_finding_evidence WHERE finding_id = ?", (r.id,))
-            for position, evidence_id in enumerate(r.evidence_ids):
-                tx.execute(
-                    "INSERT INTO discovery_finding_evidence(finding_id, evidence_id, position) "
-                    "VALUES (?, ?, ?)",
-                    (r.id, evidence_id, position),
-                )
 
 
 def delete_findings(store: Store, ids: Iterable[str]) -> None:

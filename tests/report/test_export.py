@@ -8,7 +8,8 @@ from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
 from assessment.report import external_references
 from assessment.stored_report import served_notebook
-from tests.report.conftest import CLIENT
+
+from .conftest import CLIENT
 
 MAX_REPORT_BYTES = 2_000_000
 

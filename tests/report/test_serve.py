@@ -9,7 +9,8 @@ import pytest
 
 from assessment.report import external_references
 from assessment.serve import ServeError, ServeOptions, resolve_run
-from tests.report.conftest import CLIENT, Served
+
+from .conftest import CLIENT, Served
 
 
 def get(served: Served, path: str, *, token: bool = True) -> tuple[int, str]:
