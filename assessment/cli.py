@@ -186,6 +186,28 @@ def _add_step_commands(commands: argparse._SubParsersAction) -> None:
     capture.set_defaults(handler=_capture)
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from assessment.engagement import load_engagement
+    from assessment.recommendations import export_plan, import_status
+
+    engagement = load_engagement(args.path)
+    if args.action == "export":
+        print(f"Action plan for the client's tracking: {export_plan(engagement, args.file)}")
+        print(f"Import their status updates with: assess plan import {args.path} {args.file}")
+    else:
+        print(f"Imported {import_status(engagement, args.file).summary()}")
+    return 0
+
+
+def _add_plan_commands(commands: argparse._SubParsersAction) -> None:
+    """``assess plan export|import``: step 5's action plan in Excel, and its status updates."""
+    plan = commands.add_parser("plan", help="export the action plan to Excel, import its statuses")
+    plan.add_argument("action", choices=["export", "import"], help="export or import")
+    plan.add_argument("path", type=Path, help="the engagement folder")
+    plan.add_argument("file", type=Path, help="the action plan workbook (.xlsx)")
+    plan.set_defaults(handler=_plan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
@@ -221,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(handler=_batch)
     _add_report_commands(commands)
     _add_step_commands(commands)
+    _add_plan_commands(commands)
     return parser
 
 

@@ -261,3 +261,56 @@ def test_scaled_variant_for_benchmarks(tmp_path: Path) -> None:
     assert len(caseload) == 3000
     sampling = pd.read_csv(tmp_path / "northshore" / "inputs" / "work_sampling.csv")
     assert len(sampling) == 10 * 256
+
+
+def _discovery_sheet(contract: str, sheet: str) -> pd.DataFrame:
+    """A sheet of a contract's step-4 capture workbook, without the hint row under the headers."""
+    path = DEMO / contract / "captures" / "04_discovery.xlsx"
+    return pd.read_excel(path, sheet_name=sheet).iloc[1:].reset_index(drop=True)
+
+
+def test_story_discovery_evidence_from_every_source_at_every_site() -> None:
+    evidence = _discovery_sheet("northshore", "Evidence")
+    named = {"Harbour Street", "Millbrook Road", "Eastgate Centre", "Westfield House"}
+    by_source = evidence.groupby("Source")
+    interviews = by_source.get_group("One-to-one interview")
+    sessions = by_source.get_group("Group work / team session")
+    observations = by_source.get_group("Observation")
+    assert len(interviews) >= 30 and named <= set(interviews["Site"])
+    assert len(sessions) == 6 and named <= set(sessions["Site"])
+    assert sessions["Participants"].ge(3).all() and interviews["Participants"].isna().all()
+    assert len(observations) == 12 and observations[
+        "Site"
+    ].value_counts().to_dict() == dict.fromkeys(named, 3)
+    assert {"Customer feedback", "Documents and resources"} <= set(evidence["Source"])
+    assert evidence["id"].is_unique and (evidence["Shareable"] == "yes").sum() >= 5
+    # the interviewees are people in the sheet only, never on a shareable quote
+    shared = " ".join(evidence.loc[evidence["Shareable"] == "yes", "Comment or quote"])
+    assert not any(name in shared for name in interviews["Interviewee"])
+
+
+@pytest.mark.parametrize(
+    ("contract", "ids"),
+    [("northshore", ["ns-f1", "ns-f2", "ns-f3", "ns-f4", "ns-f5"]),
+     ("riverside", ["rv-f1", "rv-f2"]), ("eastfield", ["ef-f1", "ef-f2"])],
+)  # fmt: skip
+def test_story_discovery_findings_rest_on_several_items(contract: str, ids: list[str]) -> None:
+    evidence = set(_discovery_sheet(contract, "Evidence")["id"])
+    findings = _discovery_sheet(contract, "Findings")
+    assert findings["id"].tolist() == ids
+    for linked in findings["Evidence"]:
+        items = [i.strip() for i in linked.split(";")]
+        assert len(items) >= 3 and set(items) <= evidence
+
+
+def test_story_discovery_only_harbour_follows_the_defined_journey() -> None:
+    journeys = _discovery_sheet("northshore", "Journeys")
+    steps = {
+        (kind, site): group.sort_values("Step order")["Step"].tolist()
+        for (kind, site), group in journeys.groupby(["Journey", "Site"])
+    }
+    defined = steps[("defined", "ALL")]
+    assert steps[("current", "Harbour Street")] == defined
+    for site in ("Millbrook Road", "Eastgate Centre", "Westfield House"):
+        assert len(steps[("current", site)]) > len(defined), site
+    assert len(steps[("proposed", "ALL")]) < len(defined)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import io
 import sys
 import textwrap
@@ -34,6 +35,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -1865,7 +1867,19 @@ def write_captures(spec: ContractSpec, folder: Path) -> list[Path]:
     paths = []
     for name, rows in make().items():
         paths.append(write_workbook(folder / "captures" / name, SHEETS, rows))
-    return paths
+    paths += _sibling("discovery_demo").write_discovery(spec.key, folder / "captures")
+    # step 5 after step 4: its plans answer the findings the step 4 sheet records
+    return paths + _sibling("recommendations_demo").write_step5_captures(spec.key, folder)
+
+
+def _sibling(name: str) -> ModuleType:
+    """A module beside this script (the demo's step 4 and step 5 capture data)."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

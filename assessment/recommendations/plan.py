@@ -1,0 +1,265 @@
+"""The action plan as one frame: each action with its measure, value, cost and SMART check.
+
+``evaluate_plan`` is pure: records, the engagement, step 1's monthly performance and step 4's
+finding ids in; one row per action out. ``progress`` and ``roadmap`` work on that frame, so the
+published (frozen) plan and today's draft are measured the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+import pandas as pd
+
+from assessment.engagement import Engagement
+from assessment.recommendations import measures, smart
+from assessment.recommendations.models import ALL_SITES, Action, Recommendation
+from assessment.recommendations.value import (
+    action_cost,
+    action_value,
+    met,
+    months_after,
+    progress_status,
+)
+
+PERFORMANCE_COLUMNS = ["site", "measure", "period", "actual", "target"]
+
+
+def empty_performance() -> pd.DataFrame:
+    """A performance frame without rows (step 1 not run yet)."""
+    frame = pd.DataFrame(columns=PERFORMANCE_COLUMNS)
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def kpi_key(engagement: Engagement, measure: str) -> str | None:
+    """The KPI a measure names (by key or label, any case), or None for a named measure."""
+    wanted = measure.strip().casefold()
+    for kpi in engagement.kpis:
+        if wanted in (kpi.key.casefold(), kpi.label.casefold()):
+            return kpi.key
+    return None
+
+
+def day_rate(engagement: Engagement) -> float:
+    """The day rate actions' days are costed at: the team's average (0 without a team)."""
+    rates = [m.day_rate for m in engagement.team]
+    return sum(rates) / len(rates) if rates else 0.0
+
+
+def _site_label(engagement: Engagement, site: str) -> str:
+    return "whole contract" if site == ALL_SITES else engagement.site_names().get(site, site)
+
+
+def _kpi_numbers(
+    engagement: Engagement, performance: pd.DataFrame, action: Action, key: str
+) -> dict[str, object]:
+    lower = engagement.kpi(key).better == "lower"
+    start = measures.baseline_month(performance, action.set_on)
+    sites = [s.key for s in engagement.sites]
+    best = measures.best_site(performance, key, sites, start, lower)
+    names = engagement.site_names()
+    units = measures.monthly_target(performance, key, action.site, start)
+    baseline = measures.window_pct(performance, key, action.site, start, lower)
+    months = months_after(action.target_date, engagement.contract.end)
+    return {
+        "measure_label": f"{engagement.kpi(key).label} ({_site_label(engagement, action.site)})",
+        "unit": "%",
+        "baseline": baseline,
+        "baseline_month": start,
+        "best": (names.get(best[0], best[0]), best[1]) if best else None,
+        "value": action_value(
+            baseline, action.target, units, months, engagement.kpi(key).value_per_unit
+        ),
+    }
+
+
+def _row(
+    engagement: Engagement,
+    performance: pd.DataFrame,
+    known: Collection[str],
+    rec: Recommendation,
+    action: Action,
+) -> dict[str, object]:
+    key = kpi_key(engagement, action.measure)
+    if key is not None:
+        numbers = _kpi_numbers(engagement, performance, action, key)
+    else:
+        numbers = {
+            "measure_label": action.measure,
+            "unit": "",
+            "baseline": action.baseline,
+            "baseline_month": None,
+            "best": None,
+            "value": 0.0,
+        }
+    facts = smart.ActionFacts(
+        task=action.task,
+        owner=action.owner,
+        is_kpi=key is not None,
+        measure=str(numbers["measure_label"]),
+        baseline=numbers["baseline"],  # type: ignore[arg-type]
+        target=action.target,
+        best_site=numbers["best"],  # type: ignore[arg-type]
+        stretch_reason=action.stretch_reason,
+        findings=rec.findings,
+        known_findings=known,
+        expected_outcome=action.expected_outcome,
+        set_on=action.set_on,
+        target_date=action.target_date,
+        contract_end=engagement.contract.end,
+        unit=str(numbers["unit"]),
+    )
+    results = smart.check(facts)
+    return {
+        "action_id": action.id,
+        "recommendation_id": rec.id,
+        "action_area": rec.action_area,
+        "recommendation": rec.title,
+        "agreed": rec.agreed,
+        "findings": rec.finding_ids,
+        "task": action.task,
+        "is_kpi": key is not None,
+        "measure": key or action.measure,
+        "measure_label": numbers["measure_label"],
+        "site": action.site,
+        "unit": numbers["unit"],
+        "baseline": numbers["baseline"],
+        "baseline_month": numbers["baseline_month"],
+        "current_typed": action.current,
+        "target": action.target,
+        "expected_outcome": action.expected_outcome,
+        "owner": action.owner,
+        "set_on": action.set_on,
+        "target_date": action.target_date,
+        "stage": action.stage,
+        "days": action.days,
+        "cost": action_cost(action.days, action.cost, day_rate(engagement)),
+        "value": numbers["value"],
+        "stretch_reason": action.stretch_reason,
+        "status": action.status,
+        "status_note": action.status_note,
+        "status_date": action.status_date,
+        "smart_passed": all(r.passed for r in results),
+        "smart": "\n".join(r.line() for r in results),
+        "failing": ", ".join(r.rule for r in results if not r.passed),
+    }
+
+
+PLAN_COLUMNS = [  # the columns, in the order shown
+    "action_id",
+    "recommendation_id",
+    "action_area",
+    "recommendation",
+    "agreed",
+    "findings",
+    "task",
+    "is_kpi",
+    "measure",
+    "measure_label",
+    "site",
+    "unit",
+    "baseline",
+    "baseline_month",
+    "current_typed",
+    "target",
+    "expected_outcome",
+    "owner",
+    "set_on",
+    "target_date",
+    "stage",
+    "days",
+    "cost",
+    "value",
+    "stretch_reason",
+    "status",
+    "status_note",
+    "status_date",
+    "smart_passed",
+    "smart",
+    "failing",
+]
+
+
+def evaluate_plan(
+    engagement: Engagement,
+    performance: pd.DataFrame,
+    known_findings: Collection[str],
+    recommendations: Sequence[Recommendation],
+    actions: Sequence[Action],
+) -> pd.DataFrame:
+    """Every action with its measure's baseline, value, cost and SMART check (columns PLAN_COLUMNS).
+
+    Actions are in recommendation order, then in the order they were entered; an action whose
+    recommendation is gone is left out.
+    """
+    by_id = {r.id: r for r in recommendations}
+    rows = [
+        _row(engagement, performance, known_findings, rec, a)
+        for rec in recommendations
+        for a in actions
+        if a.recommendation_id == rec.id and rec.id in by_id
+    ]
+    frame = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    for column in ("baseline", "current_typed", "target", "days", "cost", "value"):
+        frame[column] = frame[column].astype("float64")
+    frame["baseline_month"] = pd.to_datetime(frame["baseline_month"])
+    return frame
+
+
+# -- progress ------------------------------------------------------------------------------------
+
+
+def _current(engagement: Engagement, performance: pd.DataFrame, row: pd.Series) -> tuple:
+    if not row["is_kpi"]:
+        typed = row["current_typed"]
+        return (None if pd.isna(typed) else float(typed)), None
+    lower = engagement.kpi(row["measure"]).better == "lower"
+    latest = measures.latest_month(performance)
+    now = measures.window_pct(performance, row["measure"], row["site"], latest, lower)
+    earlier = None
+    if latest is not None:
+        before = measures.months_before(latest, measures.WINDOW_MONTHS)
+        earlier = measures.window_pct(performance, row["measure"], row["site"], before, lower)
+    return now, earlier
+
+
+def progress(engagement: Engagement, plan: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame:
+    """Each action's measure now against its baseline and target, its trend and its status.
+
+    ``current`` is the KPI's window ending at the latest month of data (named measures: the
+    typed current value); ``trend`` compares it with the window three months earlier; the
+    status follows :func:`~assessment.recommendations.value.progress_status`, as of the latest
+    data month's end or the client's status date, whichever is later.
+    """
+    latest = measures.latest_month(performance)
+    data_as_of = measures.month_end(latest) if latest is not None else None
+    rows = []
+    for _, row in plan.iterrows():
+        now, earlier = _current(engagement, performance, row)
+        baseline = None if pd.isna(row["baseline"]) else float(row["baseline"])
+        dates = [d for d in (data_as_of, _date(row["status_date"])) if d is not None]
+        as_of = max(dates) if dates else None
+        target_met = met(now, baseline, float(row["target"]))
+        due = _date(row["target_date"])
+        status = progress_status(row["status"], target_met, due, as_of)  # type: ignore[arg-type]
+        trend = measures.trend(now, earlier)
+        rows.append(
+            {
+                "action_id": row["action_id"],
+                "current": now,
+                "trend": trend,
+                "as_of": as_of,
+                "progress": status,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["action_id", "current", "trend", "as_of", "progress"])
+    frame["current"] = frame["current"].astype("float64")
+    return plan.merge(frame, on="action_id", how="left")
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()

@@ -1,0 +1,225 @@
+"""What step 5 shows the consultant: forms, the SMART check, value and cost, publishing.
+
+The client's views are in :mod:`assessment.recommendations.client`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from IPython.display import HTML
+
+from assessment import entries
+from assessment.capture import SheetSpec
+from assessment.engagement import Engagement
+from assessment.entries import E
+from assessment.errors import InputError
+from assessment.forms import EntryForm
+from assessment.presentation import callout, table
+from assessment.recommendations import publishing as pub
+from assessment.recommendations import store as db
+from assessment.recommendations.captures import (
+    ACTIONS_SHEET,
+    RECOMMENDATIONS_SHEET,
+    import_captures,
+)
+from assessment.recommendations.client import NO_PLAN, day, plan_html, ranking_html
+from assessment.recommendations.models import Action, Publication, Recommendation
+from assessment.recommendations.value import value_ranking
+from assessment.store import Store
+
+# -- the consultant's notebook -----------------------------------------------------------------
+
+
+def import_pending(engagement: Engagement) -> HTML:
+    """Import step 5's capture sheets and the client's status sheets from ``captures/``."""
+    lines = import_captures(engagement)
+    if not lines:
+        return callout("Capture sheets", ["No step 5 capture sheet in captures/ to import."])
+    return callout("Capture sheets imported", lines)
+
+
+def findings_table(engagement: Engagement) -> HTML:
+    """Step 4's findings the recommendations answer, by id."""
+    with db.open_store(engagement) as store:
+        found = db.step4.findings(store)
+    if found.empty:
+        return callout("Findings from step 4", ["No finding stored yet: run step 4 first."])
+    headings = engagement.method.headings
+    found["heading_label"] = found["heading"].map(lambda h: headings.get(h, h))
+    columns = {"id": "Finding id", "heading_label": "Heading", "statement": "Finding"}
+    return table(found, columns)
+
+
+def _form(
+    engagement: Engagement,
+    sheet: SheetSpec,
+    load: Callable[[Store], list[E]],
+    label: Callable[[E], str],
+) -> EntryForm[E]:
+    """A form over the entries of one capture sheet's kind; each change is its own transaction."""
+    table_name = {Recommendation: db.RECOMMENDATIONS, Action: db.ACTIONS}[sheet.model]
+
+    def stored(change: Callable[[Store], None] | None = None) -> list[E]:
+        with db.open_store(engagement) as store:
+            if change is not None:
+                change(store)
+            return load(store)
+
+    with db.open_store(engagement) as store:
+        allowed = sheet.choices(store, engagement)
+    return EntryForm(
+        sheet.model,  # type: ignore[arg-type]
+        stored(),
+        on_save=lambda e: stored(lambda s: entries.save_one(s, table_name, e)),
+        on_delete=lambda i: stored(lambda s: entries.delete_one(s, table_name, i)),
+        choices=allowed,
+        label=label,
+        title=sheet.name,
+    )
+
+
+def recommendations_table(engagement: Engagement) -> HTML:
+    """The recommendations as stored, with the client's agreement."""
+    with db.open_store(engagement) as store:
+        found = db.recommendations(store)
+    if not found:
+        return callout("Recommendations", ["No recommendation recorded yet."])
+    frame = pd.DataFrame([r.model_dump() for r in found])
+    frame["agreement"] = [
+        f"Agreed by {r.agreed_by}, {r.agreed_on:%d %b %Y}" if r.agreed else "NOT AGREED"
+        for r in found
+    ]
+    columns = {
+        "action_area": "Action area",
+        "title": "Recommendation",
+        "finding_ids": "Findings answered",
+        "agreement": "Client's agreement",
+    }
+    return table(frame, columns)
+
+
+def recommendations_editor(
+    engagement: Engagement, interactive: bool
+) -> EntryForm[Recommendation] | HTML:
+    """The recommendations form; in a batch run the stored recommendations instead."""
+    if not interactive:
+        return recommendations_table(engagement)
+    return _form(engagement, RECOMMENDATIONS_SHEET, db.recommendations, lambda r: r.title)
+
+
+def actions_table(engagement: Engagement) -> HTML:
+    """The actions as stored: task, measure, owner, due date and stage."""
+    plan = _draft(engagement)
+    if plan.empty:
+        return callout("SMART actions", ["No action recorded yet."])
+    frame = plan.assign(due=plan["target_date"].map(day))
+    columns = {
+        "recommendation": "Recommendation",
+        "task": "Specific task",
+        "measure_label": "Measure",
+        "owner": "Owner",
+        "due": "Target date",
+        "stage": "Roadmap stage",
+    }
+    return table(frame, columns)
+
+
+def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Action] | HTML:
+    """The actions form; in a batch run the stored actions instead."""
+    if not interactive:
+        return actions_table(engagement)
+    return _form(engagement, ACTIONS_SHEET, db.actions, lambda a: a.task[:60])
+
+
+def _draft(engagement: Engagement) -> pd.DataFrame:
+    with db.open_store(engagement) as store:
+        return db.draft_plan(engagement, store)
+
+
+def smart_check(engagement: Engagement) -> HTML:
+    """Every action of the draft with its SMART check, rule by rule."""
+    plan = _draft(engagement)
+    if plan.empty:
+        return callout("SMART check", ["No action recorded yet."])
+    passed = int(plan["smart_passed"].sum())
+    head = callout(
+        "SMART check",
+        [f"{passed} of {len(plan)} actions pass every rule."]
+        + [f"Fails {r.failing}: {r.task}" for r in plan.itertuples() if not r.smart_passed],
+        kind="note" if passed == len(plan) else "warning",
+    )
+    return HTML(str(head.data) + plan_html(engagement, plan, None))
+
+
+def value_and_cost(engagement: Engagement) -> HTML:
+    """The draft's recommendations ranked by return: value of their share of the gap over cost."""
+    return ranking_html(engagement, value_ranking(_draft(engagement)))
+
+
+def publish_pending(engagement: Engagement) -> HTML:
+    """Publish the plan if a publish request (capture sheet or form) asks for it; say what happened.
+
+    A plan that fails SMART is not published: the callout lists each failing action and rule,
+    and the request stays pending until the plan passes.
+    """
+    lines, problems = [], []
+    for result in pub.apply_requests(engagement):
+        if isinstance(result, InputError):
+            problems += [str(p) for p in result.problems]
+        else:
+            lines.append(result)
+    pub.refresh_progress(engagement)
+    status = publish_status(engagement)
+    if problems:
+        return HTML(
+            str(callout("Not published: the plan fails the SMART check", problems, "warning").data)
+            + str(status.data)
+        )
+    return status if not lines else HTML(str(callout("Published", lines).data) + str(status.data))
+
+
+def publish_status(engagement: Engagement) -> HTML:
+    """Which version of the plan is published, and whether the plan has changed since."""
+    with db.open_store(engagement) as store:
+        versions, current = db.publications(store), db.digest(engagement, store)
+    if not versions:
+        return callout("Action plan", [f"{NO_PLAN}: the plan is a draft."])
+    latest = versions[-1]
+    line = (
+        f"Version {latest['version']} published by {latest['published_by']} on "
+        f"{day(latest['published_on'])}, {latest['actions']} actions."
+    )
+    if latest["digest"] == current:
+        return callout(f"Action plan published: version {latest['version']}", [line])
+    later = "The plan has changed since: the changes are a draft until published again."
+    return callout("Action plan changed since it was published", [line, later], "warning")
+
+
+def publish_editor(engagement: Engagement, interactive: bool) -> EntryForm[Publication] | HTML:
+    """Publish the plan (refused while an action fails SMART); in a batch, apply the requests."""
+    if not interactive:
+        return publish_pending(engagement)
+
+    def save(request: Publication) -> list[Publication]:
+        with db.open_store(engagement) as store:
+            entries.save_one(store, db.REQUESTS, request)
+        return []
+
+    return EntryForm(
+        Publication,
+        [],
+        on_save=save,
+        on_delete=lambda _id: [],
+        label=lambda p: f"{p.published_by}, {p.published_on:%d %b %Y}",
+        render=lambda _: str(publish_pending(engagement).data),
+        title="Publish the action plan to the client report",
+    )
+
+
+def save(engagement: Engagement) -> str:
+    """Refresh the published plan's progress on today's data; say what was stored."""
+    if pub.refresh_progress(engagement):
+        return f"Stored the action plan's progress in {engagement.store_path.name}."
+    return "Nothing published yet: the client report shows no action plan."
