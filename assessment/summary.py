@@ -43,6 +43,20 @@ class ContractStanding(BaseModel):
     sites_above: list[str] = Field(default_factory=list)
 
 
+class RecentLevel(BaseModel):
+    """The headline KPI's recent level, on the measure step 5's roadmap uses.
+
+    Attributes:
+        pct_of_contract: Delivered as a percentage of the contracted target over ``period``.
+        period: The months it covers, in words ("the three months to June 2026").
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pct_of_contract: float
+    period: str
+
+
 class RoadmapPosition(BaseModel):
     """The contract's place on the roadmap: the stage reached and the next one."""
 
@@ -122,6 +136,7 @@ def executive_summary(
     standing: ContractStanding,
     *,
     actions: Sequence[str] = (),
+    recent: RecentLevel | None = None,
 ) -> HTML:
     """The summary a client reads first: headline figures, the roadmap, the next actions.
 
@@ -129,12 +144,16 @@ def executive_summary(
         engagement: The engagement (its roadmap stages).
         standing: Where the contract stands (from step 1's stored results).
         actions: The most valuable actions, once step 5 has agreed them (at most three shown).
+        recent: The recent level step 5's roadmap measures, once a plan is published: the
+            roadmap places the contract by it (so the summary and the roadmap section agree);
+            before that, by the figure to date.
 
     Returns:
         Escaped HTML: three tiles, a few sentences, the roadmap and, when given, the actions.
     """
     s = standing
-    position = roadmap_position(engagement, s.pct_of_contract)
+    level = recent.pct_of_contract if recent is not None else s.pct_of_contract
+    position = roadmap_position(engagement, level)
     tiles = "".join(
         [
             _tile(
@@ -158,12 +177,17 @@ def executive_summary(
         if s.sites_above
         else "No site is at its contracted target yet."
     )
-    sentences = [
+    standing_text = (
         f"The contract stands at {_pct(s.pct_of_contract)} of its contracted "
-        f"{s.kpi_label.lower()} to date, at the stage '{position.reached}' of the roadmap.",
-        above,
-        next_step,
-    ]
+        f"{s.kpi_label.lower()} to date, at the stage '{position.reached}' of the roadmap."
+    )
+    if recent is not None:
+        standing_text = (
+            f"The contract stands at {_pct(s.pct_of_contract)} of its contracted "
+            f"{s.kpi_label.lower()} to date; over {recent.period} it delivered "
+            f"{_pct(recent.pct_of_contract)}, at the stage '{position.reached}' of the roadmap."
+        )
+    sentences = [standing_text, above, next_step]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
     action_items = "".join(f"<li>{html.escape(a)}</li>" for a in list(actions)[:3])
     actions_html = (

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from assessment.engagement import load_engagement
-from assessment.summary import ContractStanding, executive_summary, roadmap_position
+from assessment.summary import (
+    ContractStanding,
+    RecentLevel,
+    executive_summary,
+    roadmap_position,
+)
 
 
 @pytest.fixture
@@ -64,3 +70,15 @@ def test_summary_lists_at_most_three_actions(engagement) -> None:
 def test_summit_reached_says_hold_it(engagement) -> None:
     page = executive_summary(engagement, standing(104)).data
     assert "reached the summit" in page
+
+
+def test_a_published_plan_places_the_contract_by_its_recent_level(engagement) -> None:
+    # 25.1% to date, but 54% over the last three months: the roadmap (as in step 5's section)
+    # marks 54%, still short of Camp 1 at 55%
+    recent = RecentLevel(pct_of_contract=54.0, period="the three months to June 2026")
+    page = executive_summary(engagement, standing(25.1), recent=recent).data
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "25% of its contracted job outcomes to date" in text
+    assert "over the three months to June 2026 it delivered 54%" in text
+    assert "Today 54%" in text
+    assert "at the stage &#x27;Base camp&#x27;" in text

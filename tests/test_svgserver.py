@@ -36,7 +36,7 @@ def test_the_service_draws_what_the_kernel_would(server: SvgServer) -> None:
 
 def test_a_spec_the_service_cannot_draw_is_a_value_error(server: SvgServer) -> None:
     bad = {"data": {"url": "https://example.com/data.csv"}, "mark": "bar"}
-    with pytest.raises(ValueError, match="(?i)url|access|allowed"):
+    with pytest.raises(ValueError, match=r"(?i)url|access|allowed"):
         to_svg(bad, vl_version="5.20", allowed_base_urls=[])
 
 

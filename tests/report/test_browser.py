@@ -2,8 +2,7 @@
 
 The Voila page of `assess serve` and the static report.html (from file://) must both draw every
 chart interactively, show tooltips, and fetch nothing from the internet. Screenshots of the first
-screen and of the action plan (or, before step 5 exists, of the last section) are written to
-test-output/report/ for a person to look at.
+screen and of the action plan are written to test-output/report/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -15,7 +14,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.report.conftest import CLIENT, Served
+from assessment.store import Store
+
+from .conftest import CLIENT, Served
 
 pytestmark = pytest.mark.browser
 
@@ -141,17 +142,40 @@ def test_voila_page_site_selection_highlights_one_site(
     assert "0.15" in after and "1" in after
 
 
-def test_report_ends_with_its_provenance(
+def published_tasks(served: Served) -> list[str]:
+    """The tasks of the demo's published action plan, from the run's own store."""
+    store = served.run.folder.parents[1] / "workbook.sqlite"
+    with Store(store) as opened:
+        return opened.frame("recommendations.plan")["task"].tolist()
+
+
+def test_action_plan_shows_the_demo_rows_and_the_report_ends_with_provenance(
     served: Served, offline_page: OfflinePage, output_dir: Path
 ) -> None:
-    # the action plan (step 5) will be the report's centrepiece; until step 5 exists the last
-    # section a client sees is the provenance of the run
     page = offline_page.page
     open_voila_report(page, served)
+    tasks = published_tasks(served)
+    assert len(tasks) >= 8
+    plan = page.locator("table.aw-action-plan").first
+    plan.scroll_into_view_if_needed()
+    plan.screenshot(path=str(output_dir / "voila-action-plan.png"))
+    print(f"screenshot: {output_dir / 'voila-action-plan.png'}")
+    rows = plan.locator("tbody tr.aw-action")
+    assert rows.count() == len(tasks)
+    shown = [rows.nth(i).locator("td.aw-task").inner_text() for i in range(rows.count())]
+    assert sorted(shown) == sorted(tasks)  # grouped under their recommendations
+    groups = plan.locator("tbody tr.aw-group")
+    assert "Leadership & MI: Report outcomes, not activity, from clean data" in [
+        groups.nth(i).inner_text() for i in range(groups.count())
+    ]
+    # the table fits the page: its last column is not cut off
+    box, page_width = plan.bounding_box(), page.viewport_size["width"]
+    assert box is not None and box["x"] + box["width"] <= page_width
+    assert "Rebuild the monthly MI pack around job outcomes per site and adviser" in shown
+    assert "SMART" in rows.first.inner_text()
+    assert "You are at base camp" in page.inner_text("body")
     last = page.locator(".aw-provenance").first
     last.scroll_into_view_if_needed()
-    page.screenshot(path=str(output_dir / "voila-last-section.png"))
-    print(f"screenshot: {output_dir / 'voila-last-section.png'}")
     text = last.inner_text()
     assert served.run.run_id in text
     assert "engagement.yaml" in text
