@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -170,17 +170,10 @@ class Store:
 
     # -- generated frames ------------------------------------------------------------------
 
-    def put_frames(self, step: str, frames: dict[str, pd.DataFrame]) -> None:
+    def put_frames(self, step: str, frames: Mapping[str, pd.DataFrame]) -> None:
         """Replace the named result frames of a step, all in one transaction."""
-        blobs = {name: _to_parquet(frame) for name, frame in frames.items()}
         with self.transaction() as tx:
-            for name, blob in blobs.items():
-                tx.execute(
-                    "INSERT INTO frames(name, step, data, updated_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(name) DO UPDATE SET step=excluded.step, data=excluded.data, "
-                    "updated_at=excluded.updated_at",
-                    (name, step, blob, _now()),
-                )
+            write_frames(tx, step, frames)
 
     def frame(self, name: str) -> pd.DataFrame:
         """A stored result frame.
@@ -301,6 +294,24 @@ class _Tx:
         for statement in script.split(";"):
             if statement.strip():
                 self._conn.execute(statement)
+
+
+def write_frames(tx: Any, step: str, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Replace result frames inside an open transaction (with other writes, or not at all).
+
+    Args:
+        tx: The transaction (``Store.transaction()``).
+        step: The step that owns the frames.
+        frames: Frame name -> frame.
+    """
+    blobs = {name: _to_parquet(frame) for name, frame in frames.items()}  # before any write
+    for name, blob in blobs.items():
+        tx.execute(
+            "INSERT INTO frames(name, step, data, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET step=excluded.step, data=excluded.data, "
+            "updated_at=excluded.updated_at",
+            (name, step, blob, _now()),
+        )
 
 
 def _to_parquet(frame: pd.DataFrame) -> bytes:

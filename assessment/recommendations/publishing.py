@@ -9,7 +9,6 @@ published plan on today's data on every run; the client report reads only these 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 import pandas as pd
 
@@ -17,7 +16,6 @@ from assessment import entries
 from assessment.discovery import store as step4
 from assessment.discovery.confidentiality import known_names, redact
 from assessment.engagement import Engagement
-from assessment.entries import Database
 from assessment.errors import InputError, Problem
 from assessment.recommendations import roadmap
 from assessment.recommendations.plan import progress
@@ -34,7 +32,7 @@ from assessment.recommendations.store import (
     requests,
 )
 from assessment.recommendations.value import value_ranking
-from assessment.store import Store, _to_parquet
+from assessment.store import Store, write_frames
 
 
 def refusal(plan: pd.DataFrame) -> list[Problem]:
@@ -73,7 +71,7 @@ def publish(engagement: Engagement, by: str, on: dt.date, request_id: str | None
             [{"version": version, "published_by": by, "published_on": on.isoformat()}]
         )
         with store.transaction() as tx:
-            _put_frames(tx, frames)
+            write_frames(tx, STEP, frames)
             tx.execute(
                 f"INSERT INTO {PUBLICATIONS}(version, request_id, digest, published_by, "
                 "published_on, actions, created_at) VALUES (?, ?, ?, ?, ?, ?, datetime('now'))",
@@ -87,17 +85,6 @@ def publish(engagement: Engagement, by: str, on: dt.date, request_id: str | None
                 ),
             )
     return version
-
-
-def _put_frames(tx: Database, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Write frames inside an open transaction (published with their version, or not at all)."""
-    for name, frame in frames.items():
-        tx.execute(
-            "INSERT INTO frames(name, step, data, updated_at) VALUES (?, ?, ?, datetime('now')) "
-            "ON CONFLICT(name) DO UPDATE SET step=excluded.step, data=excluded.data, "
-            "updated_at=excluded.updated_at",
-            (name, STEP, _to_parquet(frame)),
-        )
 
 
 def client_frames(
@@ -185,7 +172,7 @@ def refresh_progress(engagement: Engagement) -> bool:
             plan[column] = plan[column].map(_from_iso)
         frames = progress_frames(engagement, plan, store)
         with store.transaction() as tx:
-            _put_frames(tx, frames)
+            write_frames(tx, STEP, frames)
     return True
 
 
