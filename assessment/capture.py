@@ -18,6 +18,7 @@ updates the entry with its id.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -207,23 +208,41 @@ def read_rows(path: Path, specs: Sequence[SheetSpec]) -> tuple[list[_Row], list[
     A sheet may be absent (a file for one kind of entry); a known sheet missing a column is a
     problem naming the sheet, row 1 and the column.
     """
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise InputError.single(path, f"not a readable Excel workbook (.xlsx): {error}") from None
+    sheets = workbook_cells(path)
     found: list[_Row] = []
     problems: list[Problem] = []
+    for spec in specs:
+        if spec.name in sheets:
+            rows, layout = _sheet_rows(path, spec, list(sheets[spec.name]))
+            found += rows
+            problems += layout
+    return found, problems
+
+
+def workbook_cells(path: Path) -> dict[str, tuple[tuple[Any, ...], ...]]:
+    """Every sheet's cell values, by sheet name, read once per content of the file.
+
+    Each step notebook imports the pending capture sheets; opening the same unchanged workbook
+    again (openpyxl: tens of milliseconds a file) would be paid by every notebook of every run.
+
+    Raises:
+        InputError: The file is not a readable .xlsx workbook.
+    """
     try:
-        for spec in specs:
-            if spec.name in book.sheetnames:
-                rows, layout = _sheet_rows(
-                    path, spec, list(book[spec.name].iter_rows(values_only=True))
-                )
-                found += rows
-                problems += layout
+        stat = path.stat()
+        return _read_cells(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise InputError.single(path, f"not a readable Excel workbook (.xlsx): {error}") from None
+
+
+@functools.lru_cache(maxsize=32)
+def _read_cells(path: str, mtime_ns: int, size: int) -> dict[str, tuple[tuple[Any, ...], ...]]:
+    del mtime_ns, size  # part of the cache key
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {name: tuple(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
     finally:
         book.close()
-    return found, problems
 
 
 def _sheet_rows(

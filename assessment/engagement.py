@@ -9,6 +9,7 @@ so a consultant fixes a typo in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -380,8 +381,19 @@ def load_engagement(folder: str | Path) -> Engagement:
         path = path / ENGAGEMENT_FILE
     if not path.is_file():
         raise InputError.single(path, "file not found: an engagement folder needs engagement.yaml")
-    engagement, _ = read_yaml_model(
-        path, Engagement, "expected a mapping of keys (client, contract, sites, ...)"
-    )
+    stat = path.stat()
+    # every notebook of a run loads the same file: parse it once per content (a copy each time,
+    # so no caller can change another's); an edited file has a new size or time and is re-read
+    loaded = _parsed(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    engagement = loaded.model_copy(deep=True)
     engagement._root = path.parent.resolve()
+    return engagement
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int) -> Engagement:
+    del mtime_ns, size  # part of the cache key
+    engagement, _ = read_yaml_model(
+        Path(path), Engagement, "expected a mapping of keys (client, contract, sites, ...)"
+    )
     return engagement

@@ -17,6 +17,7 @@ JSON: ``{"spec": ..., "options": {...}}`` in, ``{"svg": ...}`` or ``{"error": ..
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -41,9 +42,26 @@ _WARM_UP = {
 def to_svg(spec: dict[str, Any], **options: Any) -> str:
     """The SVG of a Vega-Lite spec: from the service when one is named, else converted here.
 
+    The same spec drawn twice in a process (the report shows step 1's charts again, in the same
+    contract's kernel) is converted once.
+
     Raises:
         ValueError: vl-convert cannot draw the spec (in the service or here).
     """
+    try:
+        request = json.dumps({"spec": spec, "options": options}, sort_keys=True)
+    except TypeError:  # a value JSON cannot hold: vl-convert may still take it, uncached
+        return _convert(spec, **options)
+    return _cached(request)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached(request: str) -> str:
+    message = json.loads(request)
+    return _convert(message["spec"], **message["options"])
+
+
+def _convert(spec: dict[str, Any], **options: Any) -> str:
     address = os.environ.get(ENV)
     if address:
         try:

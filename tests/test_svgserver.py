@@ -24,6 +24,7 @@ SPEC = {
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SvgServer]:
     started = SvgServer()
     monkeypatch.setenv(svgserver.ENV, started.address)
+    svgserver._cached.cache_clear()  # every test converts afresh
     yield started
     started.close()
 
@@ -46,4 +47,20 @@ def test_without_the_service_the_kernel_draws_it_itself(
     server.close()  # its worker ended while a kernel was still drawing
     assert "South Hub" in to_svg(SPEC, vl_version="5.20")
     monkeypatch.delenv(svgserver.ENV)
+    svgserver._cached.cache_clear()
     assert "South Hub" in to_svg(SPEC, vl_version="5.20")
+
+
+def test_the_same_chart_twice_is_converted_once(
+    server: SvgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict] = []
+    real = svgserver._convert
+    monkeypatch.setattr(
+        svgserver, "_convert", lambda spec, **kw: calls.append(spec) or real(spec, **kw)
+    )
+    first = to_svg(SPEC, vl_version="5.20")
+    assert to_svg(SPEC, vl_version="5.20") == first
+    other = SPEC | {"mark": "point"}
+    assert to_svg(other, vl_version="5.20") != first
+    assert calls == [SPEC, other]

@@ -22,6 +22,7 @@ people, else to the site alone, else to the role alone (across sites), else to n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -53,11 +54,46 @@ def people(items: pd.DataFrame, impersonal: Collection[str] = IMPERSONAL_SOURCES
     """The fewest distinct people a group of evidence items can rest on (rule in module docs)."""
     personal = items[~items["source_type"].isin(list(impersonal))]
     sessions = personal["participants"].notna()
-    single = personal[~sessions]
-    named = single["interviewee"].notna() & (single["interviewee"].astype("str").str.strip() != "")
-    individuals = single.loc[named, "interviewee"].map(_name_key).nunique() + int((~named).sum())
+    individuals = _person_keys(personal[~sessions]).nunique()
     largest = int(personal.loc[sessions, "participants"].max()) if sessions.any() else 0
     return max(individuals, largest)
+
+
+def _person_keys(single: pd.DataFrame) -> pd.Series:
+    """Who each item that is not a group session stands for: a tidied name, else the item."""
+    keys = [
+        # an item without a name is one person of its own (its id keeps it distinct)
+        f"n:{_name_key(name)}" if isinstance(name, str) and name.strip() else f"i:{item}"
+        for name, item in zip(single["interviewee"], single["id"], strict=True)
+    ]
+    return pd.Series(keys, index=single.index, dtype=object)
+
+
+def people_by(
+    rows: pd.DataFrame, keys: list[str], impersonal: Collection[str] = IMPERSONAL_SOURCES
+) -> pd.Series:
+    """``people`` of every group of ``rows`` by ``keys`` at once (what breakdowns need).
+
+    Returns:
+        People per group, indexed by the groups' keys (groups of impersonal items only: 0).
+    """
+    personal = rows[~rows["source_type"].isin(list(impersonal))]
+    sessions = personal["participants"].notna()
+    single = personal[~sessions]
+    individuals = (
+        single.assign(_person=_person_keys(single))
+        .groupby(keys, dropna=False, sort=False)["_person"]
+        .nunique()
+    )
+    largest = (
+        personal[sessions]
+        .groupby(keys, dropna=False, sort=False)["participants"]
+        .max()
+        .astype("float64")
+    )
+    every = rows.groupby(keys, dropna=False, sort=False).size().index
+    counts = pd.concat([individuals.astype("float64"), largest], axis=1).max(axis=1)
+    return counts.reindex(every, fill_value=0).fillna(0).astype("int64")
 
 
 def known_names(evidence: pd.DataFrame) -> list[str]:
@@ -79,15 +115,25 @@ def redact(text: object, names: Iterable[str]) -> object:
     """
     if not isinstance(text, str) or not text:
         return text
-    names = list(names)
-    for name in names:
-        pattern = r"\s+".join(re.escape(part) for part in name.split())
-        text = re.sub(rf"(?<!\w){pattern}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
-    parts = {p for name in names for p in name.split() if len(p) >= 2}
-    for part in sorted(parts, key=lambda p: (-len(p), p)):
-        for form in {part, part.capitalize(), part.upper()}:
-            text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", REDACTED, text)
+    full, parts = _name_patterns(tuple(names))
+    if full is not None:
+        text = full.sub(REDACTED, text)
+    if parts is not None:
+        text = parts.sub(REDACTED, text)
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _name_patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One compiled pattern for the full names, one for their parts (longest first)."""
+    full = [r"\s+".join(re.escape(part) for part in name.split()) for name in names]
+    parts = {p for name in names for p in name.split() if len(p) >= 2}
+    forms = {f for part in parts for f in (part, part.capitalize(), part.upper())}
+    ordered = sorted(forms, key=lambda f: (-len(f), f))
+    return (
+        re.compile(rf"(?<!\w)(?:{'|'.join(full)})(?!\w)", re.IGNORECASE) if full else None,
+        re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, ordered))})(?!\w)") if ordered else None,
+    )
 
 
 def suppressed_counts(
@@ -113,13 +159,15 @@ def suppressed_counts(
     if "dimension" in keys:
         rows = rows.explode("dimensions").rename(columns={"dimensions": "dimension"})
     names = known_names(evidence)
+    counted = people_by(rows, keys, impersonal)
+    items = rows.groupby(keys, sort=True)["id"].nunique()
     out: dict[str, list[object]] = {key: [] for key in [*keys, *COUNT_COLUMNS_EXTRA]}
-    for values, cell in rows.groupby(keys, sort=True):
+    for values, count in items.items():
         values = _as_tuple(values)
-        hidden = people(cell, impersonal) < min_group_size
+        hidden = bool(counted.loc[values if len(keys) > 1 else values[0]] < min_group_size)
         for key, value in zip(keys, values, strict=True):
             out[key].append(redact(value, names))
-        out["items"].append(pd.NA if hidden else cell["id"].nunique())
+        out["items"].append(pd.NA if hidden else int(count))
         out["suppressed"].append(hidden)
     frame = pd.DataFrame(out)
     frame["items"] = frame["items"].astype("Int64")
@@ -142,10 +190,8 @@ def attribution(
     """
 
     def enough(keys: list[str]) -> list[bool]:
-        ok = {
-            _as_tuple(value): people(group, impersonal) >= min_group_size
-            for value, group in evidence.groupby(keys, sort=False, dropna=False)
-        }
+        counted = people_by(evidence, keys, impersonal)
+        ok = {_as_tuple(value): count >= min_group_size for value, count in counted.items()}
         return [ok[row] for row in evidence[keys].itertuples(index=False, name=None)]
 
     levels = ["none"] * len(evidence)

@@ -15,7 +15,7 @@ from assessment.discovery import store as tables
 from assessment.discovery.analysis import item_counts
 from assessment.discovery.journey import JourneyComparison, today_and_proposed
 from assessment.discovery.step import Discovery, analyse
-from assessment.discovery.vocabulary import CONTRACT_WIDE
+from assessment.discovery.vocabulary import CONTRACT_WIDE, vocabulary
 from assessment.engagement import Engagement
 from assessment.presentation import callout
 
@@ -108,10 +108,12 @@ def suggestions(result: Discovery) -> Shown:
 
 def evidence_log(engagement: Engagement) -> Any:
     """The stored evidence log (internal: names interviewees), or a note when empty."""
-    result = overview(engagement)
-    if result.evidence.empty:
+    # the log only: the analyses of overview() are not needed to list what was recorded
+    with tables.open_store(engagement) as store:
+        evidence = tables.evidence(store)
+    if evidence.empty:
         return callout("Evidence log", ["No evidence recorded yet."])
-    return views.evidence_table(result.evidence, result.vocabulary)
+    return views.evidence_table(evidence, vocabulary(engagement))
 
 
 def findings_log(result: Discovery) -> Any:

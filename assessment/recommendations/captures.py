@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from assessment import entries
-from assessment.capture import ImportResult, SheetSpec, import_workbook, write_workbook
+from assessment.capture import (
+    ImportResult,
+    SheetSpec,
+    import_workbook,
+    workbook_cells,
+    write_workbook,
+)
 from assessment.engagement import Engagement
 from assessment.entries import Database, Entry
 from assessment.recommendations import excel
@@ -54,11 +58,7 @@ def import_file(engagement: Engagement, path: str | Path) -> ImportResult:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    book = load_workbook(path, read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
+    return list(workbook_cells(path))  # read once per content, shared with the import
 
 
 def import_captures(engagement: Engagement) -> list[str]:

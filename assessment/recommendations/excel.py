@@ -10,17 +10,16 @@ nothing is; importing the same file twice changes nothing more.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from assessment.capture import save_workbook
+from assessment.capture import save_workbook, workbook_cells
 from assessment.engagement import Engagement
 from assessment.entries import resolve_choice
 from assessment.errors import InputError, Problem
@@ -138,18 +137,12 @@ class StatusImport:
 
 
 def _read(path: Path) -> tuple[list[Any], list[tuple[Any, ...]]]:
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise InputError.single(path, f"not a readable Excel workbook (.xlsx): {error}") from None
-    try:
-        if SHEET not in book.sheetnames:
-            raise InputError.single(
-                path, f"no sheet '{SHEET}': export the plan with assess plan export"
-            )
-        cells = list(book[SHEET].iter_rows(values_only=True))
-    finally:
-        book.close()
+    sheets = workbook_cells(path)  # a file not readable as .xlsx is an InputError naming it
+    if SHEET not in sheets:
+        raise InputError.single(
+            path, f"no sheet '{SHEET}': export the plan with assess plan export"
+        )
+    cells = list(sheets[SHEET])
     return (list(cells[0]) if cells else []), cells[1:]
 
 

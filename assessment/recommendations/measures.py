@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,8 +30,29 @@ def month_end(period: pd.Timestamp | dt.date) -> dt.date:
 
 
 def _rows(performance: pd.DataFrame, measure: str, site: str) -> pd.DataFrame:
-    rows = performance[(performance["measure"] == measure) & (performance["site"] == site)]
-    return rows.sort_values("period")
+    return _by_measure_and_site(performance).get((measure, site), performance.iloc[0:0])
+
+
+_GROUPED: dict[int, tuple[weakref.ref[pd.DataFrame], dict[tuple[str, str], pd.DataFrame]]] = {}
+
+
+def _by_measure_and_site(performance: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """Each (measure, site)'s months in order, split once per performance frame.
+
+    A plan asks for many windows of the same frame (every action's baseline, current value,
+    trend, best site); filtering the whole frame for each cost more than the rest of step 5.
+    Frames are never changed in place by step 5, so a frame's split holds while it lives.
+    """
+    hit = _GROUPED.get(id(performance))
+    if hit is not None and hit[0]() is performance:
+        return hit[1]
+    groups = {
+        (str(measure), str(site)): rows.sort_values("period")
+        for (measure, site), rows in performance.groupby(["measure", "site"], sort=False)
+    }
+    _GROUPED[id(performance)] = (weakref.ref(performance), groups)
+    weakref.finalize(performance, _GROUPED.pop, id(performance), None)
+    return groups
 
 
 def latest_month(performance: pd.DataFrame) -> pd.Timestamp | None:
