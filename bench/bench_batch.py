@@ -57,7 +57,11 @@ def make_portfolio(source: Path, folder: Path, count: int) -> Path:
 
 def _tree_rss(process: psutil.Process) -> int:
     total = 0
-    for each in [process, *process.children(recursive=True)]:
+    try:
+        tree = [process, *process.children(recursive=True)]
+    except psutil.Error:  # a process of the tree ended while it was listed: next sample
+        return 0
+    for each in tree:
         with contextlib.suppress(psutil.Error):  # a process that just ended
             total += each.memory_info().rss
     return total

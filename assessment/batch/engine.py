@@ -46,7 +46,11 @@ ENGINE_NAME = "assessment"
 WARM_IMPORTS = (
     "import pandas, altair, nbformat, openpyxl, pyarrow.parquet\n"
     "import assessment.charts, assessment.presentation, assessment.engagement, assessment.store\n"
-    "import assessment.inputs"
+    "import assessment.inputs\n"
+    # Altair validates every chart part as it is built, only for earlier tracebacks; the whole
+    # spec is still validated when a chart is shown, so a run loses no check (a tenth of a
+    # contract's time)
+    "altair.utils.schemapi.disable_debug_mode()"
 )
 """Imported once by the kernel template (see :mod:`.zygote`); the notebooks import them anyway.
 

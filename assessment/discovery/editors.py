@@ -30,6 +30,7 @@ from assessment.discovery.capture import (
 )
 from assessment.discovery.models import Evidence, Finding
 from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
+from assessment.discovery.step import Discovery
 from assessment.discovery.views import journey_table
 from assessment.discovery.vocabulary import Kind, vocabulary
 from assessment.engagement import Engagement
@@ -322,9 +323,18 @@ class FindingsEditor:
             adopt(self.form, self.suggested[self.picker.value])
 
 
-def findings_editor(engagement: Engagement, interactive: bool) -> FindingsEditor | HTML:
-    """Suggested findings and the findings form; in a batch run both as tables."""
+def findings_editor(
+    engagement: Engagement, interactive: bool, result: Discovery | None = None
+) -> FindingsEditor | HTML:
+    """Suggested findings and the findings form; in a batch run both as tables.
+
+    Args:
+        engagement: The engagement.
+        interactive: Show the form (``assess open``) rather than the stored findings.
+        result: The notebook's ``overview`` of the store, when nothing was edited since (a batch
+            run): shown as it is rather than analysed again.
+    """
     if not interactive:
-        result = overview(engagement)
+        result = result or overview(engagement)
         return HTML(_joined([*suggestions(result), findings_log(result)]))
     return FindingsEditor(engagement)
