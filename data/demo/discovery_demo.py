@@ -293,7 +293,7 @@ def eastfield() -> dict[str, list[Row]]:
         _ev("ef-e04", ONE, ce, "Youth worker", "Dana Fox", "2026-02-03", "Nobody's target mentions jobs; mine is sessions delivered.", TM, "contracted KPIs; alignment", "negative"),
         _ev("ef-g1", GROUP, pk, "Youth workers", None, "2026-02-05", "The team could not say how many young people moved into work last quarter.", LM, "current performance; contracted KPIs", "negative", "perf-gap:parkside:job_outcomes", participants=4),
         _ev("ef-o1", OBS, ce, "Youth worker (observed)", None, "2026-02-10", "Youth worker spent 3 of 6 observed hours with young people.", RS, "delivery method", "neutral", refutes="time-with-customer:central"),
-        _ev("ef-d1", DOC, "ALL", "Quarterly report", None, "2026-02-12", "The quarterly report to the board lists sessions and attendance; job outcomes appear as one line, a quarter behind.", LM, "current performance; contracted KPIs", "negative", "perf-gap:ALL:job_outcomes"),
+        _ev("ef-d1", DOC, "ALL", "Quarterly report", None, "2026-02-12", "The quarterly report to the board lists sessions and attendance; job outcomes appear as one line, a quarter behind.", LM, "current performance; contracted KPIs", "negative", "perf-gap:parkside:job_outcomes"),
         _ev("ef-d2", DOC, "ALL", "Funder agreement", None, "2026-02-12", "The funding agreement's milestones are sessions attended and young people registered.", TM, "contract; contracted KPIs", "neutral"),
     ]  # fmt: skip
     defined = [
