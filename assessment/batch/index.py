@@ -128,6 +128,11 @@ def _roadmap(s: Standing | None) -> str:
         label = stage.name + (f" {stage.fraction:.0%}" if stage.fraction else "")
         items.append(f'<li class="{kind}">{escape(label)}</li>')
     following = f"<small>next: {escape(s.next_stage)}</small>" if s.next_stage else ""
+    if s.recent_pct is not None and s.recent_to:
+        following = (
+            f'<small>now <span class="num">{s.recent_pct:.0f}%</span> (3 months to '
+            f"{escape(s.recent_to)})</small> " + following
+        )
     return f'<ul class="stages">{"".join(items)}</ul>{following}'
 
 

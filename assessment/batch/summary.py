@@ -22,6 +22,9 @@ from assessment.summary import roadmap_position
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
 """Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
+TRAJECTORY_FRAME = "recommendations.trajectory"
+"""Step 5's roadmap trajectory once a plan is published (``period``, ``pct``: the headline KPI's
+level over the last three months, the measure its roadmap and the client report place it by)."""
 CONTRACT_ROW = "ALL"
 
 
@@ -45,6 +48,10 @@ class Standing(BaseModel):
     stage: str
     next_stage: str | None = None
     stages: list[Stage] = Field(default_factory=list)
+    recent_pct: float | None = Field(
+        default=None, description="Level over the last three months, once a plan is published."
+    )
+    recent_to: str | None = Field(default=None, description="Its last month (YYYY-MM).")
 
 
 class ContractReport(ContractOutcome):
@@ -86,12 +93,19 @@ def standing(folder: str | Path) -> Standing | None:
             if not store.has_frame(PERFORMANCE_FRAME):
                 return None
             frame = store.frame(PERFORMANCE_FRAME)
+            trajectory = (
+                store.frame(TRAJECTORY_FRAME) if store.has_frame(TRAJECTORY_FRAME) else None
+            )
     except (WorkbookError, OSError, ValueError, KeyError):
         return None
-    return _standing(engagement, frame)
+    return _standing(engagement, frame, trajectory)
 
 
-def _standing(engagement: Engagement, frame: Any) -> Standing | None:
+def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Standing | None:
+    """The standing; placed on the roadmap by step 5's recent level when a plan is published.
+
+    The client report's summary does the same, so the index and the report agree.
+    """
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
     if rows.empty:
@@ -99,7 +113,9 @@ def _standing(engagement: Engagement, frame: Any) -> Standing | None:
     row = rows.iloc[0]
     stages = [Stage(name=s.name, fraction=s.fraction) for s in engagement.roadmap.stages]
     pct = float(row["pct_of_target"])
-    position = roadmap_position(engagement, pct)  # the same stages the client report shows
+    recent = None if trajectory is None or trajectory.empty else trajectory.iloc[-1]
+    level = pct if recent is None else float(recent["pct"])
+    position = roadmap_position(engagement, level)  # the same stages the client report shows
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -111,6 +127,8 @@ def _standing(engagement: Engagement, frame: Any) -> Standing | None:
         stage=position.reached,
         next_stage=position.next_stage,
         stages=stages,
+        recent_pct=None if recent is None else round(float(recent["pct"]), 1),
+        recent_to=None if recent is None else f"{recent['period']:%Y-%m}",
     )
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from assessment.batch.index import render_index
 from assessment.batch.summary import (
     PERFORMANCE_FRAME,
+    TRAJECTORY_FRAME,
     BatchSummary,
     ContractReport,
     standing,
@@ -78,3 +79,19 @@ def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> Non
     assert "620 of 1,000" in html and "62%" in html
     assert '<li class="here">Camp 1 55%</li>' in html and "next: Camp 2" in html
     assert "P &amp; Co" in html
+
+
+def test_a_published_plan_places_the_contract_by_its_recent_level(tmp_path: Path) -> None:
+    # 62% to date is Camp 1; over the last three months (to June 2026) it delivered 90%: Camp 2,
+    # as the client report's roadmap says once step 5 has published its plan
+    folder = copy_engagement(tmp_path / "acme", "Acme")
+    _store_performance(folder, actual=620, target=1000)
+    trajectory = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-05-01", "2026-06-01"]), "pct": [70.0, 90.0]}
+    )
+    with Store(folder / "workbook.sqlite") as store:
+        store.put_frames("recommendations", {TRAJECTORY_FRAME: trajectory})
+    found = standing(folder)
+    assert found is not None
+    assert (found.pct_of_target, found.recent_pct, found.recent_to) == (62.0, 90.0, "2026-06")
+    assert (found.stage, found.next_stage) == ("Camp 2", "The summit")
