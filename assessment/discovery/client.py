@@ -7,8 +7,6 @@ these functions, and the report shows the discovery as it was when notebook 04 l
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -16,10 +14,14 @@ from IPython.display import HTML
 from assessment.discovery.charts import consistency_scatter, journey_side_by_side
 from assessment.discovery.journey import JourneyComparison, JourneyPerformance
 from assessment.discovery.step import STEP
-from assessment.discovery.views import consistency_table, performance_callout
+from assessment.discovery.views import (
+    comparison_callout,
+    consistency_table,
+    performance_callout,
+)
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
-from assessment.presentation import callout, number, share, table
+from assessment.presentation import callout, number, table
 from assessment.store import Store
 
 Shown = list[HTML | alt.TopLevelMixin]
@@ -151,11 +153,12 @@ def journey_change_for_client(engagement: Engagement) -> Shown:
     steps = frames["journey_comparison"]
     site = str(steps["site"].iloc[0])
     row = changes.set_index("site").loc[site]
-    comparison = _comparison(steps.drop(columns="site"), row)
+    comparison = JourneyComparison.from_summary(steps.drop(columns="site"), row)
     names = engagement.site_names()
     changes["site_label"] = changes["site"].map(lambda s: names.get(s, s))
+    title = f"Cutting out the complexity for the customer: {names.get(site, site)}"
     return [
-        callout(f"Cutting out the complexity: {names.get(site, site)}", _saving_lines(comparison)),
+        comparison_callout(comparison, title),
         journey_side_by_side(comparison),
         table(
             changes,
@@ -174,40 +177,4 @@ def journey_change_for_client(engagement: Engagement) -> Shown:
             },
             caption="Every site's journey today against the proposed journey.",
         ),
-    ]
-
-
-def _comparison(steps: pd.DataFrame, row: pd.Series) -> JourneyComparison:
-    """A comparison rebuilt from its stored steps and summary row (for the chart)."""
-    today = steps[steps["today_order"].notna()]
-    proposed = steps[steps["proposed_order"].notna()]
-    return JourneyComparison(
-        steps=steps,
-        removed=[s for s in str(row["removed"]).split("; ") if s],
-        added=steps.loc[steps["status"] == "added", "step"].tolist(),
-        steps_today=int(row["steps_today"]),
-        steps_proposed=int(row["steps_proposed"]),
-        days_today=float(row["days_today"]),
-        days_proposed=float(row["days_proposed"]),
-        days_saved=float(row["days_saved"]),
-        handoffs_today=int(row["handoffs_today"]),
-        handoffs_proposed=int(row["handoffs_proposed"]),
-        value_adding_share_today=_mean(today["value_adding"]),
-        value_adding_share_proposed=_mean(proposed["value_adding"]),
-    )
-
-
-def _mean(values: pd.Series) -> float:
-    return float(values.astype(bool).mean()) if len(values) else math.nan
-
-
-def _saving_lines(c: JourneyComparison) -> list[str]:
-    removed = "; ".join(c.removed) or "none"
-    return [
-        f"{c.steps_today} steps today, {c.steps_proposed} proposed (removed: {removed}).",
-        f"The customer's journey takes {number(c.days_today, 1)} days today and would take "
-        f"{number(c.days_proposed, 1)}: {number(c.days_saved, 1)} days saved.",
-        f"Hand-offs between teams: {c.handoffs_today} today, {c.handoffs_proposed} proposed.",
-        f"Steps that add value for the customer: {share(c.value_adding_share_today, 0)} today, "
-        f"{share(c.value_adding_share_proposed, 0)} proposed.",
     ]

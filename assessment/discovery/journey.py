@@ -22,8 +22,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -207,6 +208,25 @@ class JourneyComparison:
     def steps_saved(self) -> int:
         """Steps the customer no longer goes through (net of added ones)."""
         return self.steps_today - self.steps_proposed
+
+    def summary(self) -> dict[str, Any]:
+        """Every figure but the steps, as plain values (one stored row per site)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "steps"}
+
+    @classmethod
+    def from_summary(cls, steps: pd.DataFrame, row: Mapping[str, Any]) -> JourneyComparison:
+        """The comparison again, from its steps and a stored ``summary`` row."""
+        values = {f.name: row[f.name] for f in fields(cls) if f.name != "steps"}
+        # lists come back from a stored frame as arrays, numbers as numpy scalars
+        return cls(
+            steps=steps,
+            **{k: list(v) if k in ("removed", "added") else _plain(v) for k, v in values.items()},
+        )
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (anything else as it is)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _keyed(steps: pd.DataFrame) -> pd.DataFrame:

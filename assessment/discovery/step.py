@@ -137,23 +137,8 @@ def journey_changes(journeys: pd.DataFrame) -> dict[str, JourneyComparison]:
 
 
 def changes_frame(comparisons: dict[str, JourneyComparison]) -> pd.DataFrame:
-    """One row per site: steps, customer days and hand-offs today and proposed."""
-    return pd.DataFrame(
-        [
-            {
-                "site": site,
-                "steps_today": c.steps_today,
-                "steps_proposed": c.steps_proposed,
-                "days_today": c.days_today,
-                "days_proposed": c.days_proposed,
-                "days_saved": c.days_saved,
-                "handoffs_today": c.handoffs_today,
-                "handoffs_proposed": c.handoffs_proposed,
-                "removed": "; ".join(c.removed),
-            }
-            for site, c in comparisons.items()
-        ]
-    )
+    """One row per site: every figure of its comparison (steps, days, hand-offs, shares)."""
+    return pd.DataFrame([{"site": site, **c.summary()} for site, c in comparisons.items()])
 
 
 def _performance_value(result: Discovery, name: str) -> float:

@@ -220,12 +220,14 @@ def comparison_table(comparison: JourneyComparison) -> HTML:
     )
 
 
-def comparison_callout(comparison: JourneyComparison) -> HTML:
+def comparison_callout(
+    comparison: JourneyComparison, title: str = "Cutting out the complexity for the customer"
+) -> HTML:
     """What the proposed journey saves the customer, in four lines."""
     c = comparison
     removed = "; ".join(c.removed) or "none"
     return callout(
-        "Cutting out the complexity for the customer",
+        title,
         [
             f"Steps: {c.steps_today} today, {c.steps_proposed} proposed (removed: {removed}).",
             f"Customer time: {number(c.days_today, 1)} days today, {number(c.days_proposed, 1)} "

@@ -94,9 +94,9 @@ def test_today_against_proposed_shows_the_steps_removed(saved: Engagement) -> No
     # Today's steps carry no durations (0 days), so both sites "save" -2 days and the first
     # site, north, is the one shown side by side.
     text = text_of(journey_change_for_client(saved))
-    assert "Cutting out the complexity: North Hub" in text
-    assert "3 steps today, 2 proposed (removed: Assessment)." in text
-    assert "Hand-offs between teams: 0 today, 0 proposed." in text
+    assert "Cutting out the complexity for the customer: North Hub" in text
+    assert "Steps: 3 today, 2 proposed (removed: Assessment)." in text
+    assert "Hand-offs between owners: 0 today, 0 proposed." in text
     assert "South Hub" in text  # the per-site table has every site
 
 

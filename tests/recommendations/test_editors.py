@@ -12,14 +12,10 @@ from assessment.engagement import Engagement
 from assessment.forms import EntryForm
 from assessment.recommendations import store as db
 
-RECOMMENDATION = {
-    "action_area": "Customer journey",
-    "title": "One customer journey at every site",
-    "finding_ids": "f1",
-    "agreed": True,
-    "agreed_by": "Client Director",
-    "agreed_on": dt.date(2025, 7, 10),
-}
+from .conftest import recommendation
+
+# the conftest's agreed recommendation, as a person types it (the form gives the id)
+RECOMMENDATION = {k: v for k, v in recommendation().items() if k != "id"}
 
 
 def fill(form: EntryForm, **values: Any) -> None:

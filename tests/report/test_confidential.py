@@ -67,4 +67,4 @@ def test_the_report_shows_findings_and_journeys_of_the_demo(demo_report_run: Run
     assert re.search(r"<table class=.aw-table aw-findings", report)
     assert "Strong:" in text and "kinds of source" in text
     assert "Harbour Street" in text and "Follows the defined journey" in text
-    assert "Cutting out the complexity:" in text and "days saved" in text
+    assert "Cutting out the complexity for the customer:" in text and "days saved" in text
