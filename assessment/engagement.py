@@ -67,11 +67,16 @@ class Contract(_Strict):
 
 
 class Site(_Strict):
-    """A delivery site; extracts may name it by key, name or any alias."""
+    """A delivery site; extracts may name it by key, name or any alias.
+
+    ``staff`` (people delivering at the site) weights the site in the contract's work-sampling
+    share; without it for every site the contract's share is stated as unweighted.
+    """
 
     key: Key
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
+    staff: int | None = Field(default=None, ge=1, description="People delivering at the site.")
 
 
 class Kpi(_Strict):
@@ -209,8 +214,9 @@ class Analysis(_Strict):
     spread_pp: float = Field(default=40.0, gt=0)
     value_adding_floor: float = Field(default=0.15, gt=0, lt=1)
     sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
+    sampling_relative_precision: float = Field(default=0.2, gt=0, lt=1)
     littles_tolerance: float = Field(default=0.25, gt=0)
-    trend_months: int = Field(default=6, ge=2)
+    trend_months: int = Field(default=12, ge=6)
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -222,7 +228,8 @@ class Method(_Strict):
 
     Each vocabulary maps a key (what the store keeps) to the label people read; a vocabulary given
     in engagement.yaml replaces its default whole. ``min_group_size`` is the fewest people any
-    breakdown shown to the client may rest on.
+    breakdown shown to the client may rest on; ``min_volume`` the fewest cases a site comparison
+    may rest on.
     """
 
     headings: Vocabulary = Field(
@@ -268,6 +275,12 @@ class Method(_Strict):
         },
     )
     min_group_size: int = Field(default=3, ge=1)
+    min_volume: int = Field(
+        default=30,
+        ge=1,
+        description="Fewest cases a site needs before step 1 calls it behind, ahead or the "
+        "benchmark.",
+    )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
     @classmethod
