@@ -131,7 +131,9 @@ def site_comparison(
         differ at all (chi-square on the dispersion-scaled Pearson statistic).
     """
     parts = [
-        _measure_comparison(rows, str(measure), min_volume, measure in set(lower_is_better), confidence)
+        _measure_comparison(
+            rows, str(measure), min_volume, measure in set(lower_is_better), confidence
+        )
         for measure, rows in kpi.groupby("measure", sort=True)
     ]
     columns = [
@@ -155,7 +157,9 @@ def site_comparison(
     ]
     if not parts:
         return pd.DataFrame(columns=columns)
-    return sort_with_contract_last(pd.concat(parts, ignore_index=True)[columns], ["measure", "site"])
+    return sort_with_contract_last(
+        pd.concat(parts, ignore_index=True)[columns], ["measure", "site"]
+    )
 
 
 def _measure_comparison(
@@ -190,7 +194,11 @@ def _measure_comparison(
     )
     both = pd.concat([sites.drop(columns=["rest_rate"]), contract], ignore_index=True)
     pct, pct_low, pct_high = pct_interval(
-        both["actual"].to_numpy(dtype=float), both["target"].to_numpy(dtype=float), phi, lower, confidence
+        both["actual"].to_numpy(dtype=float),
+        both["target"].to_numpy(dtype=float),
+        phi,
+        lower,
+        confidence,
     )
     reliable = versus["verdict"].to_numpy() != TOO_FEW_CASES
     return both.assign(

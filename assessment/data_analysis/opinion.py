@@ -187,7 +187,7 @@ def _p_words(p_value: float) -> str:
 
 
 def _below_contract(headline: pd.DataFrame, names: _Names, threshold: float) -> list[Hypothesis]:
-    """Rule 1: the contract surely below target, then each site behind the rest, under ``threshold``."""
+    """Rule 1: the contract surely below target, then sites behind the rest, under ``threshold``."""
     low = headline[headline["pct_of_target"] < threshold]
     is_contract = low["site"] == ALL_SITES
     fires = (is_contract & (low["pct_high"] < 100)) | (~is_contract & (low["verdict"] == BEHIND))

@@ -5,9 +5,10 @@ in a category estimates the share of time spent on it. The input is the validate
 frame (``observed_at, site, role, activity, category``), where ``category`` is ``value_adding``
 (with the customer, towards the outcome), ``value_enabling`` or ``non_value``.
 
-Shares come with Wilson score intervals (statsmodels' ``proportion_confint``) rather than the textbook "p ± z·√(p(1-p)/n)": Wilson
-stays inside [0, 1] and keeps its coverage for small shares and small samples, which is exactly
-the classic case (18 of 256 observations with the customer: 7%, interval 4.5%-10.8%).
+Shares come with Wilson score intervals (statsmodels' ``proportion_confint``) rather than the
+textbook "p ± z·√(p(1-p)/n)": Wilson stays inside [0, 1] and keeps its coverage for small
+shares and small samples, which is exactly the classic case (18 of 256 observations with the
+customer: 7%, interval 4.5%-10.8%).
 """
 
 from __future__ import annotations
@@ -213,7 +214,8 @@ def value_adding_share(
     low, high = wilson_interval_array(share * n_eff, n_eff, confidence)
     planning = np.select([share <= 0.0, share >= 1.0], [high, low], default=share)
     deff = rows["design_effect"].to_numpy(dtype=float)
-    absolute = required_sample_size_array(planning, precision, confidence) * deff
+    z = _z(confidence)
+    absolute = np.maximum(z * z * planning * (1 - planning) / (precision * precision), 1) * deff
     relative = _required_relative(planning, relative_precision, confidence) * deff
     required, required_rel = np.ceil(absolute - 1e-9), np.ceil(relative - 1e-9)
     return pd.DataFrame(
@@ -291,9 +293,7 @@ def _contract_estimate(
     else:
         pooled = _site_estimate(rounds)
         estimate = {k: pooled[k] for k in ("share", "n_effective", "design_effect")}
-        weighting = (
-            "one site" if len(sites) == 1 else "unweighted: no staff count for every site"
-        )
+        weighting = "one site" if len(sites) == 1 else "unweighted: no staff count for every site"
     return {
         "site": ALL_SITES,
         "n": int(sites["n"].sum()),
