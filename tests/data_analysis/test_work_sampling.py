@@ -224,14 +224,22 @@ def test_value_adding_share_of_a_single_observation():
 def test_seed_000_study_keeps_its_wilson_interval_without_rounds():
     # The method's example: 256 observations at separate moments, 18 with the patient.
     obs = observations(
-        {("ward", "nurse", "With patient", "value_adding"): 18, ("ward", "nurse", "Notes", "non_value"): 238}
+        {
+            ("ward", "nurse", "With patient", "value_adding"): 18,
+            ("ward", "nurse", "Notes", "non_value"): 238,
+        }
     )
     obs["observed_at"] = pd.date_range("2024-03-01 09:00", periods=256, freq="7min")
 
     result = value_adding_share(obs)
 
     for row in (pick(result, site="ward"), pick(result, site=ALL_SITES)):
-        assert (row["n"], row["value_adding"], row["rounds"], row["design_effect"]) == (256, 18, 0, 1)
+        assert (row["n"], row["value_adding"], row["rounds"], row["design_effect"]) == (
+            256,
+            18,
+            0,
+            1,
+        )
         assert (round(row["ci_low"], 3), round(row["ci_high"], 3)) == (0.045, 0.108)
     assert pick(result, site=ALL_SITES)["weighting"] == "one site"
 
