@@ -116,7 +116,7 @@ def test_a_null_difference_between_sites_yields_no_behind_hypothesis_in_95_perce
     for _, hyps in seeded_opinions(kpi_of_seed):
         clean += not [h for h in hyps if h.kind == "performance" and h.site is not None]
         # The contract itself is surely below target: that hypothesis stays.
-        assert [h.key.split(":")[1] for h in hyps if h.kind == "performance"][0] == ALL_SITES
+        assert next(h.key.split(":")[1] for h in hyps if h.kind == "performance") == ALL_SITES
     assert clean >= 190
 
 

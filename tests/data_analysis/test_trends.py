@@ -1,4 +1,4 @@
-"""Trends from a count model: noise says "no clear trend", a real change is found, seasons are not."""
+"""Trends from a count model: noise gives "no clear trend", a real change is found, seasons not."""
 
 import numpy as np
 import pandas as pd
