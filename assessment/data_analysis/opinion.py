@@ -165,14 +165,12 @@ def hypotheses_frame(hyps: Iterable[Hypothesis]) -> pd.DataFrame:
         hyps: Hypotheses, e.g. from ``initial_opinion`` (their order is kept: it is the rank).
 
     Returns:
-        Columns ``key, kind, site, kpi, title, statement, figures, strength``; ``figures`` holds
-        each hypothesis's dict of figures (the store writes it as JSON).
+        Columns ``key, kind, site, kpi, title, statement, figures``; ``figures`` holds each
+        hypothesis's dict of figures, its ``p_value`` and ``strength`` among them (the store
+        writes it as JSON).
     """
-    columns = ["key", "kind", "site", "kpi", "title", "statement", "figures", "strength"]
-    rows = [
-        [h.key, h.kind, h.site, h.kpi, h.title, h.statement, dict(h.figures), h.figures["strength"]]
-        for h in hyps
-    ]
+    columns = ["key", "kind", "site", "kpi", "title", "statement", "figures"]
+    rows = [[h.key, h.kind, h.site, h.kpi, h.title, h.statement, dict(h.figures)] for h in hyps]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -242,8 +240,9 @@ def _conversion_gaps(
     sites = flow[(flow["site"] != ALL_SITES) & (flow["starts"] > 0)].reset_index(drop=True)
     if len(sites) < 2:
         return []
+    starts = sites["starts"].to_numpy()
     versus = compare_to_rest(
-        sites["outcomes"].to_numpy(), sites["starts"].to_numpy(), min_volume=min_volume
+        sites["outcomes"].to_numpy(), starts, volume=starts, min_volume=min_volume
     )
     sites = pd.concat([sites, versus], axis=1)
     reliable = sites[versus["verdict"] != "too few cases"]
@@ -354,11 +353,12 @@ def _time_with_customer(
     hyps = []
     for row in low.itertuples():
         where = "across the contract" if row.site == ALL_SITES else f"at {names.site(row.site)}"
+        needed = max(row.required_n, row.required_n_relative)
         caveat = (
             ""
             if row.sufficient
-            else f" The sample is small: about {row.required_n:,} observations would be needed "
-            "for a firm figure."
+            else f" The sample is small: about {needed:,} observations would be needed for a "
+            "firm figure."
         )
         # One-sided test of "the share is at the floor", on the sample's effective size.
         se = math.sqrt(below * (1 - below) / row.n_effective)

@@ -10,14 +10,16 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
     performance_to_date,
-    trend,
 )
+from assessment.data_analysis.survival import cohort_conversion, time_to_outcome
+from assessment.data_analysis.trends import count_trend
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
@@ -29,7 +31,13 @@ CONTRACT_NAME = "Contract total"
 
 @dataclass(frozen=True)
 class DataAnalysis:
-    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display."""
+    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display.
+
+    ``site_comparison`` holds each site's % of target with its interval and its verdict against
+    the rest of the contract; ``time_to_outcome`` the Kaplan–Meier summary per site and
+    ``survival`` its curves; ``flow`` carries the 12-month cohort conversion beside the window
+    ratio.
+    """
 
     performance_by_period: pd.DataFrame
     performance_to_date: pd.DataFrame
@@ -41,6 +49,9 @@ class DataAnalysis:
     sampling_by_role: pd.DataFrame | None
     value_adding: pd.DataFrame | None
     hypotheses: pd.DataFrame
+    site_comparison: pd.DataFrame | None = None
+    time_to_outcome: pd.DataFrame | None = None
+    survival: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -63,19 +74,32 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
     headline = engagement.contract.headline_kpi
     by_period = performance_by_period(extracts.kpi, lower)
     to_date = performance_to_date(extracts.kpi, lower)
-    direction = trend(extracts.kpi, headline, settings.trend_months, lower_is_better=lower)
-    flow = month = littles = None
+    direction = count_trend(
+        extracts.kpi, headline, months=settings.trend_months, lower_is_better=lower
+    )
+    comparison = site_comparison(
+        extracts.kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
+    flow = month = littles = timing = curves = None
     if extracts.caseload is not None:
         flow = flow_by_site(extracts.caseload)
+        cohort = cohort_conversion(extracts.caseload)
+        flow = flow.merge(cohort, on="site", how="left")
         month = flow_by_month(extracts.caseload)
         littles = littles_law_check(extracts.caseload, settings.littles_tolerance)
+        timing, curves = time_to_outcome(extracts.caseload)
     by_site = by_role = value = None
     if extracts.work_sampling is not None:
         obs = extracts.work_sampling
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
-        value = value_adding_share(obs, precision=settings.sampling_precision)
-    hypotheses = opinion(engagement, to_date, flow, value, littles)
+        value = value_adding_share(
+            obs,
+            precision=settings.sampling_precision,
+            relative_precision=settings.sampling_relative_precision,
+            staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        )
+    hypotheses = opinion(engagement, comparison, flow, value, littles)
     names = _site_names(engagement)
     frames = {
         "performance_by_period": by_period,
@@ -87,6 +111,9 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         "sampling_by_site": by_site,
         "sampling_by_role": by_role,
         "value_adding": value,
+        "site_comparison": comparison,
+        "time_to_outcome": timing,
+        "survival": curves,
     }
     named = {k: _with_site_names(v, names) for k, v in frames.items()}
     return DataAnalysis(**named, hypotheses=hypotheses_frame(hypotheses))
@@ -94,7 +121,7 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
 
 def opinion(
     engagement: Engagement,
-    to_date: pd.DataFrame,
+    comparison: pd.DataFrame,
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
@@ -102,7 +129,7 @@ def opinion(
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
     return initial_opinion(
-        to_date,
+        comparison,
         flow,
         value,
         headline_kpi=engagement.contract.headline_kpi,
@@ -113,6 +140,7 @@ def opinion(
         conversion_ratio=s.conversion_ratio,
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
+        min_volume=engagement.method.min_volume,
     )
 
 
