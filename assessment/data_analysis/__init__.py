@@ -18,6 +18,7 @@ from assessment.data_analysis.views import (
     performance_table,
     sampling_charts,
     sampling_table,
+    time_to_outcome_table,
     trend_chart,
     trend_table,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "sampling_charts",
     "sampling_table",
     "save",
+    "time_to_outcome_table",
     "trend_chart",
     "trend_table",
 ]

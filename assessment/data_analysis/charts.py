@@ -478,3 +478,60 @@ def value_adding_with_ci(value_share: pd.DataFrame) -> alt.LayerChart:
         width=WIDTH,
         height=alt.Step(BAR_STEP),
     )
+
+
+def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
+    """Share of starters with an outcome by each week since their start, per site (Kaplan–Meier).
+
+    Counts everyone who started, those still waiting included (censored), so the line is the
+    chance of an outcome by that time, not the speed of the quick ones. The band is its 95%
+    interval.
+
+    Args:
+        curves: ``site, site_name, days, outcome_share, low, high`` (shares 0-1), one row per
+            site and week; the contract as a whole may be among them as its own line.
+
+    Returns:
+        Lines per site over their interval bands; clicking a site in the legend picks it out.
+    """
+    columns = ["site", "site_name", "days", "outcome_share", "low", "high"]
+    _require(curves, columns, "outcome_over_time")
+    rows = _finite(curves[columns], columns[2:]).dropna(subset=["outcome_share"])
+    rows = rows.assign(months=rows["days"] / (365.25 / 12))
+    pick = alt.selection_point(name="survival_site", fields=["site_name"], bind="legend")
+    x = alt.X("months:Q", title="Months since start", scale=alt.Scale(zero=True))
+    colour = alt.Color("site_name:N", title="Site")
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("months:Q", title="Months since start", format=".1f"),
+        alt.Tooltip("outcome_share:Q", title="With an outcome", format=".1%"),
+        alt.Tooltip("low:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("high:Q", title="95% interval to", format=".1%"),
+    ]
+    band = (
+        alt.Chart(rows)
+        .mark_area(opacity=0.15, interpolate="step-after")
+        .encode(x=x, y="low:Q", y2="high:Q", color=colour)
+        .transform_filter(pick)
+    )
+    line = (
+        alt.Chart(rows)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y("outcome_share:Q", title="Share with an outcome", axis=alt.Axis(format="%")),
+            color=colour,
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.2)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    return alt.layer(band, line).properties(
+        title=alt.Title(
+            "Chance of an outcome by time since start, by site",
+            subtitle="Kaplan–Meier: everyone who started, those still waiting included; "
+            "band: 95% interval",
+        ),
+        width=WIDTH,
+        height=300,
+    )

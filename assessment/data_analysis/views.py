@@ -86,28 +86,59 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
-    """Performance against contract to date, per KPI and site, best site first."""
+    """Performance against contract to date, per KPI and site, with intervals and verdicts."""
     frame = result.performance_to_date.copy()
     labels = engagement.kpi_labels()
     frame["kpi"] = frame["measure"].map(labels)
+    columns = {"kpi": "KPI", "site_name": "Site", "actual": "Actual", "target": "Target"}
+    formats = {"actual": number, "target": number, "gap": number}
+    comparison = result.site_comparison
+    if comparison is not None:
+        keep = ["site", "measure", "pct_low", "pct_high", "verdict"]
+        frame = frame.merge(comparison[keep], on=["site", "measure"], how="left")
+        frame["pct_with_interval"] = [
+            _with_interval(p, lo, hi)
+            for p, lo, hi in frame[["pct_of_target", "pct_low", "pct_high"]].itertuples(index=False)
+        ]
+        frame["verdict"] = frame["verdict"].fillna("").replace("", "–")
+        columns |= {"pct_with_interval": "% of target (95% interval)", "gap": "Gap (units)"}
+        columns |= {"verdict": "Against the rest of the contract"}
+    else:
+        columns |= {"pct_of_target": "% of target", "gap": "Gap (units)"}
+        formats["pct_of_target"] = pct
     order = {key: i for i, key in enumerate(labels)}
     frame = frame.assign(
         _kpi=frame["measure"].map(order), _all=frame["site"] == ALL_SITES
-    ).sort_values(["_kpi", "_all", "rank"])
+    ).sort_values(["_kpi", "_all", "pct_of_target"], ascending=[True, True, False])
+    volume = engagement.method.min_volume
     return table(
         frame,
-        {
-            "kpi": "KPI",
-            "site_name": "Site",
-            "actual": "Actual",
-            "target": "Target",
-            "pct_of_target": "% of target",
-            "gap": "Gap (units)",
-            "rank": "Rank",
-        },
-        {"actual": number, "target": number, "pct_of_target": pct, "gap": number},
-        caption="Actuals against contracted targets over every month of the extract.",
+        columns,
+        formats,
+        caption=f"Actuals against contracted targets, {_months(result)}. A site is ahead or "
+        "behind only when it differs from the rest of the contract at 95%, corrected for the "
+        f"number of sites compared, and has at least {volume} cases.",
     )
+
+
+def _with_interval(value: float, low: float, high: float, fmt=pct) -> str:
+    """'27% (24% to 32%)': a value with its 95% interval; the value alone without one."""
+    if pd.isna(value):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return fmt(value)
+    return f"{fmt(value)} ({fmt(low)} to {fmt(high)})"
+
+
+def _months(result: DataAnalysis) -> str:
+    """The months the KPI figures cover: 'Jan 2024 to Jun 2026'."""
+    periods = result.performance_by_period["period"]
+    return f"{periods.min():%b %Y} to {periods.max():%b %Y}"
+
+
+def _day(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"{day.day} {day:%b %Y}"
 
 
 def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -126,38 +157,84 @@ def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
 
 
 def trend_table(result: DataAnalysis) -> HTML:
-    """Direction of travel per site over the last months."""
+    """Direction of travel per site, stated only where the count model is sure of it."""
+    frame = result.trend.copy()
+    frame["compared"] = [
+        _trend_window(method, start, end, periods)
+        for method, start, end, periods in frame[
+            ["method", "window_start", "window_end", "periods"]
+        ].itertuples(index=False)
+    ]
+    frame["change_text"] = [
+        _with_interval(c * 100, lo * 100, hi * 100, lambda v: f"{v:+,.0f}%")
+        for c, lo, hi in frame[["change", "change_low", "change_high"]].itertuples(index=False)
+    ]
     return table(
-        result.trend,
+        frame,
         {
             "site_name": "Site",
             "last_pct_of_target": "Latest month, % of target",
-            "slope_pp_per_month": "Change per month (pp)",
+            "compared": "Compared",
+            "change_text": "Change (95% interval)",
             "direction": "Direction",
         },
-        {"last_pct_of_target": pct, "slope_pp_per_month": lambda v: number(v, 1)},
+        {"last_pct_of_target": pct},
+        caption="A direction is stated only when the 95% interval of the change excludes zero "
+        "(a count model of each month's actual against its target; at least 6 complete months). "
+        "With 13 months or more the latest months are compared with the same months a year "
+        "earlier, so seasons are not mistaken for a trend.",
     )
 
 
+def _trend_window(method: str, start: object, end: object, periods: int) -> str:
+    """What a trend row compares, with its months."""
+    if not method:
+        return f"{periods} month(s): too few"
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if method == "change on a year earlier":
+        now = last - pd.DateOffset(months=periods // 2 - 1)
+        return f"{now:%b}–{last:%b %Y} against a year earlier"
+    return f"per month, {first:%b %Y} to {last:%b %Y}"
+
+
 def flow_table(result: DataAnalysis) -> HTML | None:
-    """On-flow, off-flow, conversion and time to outcome per site."""
+    """On-flow, off-flow and conversion per site: the window ratio beside the cohort rate."""
     if result.flow is None:
         return None
+    frame = result.flow.copy()
+    columns = {
+        "site_name": "Site",
+        "referrals": "Referrals",
+        "starts": "Starts",
+        "outcomes": "Outcomes",
+        "exits": "Exits",
+        "open_caseload": "Caseload now",
+        "conversion_to_start": "Referral → start",
+        "conversion_to_outcome": "Outcomes ÷ starts (same window)",
+        "throughput_per_month": "Exits per month",
+    }
+    first = frame.iloc[0]
+    caption = (
+        f"Customers flowing through each site, {_day(first['window_start'])} to "
+        f"{_day(first['as_of'])}."
+    )
+    if "cohort_rate" in frame:
+        frame["cohort_text"] = [
+            _with_interval(r, lo, hi, share)
+            for r, lo, hi in frame[["cohort_rate", "cohort_low", "cohort_high"]].itertuples(
+                index=False
+            )
+        ]
+        cohort = f"Started {first['cohort_start']:%b %Y}–{first['cohort_end']:%b %Y}"
+        columns["cohort_text"] = f"{cohort}: outcome within 12 months (95% interval)"
+        caption += (
+            " Outcomes ÷ starts counts events in the same window, whoever they belong to; the "
+            "cohort rate follows the customers who started in one 12-month window for 12 months "
+            "each."
+        )
     return table(
-        result.flow,
-        {
-            "site_name": "Site",
-            "referrals": "Referrals",
-            "starts": "Starts",
-            "outcomes": "Outcomes",
-            "exits": "Exits",
-            "open_caseload": "Caseload now",
-            "conversion_to_start": "Referral → start",
-            "conversion_to_outcome": "Start → outcome",
-            "median_days_to_outcome": "Days to outcome (median)",
-            "p80_days_to_outcome": "Days to outcome (80%)",
-            "throughput_per_month": "Exits per month",
-        },
+        frame,
+        columns,
         {
             "referrals": number,
             "starts": number,
@@ -166,20 +243,60 @@ def flow_table(result: DataAnalysis) -> HTML | None:
             "open_caseload": number,
             "conversion_to_start": share,
             "conversion_to_outcome": share,
-            "median_days_to_outcome": number,
-            "p80_days_to_outcome": number,
             "throughput_per_month": lambda v: number(v, 1),
         },
-        caption="Customers flowing through each site over the whole extract.",
+        caption=caption,
+    )
+
+
+def time_to_outcome_table(result: DataAnalysis) -> HTML | None:
+    """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
+    timing = result.time_to_outcome
+    if timing is None:
+        return None
+    frame = timing.copy()
+    frame["median_text"] = [
+        "not reached" if pd.isna(m) else _with_interval(m, lo, hi, number)
+        for m, lo, hi in frame[["median_days", "median_low", "median_high"]].itertuples(index=False)
+    ]
+    for months in (6, 12):
+        cols = [f"outcome_{months}m", f"outcome_{months}m_low", f"outcome_{months}m_high"]
+        frame[f"by_{months}"] = [
+            _with_interval(v, lo, hi, lambda x: share(x, 0))
+            for v, lo, hi in frame[cols].itertuples(index=False)
+        ]
+    return table(
+        frame,
+        {
+            "site_name": "Site",
+            "started": "Started",
+            "outcomes": "Outcomes",
+            "censored": "No outcome yet or left",
+            "median_text": "Median days to outcome (95% interval)",
+            "by_6": "Outcome within 6 months",
+            "by_12": "Outcome within 12 months",
+        },
+        {"started": number, "outcomes": number, "censored": number},
+        caption="Time from start to outcome for everyone who started, to "
+        f"{_day(frame['as_of'].iloc[0])} (Kaplan–Meier: customers without an outcome count until "
+        "they left or until the end of the data). Where fewer than half have an outcome the "
+        "median is not reached, and the chance of an outcome within 6 and 12 months says more.",
     )
 
 
 def flow_charts(result: DataAnalysis) -> list[alt.Chart]:
-    """The funnel from referral to outcome and the time it takes, per site."""
+    """The funnel from referral to outcome, and the chance of an outcome over time, per site."""
     if result.flow is None:
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
-    return [charts.flow_funnel(sites), charts.time_to_outcome(sites)]
+    shown = [charts.flow_funnel(sites)]
+    if result.survival is not None:
+        names = result.flow.set_index("site")["site_name"]
+        curves = result.survival.assign(
+            site_name=result.survival["site"].map(names).fillna(result.survival["site"])
+        )
+        shown.append(charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
+    return shown
 
 
 def littles_law_table(result: DataAnalysis) -> HTML | None:
@@ -220,49 +337,72 @@ def sampling_charts(result: DataAnalysis) -> list[alt.Chart]:
 
 
 def sampling_table(result: DataAnalysis) -> HTML | None:
-    """Share of observed time spent with customers per site, with its confidence interval."""
+    """Share of observed time spent with customers per site, with its interval and sample size."""
     if result.value_adding is None:
         return None
+    frame = result.value_adding.copy()
+    frame["share_text"] = [
+        _with_interval(v, lo, hi, share)
+        for v, lo, hi in frame[["share", "ci_low", "ci_high"]].itertuples(index=False)
+    ]
+    columns = {
+        "site_name": "Site",
+        "n": "Observations",
+        "value_adding": "With the customer",
+        "share_text": "Share (95% interval)",
+    }
+    formats = {"n": number, "value_adding": number, "required_n": number}
+    if "design_effect" in frame:
+        columns |= {"design_effect": "Design effect of rounds"}
+        columns |= {"required_n_relative": "Needed for ±20% of the share"}
+        formats |= {"design_effect": lambda v: number(v, 2), "required_n_relative": number}
+    columns |= {"required_n": "Needed for ±3 pp", "sufficient": "Enough?"}
+    formats["sufficient"] = lambda v: "yes" if v else "more needed"
+    contract = frame[frame["site"] == ALL_SITES]
+    weighting = str(contract["weighting"].iloc[0]) if "weighting" in frame and len(contract) else ""
     return table(
-        result.value_adding,
-        {
-            "site_name": "Site",
-            "n": "Observations",
-            "value_adding": "With the customer",
-            "share": "Share",
-            "ci_low": "95% interval from",
-            "ci_high": "to",
-            "required_n": "Observations needed (±3 pp)",
-            "sufficient": "Enough?",
-        },
-        {
-            "n": number,
-            "value_adding": number,
-            "share": share,
-            "ci_low": share,
-            "ci_high": share,
-            "required_n": number,
-            "sufficient": lambda v: "yes" if v else "more needed",
-        },
-        caption="Work sampling: share of observed staff time spent on value-adding customer work.",
+        frame,
+        columns,
+        formats,
+        caption="Work sampling: share of observed staff time spent on value-adding customer "
+        "work. Observations taken in rounds (several staff at one moment) are alike, so the "
+        "interval and the sample sizes count them at their design effect."
+        + (f" Contract total: {weighting}." if weighting else ""),
     )
 
 
 def opinion_table(result: DataAnalysis) -> HTML:
-    """The initial opinion: each hypothesis, its statement and key."""
+    """The initial opinion, strongest first: each hypothesis, its strength, statement and key."""
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
     return table(
-        result.hypotheses,
-        {"title": "Hypothesis", "statement": "What the data shows", "key": "Key"},
-        caption="Hypotheses the data suggests, to test with local knowledge (step 2) and "
-        "evidence (step 4).",
+        _with_strength(result.hypotheses),
+        {
+            "title": "Hypothesis",
+            "strength_text": "Strength",
+            "statement": "What the data shows",
+            "key": "Key",
+        },
+        caption="Hypotheses the data suggests, strongest evidence first, to test with local "
+        "knowledge (step 2) and evidence (step 4). A pattern that chance could explain is not "
+        "listed.",
     )
 
 
 def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
+    """The initial opinion as a client reads it (no internal keys), strongest first."""
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    return table(
+        _with_strength(result.hypotheses),
+        {"title": "Hypothesis", "strength_text": "Strength", "statement": "What the data shows"},
+    )
+
+
+def _with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
+    """The hypotheses with their strength in words from their figures ("strong", "data check")."""
+    frame = pd.DataFrame(hypotheses)
+    frame["strength_text"] = [
+        str(f.get("strength", "")) if isinstance(f, dict) else "" for f in frame["figures"]
+    ]
+    return frame

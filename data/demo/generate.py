@@ -158,6 +158,7 @@ class SiteSpec:
         kpi_label: The spelling of the KPI extract (an alias).
         sampling_label: The spelling of the work-sampling sheet (an alias).
         behaviour: How the site performs.
+        staff: People delivering at the site (weights the contract's work-sampling share).
     """
 
     key: str
@@ -165,6 +166,7 @@ class SiteSpec:
     kpi_label: str
     sampling_label: str
     behaviour: Behaviour
+    staff: int | None = None
 
     @property
     def aliases(self) -> list[str]:
@@ -369,6 +371,9 @@ _NORTHSHORE_SITES = (
     ("westfield", "Westfield House", "WESTFIELD HSE", "Westfield office"),
 )
 
+_NORTHSHORE_STAFF = {"harbour": 3, "millbrook": 5, "eastgate": 40, "westfield": 45}
+"""Advisers per site: the small sites are small teams, so the contract's share is weighted."""
+
 _JOB_RAMP = (0.0, 0.1, 0.3, 0.5, 0.7, 0.85)
 
 
@@ -398,7 +403,7 @@ def northshore(customers: int = DEFAULT_CUSTOMERS, sites: int = DEFAULT_SITES) -
     chosen_volume = sum(c[4].referrals for c in chosen)
     scale = customers / DEFAULT_CUSTOMERS * default_volume / chosen_volume
     site_specs = tuple(
-        SiteSpec(key, name, code, obs, _scaled(behaviour, scale))
+        SiteSpec(key, name, code, obs, _scaled(behaviour, scale), _NORTHSHORE_STAFF.get(key))
         for key, name, code, obs, behaviour in chosen
     )
     return ContractSpec(
@@ -1329,7 +1334,9 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             "headline_kpi": _J,
         },
         "sites": [
-            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)} for s in spec.sites
+            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)}
+            | ({"staff": s.staff} if s.staff is not None else {})
+            for s in spec.sites
         ],
         "kpis": kpis,
         "inputs": {
