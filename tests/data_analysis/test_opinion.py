@@ -5,9 +5,9 @@ import json
 import pandas as pd
 import pytest
 
+from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import littles_law_check
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
-from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.work_sampling import value_adding_share
 
@@ -203,8 +203,8 @@ def test_benchmark_site_above_contract(three_sites_one_lagging):
 
 def test_contract_below_threshold_is_a_contract_hypothesis():
     # 60 + 70 = 130 of 200 = 65% (Garwood 54-77%): the contract itself is surely below target.
-    # The sites are both below 80% but do not differ from each other (60 vs 70: p = 0.38 before correction), so
-    # neither is "behind": the contract's hypothesis says it all.
+    # The sites are both below 80% but do not differ from each other (60 vs 70: p = 0.38
+    # before correction), so neither is "behind": the contract's hypothesis says it all.
     hyps = opinion(
         {"to_date": to_date_of({"site-a": 60, "site-b": 70}), "flow": None, "value_share": None}
     )
