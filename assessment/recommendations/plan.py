@@ -59,6 +59,7 @@ def _kpi_numbers(
     start = measures.baseline_month(performance, action.set_on)
     sites = [s.key for s in engagement.sites]
     best = measures.best_site(performance, key, sites, start, lower)
+    interval = measures.window_interval(performance, key, best[0], start, lower) if best else None
     names = engagement.site_names()
     units = measures.monthly_target(performance, key, action.site, start)
     baseline = measures.window_pct(performance, key, action.site, start, lower)
@@ -69,6 +70,7 @@ def _kpi_numbers(
         "baseline": baseline,
         "baseline_month": start,
         "best": (names.get(best[0], best[0]), best[1]) if best else None,
+        "best_interval": interval,
         "value": action_value(
             baseline, action.target, units, months, engagement.kpi(key).value_per_unit
         ),
@@ -92,6 +94,7 @@ def _row(
             "baseline": action.baseline,
             "baseline_month": None,
             "best": None,
+            "best_interval": None,
             "value": 0.0,
         }
     facts = smart.ActionFacts(
@@ -102,6 +105,7 @@ def _row(
         baseline=numbers["baseline"],  # type: ignore[arg-type]
         target=action.target,
         best_site=numbers["best"],  # type: ignore[arg-type]
+        best_interval=numbers["best_interval"],  # type: ignore[arg-type]
         stretch_reason=action.stretch_reason,
         findings=rec.findings,
         known_findings=known,
