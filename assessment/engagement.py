@@ -25,6 +25,7 @@ from pydantic import (
 
 from assessment.branding import Branding
 from assessment.errors import InputError
+from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -343,7 +344,7 @@ class Engagement(_Strict):
     @property
     def runs_dir(self) -> Path:
         """Where runs of this engagement are written."""
-        return self._root / "runs"
+        return self._root / RUNS_DIR
 
     def input_path(self, relative: str) -> Path:
         """Resolve an input path given in engagement.yaml against the engagement folder."""

@@ -2,7 +2,7 @@
 
 Each editor follows steps 2-3: in a batch run (``interactive=False``) it shows what is stored, as
 an escaped table; interactively it is an :class:`assessment.forms.EntryForm` over the flat rows of
-:mod:`assessment.discovery.capture` (lists typed as ``;``-separated text, as in the capture
+:mod:`assessment.discovery.sheets` (lists typed as ``;``-separated text, as in the capture
 sheet), saving through :mod:`assessment.discovery.store`, so a form is held to every check a sheet
 is, and what the store refuses is shown in the form, field by field.
 """
@@ -13,23 +13,24 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 from IPython.display import HTML
 
 from assessment.discovery import store as tables
-from assessment.discovery.capture import (
+from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
+from assessment.discovery.sheets import (
     SEPARATOR,
     EvidenceRow,
     FindingRow,
     JourneyRow,
+    _evidence_rows,
+    _finding_rows,
+    _journey_rows,
     evidence_input,
     finding_input,
     hypothesis_names,
     journey_input,
     row_field,
 )
-from assessment.discovery.models import Evidence, Finding
-from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
 from assessment.discovery.step import Discovery
 from assessment.discovery.views import journey_table
 from assessment.discovery.vocabulary import Kind, vocabulary
@@ -97,25 +98,6 @@ def _choices(engagement: Engagement, *fields: tuple[str, Kind]) -> Choices:
 # -- evidence --------------------------------------------------------------------------------------
 
 
-def evidence_row(item: Evidence) -> EvidenceRow:
-    """A stored evidence item as the flat row a form or a sheet shows."""
-    data = item.model_dump(exclude={"bears_on", "dimensions"})
-    by_direction = {
-        direction: f"{SEPARATOR} ".join(
-            b.hypothesis_key for b in item.bears_on if b.direction == direction
-        )
-        or None
-        for direction in ("confirms", "refutes")
-    }
-    return EvidenceRow.model_validate(
-        data | by_direction | {"dimensions": f"{SEPARATOR} ".join(item.dimensions)}
-    )
-
-
-def _evidence_rows(store: Store) -> list[EvidenceRow]:
-    return [evidence_row(e) for e in tables.evidence_records(store)]
-
-
 def _stored_form(
     engagement: Engagement,
     model: type[E],
@@ -176,24 +158,6 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
 # -- journeys --------------------------------------------------------------------------------------
 
 
-def _step_id(journey: str, site: str, order: int) -> str:
-    return f"{journey}|{site}|{order}"
-
-
-def _journey_rows(store: Store) -> list[JourneyRow]:
-    return [
-        JourneyRow.model_validate(
-            step | {"id": _step_id(step["journey"], step["site"], step["order"])}
-        )
-        for step in _no_nan(tables.journeys(store)).to_dict("records")
-    ]
-
-
-def _no_nan(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing values as None (a form shows a blank, not NaN, and NaN fails the checks)."""
-    return frame.astype(object).where(frame.notna(), None)
-
-
 def _replace(store: Store, engagement: Engagement, group: tuple[str, str], rows: list[Any]) -> None:
     """Store a journey's remaining steps, or delete the journey when none is left."""
     if rows:
@@ -249,16 +213,6 @@ def _remove(store: Store, engagement: Engagement, old: JourneyRow) -> None:
 
 
 # -- findings --------------------------------------------------------------------------------------
-
-
-def finding_row(finding: Finding) -> FindingRow:
-    """A stored finding as the flat row a form or a sheet shows."""
-    ids = f"{SEPARATOR} ".join(finding.evidence_ids) or None
-    return FindingRow.model_validate(finding.model_dump() | {"evidence_ids": ids})
-
-
-def _finding_rows(store: Store) -> list[FindingRow]:
-    return [finding_row(f) for f in tables.finding_records(store)]
 
 
 def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:
