@@ -37,7 +37,7 @@ from assessment.discovery.vocabulary import Kind, vocabulary
 from assessment.engagement import Engagement
 from assessment.entries import Choices, E
 from assessment.errors import InputError
-from assessment.forms import NEW, EntryForm
+from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
 
@@ -107,20 +107,9 @@ def _stored_form(
     **form: Any,
 ) -> CheckedForm[E]:
     """A form over one of discovery's tables: each save or delete in its own transaction."""
-    with tables.open_store(engagement) as store:
-        found = load(store)
-
-    def save(row: E) -> list[E]:
-        with tables.open_store(engagement) as store:
-            write(store, row)
-            return load(store)
-
-    def delete(entry_id: str) -> list[E]:
-        with tables.open_store(engagement) as store:
-            remove(store, entry_id)
-            return load(store)
-
-    return CheckedForm(model, found, on_save=save, on_delete=delete, **form)
+    return stored_form(  # type: ignore[return-value]
+        lambda: tables.open_store(engagement), model, load, write, remove, form=CheckedForm, **form
+    )
 
 
 def _save_evidence(engagement: Engagement) -> Callable[[Store, EvidenceRow], Any]:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from IPython.display import HTML
 
-from assessment import entries
 from assessment.engagement import Engagement
-from assessment.forms import EntryForm
+from assessment.forms import EntryForm, table_form
 from assessment.intelligence import store as db
 from assessment.intelligence.models import IntelligenceNote, ScopeArea
 from assessment.intelligence.views import areas_table, notes_table
@@ -25,21 +24,11 @@ def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[Intelli
     if not interactive:
         return HTML(notes_table(notes, titles))
 
-    def save(note: IntelligenceNote) -> list[IntelligenceNote]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, db.NOTES, note)
-            return db.notes(store)
-
-    def delete(note_id: str) -> list[IntelligenceNote]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, db.NOTES, note_id)
-            return db.notes(store)
-
-    return EntryForm(
+    return table_form(
+        lambda: db.open_store(engagement),
         IntelligenceNote,
-        notes,
-        on_save=save,
-        on_delete=delete,
+        db.NOTES,
+        db.notes,
         choices=choices,
         label=lambda n: f"{titles.get(n.hypothesis_key, n.hypothesis_key)[:50]} — {n.source_name}",
         render=lambda found: notes_table(found, titles),
@@ -56,21 +45,11 @@ def areas_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeAr
     if not interactive:
         return HTML(areas_table(areas, titles))
 
-    def save(area: ScopeArea) -> list[ScopeArea]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, db.AREAS, area)
-            return db.areas(store)
-
-    def delete(area_id: str) -> list[ScopeArea]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, db.AREAS, area_id)
-            return db.areas(store)
-
-    return EntryForm(
+    return table_form(
+        lambda: db.open_store(engagement),
         ScopeArea,
-        areas,
-        on_save=save,
-        on_delete=delete,
+        db.AREAS,
+        db.areas,
         choices=choices,
         label=lambda a: a.title,
         render=lambda found: areas_table(found, titles),

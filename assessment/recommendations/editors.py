@@ -14,7 +14,7 @@ from assessment import entries
 from assessment.capture import SheetSpec
 from assessment.engagement import Engagement
 from assessment.entries import E
-from assessment.forms import EntryForm
+from assessment.forms import EntryForm, table_form
 from assessment.recommendations import store as db
 from assessment.recommendations.models import Action, Publication, Recommendation
 from assessment.recommendations.sheets import ACTIONS_SHEET, RECOMMENDATIONS_SHEET
@@ -30,20 +30,13 @@ def _form(
 ) -> EntryForm[E]:
     """A form over the entries of one capture sheet's kind; each change is its own transaction."""
     table_name = {Recommendation: db.RECOMMENDATIONS, Action: db.ACTIONS}[sheet.model]
-
-    def stored(change: Callable[[Store], None] | None = None) -> list[E]:
-        with db.open_store(engagement) as store:
-            if change is not None:
-                change(store)
-            return load(store)
-
     with db.open_store(engagement) as store:
         allowed = sheet.choices(store, engagement)
-    return EntryForm(
+    return table_form(
+        lambda: db.open_store(engagement),
         sheet.model,  # type: ignore[arg-type]
-        stored(),
-        on_save=lambda e: stored(lambda s: entries.save_one(s, table_name, e)),
-        on_delete=lambda i: stored(lambda s: entries.delete_one(s, table_name, i)),
+        table_name,
+        load,
         choices=allowed,
         label=label,
         title=sheet.name,

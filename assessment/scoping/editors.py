@@ -10,10 +10,9 @@ from collections.abc import Callable, Sequence
 
 from IPython.display import HTML
 
-from assessment import entries
 from assessment.engagement import Engagement
 from assessment.entries import Choices, E
-from assessment.forms import EntryForm
+from assessment.forms import EntryForm, table_form
 from assessment.scoping import store as db
 from assessment.scoping.models import Activity, Agreement, ScopeItem
 from assessment.scoping.views import activities_table, scope_items_table, scope_status
@@ -31,20 +30,15 @@ def _editor(
 ) -> EntryForm[E]:
     """A form over one of step 3's tables, saving each change in its own transaction."""
     with db.open_store(engagement) as store:
-        found, allowed = load(store), choices(store, engagement)
-
-    def save(entry: E) -> list[E]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, table_name, entry)
-            return load(store)
-
-    def delete(entry_id: str) -> list[E]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, table_name, entry_id)
-            return load(store)
-
-    return EntryForm(
-        model, found, on_save=save, on_delete=delete, choices=allowed, label=label, title=title
+        allowed = choices(store, engagement)
+    return table_form(
+        lambda: db.open_store(engagement),
+        model,
+        table_name,
+        load,
+        choices=allowed,
+        label=label,
+        title=title,
     )
 
 
