@@ -14,16 +14,14 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.intelligence import scope_areas
-from assessment.presentation import callout, number, table
+from assessment.presentation import callout, money, number, table
 from assessment.scoping import store as db
 from assessment.scoping.charts import gantt
 from assessment.scoping.timetable import check_plan, days_and_cost_by, plan_frame, timetable
 
 
 def _money(engagement: Engagement) -> Callable[[object], str]:
-    currency = engagement.budget.currency if engagement.budget else "GBP"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
-    return lambda value: "–" if pd.isna(value) else f"{symbol}{value:,.0f}"
+    return money(engagement)
 
 
 def scope_items_table(engagement: Engagement) -> HTML:
