@@ -16,7 +16,6 @@ from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.presentation import callout, number, pct, share, table
-from assessment.summary import ContractStanding
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -63,26 +62,6 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
-
-
-def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
-    """Where the contract stands on its headline KPI: the figures of the executive summary."""
-    kpi = engagement.kpi(engagement.contract.headline_kpi)
-    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
-    total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
-    return ContractStanding(
-        kpi_label=kpi.label,
-        actual=float(total["actual"]),
-        target=float(total["target"]),
-        pct_of_contract=float(total["pct_of_target"]),
-        best_site=str(best["site_name"]),
-        best_pct=float(best["pct_of_target"]),
-        worst_site=str(worst["site_name"]),
-        worst_pct=float(worst["pct_of_target"]),
-        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
-    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -376,7 +355,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
     return table(
-        _with_strength(result.hypotheses),
+        with_strength(result.hypotheses),
         {
             "title": "Hypothesis",
             "strength_text": "Strength",
@@ -389,17 +368,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
     )
 
 
-def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys), strongest first."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    return table(
-        _with_strength(result.hypotheses),
-        {"title": "Hypothesis", "strength_text": "Strength", "statement": "What the data shows"},
-    )
-
-
-def _with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
+def with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
     """The hypotheses with their strength in words from their figures ("strong", "data check")."""
     frame = pd.DataFrame(hypotheses)
     frame["strength_text"] = [
