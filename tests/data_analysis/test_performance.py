@@ -176,25 +176,3 @@ def test_site_spread_without_any_percentage_says_which_measure():
 
     with pytest.raises(ValueError, match="'starts'"):
         site_spread(to_date, "starts")
-
-
-@pytest.fixture
-def eight_months_three_directions() -> pd.DataFrame:
-    # Target 100 each month, so actual = % of target. Over the last six months (Mar-Aug):
-    #   site-up:   60, 62, 64, 66, 68, 70 -> +2.0 pp a month, improving
-    #   site-down: 90, 87, 84, 81, 78, 75 -> -3.0 pp a month, declining
-    #   site-flat: 80, 80.2, 80.4, 80.6, 80.8, 81 -> +0.2 pp a month, flat (< 0.5)
-    # Jan and Feb are far off the line and must not be used with months=6.
-    months = [f"2024-{m:02d}" for m in range(1, 9)]
-    series = {
-        "site-up": [0, 0, 60, 62, 64, 66, 68, 70],
-        "site-down": [200, 200, 90, 87, 84, 81, 78, 75],
-        "site-flat": [0, 300, 80, 80.2, 80.4, 80.6, 80.8, 81],
-    }
-    return kpi_frame(
-        [
-            (site, month, "job_outcomes", value, 100)
-            for site, values in series.items()
-            for month, value in zip(months, values, strict=True)
-        ]
-    )
