@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine (Python 3.11 + pip):
 #   make demo   create .venv if needed, install, run the shipped demo portfolio (batch)
-#   make test   same set-up, then the whole test suite
+#   make test   same set-up, then lint, the import contracts and the whole test suite
+#   make test-fast  the unit tests alone (no kernel, notebook, batch or browser), timed
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean install
+.PHONY: demo test test-fast lint format bench clean install
 
 install: $(STAMP)
 
@@ -25,11 +26,20 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# The unit tests alone: tests that start kernels, run notebooks or batches are marked
+# `notebook`, browser tests `browser` (pyproject.toml). Prints how long they took.
+test-fast: $(STAMP)
+	$(BIN)/python -c "import subprocess, sys, time; began = time.perf_counter(); \
+	code = subprocess.call([sys.executable, '-m', 'pytest', '-q', '-m', 'not notebook and not browser']); \
+	print(f'make test-fast: {time.perf_counter() - began:.1f} s'); sys.exit(code)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
