@@ -33,6 +33,7 @@ class ContractStanding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kpi_label: str
+    period: str = Field(default="to date", description="The months it covers: 'Jan 2024–Jun 2026'.")
     actual: float
     target: float
     pct_of_contract: float

@@ -14,9 +14,46 @@ from assessment.data_analysis import charts
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
+from assessment.data_analysis.snapshot import then_and_now
 from assessment.inputs import Extracts
+from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
 from assessment.summary import ContractStanding
+
+
+def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
+    """The engagement's named periods (to date, recent) from the months step 1 counted."""
+    if result.months is None:
+        return None
+    return periods_from(result.months, engagement.analysis.recent_months)
+
+
+def _to_date_label(result: DataAnalysis, engagement: Engagement | None = None) -> str:
+    """'Jan 2024–Jun 2026': the months every figure "to date" covers (to date needs no N)."""
+    found = None if result.months is None else periods_from(result.months, 1)
+    return found.to_date.label() if found else "to date"
+
+
+def caseload_period(result: DataAnalysis) -> Period | None:
+    """The months the caseload extract covers (its flow by month)."""
+    frame = result.flow_by_month
+    if frame is None or frame.empty:
+        return None
+    months = pd.to_datetime(frame["period"])
+    return Period(months.min(), months.max())
+
+
+def months_flagged(result: DataAnalysis, engagement: Engagement) -> HTML:
+    """Which months the KPI figures cover, and each month left out with why."""
+    found = periods(result, engagement)
+    if found is None:
+        return callout("Months used", ["No complete month of KPI data inside the contract."])
+    lines = [
+        f"KPI figures to date cover {found.to_date.label()} ({found.data_to_label().lower()}); "
+        f"the recent level covers {found.recent.label()}."
+    ]
+    lines += [f"Left out: {flag}." for flag in found.flagged]
+    return callout("Months used", lines)
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -53,7 +90,8 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     above = sites[sites["pct_of_target"] >= 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
-        f"target of {number(total['target'])} to date: {pct(total['pct_of_target'])} of contract.",
+        f"target of {number(total['target'])} over {_to_date_label(result, engagement)}: "
+        f"{pct(total['pct_of_target'])} of contract.",
         f"{best['site_name']} leads at {pct(best['pct_of_target'])}; {worst['site_name']} is at "
         f"{pct(worst['pct_of_target'])}.",
         (
@@ -73,6 +111,7 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
     best, worst = sites.iloc[0], sites.iloc[-1]
     return ContractStanding(
+        period=_to_date_label(result, engagement),
         kpi_label=kpi.label,
         actual=float(total["actual"]),
         target=float(total["target"]),
@@ -106,7 +145,8 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
             "rank": "Rank",
         },
         {"actual": number, "target": number, "pct_of_target": pct, "gap": number},
-        caption="Actuals against contracted targets over every month of the extract.",
+        caption=f"Actuals against contracted targets, {_to_date_label(result, engagement)} "
+        "(complete months inside the contract).",
     )
 
 
@@ -170,7 +210,16 @@ def flow_table(result: DataAnalysis) -> HTML | None:
             "p80_days_to_outcome": number,
             "throughput_per_month": lambda v: number(v, 1),
         },
-        caption="Customers flowing through each site over the whole extract.",
+        caption=_flow_caption(result),
+    )
+
+
+def _flow_caption(result: DataAnalysis) -> str:
+    months = caseload_period(result)
+    covered = f", customers referred {months.label()}" if months else ""
+    return (
+        f"Customers flowing through each site, from the caseload extract{covered}: its months "
+        "may differ from the KPI extract's, so its counts differ from the KPI table's."
     )
 
 
@@ -261,8 +310,22 @@ def opinion_table(result: DataAnalysis) -> HTML:
 
 
 def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    """The initial opinion as formed, beside what today's data says (no internal keys).
+
+    The opinion the scope was agreed on is frozen with its period; it is never rewritten.
+    """
+    snapshot = result.opinion_snapshot
+    if snapshot is None or snapshot.empty:
+        if result.hypotheses.empty:
+            return callout("Initial opinion", ["The data suggests no hypothesis yet."])
+        frame = pd.DataFrame(result.hypotheses)
+        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    then = str(snapshot["period"].iloc[0]) or "the first extract"
+    now = _to_date_label(result)
+    formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
+    return table(
+        then_and_now(snapshot, result.hypotheses),
+        {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
+        caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
+        f"kept as it was; beside it, what the data of {now} says.",
+    )
