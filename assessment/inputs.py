@@ -248,7 +248,8 @@ def read_kpi(engagement: Engagement) -> pd.DataFrame:
     check.raise_if_any()
     out = out.sort_values(["measure", "site", "period"], ignore_index=True)
     # the initial opinion is formed on the first extract's months (updates come later)
-    out.attrs["first_extract_to"] = frames[0]["period"].max() if len(frames[0]) else None
+    first_to = frames[0]["period"].max() if len(frames[0]) else None
+    out.attrs["first_extract_to"] = None if first_to is None else f"{first_to:%Y-%m-%d}"
     return out
 
 

@@ -95,7 +95,8 @@ def month_table(
 
     Args:
         months: The months the KPI data holds (first days).
-        contract_start / contract_end: The contract period.
+        contract_start: The contract's first day.
+        contract_end: The contract's last day.
         data_to: The last day the data covers, when the client says so (``inputs.kpi.data_to``).
         as_of: The day of the run: a month that has not ended by then cannot be complete.
 

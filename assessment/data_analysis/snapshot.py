@@ -17,7 +17,16 @@ import pandas as pd
 from assessment.periods import Period
 
 SNAPSHOT_FRAME = "data_analysis.opinion_snapshot"
-SNAPSHOT_COLUMNS = ["key", "kind", "title", "statement", "figures", "period", "formed_on"]
+SNAPSHOT_COLUMNS = [
+    "key",
+    "kind",
+    "title",
+    "statement",
+    "figures",
+    "period",
+    "period_to",
+    "formed_on",
+]
 _CASELOAD_KINDS = frozenset({"conversion", "data-quality"})
 
 
@@ -54,6 +63,7 @@ def snapshot_frame(hypotheses: pd.DataFrame, period: Period | None, on: dt.date)
             "statement": hypotheses["statement"],
             "figures": [json.dumps(f, sort_keys=True, default=str) for f in hypotheses["figures"]],
             "period": label,
+            "period_to": period.end.isoformat() if period is not None else "",
             "formed_on": on.isoformat(),
         },
         columns=SNAPSHOT_COLUMNS,

@@ -19,10 +19,10 @@ from assessment.data_analysis.performance import (
     performance_to_date,
     trend,
 )
+from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
-from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
 from assessment.periods import Period, engagement_month_table, periods_from
 from assessment.store import Store
 

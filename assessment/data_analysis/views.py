@@ -12,9 +12,9 @@ from IPython.display import HTML
 
 from assessment.data_analysis import charts
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
-from assessment.data_analysis.snapshot import then_and_now
 from assessment.inputs import Extracts
 from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table

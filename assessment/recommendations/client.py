@@ -16,11 +16,14 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
+from assessment.periods import stored_periods, window
 from assessment.presentation import callout, number, table
-from assessment.recommendations import roadmap
+from assessment.recommendations import measures
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
+from assessment.recommendations.status import shown_pair
+from assessment.roadmap_state import RoadmapState, contract_roadmap
 from assessment.store import Store
 from assessment.summary import RecentLevel
 
@@ -82,10 +85,12 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
     Actions sit under a row naming their action area and recommendation (read once, not on
     every row), so the table fits a page: eight columns, the task first.
     """
-    status = dict(zip(plan["action_id"], plan["status"], strict=True))
-    if progress is not None:
-        status = dict(zip(progress["action_id"], progress["progress"], strict=True))
-    labels = STATUS_LABELS | PROGRESS_LABELS
+    status = {
+        a: f"client says {STATUS_LABELS.get(s, s).lower()}"
+        for a, s in zip(plan["action_id"], plan["status"], strict=True)
+    }
+    if progress is not None:  # the one status rule's verdict, with its reason
+        status = dict(zip(progress["action_id"], _status_texts(progress), strict=True))
     rows = []
     for (area, recommendation), actions in plan.groupby(
         ["action_area", "recommendation"], sort=False
@@ -101,7 +106,7 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
                 r.owner or "–",
                 day(r.target_date),
                 r.stage,
-                labels.get(status.get(r.action_id, ""), "–"),
+                status.get(r.action_id, "–"),
             ]
             tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
             rows.append(
@@ -131,51 +136,68 @@ def action_plan_for_client(engagement: Engagement) -> HTML:
     return HTML(caption + plan_html(engagement, plan, _stored(engagement, "progress")))
 
 
-def _position_today(trajectory: pd.DataFrame | None) -> tuple[float | None, pd.Timestamp | None]:
-    if trajectory is None or trajectory.empty:
-        return None, None
-    return float(trajectory["pct"].iloc[-1]), pd.Timestamp(trajectory["period"].iloc[-1])
-
-
 def roadmap_sentence(engagement: Engagement) -> str | None:
-    """The roadmap in a sentence or two, from the stored roadmap (None before publishing)."""
-    stages = _stored(engagement, "roadmap")
-    if stages is None:
-        return None
-    today, month = _position_today(_stored(engagement, "trajectory"))
-    return roadmap.position_sentence(engagement, stages, today, month)
+    """The roadmap in two sentences, from the one roadmap state (None before step 1 has run)."""
+    state = contract_roadmap(engagement)
+    return state.sentence() if state is not None else None
 
 
-def _when(stages: pd.DataFrame, i: int) -> str:
-    """A stage's date; a stage at or below base camp's level was passed before the plan."""
-    base, row = stages["pct"].iloc[0], stages.iloc[i]
-    if i > 0 and pd.isna(row["date"]) and pd.notna(base) and row["pct"] <= base:
-        return "already passed"
-    return day(row["date"]).replace("–", "no date yet")
+def _planned(state: RoadmapState, hold_until: dt.date) -> pd.DataFrame:
+    """The planned line: base camp, then only the stages still ahead of it.
+
+    Stages at or below base camp were passed before the plan; drawing them would send the line
+    down and back up. Above the summit the line holds base camp's level to ``hold_until``.
+    """
+    base = state.base
+    points = [(base.name, base.pct, state.base_period.end if state.base_period else None)]
+    points += [(s.name, s.pct, s.date) for s in state.ahead]
+    if not state.ahead and base.pct is not None:
+        points.append(("Hold above the summit", base.pct, hold_until))
+    return pd.DataFrame(points, columns=["name", "pct", "date"])
 
 
 def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
-    """The roadmap chart with its sentence, and the stages with their dates and actions."""
+    """The roadmap chart with its sentences, and the stages with their dates and actions."""
     stages, trajectory = _stored(engagement, "roadmap"), _stored(engagement, "trajectory")
-    if stages is None or trajectory is None:
+    state = contract_roadmap(engagement)
+    if stages is None or trajectory is None or state is None:
         return [callout("Roadmap", [NO_PLAN])]
-    sentence = roadmap_sentence(engagement) or ""
-    today, month = _position_today(trajectory)
-    now = roadmap.now_sentence(engagement, today, month)
     label = engagement.kpi(engagement.contract.headline_kpi).label
-    shown = stages.assign(
-        level=[_level(p, "%") for p in stages["pct"]],
-        when=[_when(stages, i) for i in range(len(stages))],
-        carried=[
-            t.replace("\n", "; ") if isinstance(t, str) and t else "–" for t in stages["tasks"]
-        ],
+    carried = dict(zip(stages["name"], stages["tasks"], strict=True))
+    shown = pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "level": _level(s.pct, "%"),
+                "when": s.when()
+                if not s.is_base
+                else f"base camp ({state.base_period.label()})"
+                if state.base_period
+                else "base camp",
+                "carried": _tasks(carried.get(s.name)),
+            }
+            for s in state.stages
+        ]
+    )
+    hold_until = max(
+        [d for d in (engagement.roadmap.stages[-1].by, engagement.contract.end) if d is not None]
     )
     columns = {"name": "Stage", "level": "% of contract", "when": "By", "carried": "Actions"}
     return [
-        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(sentence)}</strong></p>"),
-        roadmap_chart(stages, trajectory, roadmap.start_sentence(stages), now, label),
+        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong>"),
+        roadmap_chart(
+            _planned(state, hold_until),
+            trajectory,
+            state.base_sentence(),
+            state.now_sentence(),
+            label,
+        ),
         table(shown, columns),
     ]
+
+
+def _tasks(text: object) -> str:
+    return text.replace("\n", "; ") if isinstance(text, str) and text else "–"
 
 
 def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
@@ -215,31 +237,60 @@ def value_for_client(engagement: Engagement) -> HTML:
     return ranking_html(engagement, ranking)
 
 
+def _status_texts(progress: pd.DataFrame) -> list[str]:
+    """Each action's status with its reason (frames stored before reasons: the label alone)."""
+    if "progress_text" in progress:
+        return [str(t) for t in progress["progress_text"]]
+    return [PROGRESS_LABELS.get(p, str(p)) for p in progress["progress"]]
+
+
+def _pairs(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Now and target as shown: enough decimals that unequal values never read alike."""
+    now, target = [], []
+    for value, goal, unit in zip(frame["current"], frame["target"], frame["unit"], strict=True):
+        if unit != "%":
+            now.append(_level(value, unit))
+            target.append(_level(goal, unit))
+            continue
+        a, b = shown_pair(None if pd.isna(value) else float(value), float(goal))
+        now.append(a)
+        target.append(b)
+    return now, target
+
+
 def progress_for_client(engagement: Engagement) -> HTML:
     """Each published action's measure now against baseline and target, its trend and status."""
     found = _stored(engagement, "progress")
     if found is None:
         return callout("Progress", [NO_PLAN])
+    months = stored_periods(engagement)
+    recent = f" ({months.recent.label()})" if months else ""
+    now, target = _pairs(found)
     frame = found.assign(
-        baseline_text=[_level(v, u) for v, u in zip(found["baseline"], found["unit"], strict=True)],
-        current_text=[_level(v, u) for v, u in zip(found["current"], found["unit"], strict=True)],
-        target_text=[_level(v, u) for v, u in zip(found["target"], found["unit"], strict=True)],
+        baseline_text=[
+            _level(v, u) + _months_to(m, u)
+            for v, u, m in zip(
+                found["baseline"], found["unit"], found["baseline_month"], strict=True
+            )
+        ],
+        current_text=now,
+        target_text=target,
         trend_text=found["trend"].map(TREND_LABELS),
-        status_text=found["progress"].map(PROGRESS_LABELS),
+        status_text=_status_texts(found),
         due=found["target_date"].map(day),
     )
     columns = {
         "task": "Action",
         "measure_label": "Measure",
         "baseline_text": "Baseline",
-        "current_text": "Now",
+        "current_text": f"Now{recent}",
         "target_text": "Target",
         "trend_text": "Trend",
         "due": "Target date",
         "status_text": "Status",
     }
-    counts = frame["progress"].value_counts()
-    lines = [", ".join(f"{PROGRESS_LABELS[k]}: {int(counts.get(k, 0))}" for k in PROGRESS_LABELS)]
+    counts = found["progress"].value_counts()
+    lines = [", ".join(f"{STATUS_LABELS[k]}: {int(counts.get(k, 0))}" for k in STATUS_LABELS)]
     sentence = roadmap_sentence(engagement)
     if sentence:
         lines.append(sentence)
@@ -248,20 +299,19 @@ def progress_for_client(engagement: Engagement) -> HTML:
     )
 
 
+def _months_to(month: object, unit: str) -> str:
+    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure."""
+    if unit != "%" or month is None or (not isinstance(month, dt.date) and pd.isna(month)):
+        return ""
+    return f" ({window(pd.Timestamp(str(month)), measures.WINDOW_MONTHS).label()})"
+
+
 def recent_level(engagement: Engagement) -> RecentLevel | None:
-    """The headline KPI's level on the roadmap's measure now, for the executive summary.
-
-    The roadmap measures the last three months (the level a plan can move), not the total since
-    the contract began; the summary's roadmap must show the same figure as this section.
-
-    Returns:
-        None before a plan is published (the summary then places the contract by its to-date
-        figure).
-    """
-    today, month = _position_today(_stored(engagement, "trajectory"))
-    if today is None or month is None:
+    """The headline KPI's level now, from the one roadmap state (None before newer data)."""
+    state = contract_roadmap(engagement)
+    if state is None or state.now_pct is None or state.now_period is None:
         return None
-    return RecentLevel(pct_of_contract=today, period=f"the three months to {month:%B %Y}")
+    return RecentLevel(pct_of_contract=state.now_pct, period=state.now_period.label())
 
 
 def most_valuable_actions(engagement: Engagement) -> list[str]:

@@ -15,12 +15,11 @@ import pandas as pd
 from assessment.engagement import Engagement
 from assessment.recommendations import measures, smart
 from assessment.recommendations.models import ALL_SITES, Action, Recommendation
+from assessment.recommendations.status import action_status
 from assessment.recommendations.value import (
     action_cost,
     action_value,
-    met,
     months_after,
-    progress_status,
 )
 
 PERFORMANCE_COLUMNS = ["site", "measure", "period", "actual", "target"]
@@ -225,38 +224,71 @@ def _current(engagement: Engagement, performance: pd.DataFrame, row: pd.Series) 
     return now, earlier
 
 
-def progress(engagement: Engagement, plan: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame:
+def slope_per_month(now: float | None, earlier: float | None, months: int) -> float | None:
+    """The measure's trajectory in points per month, from the window ``months`` earlier.
+
+    The one place the action plan takes a trend from (a better trend model slots in here).
+    """
+    if now is None or earlier is None or months <= 0:
+        return None
+    return (now - earlier) / months
+
+
+def progress(
+    engagement: Engagement,
+    plan: pd.DataFrame,
+    performance: pd.DataFrame,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     """Each action's measure now against its baseline and target, its trend and its status.
 
-    ``current`` is the KPI's window ending at the latest month of data (named measures: the
+    ``current`` is the KPI's window ending at the latest complete month (named measures: the
     typed current value); ``trend`` compares it with the window three months earlier; the
-    status follows :func:`~assessment.recommendations.value.progress_status`, as of the latest
-    data month's end or the client's status date, whichever is later.
+    status is decided by :func:`~assessment.recommendations.status.action_status`, as of the
+    run's day (or a later status date), with the data to the latest month's end.
     """
     latest = measures.latest_month(performance)
-    data_as_of = measures.month_end(latest) if latest is not None else None
+    data_to = measures.month_end(latest) if latest is not None else None
+    today = today or dt.date.today()
     rows = []
     for _, row in plan.iterrows():
         now, earlier = _current(engagement, performance, row)
         baseline = None if pd.isna(row["baseline"]) else float(row["baseline"])
-        dates = [d for d in (data_as_of, _date(row["status_date"])) if d is not None]
-        as_of = max(dates) if dates else None
-        target_met = met(now, baseline, float(row["target"]))
-        due = _date(row["target_date"])
-        status = progress_status(row["status"], target_met, due, as_of)  # type: ignore[arg-type]
-        trend = measures.trend(now, earlier)
+        as_of = max(d for d in (today, data_to, _date(row["status_date"])) if d is not None)
+        target = float(row["target"])
+        lower = _lower(engagement, row, baseline, target)
+        status = action_status(
+            str(row["status"] or ""),
+            now,
+            target,
+            lower,
+            _date(row["target_date"]),  # type: ignore[arg-type]
+            as_of,
+            slope_per_month(now, earlier, measures.WINDOW_MONTHS),
+            "%" if row["unit"] == "%" else "",
+            data_to if row["is_kpi"] else None,
+        )
         rows.append(
             {
                 "action_id": row["action_id"],
                 "current": now,
-                "trend": trend,
+                "trend": measures.trend(now, earlier),
                 "as_of": as_of,
-                "progress": status,
+                "progress": status.state,
+                "progress_text": status.text(),
             }
         )
-    frame = pd.DataFrame(rows, columns=["action_id", "current", "trend", "as_of", "progress"])
+    columns = ["action_id", "current", "trend", "as_of", "progress", "progress_text"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame["current"] = frame["current"].astype("float64")
     return plan.merge(frame, on="action_id", how="left")
+
+
+def _lower(engagement: Engagement, row: pd.Series, baseline: float | None, target: float) -> bool:
+    """Whether lower is better: the KPI's direction, or a named measure's target below baseline."""
+    if row["is_kpi"]:
+        return False  # KPI levels are % of contract, higher always better (inverted if lower)
+    return baseline is not None and target < baseline
 
 
 def _date(value: object) -> dt.date | None:

@@ -76,27 +76,3 @@ def value_ranking(plan: pd.DataFrame) -> pd.DataFrame:
     grouped = grouped.sort_values(["return", "value"], ascending=False, na_position="last")
     grouped["rank"] = range(1, len(grouped) + 1)
     return grouped[RANKING_COLUMNS].reset_index(drop=True)
-
-
-def met(current: float | None, baseline: float | None, target: float) -> bool:
-    """Whether the target is met; a target below its baseline means lower is better."""
-    if current is None:
-        return False
-    lower_is_better = baseline is not None and target < baseline
-    return current <= target if lower_is_better else current >= target
-
-
-def progress_status(
-    reported: str, target_met: bool, target_date: dt.date, as_of: dt.date | None
-) -> str:
-    """Done, late or on track.
-
-    Done when the target is met or the client reports it done; late when the client reports it
-    late, or the target date has passed (as of the latest data or status date) and the target is
-    not met; on track otherwise.
-    """
-    if target_met or reported == "done":
-        return "done"
-    if reported == "late" or (as_of is not None and as_of > target_date):
-        return "late"
-    return "on_track"
