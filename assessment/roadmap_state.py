@@ -133,7 +133,12 @@ class RoadmapState:
                 f"({top.pct:,.0f}%): hold it."
             )
         nxt = self.next_stage
-        where = "at base camp" if self.reached == self.base.name else f"{self.reached} reached"
+        if self.reached != self.base.name:
+            where = f"{self.reached} reached"
+        elif self.base_pct is not None and level > self.base_pct:
+            where = "above base camp"
+        else:
+            where = "at base camp"
         if nxt is None:
             return f"Now {level:,.0f}% of contract{months}: {where}."
         by = f" by {nxt.date:%d %b %Y}" if nxt.date else ""

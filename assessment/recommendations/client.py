@@ -23,6 +23,7 @@ from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
 from assessment.recommendations.status import shown_pair
+from assessment.recommendations.value import SHARING_RULE, is_valued
 from assessment.roadmap_state import RoadmapState, contract_roadmap
 from assessment.store import Store
 from assessment.summary import RecentLevel
@@ -200,6 +201,23 @@ def _tasks(text: object) -> str:
     return text.replace("\n", "; ") if isinstance(text, str) and text else "–"
 
 
+def value_words(engagement: Engagement) -> str:
+    """What value means here: outcome payments at the contract's price, over which months."""
+    horizon = engagement.analysis.value_horizon_months
+    months = (
+        f"for {horizon} months after each action's target date"
+        if horizon
+        else "from each action's target date to the contract's end "
+        f"({day(engagement.contract.end)})"
+    )
+    return (
+        "Value: outcome payments at the contract's price per unit, for closing each action's "
+        f"share of the gap to its target, {months}. {SHARING_RULE} A measure without a price "
+        "is not valued. Cost: the consultants' days at the team's average day rate, or the "
+        "stated cost."
+    )
+
+
 def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
     """The recommendations ranked by return, with value and cost in money."""
     if ranking.empty:
@@ -210,31 +228,54 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "action_area": "Action area",
         "recommendation": "Recommendation",
         "actions": "Actions",
-        "value": "Value",
+        "value": "Value (outcome payments)",
         "cost": "Cost",
         "return": "Return",
     }
     formats = {
-        "value": money,
+        "value": lambda v: money(v) if is_valued(v) else "not valued",
         "cost": money,
-        "return": lambda v: f"{number(v, 1)} ×",
+        "return": lambda v: f"{number(v, 1)} ×" if is_valued(v) else "–",
         "rank": lambda v: str(v),
         "actions": lambda v: str(v),
     }
-    caption = (
-        "Value: closing each action's share of the gap to its target, for the months of "
-        "the contract left after its target date, at the contract's value per unit. "
-        "Cost: the actions' days at the team's day rate, or their stated cost."
+    return table(ranking, columns, formats, caption=value_words(engagement))
+
+
+def gaps_html(engagement: Engagement, gaps: pd.DataFrame) -> HTML:
+    """Each KPI's gap valued once, and what its actions share of it (never more)."""
+    money = money_format(engagement)
+    labels, names = engagement.kpi_labels(), engagement.site_names()
+    frame = gaps.assign(
+        kpi=[
+            f"{labels.get(m, m)} ({'whole contract' if s == 'ALL' else names.get(s, s)})"
+            for m, s in zip(gaps["measure"], gaps["site"], strict=True)
+        ],
+        gap=[
+            f"{b:,.0f}% → {t:,.0f}%" for b, t in zip(gaps["baseline"], gaps["target"], strict=True)
+        ],
     )
-    return table(ranking, columns, formats, caption=caption)
+    columns = {
+        "kpi": "Measure",
+        "gap": "Gap closed",
+        "value": "Closing the gap on the plan's dates",
+        "actions": "Actions",
+        "shared": "Their share together",
+    }
+    formats = {"value": money, "shared": money, "actions": lambda v: str(v)}
+    return table(frame, columns, formats, caption="Each measure's gap is counted once.")
 
 
 def value_for_client(engagement: Engagement) -> HTML:
-    """The published recommendations ranked by return (value over cost)."""
+    """The published recommendations ranked by return, and each measure's gap valued once."""
     ranking = _stored(engagement, "value")
     if ranking is None:
         return callout("Value and cost", [NO_PLAN])
-    return ranking_html(engagement, ranking)
+    gaps = _stored(engagement, "value_gaps")
+    shown = str(ranking_html(engagement, ranking).data)
+    if gaps is not None and not gaps.empty:
+        shown += str(gaps_html(engagement, gaps).data)
+    return HTML(shown)
 
 
 def _status_texts(progress: pd.DataFrame) -> list[str]:
@@ -315,15 +356,23 @@ def recent_level(engagement: Engagement) -> RecentLevel | None:
 
 
 def most_valuable_actions(engagement: Engagement) -> list[str]:
-    """The three published actions of highest value, as short sentences for the summary."""
+    """The (at most three) published actions of highest value above zero, as short sentences."""
     plan = _stored(engagement, "plan")
     if plan is None or plan.empty:
         return []
     money = money_format(engagement)
-    top = plan.sort_values("value", ascending=False, kind="stable").head(3)
+    valued = plan[plan["value"].notna() & (plan["value"] > 0)]
+    top = valued.sort_values("value", ascending=False, kind="stable").head(3)
     return [
         f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
-        f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} "
-        f"for {money(r.cost)}."
+        f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
+        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}."
         for r in top.itertuples()
     ]
+
+
+def _to_end(engagement: Engagement) -> str:
+    horizon = engagement.analysis.value_horizon_months
+    if horizon:
+        return f"over {horizon} months after its date"
+    return f"to {engagement.contract.end:%b %Y}"

@@ -8,6 +8,7 @@ published (frozen) plan and today's draft are measured the same way.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Sequence
 
 import pandas as pd
@@ -17,9 +18,11 @@ from assessment.recommendations import measures, smart
 from assessment.recommendations.models import ALL_SITES, Action, Recommendation
 from assessment.recommendations.status import action_status
 from assessment.recommendations.value import (
+    Claim,
     action_cost,
     action_value,
-    months_after,
+    shared_values,
+    value_months,
 )
 
 PERFORMANCE_COLUMNS = ["site", "measure", "period", "actual", "target"]
@@ -61,16 +64,23 @@ def _kpi_numbers(
     names = engagement.site_names()
     units = measures.monthly_target(performance, key, action.site, start)
     baseline = measures.window_pct(performance, key, action.site, start, lower)
-    months = months_after(action.target_date, engagement.contract.end)
+    months = value_months(
+        action.target_date, engagement.contract.end, engagement.analysis.value_horizon_months
+    )
+    price = engagement.kpi(key).value_per_unit
     return {
         "measure_label": f"{engagement.kpi(key).label} ({_site_label(engagement, action.site)})",
         "unit": "%",
         "baseline": baseline,
         "baseline_month": start,
         "best": (names.get(best[0], best[0]), best[1]) if best else None,
-        "value": action_value(
-            baseline, action.target, units, months, engagement.kpi(key).value_per_unit
-        ),
+        "units": units,
+        "value_months": months,
+        "price": price,
+        # before sharing: what closing its own gap is worth (None: not valued)
+        "value": action_value(baseline, action.target, units, months, price)
+        if price > 0 and baseline is not None
+        else None,
     }
 
 
@@ -91,7 +101,10 @@ def _row(
             "baseline": action.baseline,
             "baseline_month": None,
             "best": None,
-            "value": 0.0,
+            "units": None,
+            "value_months": None,
+            "price": None,
+            "value": None,  # a named measure has no price: not valued
         }
     facts = smart.ActionFacts(
         task=action.task,
@@ -136,6 +149,10 @@ def _row(
         "days": action.days,
         "cost": action_cost(action.days, action.cost, day_rate(engagement)),
         "value": numbers["value"],
+        "value_claimed": numbers["value"],
+        "units": numbers["units"],
+        "value_months": numbers["value_months"],
+        "price": numbers["price"],
         "stretch_reason": action.stretch_reason,
         "status": action.status,
         "status_note": action.status_note,
@@ -171,6 +188,10 @@ PLAN_COLUMNS = [  # the columns, in the order shown
     "days",
     "cost",
     "value",
+    "value_claimed",
+    "units",
+    "value_months",
+    "price",
     "stretch_reason",
     "status",
     "status_note",
@@ -201,10 +222,56 @@ def evaluate_plan(
         if a.recommendation_id == rec.id and rec.id in by_id
     ]
     frame = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    for column in ("baseline", "current_typed", "target", "days", "cost", "value"):
+    numeric = ("baseline", "current_typed", "target", "days", "cost", "value", "value_claimed")
+    for column in (*numeric, "units", "value_months", "price"):
         frame[column] = frame[column].astype("float64")
     frame["baseline_month"] = pd.to_datetime(frame["baseline_month"])
+    values, _ = plan_values(frame)
+    frame["value"] = [values.get(a, math.nan) for a in frame["action_id"]]
     return frame
+
+
+GAP_COLUMNS = ["measure", "site", "baseline", "target", "value", "claimed", "shared", "actions"]
+
+
+def plan_values(plan: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
+    """Each valued action's share of its KPI's gap, and each gap valued once (``GAP_COLUMNS``).
+
+    Rows without a claim (a named measure, a KPI without a price or a baseline) stay "not
+    valued"; see :data:`~assessment.recommendations.value.SHARING_RULE` for the rule.
+    """
+    valued = plan[plan["value_claimed"].notna()] if "value_claimed" in plan else plan.iloc[0:0]
+    claims = [
+        Claim(
+            action_id=str(r.action_id),
+            kpi=str(r.measure),
+            site=str(r.site),
+            baseline=float(r.baseline),
+            target=float(r.target),
+            units=float(r.units),
+            months=int(r.value_months),
+            price=float(r.price),
+        )
+        for r in valued.itertuples()
+    ]
+    values, gaps = shared_values(claims, ALL_SITES)
+    frame = pd.DataFrame(
+        [
+            {
+                "measure": g.kpi,
+                "site": g.site,
+                "baseline": g.baseline,
+                "target": g.target,
+                "value": g.value,
+                "claimed": g.claimed,
+                "shared": g.shared,
+                "actions": g.actions,
+            }
+            for g in gaps
+        ],
+        columns=GAP_COLUMNS,
+    )
+    return values, frame
 
 
 # -- progress ------------------------------------------------------------------------------------
@@ -258,7 +325,7 @@ def progress(
         target = float(row["target"])
         lower = _lower(engagement, row, baseline, target)
         status = action_status(
-            str(row["status"] or ""),
+            _reported(row),
             now,
             target,
             lower,
@@ -282,6 +349,14 @@ def progress(
     frame = pd.DataFrame(rows, columns=columns)
     frame["current"] = frame["current"].astype("float64")
     return plan.merge(frame, on="action_id", how="left")
+
+
+def _reported(row: pd.Series) -> str:
+    """The client's word: '' when they have not reported (the default 'not started' is ours)."""
+    status = str(row["status"] or "")
+    if status == "not_started" and _date(row["status_date"]) is None:
+        return ""
+    return status
 
 
 def _lower(engagement: Engagement, row: pd.Series, baseline: float | None, target: float) -> bool:
