@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assessment.engagement import Engagement
-from assessment.periods import Period, month_start, periods_from, window
+from assessment.periods import (
+    Period,
+    engagement_month_table,
+    month_start,
+    periods_from,
+    window,
+)
 
 PLAN_ROADMAP_FRAME = "recommendations.roadmap"
 PERFORMANCE_FRAME = "data_analysis.performance_by_period"
@@ -225,8 +231,10 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
             for name in (PLAN_ROADMAP_FRAME, PERFORMANCE_FRAME, SNAPSHOT_FRAME, MONTHS_FRAME)
         }
     performance, months = frames[PERFORMANCE_FRAME], frames[MONTHS_FRAME]
-    if performance is None or months is None:
+    if performance is None or performance.empty:
         return None
+    if months is None:  # a store from before months were flagged: judge its months now
+        months = engagement_month_table(engagement, pd.to_datetime(performance["period"]))
     months["period"] = pd.to_datetime(months["period"])
     n = engagement.analysis.recent_months
     periods = periods_from(months, n)

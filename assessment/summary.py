@@ -59,44 +59,6 @@ class RecentLevel(BaseModel):
     period: str
 
 
-class RoadmapPosition(BaseModel):
-    """The contract's place on the roadmap: the stage reached and the next one."""
-
-    model_config = ConfigDict(frozen=True)
-
-    stages: list[tuple[str, float | None]]
-    reached: str
-    next_stage: str | None
-    next_pct: float | None
-    today_pct: float
-
-
-def roadmap_position(engagement: Engagement, pct_of_contract: float) -> RoadmapPosition:
-    """Place today's performance on the engagement's roadmap stages.
-
-    A stage with a fraction is reached when performance is at or above it (0.55 = 55 % of the
-    contracted target); the stage without a fraction is base camp, where the contract starts.
-    """
-    stages = [(s.name, s.fraction) for s in engagement.roadmap.stages]
-    today = pct_of_contract / 100
-    reached = stages[0][0]
-    next_stage: tuple[str, float] | None = None
-    for name, fraction in stages:
-        if fraction is None:
-            continue
-        if today >= fraction:
-            reached = name
-        elif next_stage is None:
-            next_stage = (name, fraction)
-    return RoadmapPosition(
-        stages=stages,
-        reached=reached,
-        next_stage=next_stage[0] if next_stage else None,
-        next_pct=next_stage[1] * 100 if next_stage else None,
-        today_pct=pct_of_contract,
-    )
-
-
 def _pct(value: float) -> str:
     return f"{value:,.0f}%"
 

@@ -47,6 +47,6 @@ def test_then_stays_as_formed_and_now_shows_todays_data() -> None:
     assert set(frozen["period_to"]) == {"2025-12-31"}
     today = with_periods(hypotheses(30), NOW, None).iloc[[0]]
     shown = then_and_now(frozen, today)
-    assert list(shown["then"])[0].startswith("The contract delivers 25%")
-    assert list(shown["now"])[0].startswith("The contract delivers 30%")
-    assert list(shown["now"])[1] == "No longer suggested by the data."
+    assert shown["then"].iloc[0].startswith("The contract delivers 25%")
+    assert shown["now"].iloc[0].startswith("The contract delivers 30%")
+    assert shown["now"].iloc[1] == "No longer suggested by the data."

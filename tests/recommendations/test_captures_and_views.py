@@ -80,12 +80,16 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert script not in value and "£18,000" in value and "£3,800" in value and "4.7 ×" in value
     assert script not in step5.progress_for_client(engagement).data
     sentence, chart, stages = step5.roadmap_for_client(engagement)
-    assert "Camp 1" in stages.data and "no date yet" in stages.data  # Camp 2 has no action
-    assert "You are at base camp, 55%; the summit is 100% by 31 Dec 2025." in sentence.data
-    assert chart.to_dict()["title"]["text"].startswith("You are at base camp, 55%")
+    # Camp 1 (55%) is at base camp's level: passed before the plan; Camp 2 has no action
+    assert "already passed" in stages.data and "no date yet" in stages.data
+    assert (
+        "Base camp: 55% of contract over Apr–Jun 2025. Now 55% of contract over Apr–Jun 2025: "
+        "at base camp; next Camp 2 at 85%." in sentence.data
+    )
+    assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30 Sep 2025): worth £18,000 for £3,800."
+        "30% → 50% by 30 Sep 2025): worth £18,000 in outcome payments to Dec 2025, for £3,800."
     ]
 
 

@@ -1,4 +1,4 @@
-"""The one status rule: each state from hand-set numbers, the client's word shown when it differs."""
+"""The one status rule: each state from hand-set numbers; the client's word shown if it differs."""
 
 from __future__ import annotations
 
