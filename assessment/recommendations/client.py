@@ -211,10 +211,10 @@ def value_words(engagement: Engagement) -> str:
         f"({day(engagement.contract.end)})"
     )
     return (
-        "Value: outcome payments at the contract's price per unit, for closing each action's "
-        f"share of the gap to its target, {months}. {SHARING_RULE} A measure without a price "
-        "is not valued. Cost: the consultants' days at the team's average day rate, or the "
-        "stated cost."
+        "Value: outcome payments at the contract's payment per unit, for closing each action's "
+        f"share of the gap to its target, {months}. {SHARING_RULE} A measure without a payment "
+        "per unit is not valued. Cost: the consultants' days at the team's average day rate, or "
+        "the stated cost."
     )
 
 
