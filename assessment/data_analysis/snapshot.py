@@ -28,6 +28,7 @@ SNAPSHOT_COLUMNS = [
     "formed_on",
 ]
 _CASELOAD_KINDS = frozenset({"conversion", "data-quality"})
+_KPI_KINDS = frozenset({"performance", "conversion", "spread", "benchmark"})
 
 
 def with_periods(
@@ -41,15 +42,24 @@ def with_periods(
     if hypotheses.empty:
         return hypotheses
     out = hypotheses.copy()
-    statements = []
-    for kind, text in zip(out["kind"], out["statement"], strict=True):
-        if kpi_period is not None:
-            text = text.replace(" to date", f" {kpi_period.to_label()}")
-        if caseload is not None and kind in _CASELOAD_KINDS:
-            text = text.rstrip(".") + f" (caseload {caseload.label()})."
-        statements.append(text)
-    out["statement"] = statements
+    out["statement"] = [
+        _named(kind, text, kpi_period, caseload)
+        for kind, text in zip(out["kind"], out["statement"], strict=True)
+    ]
     return out
+
+
+def _named(kind: str, text: str, kpi: Period | None, caseload: Period | None) -> str:
+    """One statement with the months of each source it draws on."""
+    notes = []
+    if kpi is not None and kind in _KPI_KINDS:
+        if " to date" in text:
+            text = text.replace(" to date", f" {kpi.to_label()}")
+        else:
+            notes.append(f"KPIs {kpi.label()}" if kind in _CASELOAD_KINDS else kpi.label())
+    if caseload is not None and kind in _CASELOAD_KINDS:
+        notes.append(f"caseload {caseload.label()}")
+    return text.rstrip(".") + f" ({'; '.join(notes)})." if notes else text
 
 
 def snapshot_frame(hypotheses: pd.DataFrame, period: Period | None, on: dt.date) -> pd.DataFrame:

@@ -193,7 +193,7 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
             state.now_sentence(),
             label,
         ),
-        table(shown, columns),
+        table(shown, columns, kind="aw-stage-table"),
     ]
 
 
@@ -239,7 +239,7 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "rank": lambda v: str(v),
         "actions": lambda v: str(v),
     }
-    return table(ranking, columns, formats, caption=value_words(engagement))
+    return table(ranking, columns, formats, caption=value_words(engagement), kind="aw-value")
 
 
 def gaps_html(engagement: Engagement, gaps: pd.DataFrame) -> HTML:
@@ -263,7 +263,9 @@ def gaps_html(engagement: Engagement, gaps: pd.DataFrame) -> HTML:
         "shared": "Their share together",
     }
     formats = {"value": money, "shared": money, "actions": lambda v: str(v)}
-    return table(frame, columns, formats, caption="Each measure's gap is counted once.")
+    return table(
+        frame, columns, formats, caption="Each measure's gap is counted once.", kind="aw-value-gaps"
+    )
 
 
 def value_for_client(engagement: Engagement) -> HTML:
@@ -336,7 +338,8 @@ def progress_for_client(engagement: Engagement) -> HTML:
     if sentence:
         lines.append(sentence)
     return HTML(
-        str(callout("Progress of the action plan", lines).data) + str(table(frame, columns).data)
+        str(callout("Progress of the action plan", lines).data)
+        + str(table(frame, columns, kind="aw-progress").data)
     )
 
 

@@ -35,7 +35,8 @@ def test_statements_name_their_months_instead_of_to_date() -> None:
         "The contract delivers 25% of its contracted job outcomes to December 2025."
     )
     assert named["statement"].iloc[1] == (
-        "West converts 7% of its starts into outcomes (caseload Jan 2024–Dec 2025)."
+        "West converts 7% of its starts into outcomes (KPIs Jan 2024–Dec 2025; caseload "
+        "Jan 2024–Dec 2025)."
     )
 
 
