@@ -46,6 +46,7 @@ class DataAnalysis:
     hypotheses: pd.DataFrame
     months: pd.DataFrame | None = None
     opinion_snapshot: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -130,8 +131,24 @@ def analyse(
         **named,
         hypotheses=hypotheses,
         months=months,
+        sources=sources_frame(extracts),
         opinion_snapshot=snapshot_frame(formed, baseline, as_of or dt.date.today()),
     )
+
+
+def sources_frame(extracts: Extracts) -> pd.DataFrame:
+    """The first and last day each extract with dates covers, so every figure can name them."""
+    rows = []
+    if extracts.caseload is not None:
+        dates = extracts.caseload["referral_date"].dropna()
+        rows.append(("caseload", dates.min(), dates.max()))
+    if extracts.work_sampling is not None:
+        seen = extracts.work_sampling["observed_at"].dropna()
+        rows.append(("work_sampling", seen.min(), seen.max()))
+    frame = pd.DataFrame(rows, columns=["source", "first", "last"])
+    for column in ("first", "last"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
 
 
 def _months_of(frame: pd.DataFrame | None) -> Period | None:

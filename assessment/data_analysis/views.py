@@ -155,7 +155,7 @@ def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date
     sites = rows[(rows["measure"] == kpi.key) & (rows["site"] != ALL_SITES)]
-    return charts.performance_by_site(sites, kpi.key, kpi.label)
+    return charts.performance_by_site(sites, kpi.key, kpi.label, _to_date_label(result))
 
 
 def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -166,12 +166,14 @@ def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
 
 
 def trend_table(result: DataAnalysis) -> HTML:
-    """Direction of travel per site over the last months."""
+    """Direction of travel per site over the last months (named)."""
+    months = pd.to_datetime(result.trend["last_period"]).dropna()
+    last = f" ({months.max():%b %Y})" if not months.empty else ""
     return table(
         result.trend,
         {
             "site_name": "Site",
-            "last_pct_of_target": "Latest month, % of target",
+            "last_pct_of_target": f"Latest month{last}, % of target",
             "slope_pp_per_month": "Change per month (pp)",
             "direction": "Direction",
         },
@@ -293,8 +295,19 @@ def sampling_table(result: DataAnalysis) -> HTML | None:
             "required_n": number,
             "sufficient": lambda v: "yes" if v else "more needed",
         },
-        caption="Work sampling: share of observed staff time spent on value-adding customer work.",
+        caption="Work sampling: share of observed staff time spent on value-adding customer "
+        f"work{_observed(result)}.",
     )
+
+
+def _observed(result: DataAnalysis) -> str:
+    """' (observed 3 Mar–28 Mar 2025)', from the stored extract dates; '' without them."""
+    sources = result.sources
+    if sources is None or "work_sampling" not in set(sources["source"]):
+        return ""
+    row = sources[sources["source"] == "work_sampling"].iloc[0]
+    first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+    return f", observed {first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def opinion_table(result: DataAnalysis) -> HTML:
