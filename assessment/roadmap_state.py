@@ -147,6 +147,11 @@ class RoadmapState:
             where = "at base camp"
         if nxt is None:
             return f"Now {level:,.0f}% of contract{months}: {where}."
+        if nxt.date and period and nxt.date <= period.end:  # its date has passed on the data
+            return (
+                f"Now {level:,.0f}% of contract{months}: {where}; {nxt.name} at "
+                f"{nxt.pct:,.0f}%, due by {nxt.date:%d %b %Y}, is not reached yet."
+            )
         by = f" by {nxt.date:%d %b %Y}" if nxt.date else ""
         return (
             f"Now {level:,.0f}% of contract{months}: {where}; next {nxt.name} at "

@@ -35,9 +35,14 @@ def test_a_contract_between_base_camp_and_camp_1() -> None:
     state = roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, NOW)
     assert [s.name for s in state.stages] == ["Base camp", "Camp 1", "Camp 2", "The summit"]
     assert state.reached == "Base camp" and state.next_stage.name == "Camp 1"
+    # Camp 1 was due by 30 April; the data runs to June: it says so, never "next ... by" a past day
     assert state.sentence() == (
         "Base camp: 36% of contract over Dec 2025–Feb 2026. Now 54% of contract over "
-        "Apr–Jun 2026: above base camp; next Camp 1 at 55% by 30 Apr 2026."
+        "Apr–Jun 2026: above base camp; Camp 1 at 55%, due by 30 Apr 2026, is not reached yet."
+    )
+    earlier = Period(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
+    assert roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, earlier).now_sentence() == (
+        "Now 54% of contract over Jan–Mar 2026: above base camp; next Camp 1 at 55% by 30 Apr 2026."
     )
 
 

@@ -24,7 +24,7 @@ from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
 from assessment.recommendations.status import shown_pair
 from assessment.recommendations.value import SHARING_RULE, is_valued
-from assessment.roadmap_state import RoadmapState, contract_roadmap
+from assessment.roadmap_state import RoadmapState, StageState, contract_roadmap
 from assessment.store import Store
 from assessment.summary import RecentLevel
 
@@ -170,11 +170,7 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
             {
                 "name": s.name,
                 "level": _level(s.pct, "%"),
-                "when": s.when()
-                if not s.is_base
-                else f"base camp ({state.base_period.label()})"
-                if state.base_period
-                else "base camp",
+                "when": _stage_when(state, s),
                 "carried": _tasks(carried.get(s.name)),
             }
             for s in state.stages
@@ -195,6 +191,13 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
         ),
         table(shown, columns, kind="aw-stage-table"),
     ]
+
+
+def _stage_when(state: RoadmapState, stage: StageState) -> str:
+    """A stage's date; base camp: its months ('Dec 2025–Feb 2026 (baseline)')."""
+    if not stage.is_base:
+        return stage.when()
+    return f"{state.base_period.label()} (baseline)" if state.base_period else "–"
 
 
 def _tasks(text: object) -> str:
