@@ -73,9 +73,8 @@ def _roadmap_html(state: RoadmapState) -> str:
     for stage in state.stages:
         left = 0.0 if stage.pct is None else stage.pct / top * 100
         label = _pct(stage.pct) if stage.pct is not None else "–"
-        if stage.passed:
-            label += ", already passed"
         reached = " aw-reached" if stage.name == state.reached else ""
+        reached += " aw-passed" if stage.passed else ""
         stops.append(
             f"<li class='aw-stage{reached}' style='left:{left:.1f}%'>"
             f"<span class='aw-stage-name'>{html.escape(stage.name)}</span>"
@@ -89,7 +88,19 @@ def _roadmap_html(state: RoadmapState) -> str:
         f"<div class='aw-roadmap-track'><div class='aw-roadmap-fill' style='width:{marker:.1f}%'>"
         f"</div><div class='aw-roadmap-marker' style='left:{marker:.1f}%'>"
         f"<span>{html.escape(now)}</span></div></div>"
-        f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>"
+        f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>{_passed_note(state)}"
+    )
+
+
+def _passed_note(state: RoadmapState) -> str:
+    """The stages base camp already lay above when the plan began, in one line."""
+    passed = [s.name for s in state.stages if s.passed]
+    if not passed:
+        return ""
+    names = ", ".join(passed[:-1]) + (" and " if len(passed) > 1 else "") + passed[-1]
+    return (
+        f"<p class='aw-caption'>{html.escape(names)}: already passed at base camp "
+        f"({_pct(state.base_pct or 0)}).</p>"
     )
 
 

@@ -152,8 +152,8 @@ def _planned(state: RoadmapState, hold_until: dt.date) -> pd.DataFrame:
     base = state.base
     points = [(base.name, base.pct, state.base_period.end if state.base_period else None)]
     points += [(s.name, s.pct, s.date) for s in state.ahead]
-    if not state.ahead and base.pct is not None:
-        points.append(("Hold above the summit", base.pct, hold_until))
+    if not state.ahead and base.pct is not None:  # hold: flat, unlabelled end point
+        points.append(("", base.pct, hold_until))
     return pd.DataFrame(points, columns=["name", "pct", "date"])
 
 
