@@ -12,13 +12,11 @@ from IPython.display import HTML
 
 from assessment.data_analysis import charts
 from assessment.data_analysis.performance import ALL_SITES
-from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
-from assessment.summary import ContractStanding
 
 
 def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
@@ -28,7 +26,7 @@ def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
     return periods_from(result.months, engagement.analysis.recent_months)
 
 
-def _to_date_label(result: DataAnalysis, engagement: Engagement | None = None) -> str:
+def to_date_label(result: DataAnalysis, engagement: Engagement | None = None) -> str:
     """'Jan 2024–Jun 2026': the months every figure "to date" covers (to date needs no N)."""
     found = None if result.months is None else periods_from(result.months, 1)
     return found.to_date.label() if found else "to date"
@@ -90,7 +88,7 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     above = sites[sites["pct_of_target"] >= 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
-        f"target of {number(total['target'])} over {_to_date_label(result, engagement)}: "
+        f"target of {number(total['target'])} over {to_date_label(result, engagement)}: "
         f"{pct(total['pct_of_target'])} of contract.",
         f"{best['site_name']} leads at {pct(best['pct_of_target'])}; {worst['site_name']} is at "
         f"{pct(worst['pct_of_target'])}.",
@@ -101,27 +99,6 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
-
-
-def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
-    """Where the contract stands on its headline KPI: the figures of the executive summary."""
-    kpi = engagement.kpi(engagement.contract.headline_kpi)
-    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
-    total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
-    return ContractStanding(
-        period=_to_date_label(result, engagement),
-        kpi_label=kpi.label,
-        actual=float(total["actual"]),
-        target=float(total["target"]),
-        pct_of_contract=float(total["pct_of_target"]),
-        best_site=str(best["site_name"]),
-        best_pct=float(best["pct_of_target"]),
-        worst_site=str(worst["site_name"]),
-        worst_pct=float(worst["pct_of_target"]),
-        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
-    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -145,7 +122,7 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
             "rank": "Rank",
         },
         {"actual": number, "target": number, "pct_of_target": pct, "gap": number},
-        caption=f"Actuals against contracted targets, {_to_date_label(result, engagement)} "
+        caption=f"Actuals against contracted targets, {to_date_label(result, engagement)} "
         "(complete months inside the contract).",
     )
 
@@ -155,7 +132,7 @@ def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date
     sites = rows[(rows["measure"] == kpi.key) & (rows["site"] != ALL_SITES)]
-    return charts.performance_by_site(sites, kpi.key, kpi.label, _to_date_label(result))
+    return charts.performance_by_site(sites, kpi.key, kpi.label, to_date_label(result))
 
 
 def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -319,26 +296,4 @@ def opinion_table(result: DataAnalysis) -> HTML:
         {"title": "Hypothesis", "statement": "What the data shows", "key": "Key"},
         caption="Hypotheses the data suggests, to test with local knowledge (step 2) and "
         "evidence (step 4).",
-    )
-
-
-def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as formed, beside what today's data says (no internal keys).
-
-    The opinion the scope was agreed on is frozen with its period; it is never rewritten.
-    """
-    snapshot = result.opinion_snapshot
-    if snapshot is None or snapshot.empty:
-        if result.hypotheses.empty:
-            return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-        frame = pd.DataFrame(result.hypotheses)
-        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
-    then = str(snapshot["period"].iloc[0]) or "the first extract"
-    now = _to_date_label(result)
-    formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
-    return table(
-        then_and_now(snapshot, result.hypotheses),
-        {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
-        caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
-        f"kept as it was; beside it, what the data of {now} says.",
     )
