@@ -214,8 +214,8 @@ def value_words(engagement: Engagement) -> str:
     return (
         "Value: outcome payments at the contract's payment per unit, for closing each action's "
         f"share of the gap to its target, {months}. {SHARING_RULE} A measure without a payment "
-        "per unit is not valued. Cost: the consultants' days at the team's average day rate, or "
-        "the stated cost."
+        "per unit is not valued. Cost: the consultants' days at the team's average day rate (or "
+        "the stated cost), plus the client's staff days at the client's day rate where given."
     )
 
 
@@ -231,8 +231,10 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "actions": "Actions",
         "value": "Value (outcome payments)",
         "cost": "Cost",
+        "effort": "Of which",
         "return": "Return",
     }
+    ranking = ranking.assign(effort=[_effort(r, money) for r in ranking.itertuples()])
     formats = {
         "value": lambda v: money(v) if is_valued(v) else "not valued",
         "cost": money,
@@ -241,6 +243,21 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "actions": lambda v: str(v),
     }
     return table(ranking, columns, formats, caption=value_words(engagement), kind="aw-value")
+
+
+def _effort(row: object, money: Callable[[object], str]) -> str:
+    """'Consultants £9,160 (12 days); client staff £5,280 (24 days)': the cost, split."""
+    days, client = getattr(row, "days", None), getattr(row, "client_days", None)
+    consultants = getattr(row, "consultant_cost", getattr(row, "cost", None))
+    basis = [] if days is None or pd.isna(days) else [f"{days:,.4g} days"]
+    if bool(getattr(row, "cost_stated", False)):
+        basis.append("stated costs")
+    parts = [f"consultants {money(consultants)}" + (f" ({' and '.join(basis)})" if basis else "")]
+    if client is not None and not pd.isna(client):
+        cost = getattr(row, "client_cost", None)
+        priced = money(cost) if cost is not None and not pd.isna(cost) else "not costed"
+        parts.append(f"client staff {priced} ({client:,.4g} days)")
+    return "; ".join(parts)
 
 
 def gaps_html(engagement: Engagement, gaps: pd.DataFrame) -> HTML:

@@ -50,6 +50,13 @@ def day_rate(engagement: Engagement) -> float:
     return sum(rates) / len(rates) if rates else 0.0
 
 
+def _client_cost(engagement: Engagement, days: float | None) -> float | None:
+    """The client's staff days at ``client_day_rate``; None when either is not given."""
+    if days is None or engagement.client_day_rate is None:
+        return None
+    return days * engagement.client_day_rate
+
+
 def _site_label(engagement: Engagement, site: str) -> str:
     return "whole contract" if site == ALL_SITES else engagement.site_names().get(site, site)
 
@@ -147,7 +154,12 @@ def _row(
         "target_date": action.target_date,
         "stage": action.stage,
         "days": action.days,
-        "cost": action_cost(action.days, action.cost, day_rate(engagement)),
+        "consultant_cost": action_cost(action.days, action.cost, day_rate(engagement)),
+        "cost_stated": bool(action.cost),
+        "client_days": action.client_days,
+        "client_cost": _client_cost(engagement, action.client_days),
+        "cost": action_cost(action.days, action.cost, day_rate(engagement))
+        + (_client_cost(engagement, action.client_days) or 0.0),
         "value": numbers["value"],
         "value_claimed": numbers["value"],
         "units": numbers["units"],
@@ -186,6 +198,10 @@ PLAN_COLUMNS = [  # the columns, in the order shown
     "target_date",
     "stage",
     "days",
+    "consultant_cost",
+    "cost_stated",
+    "client_days",
+    "client_cost",
     "cost",
     "value",
     "value_claimed",
@@ -223,6 +239,7 @@ def evaluate_plan(
     ]
     frame = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     numeric = ("baseline", "current_typed", "target", "days", "cost", "value", "value_claimed")
+    numeric += ("consultant_cost", "client_days", "client_cost")
     for column in (*numeric, "units", "value_months", "price"):
         frame[column] = frame[column].astype("float64")
     frame["baseline_month"] = pd.to_datetime(frame["baseline_month"])

@@ -38,6 +38,11 @@ RANKING_COLUMNS = [
     "actions",
     "value",
     "cost",
+    "days",
+    "consultant_cost",
+    "cost_stated",
+    "client_days",
+    "client_cost",
     "return",
     "rank",
 ]
@@ -196,7 +201,7 @@ def value_ranking(plan: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         plan: One row per action with ``recommendation_id, action_area, recommendation, value,
-            cost``.
+            cost`` and, when known, ``days`` (consultants'), ``client_days`` and ``client_cost``.
 
     Returns:
         Columns ``RANKING_COLUMNS``; ``return`` is NaN when the cost is zero (ranked last).
@@ -204,10 +209,26 @@ def value_ranking(plan: pd.DataFrame) -> pd.DataFrame:
     if plan.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     keys = ["recommendation_id", "action_area", "recommendation"]
-    grouped = plan.groupby(keys, sort=False).agg(
-        actions=("value", "size"),
-        value=("value", lambda v: v.sum(min_count=1)),  # all unvalued: not valued, not £0
-        cost=("cost", "sum"),
+    effort: dict[str, object] = {
+        c: math.nan for c in ("days", "client_days", "client_cost") if c not in plan
+    }
+    if "consultant_cost" not in plan:
+        effort["consultant_cost"] = plan["cost"]
+    if "cost_stated" not in plan:
+        effort["cost_stated"] = False
+    grouped = (
+        plan.assign(**effort)
+        .groupby(keys, sort=False)
+        .agg(
+            actions=("value", "size"),
+            value=("value", lambda v: v.sum(min_count=1)),  # all unvalued: not valued, not £0
+            cost=("cost", "sum"),
+            days=("days", lambda v: v.sum(min_count=1)),
+            consultant_cost=("consultant_cost", "sum"),
+            cost_stated=("cost_stated", "any"),
+            client_days=("client_days", lambda v: v.sum(min_count=1)),
+            client_cost=("client_cost", lambda v: v.sum(min_count=1)),
+        )
     )
     grouped = grouped.reset_index()
     cost = grouped["cost"].where(grouped["cost"] > 0)

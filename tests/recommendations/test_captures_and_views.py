@@ -132,3 +132,21 @@ def test_a_name_of_someone_interviewed_never_reaches_the_client_plan(saved: Call
         step5.action_plan_for_client(engagement).data + step5.progress_for_client(engagement).data
     )
     assert "Grace" not in shown and "Mensah" not in shown and "[name]" in shown
+
+
+def test_a_sheet_made_before_client_days_still_imports(
+    engagement: Engagement, tmp_path: Path
+) -> None:
+    # a column added to the model since the sheet was made (with a default) is not required
+    import openpyxl
+
+    path = captures.write_sheet(tmp_path / "old.xlsx", sheet_rows())
+    book = openpyxl.load_workbook(path)
+    actions = book["Actions"]
+    headers = [c.value for c in actions[1]]
+    actions.delete_cols(headers.index("Client staff days") + 1)
+    book.save(path)
+    import_file(engagement, path)
+    with db.open_store(engagement) as store:
+        [saved] = db.actions(store)
+    assert saved.client_days is None and saved.target == 50.0
