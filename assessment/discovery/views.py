@@ -173,15 +173,19 @@ def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
     )
 
 
-def performance_callout(relation: JourneyPerformance) -> HTML:
-    """Whether sites that follow the defined journey perform better (the method's claim)."""
+def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
+    """Whether sites that follow the defined journey perform better (the method's claim).
+
+    ``months`` names the period of the performance figures ("Jan 2024–Jun 2026").
+    """
     r = relation.correlation
+    over = f" over {months}" if months else ""
     followed = relation.sites["follows_defined"]
     basis = f"{FOLLOWED:.0%} of its steps, in order"
     if followed.any() and not followed.all():
         first = (
             f"Sites following the defined journey ({basis}): {pct(relation.followed_mean_pct)} "
-            f"of target on average; the others: {pct(relation.others_mean_pct)}."
+            f"of target on average{over}; the others: {pct(relation.others_mean_pct)}."
         )
     elif followed.any():
         first = f"Every site follows the defined journey ({basis})."
