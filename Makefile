@@ -30,11 +30,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The unit tests alone: tests that start kernels, run notebooks or batches are marked
-# `notebook`, browser tests `browser` (pyproject.toml). Prints how long they took.
+# `notebook`, browser tests `browser` (pyproject.toml). Prints how long they took, and the CPU
+# time they used (the wall time grows with whatever else the machine is running).
 test-fast: $(STAMP)
-	$(BIN)/python -c "import subprocess, sys, time; began = time.perf_counter(); \
+	$(BIN)/python -c "import resource, subprocess, sys, time; began = time.perf_counter(); \
 	code = subprocess.call([sys.executable, '-m', 'pytest', '-q', '-m', 'not notebook and not browser']); \
-	print(f'make test-fast: {time.perf_counter() - began:.1f} s'); sys.exit(code)"
+	used = resource.getrusage(resource.RUSAGE_CHILDREN); \
+	print(f'make test-fast: {time.perf_counter() - began:.1f} s ({used.ru_utime + used.ru_stime:.1f} s of CPU)'); \
+	sys.exit(code)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
