@@ -387,9 +387,17 @@ def most_valuable_actions(engagement: Engagement) -> list[str]:
     return [
         f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
         f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
-        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}."
+        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}{_split(r, money)}."
         for r in top.itertuples()
     ]
+
+
+def _split(row: object, money: Callable[[object], str]) -> str:
+    """' (consultants £9,160; client staff £5,280)' when the client's days are costed too."""
+    client = getattr(row, "client_cost", None)
+    if client is None or pd.isna(client):
+        return ""
+    return f" ({_effort(row, money)})"
 
 
 def _to_end(engagement: Engagement) -> str:
