@@ -73,7 +73,8 @@ def test_evidence_form_shows_what_the_store_refuses(opinion_engagement) -> None:
         and "<b>Dimensions</b>: unknown dimension &#x27;Weather&#x27;" in message
     )
     assert "<b>Refutes</b>: no hypothesis with key &#x27;no-such&#x27;" in message
-    assert f"<b>Comment or quote</b>: String should have at most {TEXT_MAX} characters" in message
+    assert f"<b>Comment or quote</b>: Too long: please keep it to {TEXT_MAX:,} characters" in message
+    assert "Too long" in form.errors["text"].value and "no-such" in form.errors["refutes"].value
     assert stored(opinion_engagement)["evidence"] == []
 
 
@@ -105,6 +106,7 @@ def test_journey_form_saves_a_step_and_refuses_a_repeated_order(opinion_engageme
     for entry_id in ("current|north|1", "current|north|2"):
         form.picker.value = entry_id
         form.delete_button.click()
+        form.confirm_button.click()
     assert stored(opinion_engagement)["journeys"].empty
     assert isinstance(editors.journey_editor(opinion_engagement, False), HTML)
 
