@@ -143,6 +143,7 @@ class EntryForm(Generic[E]):
         label: How an entry is named in the picker.
         render: The stored entries as HTML, shown under the form and refreshed on each change.
         title: A heading above the form.
+        below: A widget shown under the listing (say, a filtered view of the entries).
     """
 
     def __init__(
@@ -157,6 +158,7 @@ class EntryForm(Generic[E]):
         label: Callable[[E], str] = lambda e: e.id,
         render: Callable[[Sequence[E]], str] | None = None,
         title: str = "",
+        below: w.Widget | None = None,
     ) -> None:
         self.model = model
         self.choices = choices or {}
@@ -191,6 +193,7 @@ class EntryForm(Generic[E]):
         buttons = w.HBox([self.save_button, self.delete_button])
         self.widget = w.VBox(
             [heading, self.picker, *rows, buttons, self.confirm, self.message, self.listing]
+            + ([below] if below is not None else [])
         )
         self.widget.add_class("aw-form")
         self._defaults = {name: widget.value for name, widget in self.fields.items()}

@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 from IPython.display import HTML
 
 from assessment.discovery import store as tables
+from assessment.discovery.log import EvidenceLog
 from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
 from assessment.discovery.sheets import (
     SEPARATOR,
@@ -43,7 +45,13 @@ from assessment.store import Store
 
 
 class CheckedForm(EntryForm[E]):
-    """An entry form whose saves the store may refuse; the refusal is shown in the form."""
+    """An entry form whose saves the store may refuse; the refusal is shown in the form.
+
+    Attributes:
+        log: The filtered, paged evidence log shown under the evidence form (None elsewhere).
+    """
+
+    log: EvidenceLog | None = None
 
     def submit(self) -> E | None:
         """Save the form; problems of the form or of the store's checks are shown in it."""
@@ -124,7 +132,20 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
     """The evidence log's form; in a batch run the stored log instead."""
     if not interactive:
         return evidence_log(engagement)
-    return _stored_form(
+    titles = _hypothesis_titles(engagement)
+    vocab = vocabulary(engagement)
+
+    def stored_evidence() -> pd.DataFrame:
+        with tables.open_store(engagement) as store:
+            return tables.evidence(store)
+
+    log = EvidenceLog(stored_evidence, vocab, titles)
+
+    def listed(rows: Sequence[EvidenceRow]) -> str:
+        log.reload()
+        return f"<p class='aw-caption'>{len(rows)} evidence items: filter and page them below.</p>"
+
+    form = _stored_form(
         engagement,
         EvidenceRow,
         _evidence_rows,
@@ -138,14 +159,17 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
             ("sentiment", "sentiments"),
         ),
         multi={
-            "dimensions": vocabulary(engagement).allowed("dimensions"),
-            "confirms": (titles := _hypothesis_titles(engagement)),
+            "dimensions": vocab.allowed("dimensions"),
+            "confirms": titles,
             "refutes": titles,
         },
         label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {r.text[:50]}",
-        render=_rendered(lambda: evidence_log(engagement)),
-        title="Evidence log",
+        render=listed,
+        title="Record evidence",
+        below=log.widget,
     )
+    form.log = log
+    return form
 
 
 # -- journeys --------------------------------------------------------------------------------------

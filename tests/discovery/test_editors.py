@@ -54,7 +54,7 @@ def test_evidence_form_saves_through_the_store(opinion_engagement) -> None:
     assert [(b.hypothesis_key, b.direction) for b in item.bears_on] == [
         ("time-with-customer:south", "confirms")
     ]
-    assert "Paperwork takes all morning." in form.listing.value
+    assert "Paperwork takes all morning." in form.log.table.value
     # reopened, the form shows the item as typed: lists as text
     again = editors.evidence_editor(opinion_engagement, interactive=True)
     again.picker.value = item.id
@@ -82,7 +82,7 @@ def test_every_view_shows_script_as_text(opinion_engagement) -> None:
     form = editors.evidence_editor(opinion_engagement, interactive=True)
     fill(form, **ITEM | {"text": SCRIPT, "role": SCRIPT})
     form.save_button.click()
-    html = form.listing.value + editors.evidence_editor(opinion_engagement, False).data
+    html = form.log.table.value + editors.evidence_editor(opinion_engagement, False).data
     assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
