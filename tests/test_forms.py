@@ -9,8 +9,8 @@ from IPython.display import HTML
 
 from assessment import intelligence, scoping
 from assessment.forms import NEW, EntryForm, plain
-from assessment.pickers import Choice, PickList
 from assessment.intelligence import store as step2
+from assessment.pickers import Choice, PickList
 from assessment.scoping import store as step3
 
 
