@@ -16,7 +16,7 @@ Both keep the form's contract: ``value`` is what the model stores (a key, or key
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -238,3 +238,21 @@ class PickList(w.VBox):
             for k in self._picked
         )
         self.shown.value = _note(f"Picked {len(self._picked)}:<ul style='margin:0'>{items}</ul>")
+
+
+def keys_toggle(render: Callable[[bool], Any], label: str = "show keys") -> w.VBox:
+    """A view with a "show keys" box: names by default, internal keys only when asked.
+
+    A capture sheet may be typed with keys; the consultant asks for them here rather than
+    reading them everywhere.
+
+    Args:
+        render: The view, with (True) or without (False) keys; an object with ``.data`` (HTML).
+        label: The checkbox's words.
+    """
+    box = w.Checkbox(value=False, description=label, indent=False)
+    shown = w.HTML(str(getattr(render(False), "data", "")))
+    box.observe(lambda change: setattr(shown, "value", str(render(change["new"]).data)), "value")
+    view = w.VBox([box, shown])
+    view.add_class("aw-keys-toggle")
+    return view

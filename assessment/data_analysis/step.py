@@ -21,6 +21,7 @@ from assessment.data_analysis.performance import (
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
+from assessment.presentation import Done
 from assessment.store import Store
 
 STEP = "data_analysis"
@@ -129,7 +130,7 @@ def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.Da
     return out
 
 
-def save(engagement: Engagement, result: DataAnalysis) -> str:
+def save(engagement: Engagement, result: DataAnalysis) -> Done:
     """Store step 1's results and hypotheses in the engagement's workbook store.
 
     Hypotheses are synchronised by their stable keys, so annotations made in later steps stay
@@ -147,7 +148,7 @@ def save(engagement: Engagement, result: DataAnalysis) -> str:
     with Store(engagement.store_path) as store:
         store.put_frames(STEP, frames)
         store.sync_hypotheses(STEP, records)
-    return (
+    return Done(
         f"Stored {len(frames)} result tables and {len(records)} hypotheses in "
         f"{engagement.store_path.name}."
     )
