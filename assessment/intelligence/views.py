@@ -80,11 +80,8 @@ def figures_text(figures: dict[str, object], sites: Mapping[str, str] | None = N
         interval = f"95% interval {share(figures['ci_low'])}–{share(figures['ci_high'])}"
     else:
         interval = ""
-    order = [
-        n
-        for f in _FIGURES
-        for n in ({"best_pct": ["best_site"], "worst_pct": ["worst_site"]}.get(f, []) + [f])
-    ]
+    before = {"best_pct": "best_site", "worst_pct": "worst_site"}  # a site before its figure
+    order = [n for f in _FIGURES for n in (before.get(f), f) if n]
     ranked = sorted(figures.items(), key=lambda i: order.index(i[0]) if i[0] in order else 99)
     for name, value in ranked:
         if name in ("ci_low", "ci_high"):
