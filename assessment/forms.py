@@ -50,7 +50,7 @@ _PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         r"Input should be a valid date.*|Input should be a valid datetime.*",
-        lambda m: "Please pick a date (dd/mm/yyyy).",
+        lambda m: "Please pick a date.",
     ),
     (r"Input should be a valid (number|integer).*", lambda m: "Please enter a number."),
     (r"Input should be greater than or equal to (\S+)", lambda m: f"Please enter {m[1]} or more."),
@@ -313,8 +313,9 @@ class EntryForm(Generic[E]):
         """Each problem next to its field, in plain words; a summary by the Save button."""
         self._clear_problems()
         by_field: dict[str, list[str]] = {}
+        problems = [(field, self._worded(field, plain(message))) for field, message in problems]
         for field, message in problems:
-            by_field.setdefault(field if field in self.errors else "", []).append(plain(message))
+            by_field.setdefault(field if field in self.errors else "", []).append(message)
         for field, messages in by_field.items():
             if field:
                 text = " ".join(html.escape(m) for m in dict.fromkeys(messages))
@@ -322,7 +323,7 @@ class EntryForm(Generic[E]):
                     field
                 ].value = f"<span class='aw-field-error' style='color:#b00020'>{text}</span>"
         items = "".join(
-            f"<li><b>{html.escape(self._title(field))}</b>: {html.escape(plain(message))}</li>"
+            f"<li><b>{html.escape(self._title(field))}</b>: {html.escape(message)}</li>"
             for field, message in problems
         )
         count = len({f for f, _ in problems})
@@ -330,6 +331,15 @@ class EntryForm(Generic[E]):
         self.message.value = (
             f"<div class='aw-errors' style='color:#b00020'>Not saved: {what} attention."
             f"<ul>{items}</ul></div>"
+        )
+
+    def _worded(self, field: str, message: str) -> str:
+        """A missing pick says "pick", not "fill in"."""
+        picked = isinstance(self.fields.get(field), Choice | PickList | w.Dropdown)
+        return (
+            "Please pick one from the list."
+            if picked and message == "Please fill this in."
+            else message
         )
 
     def _title(self, field: str) -> str:

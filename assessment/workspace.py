@@ -84,6 +84,9 @@ LAB_DIR = ".jupyterlab"
 NO_NEWS = {"fetchNews": "false", "checkForUpdates": False}
 """No "get notified about official Jupyter news?" pop-up over the first cells, no update check."""
 
+WHOLE_NOTEBOOK = {"windowingMode": "none"}
+"""Every cell stays rendered (the step notebooks are short): no blank cells while scrolling."""
+
 
 @dataclass(frozen=True)
 class LabSetup:
@@ -121,6 +124,10 @@ def configure_lab(folder: Path) -> LabSetup:
     _write_once(
         settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
         json.dumps(NO_NEWS, indent=2),
+    )
+    _write_once(
+        settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
+        json.dumps(WHOLE_NOTEBOOK, indent=2),
     )
     if not any(workspaces.glob("*.jupyterlab-workspace")):
         notebooks = sorted(p.name for p in folder.glob("[0-9][0-9]_*.ipynb"))

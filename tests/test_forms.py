@@ -102,7 +102,7 @@ def test_invalid_entry_shows_plain_messages_next_to_the_fields(opinion_engagemen
     message = form.message.value
     assert "Not saved: 2 things need attention" in message
     assert "<b>Who said it</b>: Please fill this in." in message
-    assert "<b>Date</b>: Please pick a date (dd/mm/yyyy)." in message
+    assert "<b>Date</b>: Please pick a date." in message
     assert "Please fill this in." in form.errors["source_name"].value
     assert "Please pick a date" in form.errors["recorded_on"].value
     assert form.errors["note"].value == ""
