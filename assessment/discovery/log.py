@@ -93,16 +93,18 @@ def page_html(
     rows = []
     for item in frame.itertuples():
         cells = [
-            f"{item.date:%d %b %Y}",
+            f"<span style='white-space:nowrap'>{item.date:%d %b %Y}</span>",
             html.escape(vocab.label("sites", item.site)),
             html.escape(vocab.label("source_types", item.source_type)),
             html.escape(item.role),
-            html.escape("" if item.interviewee in ("None", "nan") else str(item.interviewee)),
+            html.escape(
+                "" if str(item.interviewee) in ("None", "nan", "<NA>") else item.interviewee
+            ),
             html.escape(vocab.label("headings", item.heading)),
             html.escape(vocab.label("sentiments", item.sentiment)),
-            f"<div style='min-width:28em;max-width:40em;white-space:normal'>"
+            f"<div style='min-width:22em;max-width:36em;white-space:normal'>"
             f"{html.escape(item.text)}</div>",
-            _bearing(item.bears_on, titles),
+            f"<div style='min-width:16em'>{_bearing(item.bears_on, titles)}</div>",
             "yes" if item.shareable else "no",
         ]
         if show_keys:
@@ -111,7 +113,7 @@ def page_html(
     heads = "".join(f"<th>{h}</th>" for h in head)
     return (
         "<div class='aw-table-wrap' style='overflow-x:auto'>"
-        f"<table class='aw-table aw-evidence-log' style='vertical-align:top'>"
+        "<table class='aw-table aw-evidence-log' style='font-size:0.92em'>"
         f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
