@@ -217,6 +217,8 @@ class PickList(w.VBox):
     def _set(self, change: dict[str, Any]) -> None:
         if getattr(self, "_updating", False):
             return
+        if not change["new"]:
+            self.search.value = ""  # a cleared form starts with the whole list in view
         picked: list[str] = []
         for item in (p.strip() for p in str(change["new"] or "").split(SEPARATOR)):
             key = resolve(item, self.choices) if item else None

@@ -218,3 +218,11 @@ def test_a_note_on_a_retired_hypothesis_stays_editable(opinion_engagement) -> No
     again.fields["note"].value = "Still true"
     again.save_button.click()
     assert [n.note for n in stored_notes(opinion_engagement)] == ["Still true"]
+
+
+def test_a_cleared_pick_list_shows_the_whole_list_again() -> None:
+    picks = PickList("Dimensions", {"morale": "Morale", "culture": "Culture"})
+    picks.search.value = "mor"
+    picks.list.value = ("morale",)
+    picks.value = ""  # what a cleared form does
+    assert picks.search.value == "" and len(picks.list.options) == 2 and picks.picked == []

@@ -140,3 +140,13 @@ def test_findings_form_refuses_unknown_evidence(opinion_engagement) -> None:
     assert "<b>Evidence</b>: no evidence item with id &#x27;e9&#x27;" in form.message.value
     assert stored(opinion_engagement)["findings"] == []
     assert "No finding written yet." in editors.findings_editor(opinion_engagement, False).data
+
+
+def test_an_empty_evidence_save_names_every_missing_field(opinion_engagement) -> None:
+    form = editors.evidence_editor(opinion_engagement, interactive=True)
+    form.save_button.click()
+    for name in ("site", "role", "date", "text", "heading"):
+        assert form.errors[name].value, name
+    assert "Please fill this in." in form.errors["text"].value
+    assert "Please pick one from the list." in form.errors["heading"].value
+    assert stored(opinion_engagement)["evidence"] == []
