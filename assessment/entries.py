@@ -126,11 +126,12 @@ def check_values(values: dict[str, Any], choices: Choices) -> list[tuple[str, st
 
 
 def resolve_choice(value: Any, allowed: dict[str, str]) -> Any:
-    """The key a person meant: a key itself, or a label matched regardless of case."""
+    """The key a person meant: a key itself, a label or an alias, matched regardless of case."""
     if value is None or value in allowed:
         return value
     wanted = str(value).strip().casefold()
     for key, label in allowed.items():
         if wanted in (key.casefold(), label.casefold()):
             return key
-    return value
+    # a site's choices carry its aliases (engagement.SiteNames): accepted as the extracts are
+    return getattr(allowed, "aliases", {}).get(wanted, value)

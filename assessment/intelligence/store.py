@@ -82,7 +82,7 @@ def note_choices(store: Store, engagement: Engagement) -> Choices:
     return {
         "hypothesis_key": hypothesis_titles(store),
         "stance": STANCE_LABELS,
-        "site": engagement.site_names(),
+        "site": engagement.site_choices(),
     }
 
 

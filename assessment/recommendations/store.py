@@ -144,7 +144,7 @@ def action_choices(store: Store, engagement: Engagement) -> Choices:
     """An action names a recommendation, a site (or ALL), a roadmap stage and a status."""
     return {
         "recommendation_id": {r.id: r.title for r in recommendations(store)},
-        "site": {ALL_SITES: ALL_SITES} | engagement.site_names(),
+        "site": {ALL_SITES: "ALL (the contract as a whole)"} | engagement.site_choices(),
         "stage": stage_choices(engagement),
         "status": STATUS_LABELS,
     }

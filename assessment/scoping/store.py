@@ -94,7 +94,7 @@ def activity_choices(store: Store, engagement: Engagement) -> Choices:
     return {
         "kind": KIND_LABELS,
         "scope_item_id": {i.id: i.title for i in items(store)},
-        "site": engagement.site_names(),
+        "site": engagement.site_choices(),
         "person": {m.name: f"{m.name} ({m.role})" for m in engagement.team},
     }
 
