@@ -26,6 +26,10 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_engagement(args.path)
     print(report.summary())
+    warnings = report.warnings()
+    if warnings:
+        count = len(report.extracts.notices)
+        print(f"{count} warning{'s' if count > 1 else ''} (read, but worth a look):\n{warnings}")
     print("OK: engagement.yaml and every extract are valid.")
     return 0
 

@@ -82,6 +82,10 @@ class CheckReport:
             lines.append(f"  work sampling: {len(x.work_sampling):,} observations")
         return "\n".join(lines)
 
+    def warnings(self) -> str:
+        """The warnings of the check, one a line (empty when there are none)."""
+        return "\n".join(f"  - {notice}" for notice in self.extracts.notices)
+
 
 def check_engagement(folder: str | Path) -> CheckReport:
     """Validate engagement.yaml and every extract it names.

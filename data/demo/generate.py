@@ -1309,7 +1309,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
         if spec.kpi_month_format.startswith("%d"):
             kpi_input["dayfirst"] = True  # months as 01/03/2025
         kpi_input["columns"] = dict(spec.kpi_columns)
-        kpi_input["measures"] = {k.client_name: k.key for k in spec.kpis}
+        kpi_input["measures"] = {k.key: k.client_name for k in spec.kpis}
         kpi_input["updates"] = [f"inputs/{UPDATE_NAME}.csv"]
     caseload_columns = {k: v for k, v in spec.caseload_columns.items() if k != "sustained_date"}
     caseload: dict[str, object] = {"path": f"inputs/caseload.{spec.caseload_format}"}
@@ -1409,7 +1409,7 @@ def render_engagement(spec: ContractSpec) -> str:
         "    measures:": (
             ["    # KPI key: column of actuals; targets: KPI key: column of targets."]
             if spec.kpi_format == "wide-xlsx"
-            else ["    # Their measure names: our KPI keys. A blank target takes the contract's."]
+            else ["    # KPI key: their measure name. A blank target takes the contract's."]
         ),
         "    activities:": [
             "    # Every activity observed, in the observers' words: value_adding (with the",
