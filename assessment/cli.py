@@ -34,6 +34,20 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from assessment import reference
+
+    if args.write:
+        written = reference.write_reference()
+        for path in written:
+            print(f"wrote {path}")
+        if not written:
+            print("The schema and the reference are up to date.")
+        return 0
+    print(reference.reference_text() if args.reference else reference.schema_text(), end="")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from assessment.batch.engine import WARM_IMPORTS, ContractKernel
     from assessment.runner import run_engagement
@@ -229,6 +243,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate engagement.yaml and every extract")
     check.add_argument("path", type=Path, help="the engagement folder")
     check.set_defaults(handler=_check)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of engagement.yaml")
+    schema.add_argument(
+        "--reference", action="store_true", help="print the Markdown reference of every key"
+    )
+    schema.add_argument(
+        "--write", action="store_true", help="renew the shipped schema and docs reference"
+    )
+    schema.set_defaults(handler=_schema)
 
     run = commands.add_parser("run", help="run the step notebooks and write the client report")
     run.add_argument("path", type=Path, help="the engagement folder")

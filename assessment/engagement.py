@@ -98,6 +98,7 @@ class Kpi(_Strict):
     counts: bool = Field(
         default=True,
         description="The KPI counts things (people, referrals): a decimal value is an error.",
+        examples=[False],
     )
     better: Literal["higher", "lower"] = Field(
         default="higher", description="Whether more (higher) or less (lower) is better."
@@ -108,13 +109,16 @@ class Kpi(_Strict):
         default=None, gt=0, le=MAX_VALUE, description="Target per site per month."
     )
     site_targets: dict[str, float] = Field(
-        default_factory=dict, description="Site key -> target per month, overriding the above."
+        default_factory=dict,
+        description="Site key -> target per month, overriding the above.",
+        examples=[{"site-b": 60}],
     )
     target_total: float | None = Field(
         default=None,
         gt=0,
         le=MAX_VALUE,
         description="Target for the whole contract, spread evenly over sites and months.",
+        examples=[4800],
     )
     value_per_unit: float = Field(default=0.0, ge=0, description="Value of one unit, for ROI.")
 
@@ -136,24 +140,32 @@ class _Extract(_Strict):
         min_length=1,
         description="The file, relative to the engagement folder (.csv, .xlsx, .parquet).",
     )
-    sheet: str | None = Field(default=None, description="Sheet name, for Excel files.")
+    sheet: str | None = Field(
+        default=None, description="Sheet name, for Excel files.", examples=["KPI extract"]
+    )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Our field -> the client's column name."
     )
     header_row: int = Field(
-        default=1, ge=1, description="Row of the column names (skip title rows above it)."
+        default=1,
+        ge=1,
+        description="Row of the column names (skip title rows above it).",
+        examples=[3],
     )
     encoding: str | None = Field(
         default=None,
         description="CSV text encoding; by default UTF-8 (with or without BOM), then cp1252.",
+        examples=["cp1252"],
     )
     na_values: list[str] = Field(
         default_factory=list,
         description="Cell texts that mean 'no value' (such as n/a, -, TBC): read as blanks.",
+        examples=[["n/a", "-", "TBC"]],
     )
     dayfirst: bool = Field(
         default=True,
         description="Read 03/04/2024 as 3 April; used only when no value of the column decides it.",
+        examples=[False],
     )
 
     @field_validator("encoding")
@@ -199,10 +211,14 @@ class KpiExtract(_Extract):
         "measure column; wide, the column of actuals.",
     )
     targets: dict[str, str] = Field(
-        default_factory=dict, description="Wide only: KPI key -> target column."
+        default_factory=dict,
+        description="Wide only: KPI key -> target column.",
+        examples=[{"referrals": "Referral target"}],
     )
     updates: list[str] = Field(
-        default_factory=list, description="Newer extracts, same layout; later months win."
+        default_factory=list,
+        description="Newer extracts, same layout; later months win.",
+        examples=[["inputs/kpi_extract_2026-06.csv"]],
     )
 
 
@@ -235,6 +251,7 @@ class Inputs(_Strict):
     allow_outside: bool = Field(
         default=False,
         description="Allow paths outside the engagement folder (a shared drive, say).",
+        examples=[True],
     )
 
     @model_validator(mode="after")
@@ -261,16 +278,20 @@ class Inputs(_Strict):
 class TeamMember(_Strict):
     """A member of the engagement team."""
 
-    name: str = Field(min_length=1)
-    role: str = Field(min_length=1)
-    day_rate: float = Field(ge=0)
+    name: str = Field(min_length=1, description="The team member's name.")
+    role: str = Field(min_length=1, description="Their role in the engagement.")
+    day_rate: float = Field(
+        ge=0, description="Their day rate, for the costs of the scope (step 3)."
+    )
 
 
 class Budget(_Strict):
     """What the client has set aside for the engagement; step 3's plan is costed against it."""
 
-    amount: float = Field(gt=0)
-    currency: str = Field(default="GBP", min_length=1, max_length=8)
+    amount: float = Field(gt=0, description="The budget.", examples=[25000])
+    currency: str = Field(
+        default="GBP", min_length=1, max_length=8, description="Its currency code."
+    )
 
 
 class RoadmapStage(_Strict):
@@ -280,8 +301,14 @@ class RoadmapStage(_Strict):
     latest target date of the actions that carry it.
     """
 
-    name: str = Field(min_length=1)
-    fraction: float | None = Field(default=None, gt=0, le=1.5)
+    name: str = Field(min_length=1, description="The stage's name (Base camp, Camp 1...).")
+    fraction: float | None = Field(
+        default=None,
+        gt=0,
+        le=1.5,
+        description="Share of the contracted target; none for base camp (today's level).",
+        examples=[0.55],
+    )
     by: dt.date | None = Field(default=None, description="When the stage should be reached.")
 
 
@@ -314,13 +341,27 @@ class Roadmap(_Strict):
 class Analysis(_Strict):
     """Thresholds of step 1's initial opinion; defaults suit most contracts."""
 
-    underperformance_pct: float = Field(default=80.0, gt=0)
-    conversion_ratio: float = Field(default=0.6, gt=0, le=1)
-    spread_pp: float = Field(default=40.0, gt=0)
-    value_adding_floor: float = Field(default=0.15, gt=0, lt=1)
-    sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
-    littles_tolerance: float = Field(default=0.25, gt=0)
-    trend_months: int = Field(default=6, ge=2)
+    underperformance_pct: float = Field(
+        default=80.0, gt=0, description="A site below this % of target is a hypothesis."
+    )
+    conversion_ratio: float = Field(
+        default=0.6, gt=0, le=1, description="Starts per referral below this is a hypothesis."
+    )
+    spread_pp: float = Field(
+        default=40.0, gt=0, description="Sites further apart than this (points) are a hypothesis."
+    )
+    value_adding_floor: float = Field(
+        default=0.15, gt=0, lt=1, description="Value-adding time below this share is a hypothesis."
+    )
+    sampling_precision: float = Field(
+        default=0.03, gt=0, lt=0.5, description="Half-width of the work-sampling interval aimed at."
+    )
+    littles_tolerance: float = Field(
+        default=0.25,
+        gt=0,
+        description="Caseload data off Little's law by more than this are flagged.",
+    )
+    trend_months: int = Field(default=6, ge=2, description="Months the trend is measured over.")
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -337,6 +378,7 @@ class Method(_Strict):
 
     headings: Vocabulary = Field(
         min_length=1,
+        description="Comment headings of discovery: key -> label.",
         default_factory=lambda: {
             "customer_experience": "Customer experience",
             "leadership_mi": "Leadership & MI",
@@ -346,6 +388,7 @@ class Method(_Strict):
     )
     dimensions: Vocabulary = Field(
         min_length=1,
+        description="Assessment dimensions a comment is rated against.",
         default_factory=lambda: {
             "current_performance": "Current performance",
             "revenue": "Revenue",
@@ -361,6 +404,7 @@ class Method(_Strict):
     )
     source_types: Vocabulary = Field(
         min_length=1,
+        description="Kinds of evidence (interview, observation...).",
         default_factory=lambda: {
             "one_to_one": "One-to-one interview",
             "group_session": "Group work / team session",
@@ -371,13 +415,16 @@ class Method(_Strict):
     )
     sentiments: Vocabulary = Field(
         min_length=1,
+        description="How a comment reads: key -> label.",
         default_factory=lambda: {
             "positive": "Positive",
             "neutral": "Neutral",
             "negative": "Negative",
         },
     )
-    min_group_size: int = Field(default=3, ge=1)
+    min_group_size: int = Field(
+        default=3, ge=1, description="Fewest people any breakdown shown to the client rests on."
+    )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
     @classmethod
@@ -393,7 +440,7 @@ class Method(_Strict):
 class Engagement(_Strict):
     """One client engagement, as described by its ``engagement.yaml``."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1] = Field(default=1, description="The version of this file's layout.")
     client: Client
     contract: Contract
     sites: list[Site] = Field(min_length=1)

@@ -49,7 +49,8 @@ def new_engagement(folder: str | Path, client: str, *, today: dt.date | None = N
         text = (template / ENGAGEMENT_FILE).read_text(encoding="utf-8")
         safe_client = client.replace('"', "'").strip()
         text = text.replace("{client}", safe_client).replace("{start}", start.isoformat())
-        (staging / ENGAGEMENT_FILE).write_text(text.replace("{end}", end.isoformat()), "utf-8")
+        text = text.replace("{end}", end.isoformat())
+        (staging / ENGAGEMENT_FILE).write_text(_schema_line(text, target), "utf-8")
         if target.exists():
             target.rmdir()
         os.replace(staging, target)
@@ -57,6 +58,20 @@ def new_engagement(folder: str | Path, client: str, *, today: dt.date | None = N
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _schema_line(text: str, folder: Path) -> str:
+    """Point the first line (for YAML editors) at the installed schema, from the new folder."""
+    from assessment.reference import SCHEMA_FILE
+
+    try:
+        where = Path(os.path.relpath(SCHEMA_FILE, folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path reaches it
+        where = SCHEMA_FILE.as_uri()
+    first, _, rest = text.partition("\n")
+    if first.startswith("# yaml-language-server: $schema="):
+        return f"# yaml-language-server: $schema={where}\n{rest}"
+    return text
 
 
 @dataclass(frozen=True)
