@@ -8,7 +8,6 @@ a fraction of a second.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,13 @@ from assessment.dates import parse_dates
 from assessment.engagement import Engagement, KpiExtract, _Extract
 from assessment.errors import InputError, Problem
 from assessment.input_checks import implausible_kpi, input_warnings
-from assessment.tables import ReadOptions, _check_workbook, decode_text
+from assessment.tables import (
+    ReadOptions,
+    _check_workbook,
+    decode_text,
+    header_hint,
+    read_csv_text,
+)
 
 KPI_COLUMNS = ("site", "period", "measure", "actual", "target")
 CASELOAD_COLUMNS = (
@@ -158,10 +163,7 @@ def _read(
     header = options.header_row - 1
     if kind == "csv":
         text = decode_text(path, options.encoding, notices)
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], header=header
-        )
-        return frame, options.header_row + 1
+        return read_csv_text(text, header), options.header_row + 1
     if kind == "parquet":
         return pd.read_parquet(path), 1
     _check_workbook(path)
@@ -190,16 +192,20 @@ def _mapped(
 ) -> pd.DataFrame:
     """Rename the client's columns to ours, reporting each required column that is missing."""
     rename = {}
+    missing = []
     for ours in [*required, *optional]:
         theirs = spec.columns.get(ours, ours)
         if theirs in raw.columns:
             rename[theirs] = ours
         elif ours in required:
+            missing.append(theirs)
             check.add(
                 f"missing column '{theirs}' (mapped to '{ours}' in engagement.yaml; "
                 f"the file has: {', '.join(map(str, raw.columns))})",
                 field=theirs,
             )
+    if missing:
+        check.add(header_hint(raw, missing, check.first_row - 1), field="header_row")
     check.raise_if_any()
     return raw[list(rename)].rename(columns=rename)
 
@@ -382,6 +388,8 @@ def _wide_to_long(
             f"the file has: {', '.join(map(str, raw.columns))})",
             field=column,
         )
+    if missing:
+        check.add(header_hint(raw, missing, check.first_row - 1), field="header_row")
     if not spec.measures:
         check.add("a wide KPI extract needs 'measures' (KPI key: column) in engagement.yaml")
     check.raise_if_any()

@@ -7,9 +7,13 @@ the file and what to set in engagement.yaml, never a codec's or zip library's me
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import pandas as pd
 
 from assessment.errors import InputError, Problem
 
@@ -126,3 +130,53 @@ def _check_workbook(path: Path) -> None:
             else "ask the client for the workbook again (.xlsx)"
         ),
     )
+
+
+def read_csv_text(text: str, header: int) -> pd.DataFrame:
+    """CSV text as text columns, the header at row ``header`` (0-based).
+
+    Title rows above the header have fewer fields than the table under them, which the fast
+    parser refuses; such a file is read again with every row padded, so the header row can be
+    found and named.
+    """
+    options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    try:
+        return pd.read_csv(io.StringIO(text), header=header, **options)
+    except pd.errors.ParserError:
+        width = max((len(row) for row in csv.reader(io.StringIO(text))), default=1)
+        grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), **options)
+        if header >= len(grid):
+            raise
+        names = [
+            str(c) if pd.notna(c) else f"Unnamed: {n}" for n, c in enumerate(grid.iloc[header])
+        ]
+        frame = grid.iloc[header + 1 :].reset_index(drop=True)
+        frame.columns = names
+        return frame
+
+
+def header_hint(raw: pd.DataFrame, missing: list[str], header_row: int) -> str:
+    """Where the column names really are, when the header row read does not hold them.
+
+    Args:
+        raw: The frame as read (its columns from ``header_row``).
+        missing: The column names looked for and not found.
+        header_row: The spreadsheet row the header was read from.
+
+    Returns:
+        A sentence: the row below that holds the names, or why the header looks wrong.
+    """
+    wanted = {name.strip().casefold() for name in missing}
+    head = raw.head(30).astype("string")
+    for position in range(len(head)):
+        cells = {str(c).strip().casefold() for c in head.iloc[position] if pd.notna(c)}
+        if len(wanted & cells) >= max(1, len(wanted) // 2):
+            row = header_row + position + 1
+            return f"the column names are on row {row}: set header_row: {row} for this extract"
+    blank = [str(c) for c in raw.columns if str(c).startswith("Unnamed")]
+    if blank:
+        return (
+            f"row {header_row} has {len(blank)} blank or merged header cell(s): set header_row: "
+            "to the row of the column names (one row of names, no merged cells)"
+        )
+    return f"the column names were read from row {header_row} (header_row: in engagement.yaml)"
