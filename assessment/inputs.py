@@ -204,8 +204,9 @@ def _mapped(
                 f"the file has: {', '.join(map(str, raw.columns))})",
                 field=theirs,
             )
-    if missing:
-        check.add(header_hint(raw, missing, check.first_row - 1), field="header_row")
+    hint = header_hint(raw, missing, check.first_row - 1) if missing else None
+    if hint:
+        check.add(hint, field="header_row")
     check.raise_if_any()
     return raw[list(rename)].rename(columns=rename)
 
@@ -388,8 +389,9 @@ def _wide_to_long(
             f"the file has: {', '.join(map(str, raw.columns))})",
             field=column,
         )
-    if missing:
-        check.add(header_hint(raw, missing, check.first_row - 1), field="header_row")
+    hint = header_hint(raw, missing, check.first_row - 1) if missing else None
+    if hint:
+        check.add(hint, field="header_row")
     if not spec.measures:
         check.add("a wide KPI extract needs 'measures' (KPI key: column) in engagement.yaml")
     check.raise_if_any()

@@ -155,7 +155,7 @@ def read_csv_text(text: str, header: int) -> pd.DataFrame:
         return frame
 
 
-def header_hint(raw: pd.DataFrame, missing: list[str], header_row: int) -> str:
+def header_hint(raw: pd.DataFrame, missing: list[str], header_row: int) -> str | None:
     """Where the column names really are, when the header row read does not hold them.
 
     Args:
@@ -164,7 +164,8 @@ def header_hint(raw: pd.DataFrame, missing: list[str], header_row: int) -> str:
         header_row: The spreadsheet row the header was read from.
 
     Returns:
-        A sentence: the row below that holds the names, or why the header looks wrong.
+        A sentence: the row below that holds the names, or why the header looks wrong; None
+        when the header row looks right.
     """
     wanted = {name.strip().casefold() for name in missing}
     head = raw.head(30).astype("string")
@@ -179,4 +180,4 @@ def header_hint(raw: pd.DataFrame, missing: list[str], header_row: int) -> str:
             f"row {header_row} has {len(blank)} blank or merged header cell(s): set header_row: "
             "to the row of the column names (one row of names, no merged cells)"
         )
-    return f"the column names were read from row {header_row} (header_row: in engagement.yaml)"
+    return None  # the header is where it should be: a column was renamed, or is not there
