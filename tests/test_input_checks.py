@@ -133,3 +133,28 @@ def test_a_clean_engagement_has_no_warning(engagement_dir: Path) -> None:
     engagement = load_engagement(engagement_dir)
 
     assert input_warnings(engagement, read_extracts(engagement), today=dt.date(2024, 6, 1)) == []
+
+
+@pytest.mark.notebook
+def test_check_and_run_show_no_library_warning(
+    make_engagement, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import nbformat
+
+    from assessment.runner import run_engagement
+
+    # month labels such as Jul-2025 made pandas warn on every check and in notebook 01
+    folder = make_engagement(files={"inputs/kpi.csv": KPI_WITH_EARLY_MONTH})
+    check_output(folder, capsys)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = run_engagement(folder)
+
+    shown = []
+    for notebook in sorted(result.folder.glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("name") == "stderr" or "Warning" in str(output.get("text", "")):
+                    shown.append(f"{notebook.name}: {output.get('text', '')[:200]}")
+    assert not shown, "\n".join(shown)
