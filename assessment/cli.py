@@ -48,6 +48,23 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _map(args: argparse.Namespace) -> int:
+    from assessment.engagement import load_engagement
+    from assessment.mapping import merge_into_engagement, proposal_yaml, propose
+
+    engagement = load_engagement(args.path)
+    proposal = propose(engagement, args.file, args.kind)
+    print(proposal_yaml(proposal), end="")
+    if args.write:
+        written = merge_into_engagement(engagement, proposal)
+        print(f"Wrote inputs.{proposal.kind} into {written}; next: assess check {args.path}")
+    else:
+        print(
+            f"Add it to engagement.yaml, or run again with --write; then: assess check {args.path}"
+        )
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from assessment.batch.engine import WARM_IMPORTS, ContractKernel
     from assessment.runner import run_engagement
@@ -252,6 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="renew the shipped schema and docs reference"
     )
     schema.set_defaults(handler=_schema)
+
+    map_ = commands.add_parser("map", help="propose how engagement.yaml maps a client's file")
+    map_.add_argument("path", type=Path, help="the engagement folder")
+    map_.add_argument("file", type=Path, help="the client's file (CSV, Excel or Parquet)")
+    map_.add_argument(
+        "--kind", choices=["kpi", "caseload", "work_sampling"], help="what the file holds"
+    )
+    map_.add_argument(
+        "--write", action="store_true", help="merge the proposal into engagement.yaml"
+    )
+    map_.set_defaults(handler=_map)
 
     run = commands.add_parser("run", help="run the step notebooks and write the client report")
     run.add_argument("path", type=Path, help="the engagement folder")
