@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,11 +15,21 @@ from assessment.errors import WorkbookError
 def _new(args: argparse.Namespace) -> int:
     from assessment.scaffold import new_engagement
 
-    folder = new_engagement(args.path, args.client)
+    folder = new_engagement(args.path, args.client, start=args.start, end=args.end)
     print(f"New engagement for {args.client} in {folder}")
-    print(f"Next: edit {folder / 'engagement.yaml'}, put the client's extracts in")
-    print(f"{folder / 'inputs'}, then run: assess check {folder}")
+    print(f"Next: edit {folder / 'engagement.yaml'} (sites, KPIs), put the client's files in")
+    print(f"{folder / 'inputs'}, map each with: assess map {folder} FILE --write")
+    print(f"then run: assess check {folder}")
     return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date such as 2025-04-01, got '{text}'"
+        ) from None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -26,6 +37,9 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_engagement(args.path)
     print(report.summary())
+    if report.extracts is None:
+        print("OK: engagement.yaml is valid.")
+        return 0
     warnings = report.warnings()
     if warnings:
         count = len(report.extracts.notices)
@@ -255,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="start a new engagement folder from the templates")
     new.add_argument("path", type=Path, help="the new engagement folder")
     new.add_argument("--client", required=True, help="the client's name")
+    new.add_argument("--start", type=_date, required=True, help="contract start (YYYY-MM-DD)")
+    new.add_argument("--end", type=_date, required=True, help="contract end (YYYY-MM-DD)")
     new.set_defaults(handler=_new)
 
     check = commands.add_parser("check", help="validate engagement.yaml and every extract")

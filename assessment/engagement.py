@@ -241,7 +241,10 @@ class WorkSamplingExtract(_Extract):
 class Inputs(_Strict):
     """The client extracts of this engagement."""
 
-    kpi: KpiExtract = Field(description="The KPI extract: actuals (and targets) per site, month.")
+    kpi: KpiExtract | None = Field(
+        default=None,
+        description="The KPI extract: actuals (and targets) per site and month; needed to run.",
+    )
     caseload: CaseloadExtract | None = Field(
         default=None, description="The caseload extract: one row per customer."
     )
@@ -260,8 +263,10 @@ class Inputs(_Strict):
         # here, so a consultant hears it from `assess check` before any file is opened
         if self.allow_outside:
             return self
-        named = {"kpi.path": self.kpi.path}
-        named |= {f"kpi.updates[{n}]": path for n, path in enumerate(self.kpi.updates)}
+        named = {}
+        if self.kpi is not None:
+            named["kpi.path"] = self.kpi.path
+            named |= {f"kpi.updates[{n}]": path for n, path in enumerate(self.kpi.updates)}
         for name in ("caseload", "work_sampling"):
             spec = getattr(self, name)
             if spec is not None:
@@ -445,7 +450,9 @@ class Engagement(_Strict):
     contract: Contract
     sites: list[Site] = Field(min_length=1)
     kpis: list[Kpi] = Field(min_length=1)
-    inputs: Inputs
+    inputs: Inputs = Field(
+        default_factory=Inputs, description="The client's files and how they map to ours."
+    )
     team: list[TeamMember] = Field(default_factory=list)
     budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
     roadmap: Roadmap = Field(default_factory=Roadmap)
@@ -477,7 +484,7 @@ class Engagement(_Strict):
                 problems.append(
                     f"kpis '{kpi.key}' site_targets name unknown site(s) {', '.join(unknown)}"
                 )
-        measures = self.inputs.kpi.measures
+        measures = self._measures()
         if not measures.keys() <= set(kpi_keys) and not self._measures_reversed():
             unknown = ", ".join(sorted(set(measures) - set(kpi_keys)))
             problems.append(
@@ -535,21 +542,24 @@ class Engagement(_Strict):
         The old direction of the long layout (their name: KPI key) is still read; see
         :meth:`notices` for the message asking to turn it round.
         """
-        measures = self.inputs.kpi.measures
+        measures = self._measures()
         if self._measures_reversed():
             return {ours: theirs for theirs, ours in measures.items()}
         return dict(measures)
 
+    def _measures(self) -> dict[str, str]:
+        return self.inputs.kpi.measures if self.inputs.kpi is not None else {}
+
     def _measures_reversed(self) -> bool:
         keys = {k.key for k in self.kpis}
-        measures = self.inputs.kpi.measures
+        measures = self._measures()
         return bool(measures) and not set(measures) & keys and set(measures.values()) <= keys
 
     def notices(self) -> list[Problem]:
         """Things in engagement.yaml that are read, but should be written differently."""
         if not self._measures_reversed():
             return []
-        example = next(iter(self.inputs.kpi.measures.items()))
+        example = next(iter(self._measures().items()))
         return [
             Problem(
                 str(self._root / ENGAGEMENT_FILE),

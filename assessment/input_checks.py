@@ -106,8 +106,10 @@ def input_warnings(
 
 def _kpi_months(engagement: Engagement, kpi: pd.DataFrame, today: dt.date) -> list[Problem]:
     contract = engagement.contract
-    where = str(engagement.input_path(engagement.inputs.kpi.path))
-    column = engagement.inputs.kpi.columns.get("period", "period")
+    spec = engagement.inputs.kpi
+    assert spec is not None  # the KPI extract was read
+    where = str(engagement.input_path(spec.path))
+    column = spec.columns.get("period", "period")
     first = pd.Timestamp(contract.start.replace(day=1))
     months = kpi["period"]
     found = []

@@ -326,6 +326,13 @@ def read_kpi(engagement: Engagement, notices: list[Problem] | None = None) -> pd
         InputError: Every problem of a file, by row and column (the first bad file's).
     """
     spec = engagement.inputs.kpi
+    if spec is None:
+        raise InputError.single(
+            engagement.root / "engagement.yaml",
+            "no KPI extract mapped yet: put the client's file in inputs/ and run "
+            f"assess map {engagement.root} FILE --write",
+            field="inputs.kpi",
+        )
     paths = [spec.path, *spec.updates]
     frames = [_read_kpi_file(engagement, path, notices) for path in paths]
     out = pd.concat(frames, ignore_index=True)
@@ -341,6 +348,7 @@ def _read_kpi_file(
 ) -> pd.DataFrame:
     """One KPI extract as the long frame (targets as given), every problem named by row."""
     spec = engagement.inputs.kpi
+    assert spec is not None  # read_kpi says when it is missing
     raw, where, first_row = read_table(
         engagement.input_path(path), spec.sheet, spec=spec, notices=notices
     )

@@ -50,7 +50,7 @@ def schema_text() -> str:
 
 def reference_text() -> str:
     """docs/engagement-reference.md: every key, its type, required or not, default, example."""
-    example = _template_example()
+    example = _examples()
     lines = [
         "# engagement.yaml reference",
         "",
@@ -59,9 +59,9 @@ def reference_text() -> str:
         "",
         "Every key of `engagement.yaml`, generated from the engagement model. *Required* keys "
         "must be given when their section is; the others take the default shown. Examples "
-        "come from the commented template (`assess new`). A YAML editor with the YAML "
-        "language server completes and checks keys from the JSON Schema "
-        "(`assess schema`) that the template's first line names.",
+        "come from the commented template (`assess new`) or the demo engagements. A YAML "
+        "editor with the YAML language server completes and checks keys from the JSON "
+        "Schema (`assess schema`) that the template's first line names.",
         "",
         "Mappings of the client's files always go **our key → their name**: `columns:` maps "
         "our field to their column, `measures:` maps a KPI key to their measure name (long "
@@ -109,8 +109,9 @@ def _rows(model: type[BaseModel], prefix: str, many: bool) -> Iterator[dict[str,
             yield from _rows(nested, path, nested_many)
 
 
-def _row(row: dict[str, Any], example: dict[str, Any]) -> str:
-    value = _lookup(example, row["path"])
+def _row(row: dict[str, Any], examples: list[dict[str, Any]]) -> str:
+    found = (_lookup(example, row["path"]) for example in examples)
+    value = next((v for v in found if v is not _MISSING), _MISSING)
     if value is _MISSING and row["examples"]:
         value = row["examples"][0]
     shown = "" if value is _MISSING else _short(value)
@@ -219,11 +220,13 @@ def _lookup(data: Any, path: str) -> Any:
     return _lookup(value, rest) if rest else value
 
 
-def _template_example() -> dict[str, Any]:
+def _examples() -> list[dict[str, Any]]:
+    """The commented template first, then the demo engagements (which map real files)."""
     text = (templates_dir() / "engagement" / ENGAGEMENT_FILE).read_text(encoding="utf-8")
     for placeholder, value in _TEMPLATE_VALUES.items():
         text = text.replace(placeholder, value)
-    return yaml.safe_load(text)
+    demos = sorted((REFERENCE_FILE.parents[1] / "data" / "demo").glob("*/engagement.yaml"))
+    return [yaml.safe_load(text)] + [yaml.safe_load(p.read_text(encoding="utf-8")) for p in demos]
 
 
 def _attribute_doc(model: type[BaseModel], name: str) -> str:

@@ -88,7 +88,8 @@ def input_files(engagement: Engagement) -> dict[str, Path]:
         spec = getattr(engagement.inputs, name)
         if spec is not None:
             files[name] = engagement.input_path(spec.path)
-    for number, update in enumerate(engagement.inputs.kpi.updates, start=1):
+    updates = engagement.inputs.kpi.updates if engagement.inputs.kpi is not None else []
+    for number, update in enumerate(updates, start=1):
         files[f"kpi update {number}"] = engagement.input_path(update)
     for sheet in sorted((engagement.root / "captures").glob("*.xlsx")):
         if not sheet.name.startswith("~$"):  # Excel's lock file while a sheet is open

@@ -15,8 +15,11 @@ from assessment.inputs import Extracts, read_extracts
 from assessment.paths import templates_dir
 
 
-def new_engagement(folder: str | Path, client: str, *, today: dt.date | None = None) -> Path:
-    """Scaffold an engagement folder: a commented engagement.yaml and input templates.
+def new_engagement(folder: str | Path, client: str, *, start: dt.date, end: dt.date) -> Path:
+    """Scaffold an engagement folder: a commented engagement.yaml and an inputs/ folder.
+
+    Nothing in it fails ``assess check``: the client's files are mapped as they come, with
+    ``assess map``, so no placeholder extract is written.
 
     The folder is built beside its destination and moved into place whole, so an interrupted
     scaffold leaves nothing behind; an existing folder with content is never touched.
@@ -24,23 +27,23 @@ def new_engagement(folder: str | Path, client: str, *, today: dt.date | None = N
     Args:
         folder: Where the engagement goes; must not exist or be empty.
         client: The client's name, written into engagement.yaml.
-        today: The contract start proposed in engagement.yaml (today by default).
+        start: The contract's first day.
+        end: The contract's last day.
 
     Returns:
         The engagement folder.
 
     Raises:
-        InputError: The folder already has content, or the client name is blank.
+        InputError: The folder already has content, the client name is blank, or the
+            contract ends before it starts.
     """
     target = Path(folder)
     if not client.strip():
         raise InputError.single(target, 'the client\'s name is required (--client "Name")')
     if target.exists() and any(target.iterdir()):
         raise InputError.single(target, "folder exists and is not empty: choose a new folder")
-    start = today or dt.date.today()
-    # two years on; 29 February has no twin two years later
-    leap_day = (start.month, start.day) == (2, 29)
-    end = start.replace(year=start.year + 2, day=28 if leap_day else start.day)
+    if end <= start:
+        raise InputError.single(target, f"the contract ends ({end}) before it starts ({start})")
     template = templates_dir() / "engagement"
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
@@ -79,11 +82,19 @@ class CheckReport:
     """The outcome of checking an engagement: the model and its extracts, both valid."""
 
     engagement: Engagement
-    extracts: Extracts
+    extracts: Extracts | None
+    """None while no client extract is mapped (a new engagement)."""
 
     def summary(self) -> str:
         """A few lines a consultant reads to see that the right data was picked up."""
         e, x = self.engagement, self.extracts
+        if x is None:
+            return (
+                f"{e.client.name} — {e.contract.name} ({e.contract.reference})\n"
+                f"  sites: {', '.join(e.site_names().values())}\n"
+                "  no client extracts mapped yet: put the client's files in inputs/ and run\n"
+                f"  assess map {e.root} FILE --write (once per file), then assess check again"
+            )
         lines = [
             f"{e.client.name} — {e.contract.name} ({e.contract.reference})",
             f"  sites: {', '.join(e.site_names().values())}",
@@ -99,7 +110,8 @@ class CheckReport:
 
     def warnings(self) -> str:
         """The warnings of the check, one a line (empty when there are none)."""
-        return "\n".join(f"  - {notice}" for notice in self.extracts.notices)
+        notices = self.extracts.notices if self.extracts is not None else ()
+        return "\n".join(f"  - {notice}" for notice in notices)
 
 
 def check_engagement(folder: str | Path) -> CheckReport:
@@ -110,4 +122,11 @@ def check_engagement(folder: str | Path) -> CheckReport:
             expected.
     """
     engagement = load_engagement(folder)
+    if engagement.inputs.kpi is None and not _any_extract(engagement):
+        return CheckReport(engagement, None)  # a new engagement: nothing to read yet
     return CheckReport(engagement, read_extracts(engagement))
+
+
+def _any_extract(engagement: Engagement) -> bool:
+    inputs = engagement.inputs
+    return inputs.caseload is not None or inputs.work_sampling is not None

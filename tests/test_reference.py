@@ -75,7 +75,21 @@ def test_template_and_new_engagements_point_editors_at_the_schema(tmp_path: Path
     assert first == "# yaml-language-server: $schema=../../assessment/engagement.schema.json"
     assert (template.parent / first.split("=", 1)[1]).resolve() == reference.SCHEMA_FILE
 
-    assert main(["new", str(tmp_path / "acme"), "--client", "Acme"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                str(tmp_path / "acme"),
+                "--client",
+                "Acme",
+                "--start",
+                "2025-04-01",
+                "--end",
+                "2027-03-31",
+            ]
+        )
+        == 0
+    )
 
     line = (tmp_path / "acme" / "engagement.yaml").read_text(encoding="utf-8").splitlines()[0]
     pointed = (tmp_path / "acme" / line.split("=", 1)[1]).resolve()
