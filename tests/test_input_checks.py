@@ -158,3 +158,14 @@ def test_check_and_run_show_no_library_warning(
                 if output.get("name") == "stderr" or "Warning" in str(output.get("text", "")):
                     shown.append(f"{notebook.name}: {output.get('text', '')[:200]}")
     assert not shown, "\n".join(shown)
+
+
+def test_step1_shows_the_warnings_under_what_it_read(make_engagement) -> None:
+    from assessment.data_analysis import inputs_summary
+
+    engagement = load_engagement(make_engagement(files={"inputs/kpi.csv": KPI_WITH_EARLY_MONTH}))
+
+    shown = inputs_summary(engagement, read_extracts(engagement)).data
+
+    assert "1 thing(s) in the data worth a look" in shown
+    assert "kpi.csv (Month): 1 row(s) for months before the contract starts" in shown

@@ -6,6 +6,8 @@ objects; they compute nothing beyond choosing and labelling what to show.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -35,12 +37,19 @@ def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
             for what, path, n, dates in rows
         ]
     )
-    return table(
+    read = table(
         frame,
         {"what": "Extract", "file": "File", "rows": "Rows", "from": "From", "to": "To"},
         {"rows": number},
         caption="Every extract was read and passed its checks.",
     )
+    if not extracts.notices:
+        return read
+    # the warnings of assess check, here too: the consultant may never have run check
+    notes = [f"{Path(n.where).name}{f' ({n.field})' if n.field else ''}: {n.message}"
+             for n in extracts.notices]  # fmt: skip
+    worth = callout(f"{len(notes)} thing(s) in the data worth a look", notes, kind="warning")
+    return HTML(read.data + worth.data)
 
 
 def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
