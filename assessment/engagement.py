@@ -442,6 +442,34 @@ class Method(_Strict):
         return vocabulary
 
 
+class Terminology(_Strict):
+    """The client's own words for the people served, the staff, the sites and the outcome.
+
+    Every client-facing text, chart, tooltip and form takes its words from here (through
+    :func:`assessment.terminology.words`): a health provider's report says patient, clinician
+    and clinic, never customer. Plurals default to the word with an s.
+    """
+
+    customer: Label = Field(default="customer", description="One person the service serves.")
+    customers: Label | None = Field(
+        default=None, description="Their plural (default: customer + s).", examples=["people"]
+    )
+    adviser: Label = Field(
+        default="adviser",
+        description="A member of staff who works with them.",
+        examples=["clinician"],
+    )
+    advisers: Label | None = Field(default=None, description="Their plural (default: + s).")
+    site: Label = Field(default="site", description="A delivery site.", examples=["clinic"])
+    sites: Label | None = Field(default=None, description="Their plural (default: + s).")
+    outcome: Label | None = Field(
+        default=None,
+        description="The name of the outcome the contract pays for (default: Successful "
+        "Customer Outcome, in the word for customer).",
+        examples=["Discharged well"],
+    )
+
+
 class Engagement(_Strict):
     """One client engagement, as described by its ``engagement.yaml``."""
 
@@ -461,6 +489,10 @@ class Engagement(_Strict):
         default=None, description="Report look; overrides templates/branding.yaml."
     )
     method: Method = Field(default_factory=Method, description="Discovery vocabularies (step 4).")
+    terminology: Terminology = Field(
+        default_factory=Terminology,
+        description="The client's words (patient, clinician, clinic) for every client-facing text.",
+    )
 
     _root: Path = PrivateAttr(default=Path("."))
 

@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import Engagement
+from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
 
@@ -114,13 +115,14 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
     Carries the engagement's branding (colours and fonts as CSS variables) for the whole page.
     """
     e = engagement
+    w = words(engagement)
     team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
     when = when or dt.date.today()
     rows = [
         ("Contract", f"{e.contract.name} ({e.contract.reference})"),
-        ("Successful Customer Outcome", e.contract.desired_outcome),
+        (w.outcome, e.contract.desired_outcome),
         ("Contract period", f"{e.contract.start:%d %B %Y} to {e.contract.end:%d %B %Y}"),
-        ("Delivery sites", ", ".join(s.name for s in e.sites)),
+        (f"Delivery {w.sites}", ", ".join(s.name for s in e.sites)),
         ("Team", team),
         ("Report date", f"{when:%d %B %Y}"),
     ]

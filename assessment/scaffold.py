@@ -13,6 +13,7 @@ from assessment.engagement import ENGAGEMENT_FILE, Engagement, load_engagement
 from assessment.errors import InputError
 from assessment.inputs import Extracts, read_extracts
 from assessment.paths import templates_dir
+from assessment.terminology import words
 
 
 def new_engagement(folder: str | Path, client: str, *, start: dt.date, end: dt.date) -> Path:
@@ -103,7 +104,7 @@ class CheckReport:
             f"{x.kpi['period'].max():%b %Y}",
         ]
         if x.caseload is not None:
-            lines.append(f"  caseload: {len(x.caseload):,} customers")
+            lines.append(f"  caseload: {len(x.caseload):,} {words(e).customers}")
         if x.work_sampling is not None:
             lines.append(f"  work sampling: {len(x.work_sampling):,} observations")
         return "\n".join(lines)

@@ -22,6 +22,7 @@ from assessment.data_analysis.work_sampling import sampling_profile, value_addin
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
 from assessment.store import Store
+from assessment.terminology import words
 
 STEP = "data_analysis"
 CONTRACT_NAME = "Contract total"
@@ -113,6 +114,7 @@ def opinion(
         conversion_ratio=s.conversion_ratio,
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
+        words=words(engagement),
     )
 
 

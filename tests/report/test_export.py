@@ -29,7 +29,7 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
             'class="aw-roadmap"',
             "Performance against contract",
             "Flow: from referral to outcome",
-            "Time with the customer",
+            "Time with the people served",
             ">Initial opinion<",
             ">Provenance<",
         )
