@@ -26,6 +26,7 @@ from pydantic import (
 
 from assessment.branding import Branding
 from assessment.errors import InputError, Problem
+from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -290,12 +291,18 @@ class TeamMember(_Strict):
     )
 
 
+DEFAULT_CURRENCY = "GBP"
+"""The currency of money figures when engagement.yaml names none."""
+DEFAULT_MIN_GROUP_SIZE = 3
+"""The fewest people a breakdown shown to the client may rest on, unless the method says."""
+
+
 class Budget(_Strict):
     """What the client has set aside for the engagement; step 3's plan is costed against it."""
 
     amount: float = Field(gt=0, description="The budget.", examples=[25000])
     currency: str = Field(
-        default="GBP", min_length=1, max_length=8, description="Its currency code."
+        default=DEFAULT_CURRENCY, min_length=1, max_length=8, description="Its currency code."
     )
 
 
@@ -428,7 +435,9 @@ class Method(_Strict):
         },
     )
     min_group_size: int = Field(
-        default=3, ge=1, description="Fewest people any breakdown shown to the client rests on."
+        default=DEFAULT_MIN_GROUP_SIZE,
+        ge=1,
+        description="Fewest people any breakdown shown to the client rests on.",
     )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
@@ -546,7 +555,7 @@ class Engagement(_Strict):
     @property
     def runs_dir(self) -> Path:
         """Where runs of this engagement are written."""
-        return self._root / "runs"
+        return self._root / RUNS_DIR
 
     def input_path(self, relative: str) -> Path:
         """Resolve an input path given in engagement.yaml against the engagement folder.
