@@ -8,6 +8,7 @@ report then reads "Time with the patient", and no text decides its own word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assessment.engagement import Engagement, Terminology
@@ -53,9 +54,28 @@ def say(text: str, engagement: Engagement | None = None) -> str:
     """Fill a client-facing template: ``say("{Customers} seen", engagement)``.
 
     Braces name a word (``{customer}``, ``{Customers}``, ``{site}``, ``{outcome}`` ...); any
-    other brace is an error in the template, caught by the tests of the text that holds it.
+    other brace is left as it is.
     """
-    return text.format_map(words(engagement).mapping())
+    return text.format_map(_Words(words(engagement).mapping()))
+
+
+class _Words(dict[str, str]):
+    """Words by key; a brace naming no word is left as written (a label may hold braces)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def reword(text: str, engagement: Engagement | None = None) -> str:
+    """A default text written in our words (customer, site), in the client's words.
+
+    For the method's default labels (such as "Customer experience"), which are data and so
+    carry no braces; a label the consultant wrote in engagement.yaml is never reworded.
+    """
+    chosen = words(engagement).mapping()
+    return re.sub(
+        r"\b(customers|customer|Customers|Customer)\b", lambda m: chosen[m.group(1)], text
+    )
 
 
 def _plural(word: str) -> str:

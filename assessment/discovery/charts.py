@@ -18,6 +18,8 @@ from assessment import charts as house
 from assessment.discovery.analysis import counts_by
 from assessment.discovery.journey import JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 _KINDS: dict[str, Kind] = {
     "heading": "headings",
@@ -187,12 +189,16 @@ def consistency_scatter(
     )
 
 
-def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
+def journey_side_by_side(
+    comparison: JourneyComparison, words: Words | None = None
+) -> alt.FacetChart:
     """Today's and the proposed journey side by side: each step's typical days, by status.
 
     Args:
         comparison: ``compare_journeys`` output.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    w = words or default_words()
     steps = comparison.steps
     today = steps[steps["today_order"].notna()]
     proposed = steps[steps["proposed_order"].notna()]
@@ -245,10 +251,10 @@ def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                "Today's customer journey and the proposed one",
+                f"Today's {w.customer} journey and the proposed one",
                 subtitle=(
                     f"{comparison.steps_today} steps become {comparison.steps_proposed}; "
-                    f"{saved:,.1f} days saved for the customer"
+                    f"{saved:,.1f} days saved for the {w.customer}"
                 ),
             )
         )

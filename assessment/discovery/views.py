@@ -18,6 +18,8 @@ from assessment.discovery.confidentiality import ClientView
 from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
 from assessment.presentation import callout, number, pct, share, table
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 VERDICT_LABELS = {
     "confirmed": "Confirmed",
@@ -221,16 +223,19 @@ def comparison_table(comparison: JourneyComparison) -> HTML:
 
 
 def comparison_callout(
-    comparison: JourneyComparison, title: str = "Cutting out the complexity for the customer"
+    comparison: JourneyComparison, title: str | None = None, words: Words | None = None
 ) -> HTML:
-    """What the proposed journey saves the customer, in four lines."""
+    """What the proposed journey saves the people served, in four lines (client's words)."""
     c = comparison
+    w = words or default_words()
+    title = title or f"Cutting out the complexity for the {w.customer}"
     removed = "; ".join(c.removed) or "none"
     return callout(
         title,
         [
             f"Steps: {c.steps_today} today, {c.steps_proposed} proposed (removed: {removed}).",
-            f"Customer time: {number(c.days_today, 1)} days today, {number(c.days_proposed, 1)} "
+            f"{w.mapping()['Customer']} time: {number(c.days_today, 1)} days today, "
+            f"{number(c.days_proposed, 1)} "
             f"proposed: {number(c.days_saved, 1)} days saved.",
             f"Hand-offs between owners: {c.handoffs_today} today, {c.handoffs_proposed} proposed.",
             f"Value-adding steps: {share(c.value_adding_share_today, 0)} today, "
