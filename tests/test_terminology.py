@@ -86,3 +86,20 @@ def test_step1_views_charts_and_cover_never_say_customer(health: Path) -> None:
     assert "Patients" in step1.flow_charts(result, engagement)[0].to_json()
     assert "With the patient" in shown[7]
     assert "Little time with patients at South Hub" in shown[8]
+
+
+@pytest.mark.notebook
+def test_the_health_demos_report_never_says_customer(tmp_path: Path) -> None:
+    import shutil
+
+    from assessment.runner import run_engagement
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo" / "brookside"
+    folder = tmp_path / "brookside"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("runs", "work", "*.sqlite*"))
+
+    report = run_engagement(folder).report.read_text(encoding="utf-8")
+
+    assert "customer" not in report.casefold()
+    assert "Patients" in report and "Discharged well" in report
+    assert "Hilltop Clinic" in report
