@@ -116,7 +116,9 @@ def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
     )
 
 
-def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
+def cover(
+    engagement: Engagement, when: dt.date | None = None, *, title: str = "Improvement assessment"
+) -> HTML:
     """The report's cover: firm and logo, client, contract, desired outcome, date and team.
 
     Carries the engagement's branding (colours and fonts as CSS variables) for the whole page.
@@ -144,7 +146,7 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         f"{brand_style(brand)}<section class='aw-cover'>"
         f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
         f"{html.escape(brand.firm_name)}</span></div>"
-        f"<p class='aw-kicker'>Improvement assessment</p><h1>{html.escape(e.client.name)}</h1>"
+        f"<p class='aw-kicker'>{html.escape(title)}</p><h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )
 

@@ -40,6 +40,7 @@ from assessment.run_folder import (
     failed_folder,
     incomplete_folder,
 )
+from assessment.stage import engagement_stage
 
 IOPUB_TIMEOUT = 60
 """Seconds to wait for a cell's last output after it finished. Papermill's default (4 s) fails
@@ -183,7 +184,9 @@ def run_engagement(
         timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
         if on_notebook:
             on_notebook(notebook.name, seconds)
-    title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
+    # as the Voila page's; "Interim report: data analysis" until step 5 is published
+    title = engagement_stage(engagement).page_title(engagement.client.name)
+    manifest["title"] = title
     report = export_html(work / REPORT_NOTEBOOK, work / REPORT_HTML, title=title)
     leaks = external_references(report.read_text(encoding="utf-8"))
     if leaks:

@@ -69,6 +69,15 @@ class RoadmapPosition(BaseModel):
     today_pct: float
 
 
+def roadmap_agreed(engagement: Engagement) -> bool:
+    """Whether the consultant has agreed the roadmap's stages (``roadmap:`` in engagement.yaml).
+
+    The model's default stages (base camp, Camp 1 at 55%...) are the method's example, not a
+    plan agreed with the client: a report shows stages as agreed only when this says so.
+    """
+    return "roadmap" in engagement.model_fields_set
+
+
 def roadmap_position(engagement: Engagement, pct_of_contract: float) -> RoadmapPosition:
     """Place today's performance on the engagement's roadmap stages.
 
@@ -137,6 +146,7 @@ def executive_summary(
     *,
     actions: Sequence[str] = (),
     recent: RecentLevel | None = None,
+    roadmap_below: bool = False,
 ) -> HTML:
     """The summary a client reads first: headline figures, the roadmap, the next actions.
 
@@ -147,6 +157,8 @@ def executive_summary(
         recent: The recent level step 5's roadmap measures, once a plan is published: the
             roadmap places the contract by it (so the summary and the roadmap section agree);
             before that, by the figure to date.
+        roadmap_below: The report shows the roadmap in a section of its own (step 5): the
+            summary then names the stage but draws no second roadmap.
 
     Returns:
         Escaped HTML: three tiles, a few sentences, the roadmap and, when given, the actions.
@@ -187,6 +199,14 @@ def executive_summary(
             f"{s.kpi_label.lower()} to date; over {recent.period} it delivered "
             f"{_pct(recent.pct_of_contract)}, at the stage '{position.reached}' of the roadmap."
         )
+    agreed = roadmap_agreed(engagement)
+    if not agreed:  # no stage is named before the client has agreed the stages
+        standing_text = (
+            f"The contract stands at {_pct(s.pct_of_contract)} of its contracted "
+            f"{s.kpi_label.lower()} to date."
+        )
+        next_step = "The stages of the roadmap to the contracted target are agreed with you in "
+        next_step += "the recommendations step."
     sentences = [standing_text, above, next_step]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
     action_items = "".join(f"<li>{html.escape(a)}</li>" for a in list(actions)[:3])
@@ -195,9 +215,13 @@ def executive_summary(
         if action_items
         else ""
     )
+    roadmap = (
+        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(position)}"
+        if agreed and not roadmap_below
+        else ""
+    )
     return HTML(
         "<section class='aw-summary'>"
         f"<div class='aw-tiles'>{tiles}</div><ul class='aw-summary-text'>{text}</ul>"
-        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(position)}"
-        f"{actions_html}</section>"
+        f"{roadmap}{actions_html}</section>"
     )

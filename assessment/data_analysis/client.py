@@ -11,6 +11,7 @@ from IPython.display import HTML
 
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
+from assessment.data_analysis.views import littles_law_table
 from assessment.engagement import Engagement
 from assessment.presentation import callout, table
 from assessment.summary import ContractStanding
@@ -36,9 +37,47 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     )
 
 
+MATERIAL_RATIO = 1.5
+"""A data check is material to the opinion when the figures are off by more than half (the
+caseload over 1.5 times, or under 1/1.5 of, what throughput and time in service imply); below
+that it belongs in the data-quality appendix only (ramp-up months alone move it that much)."""
+
+
+def _material(hypotheses: pd.DataFrame) -> pd.Series:
+    """Which hypotheses belong in the client's opinion: all but immaterial data checks."""
+    checks = hypotheses["kind"] == "data-quality"
+    ratio = hypotheses["figures"].map(lambda f: f.get("ratio") if isinstance(f, dict) else None)
+    ratio = pd.to_numeric(ratio, errors="coerce")
+    material = (ratio > MATERIAL_RATIO) | (ratio < 1 / MATERIAL_RATIO)
+    return ~checks | material.fillna(False)
+
+
 def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
-    if result.hypotheses.empty:
+    """The initial opinion as a client reads it (no internal keys, no immaterial data checks)."""
+    hypotheses = result.hypotheses
+    if not hypotheses.empty:
+        hypotheses = hypotheses[_material(hypotheses)]
+    if hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
+    frame = pd.DataFrame(hypotheses)
     return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+
+
+def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> list[HTML]:
+    """The appendix of data checks (Little's law), or nothing when no check is flagged."""
+    hypotheses = result.hypotheses
+    checks = hypotheses[hypotheses["kind"] == "data-quality"] if not hypotheses.empty else None
+    if checks is None or checks.empty:
+        return []
+    intro = (
+        "<h2>Appendix: data quality</h2><p>Checks of the extracts themselves. A caseload that "
+        "does not add up (Little's law: caseload = starts × time in service) usually means "
+        "missing dates in the extract, or months of ramp-up; the figures above are as the "
+        "extract gives them.</p>"
+    )
+    shown: list[HTML] = [
+        HTML(intro),
+        table(checks, {"title": "Check", "statement": "What the data show"}),
+    ]
+    littles = littles_law_table(result, engagement)
+    return [*shown, littles] if littles is not None else shown

@@ -252,6 +252,7 @@ class ContractSpec:
     sector: str = "Employment services"
     desired_outcome: str = "Customers move into sustained employment"
     terminology: tuple[tuple[str, str], ...] = ()  # the client's words (engagement.yaml)
+    roadmap_agreed: bool = True  # False: no roadmap: in engagement.yaml until step 5 agrees it
 
     @property
     def referrals_from(self) -> str:
@@ -882,6 +883,7 @@ def brookside() -> ContractSpec:
         story="Step 1 only: the data analysis of a community health provider, in its own words "
         "(patients, clinicians, clinics); Hilltop discharges fewer patients well.",
         headline_kpi="discharged_well",
+        roadmap_agreed=False,
         sector="Community health",
         desired_outcome="Patients are discharged well, their treatment complete",
         terminology=(
@@ -1474,7 +1476,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             if spec.key in _BUDGETS
             else {}
         ),
-        "roadmap": {"stages": _stages(spec)},
+        **({"roadmap": {"stages": _stages(spec)}} if spec.roadmap_agreed else {}),
         **({"terminology": dict(spec.terminology)} if spec.terminology else {}),
     }
 
