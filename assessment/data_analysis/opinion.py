@@ -96,6 +96,7 @@ def initial_opinion(
     value_adding_floor: float = 0.15,
     benchmark_pct: float = 100.0,
     words: Words | None = None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """Hypotheses the data suggests, in a deterministic order (see the module docstring).
 
@@ -113,6 +114,8 @@ def initial_opinion(
         value_adding_floor: Rule 4 fires below this share of time with customers.
         benchmark_pct: Rule 6 fires when the best site is above this percentage of target.
         words: The client's words (terminology:) for the statements.
+        study: What the work-sampling study covers ("Study: Riverside Clinic, 01-03 Oct
+            2025"): its overall figure is the study's, never the contract's.
 
     Returns:
         The hypotheses, rule by rule.
@@ -123,7 +126,7 @@ def initial_opinion(
         *_below_contract(headline, names, underperformance_pct),
         *_conversion_gaps(flow, headline, names.kpi(headline_kpi), names, conversion_ratio),
         *_spreads(to_date, headline_kpi, names, spread_pp),
-        *_time_with_customer(value_share, names, value_adding_floor),
+        *_time_with_customer(value_share, names, value_adding_floor, study),
         *_littles_flags(littles, names),
         *_benchmark(headline, names, benchmark_pct),
     ]
@@ -258,7 +261,7 @@ def _spreads(
 
 
 def _time_with_customer(
-    value_share: pd.DataFrame | None, names: _Names, below: float
+    value_share: pd.DataFrame | None, names: _Names, below: float, study: str | None = None
 ) -> list[Hypothesis]:
     """Rule 4: the contract, then each site, spending little observed time with customers."""
     if value_share is None:
@@ -267,7 +270,8 @@ def _time_with_customer(
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "share", "site"])
     hyps = []
     for row in low.itertuples():
-        where = "across the contract" if row.site == ALL_SITES else f"at {names.site(row.site)}"
+        overall = f"across the study ({study.removeprefix('Study: ')})" if study else "overall"
+        where = overall if row.site == ALL_SITES else f"at {names.site(row.site)}"
         caveat = (
             ""
             if row.sufficient

@@ -76,7 +76,8 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
         value = value_adding_share(obs, precision=settings.sampling_precision)
-    hypotheses = opinion(engagement, to_date, flow, value, littles)
+    study = study_label(extracts.work_sampling, engagement)
+    hypotheses = opinion(engagement, to_date, flow, value, littles, study)
     names = _site_names(engagement)
     frames = {
         "performance_by_period": by_period,
@@ -89,7 +90,12 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         "sampling_by_role": by_role,
         "value_adding": value,
     }
-    named = {k: _with_site_names(v, names) for k, v in frames.items()}
+    # a work-sampling study is its sites and days, never "the contract"
+    study_names = names | ({ALL_SITES: study} if study else {})
+    named = {
+        k: _with_site_names(v, study_names if k.startswith(("sampling", "value")) else names)
+        for k, v in frames.items()
+    }
     return DataAnalysis(**named, hypotheses=hypotheses_frame(hypotheses))
 
 
@@ -99,6 +105,7 @@ def opinion(
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
@@ -115,7 +122,33 @@ def opinion(
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
         words=words(engagement),
+        study=study,
     )
+
+
+def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> str | None:
+    """What a work-sampling study covers: "Study: Riverside Clinic, 01-03 Oct 2025".
+
+    The sites observed (all of them named when fewer than the contract's) and the first and
+    last day; None without a study.
+    """
+    if observations is None or observations.empty:
+        return None
+    names = engagement.site_names()
+    observed = [names[s] for s in names if s in set(observations["site"])]
+    sites = (
+        f"all {len(names)} {words(engagement).sites}"
+        if len(observed) == len(names) and len(names) > 2
+        else " and ".join(observed)
+    )
+    first, last = observations["observed_at"].min(), observations["observed_at"].max()
+    if first.date() == last.date():
+        days = f"{first:%d %b %Y}"
+    elif (first.year, first.month) == (last.year, last.month):
+        days = f"{first:%d}–{last:%d %b %Y}"
+    else:
+        days = f"{first:%d %b %Y} to {last:%d %b %Y}"
+    return f"Study: {sites}, {days}"
 
 
 def _site_names(engagement: Engagement) -> dict[str, str]:
