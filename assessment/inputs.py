@@ -217,6 +217,8 @@ def _theirs(spec: _Extract, ours: str) -> str:
 
 def _blank(values: pd.Series, spec: _Extract | None) -> pd.Series:
     """Empty cells, and cells whose text ``na_values`` says means 'no value'."""
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return values.isna()  # typed dates or numbers (Parquet, Excel): only missing is blank
     text = values.astype("string").str.strip()
     blank = values.isna() | text.isna() | (text == "")
     if spec is not None and spec.na_values:
