@@ -133,14 +133,16 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
 
 
 def consistency_scatter(
-    relation: JourneyPerformance, site_names: Mapping[str, str]
+    relation: JourneyPerformance, site_names: Mapping[str, str], words: Words | None = None
 ) -> alt.LayerChart:
     """Journey consistency (x) against performance against contract (y) per site.
 
     Args:
         relation: ``consistency_vs_performance`` output.
         site_names: Site key -> display name.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    site = (words or default_words()).mapping()["Site"]
     sites = relation.sites.dropna(subset=["consistency", "pct_of_target"])
     rows = pd.DataFrame(
         {
@@ -167,9 +169,9 @@ def consistency_scatter(
                 axis=alt.Axis(format=".0%"),
             ),
             y=alt.Y("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
-            color=alt.Color("site_name:N", title="Site", legend=None),
+            color=alt.Color("site_name:N", title=site, legend=None),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=site),
                 alt.Tooltip("consistency:Q", title="Consistency", format=".0%"),
                 alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
             ],

@@ -130,7 +130,8 @@ def journeys_for_client(engagement: Engagement) -> Shown:
     if frames is None or frames["journey_consistency"].empty:
         return _not_yet(say("The {customer} journey", engagement))
     vocab = vocabulary(engagement)
-    shown: Shown = [consistency_table(frames["journey_consistency"], vocab)]
+    chosen = words(engagement)
+    shown: Shown = [consistency_table(frames["journey_consistency"], vocab, chosen)]
     sites = frames.get("journey_performance")
     if sites is not None and not sites.empty:
         summary = frames["journey_summary"].iloc[0]
@@ -142,7 +143,7 @@ def journeys_for_client(engagement: Engagement) -> Shown:
         )
         shown = [
             performance_callout(relation),
-            consistency_scatter(relation, engagement.site_names()),
+            consistency_scatter(relation, engagement.site_names(), chosen),
             *shown,
         ]
     return shown

@@ -150,19 +150,22 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
     )
 
 
-def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
-    """Per site: steps, customer days and consistency with the defined journey and other sites."""
+def consistency_table(
+    consistency: pd.DataFrame, vocab: Vocabulary, words: Words | None = None
+) -> HTML:
+    """Per site: steps, their days and consistency with the defined journey and other sites."""
+    w = (words or default_words()).mapping()
     frame = _with_labels(consistency, vocab)
     frame["follows"] = frame["follows_defined"].map({True: "yes", False: "no"})
     return table(
         frame,
         {
-            "site_label": "Site",
+            "site_label": w["Site"],
             "steps": "Steps",
             "value_adding_steps": "Value-adding steps",
             "duration_days": "Typical days",
             "contract_score": "Consistency with defined journey",
-            "peer_score": "Consistency with other sites",
+            "peer_score": f"Consistency with other {w['sites']}",
             "follows": "Follows the defined journey",
         },
         {
