@@ -221,6 +221,11 @@ class KpiExtract(_Extract):
         description="Newer extracts, same layout; later months win.",
         examples=[["inputs/kpi_extract_2026-06.csv"]],
     )
+    data_to: dt.date | None = Field(
+        default=None,
+        description="The last day the newest extract covers: a month ending after it is "
+        "incomplete and is never used (without it, months not yet ended on the run day are).",
+    )
 
 
 class CaseloadExtract(_Extract):
@@ -374,6 +379,15 @@ class Analysis(_Strict):
         description="Caseload data off Little's law by more than this are flagged.",
     )
     trend_months: int = Field(default=6, ge=2, description="Months the trend is measured over.")
+    recent_months: int = Field(
+        default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
+    )
+    value_horizon_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="Months after an action's target date its value counts; default: to the "
+        "contract's end.",
+    )
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -492,6 +506,9 @@ class Engagement(_Strict):
     )
     team: list[TeamMember] = Field(default_factory=list)
     budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
+    client_day_rate: float | None = Field(
+        default=None, ge=0, description="A day of the client's staff, to cost their days (step 5)."
+    )
     roadmap: Roadmap = Field(default_factory=Roadmap)
     analysis: Analysis = Field(default_factory=Analysis)
     branding: Branding | None = Field(

@@ -88,7 +88,8 @@ def analysis(engagement_dir: Path):
              "statement": "60% of target.", "figures": {"pct_of_target": 60.0}},
         ]
     )  # fmt: skip
-    return engagement, type(result)(**{**result.__dict__, "hypotheses": checks})
+    frozen = {"hypotheses": checks, "opinion_snapshot": None}  # today's opinion only
+    return engagement, type(result)(**{**result.__dict__, **frozen})
 
 
 def test_only_material_data_checks_reach_the_opinion(analysis) -> None:

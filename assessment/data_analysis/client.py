@@ -10,8 +10,9 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
-from assessment.data_analysis.views import littles_law_table
+from assessment.data_analysis.views import littles_law_table, to_date_label
 from assessment.engagement import Engagement
 from assessment.presentation import callout, table
 from assessment.summary import ContractStanding
@@ -25,6 +26,7 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
     best, worst = sites.iloc[0], sites.iloc[-1]
     return ContractStanding(
+        period=to_date_label(result, engagement),
         kpi_label=kpi.label,
         actual=float(total["actual"]),
         target=float(total["target"]),
@@ -53,14 +55,32 @@ def _material(hypotheses: pd.DataFrame) -> pd.Series:
 
 
 def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys, no immaterial data checks)."""
+    """The initial opinion as formed, beside what today's data says (no internal keys).
+
+    The opinion the scope was agreed on is frozen with its period; it is never rewritten. Data
+    checks reach it only when material; all of them are in the data-quality appendix.
+    """
     hypotheses = result.hypotheses
     if not hypotheses.empty:
         hypotheses = hypotheses[_material(hypotheses)]
-    if hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    snapshot = result.opinion_snapshot
+    if snapshot is not None and not snapshot.empty:
+        checks = snapshot["key"].astype(str).str.startswith("data-quality:")
+        snapshot = snapshot[~checks | snapshot["key"].isin(set(hypotheses.get("key", [])))]
+    if snapshot is None or snapshot.empty:
+        if hypotheses.empty:
+            return callout("Initial opinion", ["The data suggests no hypothesis yet."])
+        frame = pd.DataFrame(hypotheses)
+        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    then = str(snapshot["period"].iloc[0]) or "the first extract"
+    now = to_date_label(result)
+    formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
+    return table(
+        then_and_now(snapshot, hypotheses),
+        {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
+        caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
+        f"kept as it was; beside it, what the data of {now} says.",
+    )
 
 
 def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> list[HTML]:
