@@ -56,9 +56,9 @@ inputs:
       actual: Achieved
       target: Goal
     measures:
-      Refs: referrals
-      Starts: starts
-      Jobs: job_outcomes
+      referrals: Refs
+      starts: Starts
+      job_outcomes: Jobs
   caseload:
     path: inputs/caseload.csv
     columns:
