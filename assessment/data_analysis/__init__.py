@@ -10,7 +10,11 @@ or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the 
 sections); ``charts``.
 """
 
-from assessment.data_analysis.client import contract_standing, opinion_for_client
+from assessment.data_analysis.client import (
+    contract_standing,
+    data_quality_for_client,
+    opinion_for_client,
+)
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
     flow_charts,
@@ -18,6 +22,7 @@ from assessment.data_analysis.views import (
     headline,
     inputs_summary,
     littles_law_table,
+    months_flagged,
     opinion_table,
     performance_chart,
     performance_table,
@@ -33,12 +38,14 @@ __all__ = [
     "DataAnalysis",
     "analyse",
     "contract_standing",
+    "data_quality_for_client",
     "flow_charts",
     "flow_table",
     "headline",
     "inputs_summary",
     "littles_law_table",
     "load",
+    "months_flagged",
     "opinion_for_client",
     "opinion_table",
     "performance_chart",
