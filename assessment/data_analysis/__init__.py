@@ -3,10 +3,11 @@
 The step's public face: notebook ``01_data_analysis.ipynb`` calls these functions cell by cell;
 the report shows the stored results through the same views, and ``client`` adds what only the
 report shows. Modules (the anatomy every step follows, see docs/architecture.md): pure analysis
-(``performance``, ``flow``, ``work_sampling``, ``opinion``, whose ``Hypothesis`` is the step's
-model); ``step`` (read inputs, analyse, save, load; its results live in the shared ``frames``
-and ``hypotheses`` tables, so it has no ``store`` or ``sheets`` of its own); ``views`` (what the
-notebook shows); ``client`` (the report's sections); ``charts``.
+(``performance``, ``flow``, ``work_sampling``, ``trends``, ``comparisons``, ``survival``,
+``opinion``, whose ``Hypothesis`` is the step's model); ``step`` (read inputs, analyse, save,
+load; its results live in the shared ``frames`` and ``hypotheses`` tables, so it has no ``store``
+or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the report's
+sections); ``charts``.
 """
 
 from assessment.data_analysis.client import (
@@ -27,6 +28,7 @@ from assessment.data_analysis.views import (
     performance_table,
     sampling_charts,
     sampling_table,
+    time_to_outcome_table,
     trend_chart,
     trend_table,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "sampling_charts",
     "sampling_table",
     "save",
+    "time_to_outcome_table",
     "trend_chart",
     "trend_table",
 ]

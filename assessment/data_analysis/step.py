@@ -11,15 +11,17 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
     performance_to_date,
-    trend,
 )
 from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
+from assessment.data_analysis.survival import cohort_conversion, time_to_outcome
+from assessment.data_analysis.trends import count_trend
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
@@ -34,7 +36,13 @@ CONTRACT_NAME = "Contract total"
 
 @dataclass(frozen=True)
 class DataAnalysis:
-    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display."""
+    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display.
+
+    ``site_comparison`` holds each site's % of target with its interval and its verdict against
+    the rest of the contract; ``time_to_outcome`` the Kaplan–Meier summary per site and
+    ``survival`` its curves; ``flow`` carries the 12-month cohort conversion beside the window
+    ratio.
+    """
 
     performance_by_period: pd.DataFrame
     performance_to_date: pd.DataFrame
@@ -46,6 +54,9 @@ class DataAnalysis:
     sampling_by_role: pd.DataFrame | None
     value_adding: pd.DataFrame | None
     hypotheses: pd.DataFrame
+    site_comparison: pd.DataFrame | None = None
+    time_to_outcome: pd.DataFrame | None = None
+    survival: pd.DataFrame | None = None
     months: pd.DataFrame | None = None
     opinion_snapshot: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
@@ -89,38 +100,43 @@ def analyse(
     kpi, months = counted_kpi(engagement, extracts.kpi, as_of)
     by_period = performance_by_period(kpi, lower)
     to_date = performance_to_date(kpi, lower)
-    direction = trend(kpi, headline, settings.trend_months, lower_is_better=lower)
-    flow = month = littles = None
+    direction = count_trend(kpi, headline, months=settings.trend_months, lower_is_better=lower)
+    comparison = site_comparison(
+        kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
+    flow = month = littles = timing = curves = None
     if extracts.caseload is not None:
         flow = flow_by_site(extracts.caseload)
+        cohort = cohort_conversion(extracts.caseload)
+        flow = flow.merge(cohort, on="site", how="left")
         month = flow_by_month(extracts.caseload)
         littles = littles_law_check(extracts.caseload, settings.littles_tolerance)
+        timing, curves = time_to_outcome(extracts.caseload)
     by_site = by_role = value = None
     if extracts.work_sampling is not None:
         obs = extracts.work_sampling
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
-        value = value_adding_share(obs, precision=settings.sampling_precision)
+        value = value_adding_share(
+            obs,
+            precision=settings.sampling_precision,
+            relative_precision=settings.sampling_relative_precision,
+            staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        )
     study = study_label(extracts.work_sampling, engagement)
     periods = periods_from(months, settings.recent_months)
     caseload = _months_of(month)
     hypotheses = with_periods(
-        hypotheses_frame(opinion(engagement, to_date, flow, value, littles, study)),
+        hypotheses_frame(opinion(engagement, comparison, flow, value, littles, study)),
         periods.to_date if periods else None,
         caseload,
     )
     baseline_kpi, baseline = _baseline(kpi, extracts.kpi.attrs.get("first_extract_to"))
+    baseline_comparison = site_comparison(
+        baseline_kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
     formed = with_periods(
-        hypotheses_frame(
-            opinion(
-                engagement,
-                performance_to_date(baseline_kpi, lower),
-                flow,
-                value,
-                littles,
-                study,
-            )
-        ),
+        hypotheses_frame(opinion(engagement, baseline_comparison, flow, value, littles, study)),
         baseline,
         caseload,
     )
@@ -135,6 +151,9 @@ def analyse(
         "sampling_by_site": by_site,
         "sampling_by_role": by_role,
         "value_adding": value,
+        "site_comparison": comparison,
+        "time_to_outcome": timing,
+        "survival": curves,
     }
     # a work-sampling study is its sites and days, never "the contract"
     study_names = names | ({ALL_SITES: study} if study else {})
@@ -185,7 +204,7 @@ def _baseline(kpi: pd.DataFrame, first_to: object) -> tuple[pd.DataFrame, Period
 
 def opinion(
     engagement: Engagement,
-    to_date: pd.DataFrame,
+    comparison: pd.DataFrame,
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
@@ -194,7 +213,7 @@ def opinion(
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
     return initial_opinion(
-        to_date,
+        comparison,
         flow,
         value,
         headline_kpi=engagement.contract.headline_kpi,
@@ -205,6 +224,7 @@ def opinion(
         conversion_ratio=s.conversion_ratio,
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
+        min_volume=engagement.method.min_volume,
         words=words(engagement),
         study=study,
     )

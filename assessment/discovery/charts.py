@@ -157,7 +157,9 @@ def consistency_scatter(
         rows["basis"].iloc[0] if len(rows) else "defined journey"
     )
     if not math.isnan(r):
-        subtitle += f"; correlation {r:+.2f}"
+        subtitle += f"; rank correlation {r:+.2f} across {relation.n_sites} sites"
+    else:
+        subtitle += "; too few sites to say whether they go together"
     points = (
         alt.Chart(rows)
         .mark_point(filled=True, size=120)

@@ -16,7 +16,9 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from statsmodels.stats.rates import confint_poisson
 
 WINDOW_MONTHS = 3
 FLAT_PP = 1.0
@@ -95,6 +97,31 @@ def window_pct(
     if rows.empty or bottom == 0:
         return None
     return top / bottom * 100
+
+
+def window_interval(
+    performance: pd.DataFrame,
+    measure: str,
+    site: str,
+    end: pd.Timestamp | None,
+    lower_is_better: bool = False,
+    confidence: float = 0.95,
+) -> tuple[float, float] | None:
+    """The 95% interval of ``window_pct``: an exact Poisson (Garwood) interval of the count.
+
+    Three months of a small site are few events: 20 outcomes against a target of 18 is 111%, but
+    anywhere from 68% to 172% is consistent with it. None where ``window_pct`` is None.
+    """
+    rows = window(performance, measure, site, end)
+    actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
+    if rows.empty or target <= 0 or (lower_is_better and actual <= 0):
+        return None
+    low, high = (
+        float(v) for v in confint_poisson(actual, target, method="exact-c", alpha=1 - confidence)
+    )
+    if not lower_is_better:
+        return low * 100, high * 100
+    return (100 / high if high > 0 else np.inf), (100 / low if low > 0 else np.inf)
 
 
 def monthly_target(

@@ -68,6 +68,7 @@ def _kpi_numbers(
     start = measures.baseline_month(performance, action.set_on)
     sites = [s.key for s in engagement.sites]
     best = measures.best_site(performance, key, sites, start, lower)
+    interval = measures.window_interval(performance, key, best[0], start, lower) if best else None
     names = engagement.site_names()
     units = measures.monthly_target(performance, key, action.site, start)
     baseline = measures.window_pct(performance, key, action.site, start, lower)
@@ -81,6 +82,7 @@ def _kpi_numbers(
         "baseline": baseline,
         "baseline_month": start,
         "best": (names.get(best[0], best[0]), best[1]) if best else None,
+        "best_interval": interval,
         "units": units,
         "value_months": months,
         "price": price,
@@ -108,6 +110,7 @@ def _row(
             "baseline": action.baseline,
             "baseline_month": None,
             "best": None,
+            "best_interval": None,
             "units": None,
             "value_months": None,
             "price": None,
@@ -121,6 +124,7 @@ def _row(
         baseline=numbers["baseline"],  # type: ignore[arg-type]
         target=action.target,
         best_site=numbers["best"],  # type: ignore[arg-type]
+        best_interval=numbers["best_interval"],  # type: ignore[arg-type]
         stretch_reason=action.stretch_reason,
         findings=rec.findings,
         known_findings=known,
