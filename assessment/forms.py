@@ -37,12 +37,18 @@ def _base(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def widget_for(field: FieldInfo, choices: dict[str, str] | None, name: str) -> w.ValueWidget:
-    """The input widget of one model field."""
+def widget_for(
+    field: FieldInfo,
+    choices: dict[str, str] | None,
+    name: str,
+    wording: Callable[[str], str] = str,
+) -> w.ValueWidget:
+    """The input widget of one model field, labelled in the client's words (``wording``)."""
     kind, optional = _base(field.annotation)
     layout = w.Layout(width="32em")
     style = {"description_width": "11em"}
-    common: dict[str, Any] = {"description": field.title or name, "layout": layout, "style": style}
+    label = wording(field.title or name)
+    common: dict[str, Any] = {"description": label, "layout": layout, "style": style}
     if choices is not None or typing.get_origin(kind) is typing.Literal:
         options = list(choices.items()) if choices is not None else []
         if choices is None:
@@ -74,6 +80,8 @@ class EntryForm(Generic[E]):
         label: How an entry is named in the picker.
         render: The stored entries as HTML, shown under the form and refreshed on each change.
         title: A heading above the form.
+        wording: Puts a label or title in the client's words (``terminology.reword`` with the
+            engagement): a health provider's form says patient, not customer.
     """
 
     def __init__(
@@ -87,13 +95,16 @@ class EntryForm(Generic[E]):
         label: Callable[[E], str] = lambda e: e.id,
         render: Callable[[Sequence[E]], str] | None = None,
         title: str = "",
+        wording: Callable[[str], str] = str,
     ) -> None:
         self.model = model
+        self._wording = wording
+        title = wording(title)
         self.choices = choices or {}
         self._on_save, self._on_delete = on_save, on_delete
         self._label, self._render = label, render
         self.fields = {
-            name: widget_for(info, self.choices.get(name), name)
+            name: widget_for(info, self.choices.get(name), name, wording)
             for name, info in model.model_fields.items()
             if name != "id"
         }
@@ -201,7 +212,7 @@ class EntryForm(Generic[E]):
 
     def _title(self, field: str) -> str:
         info = self.model.model_fields.get(field)
-        return (info.title or field) if info is not None else (field or "Entry")
+        return self._wording((info.title or field) if info is not None else (field or "Entry"))
 
 
 def _field_of(location: tuple[Any, ...]) -> str:
