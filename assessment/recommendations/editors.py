@@ -6,6 +6,7 @@ applies the pending requests), as :mod:`assessment.recommendations.views` shows 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from IPython.display import HTML
@@ -20,6 +21,7 @@ from assessment.recommendations.models import Action, Publication, Recommendatio
 from assessment.recommendations.sheets import ACTIONS_SHEET, RECOMMENDATIONS_SHEET
 from assessment.recommendations.views import actions_table, publish_pending, recommendations_table
 from assessment.store import Store
+from assessment.terminology import reword
 
 
 def _form(
@@ -40,6 +42,7 @@ def _form(
         choices=allowed,
         label=label,
         title=sheet.name,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 
