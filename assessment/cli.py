@@ -175,13 +175,16 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace) -> int:
-    from assessment.workspace import prepare, start_lab
+    from assessment.workspace import configure_lab, prepare, start_lab
 
     workspace = prepare(args.path)
     for path in workspace.created:
         print(f"  prepared {path}")
     for path in workspace.kept:
         print(f"  kept your working copy {path}")
+    setup = configure_lab(workspace.folder)
+    print(f"  JupyterLab settings in {setup.settings_dir.parent}: no news pop-up, the step")
+    print("  notebooks open in order, the working folder as the root")
     if args.no_lab:
         return 0
     print(f"Starting JupyterLab on {workspace.folder} (127.0.0.1). Stop with Ctrl+C.", flush=True)

@@ -12,7 +12,7 @@ import codecs
 import datetime as dt
 import functools
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -71,6 +71,27 @@ class Contract(_Strict):
         if self.end <= self.start:
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
         return self
+
+
+class SiteNames(dict[str, str]):
+    """Site key -> name, carrying the other spellings (aliases) that also name a site.
+
+    Used as the choices of a ``site`` field: forms and capture sheets resolve a typed key, name
+    or alias (any case) to the key, as the extracts do.
+
+    Attributes:
+        aliases: Casefolded alias -> site key.
+    """
+
+    def __init__(self, names: dict[str, str], aliases: dict[str, str] | None = None) -> None:
+        super().__init__(names)
+        self.aliases = dict(aliases or {})
+
+    def __or__(self, other: Any) -> SiteNames:  # keep the aliases when a choice is added
+        return SiteNames({**self, **dict(other)}, self.aliases)
+
+    def __ror__(self, other: Any) -> SiteNames:
+        return SiteNames({**dict(other), **self}, self.aliases)
 
 
 class Site(_Strict):
@@ -631,6 +652,11 @@ class Engagement(_Strict):
     def site_names(self) -> dict[str, str]:
         """Site key -> display name, in the order of engagement.yaml."""
         return {s.key: s.name for s in self.sites}
+
+    def site_choices(self) -> SiteNames:
+        """Site key -> name, with every alias of engagement.yaml (what a typed site may say)."""
+        aliases = {a.strip().casefold(): s.key for s in self.sites for a in s.aliases}
+        return SiteNames(self.site_names(), aliases)
 
     def kpi(self, key: str) -> Kpi:
         """The KPI with this key."""

@@ -108,6 +108,22 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+class Done(str):
+    """A short confirmation a function returns (a save): plain text, shown formatted.
+
+    It is a ``str`` (so callers and tests read it as the sentence it is), but a notebook shows it
+    as a ticked line rather than a quoted repr ('Stored 10 result tables…').
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return f"<p class='aw-ok aw-done'>✓ {html.escape(str(self))}</p>"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
     """A highlighted box: a title and a few sentences (escaped)."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)

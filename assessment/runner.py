@@ -159,7 +159,7 @@ def run_engagement(
         InputError: engagement.yaml or an extract is invalid (checked before any kernel starts).
         RunFailed: A notebook failed; the run folder is marked failed.
     """
-    from assessment.report import export_html, external_references
+    from assessment.static_report import export_html, external_references
 
     began = time.perf_counter()
     engagement = load_engagement(folder)

@@ -24,6 +24,7 @@ from assessment.data_analysis.work_sampling import sampling_profile, value_addin
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
 from assessment.periods import Period, engagement_month_table, periods_from
+from assessment.presentation import Done
 from assessment.store import Store
 from assessment.terminology import words
 
@@ -247,7 +248,7 @@ def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.Da
     return out
 
 
-def save(engagement: Engagement, result: DataAnalysis, reform_opinion: bool = False) -> str:
+def save(engagement: Engagement, result: DataAnalysis, reform_opinion: bool = False) -> Done:
     """Store step 1's results and hypotheses in the engagement's workbook store.
 
     Hypotheses are synchronised by their stable keys, so annotations made in later steps stay
@@ -268,7 +269,7 @@ def save(engagement: Engagement, result: DataAnalysis, reform_opinion: bool = Fa
             frames.pop(SNAPSHOT_FRAME, None)
         store.put_frames(STEP, frames)
         store.sync_hypotheses(STEP, records)
-    return (
+    return Done(
         f"Stored {len(frames)} result tables and {len(records)} hypotheses in "
         f"{engagement.store_path.name}."
     )

@@ -27,6 +27,7 @@ from assessment.discovery.journey import (
 )
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.presentation import Done
 from assessment.store import Store
 
 STEP = "discovery"
@@ -143,7 +144,7 @@ def _performance_value(result: Discovery, name: str) -> float:
     return math.nan if result.performance is None else float(getattr(result.performance, name))
 
 
-def save(engagement: Engagement, result: Discovery) -> str:
+def save(engagement: Engagement, result: Discovery) -> Done:
     """Store step 4's client-safe results as frames, in one transaction.
 
     Returns:
@@ -152,4 +153,7 @@ def save(engagement: Engagement, result: Discovery) -> str:
     frames = client_frames(result)
     with Store(engagement.store_path) as store:
         store.put_frames(STEP, frames)
-    return f"Stored {len(frames)} result tables in {engagement.store_path.name}."
+    return Done(
+        f"Stored {len(frames)} result tables for the report (client-safe: no names, small "
+        f"groups suppressed) in {engagement.store_path.name}."
+    )

@@ -49,16 +49,19 @@ class Vocabulary:
         return values
 
     def resolve(self, kind: Kind, value: object) -> str | None:
-        """The key meant by a value: the key itself, or its label in any case; None if unknown."""
+        """The key meant: the key, its label or a site's alias, in any case; None if unknown."""
         allowed = self.allowed(kind)
         text = str(value).strip()
         if text in allowed:
             return text
         wanted = text.casefold()
-        return next(
+        found = next(
             (k for k, label in allowed.items() if wanted in (k.casefold(), label.casefold())),
             None,
         )
+        if found is None and kind == "sites":  # a site's aliases name it too, as in the extracts
+            found = getattr(self.sites, "aliases", {}).get(wanted)
+        return found
 
     def label(self, kind: Kind, key: str) -> str:
         """The label of a key, or the key itself when it is not (or no longer) in the vocabulary."""
@@ -72,7 +75,7 @@ def from_method(method: Method, sites: Mapping[str, str] | None = None) -> Vocab
         dimensions=dict(method.dimensions),
         source_types=dict(method.source_types),
         sentiments=dict(method.sentiments),
-        sites=dict(sites or {}),
+        sites=sites if sites is not None else {},
         min_group_size=method.min_group_size,
     )
 
@@ -87,7 +90,7 @@ def vocabulary(engagement: Engagement) -> Vocabulary:
         for name in ("headings", "dimensions", "source_types", "sentiments")
         if name not in method.model_fields_set
     }
-    return from_method(method.model_copy(update=reworded), engagement.site_names())
+    return from_method(method.model_copy(update=reworded), engagement.site_choices())
 
 
 def default_vocabulary(sites: Mapping[str, str] | None = None) -> Vocabulary:

@@ -29,6 +29,7 @@ def _editor(
     choices: Callable[[Store, Engagement], Choices],
     label: Callable[[E], str],
     title: str,
+    render: Callable[[Engagement], HTML],
 ) -> EntryForm[E]:
     """A form over one of step 3's tables, saving each change in its own transaction."""
     with db.open_store(engagement) as store:
@@ -40,6 +41,7 @@ def _editor(
         load,
         choices=allowed,
         label=label,
+        render=lambda _entries: str(render(engagement).data),
         title=title,
         wording=functools.partial(reword, engagement=engagement),
     )
@@ -50,7 +52,14 @@ def items_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeIt
     if not interactive:
         return scope_items_table(engagement)
     return _editor(
-        engagement, ScopeItem, db.ITEMS, db.items, db.item_choices, lambda i: i.title, "Scope items"
+        engagement,
+        ScopeItem,
+        db.ITEMS,
+        db.items,
+        db.item_choices,
+        lambda i: i.title,
+        "Scope items",
+        scope_items_table,
     )
 
 
@@ -66,6 +75,7 @@ def activities_editor(engagement: Engagement, interactive: bool) -> EntryForm[Ac
         db.activity_choices,
         lambda a: f"{a.title} — {a.person}",
         "Discovery activities",
+        activities_table,
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
-from assessment.report import external_references
+from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
 
 from .conftest import CLIENT
