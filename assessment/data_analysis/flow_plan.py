@@ -189,9 +189,9 @@ def plan_months(grid: Grid, rates: pd.DataFrame) -> pd.DataFrame:
     on_flow = continued(grid.starts, grid.now, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         start_rate = np.where(rates["start_rate"] > 0, rates["start_rate"], np.nan)
-        referrals = shift(need, -rates["referral_lag"].to_numpy(dtype=np.int64)) / start_rate[
-            :, None
-        ]
+        referrals = (
+            shift(need, -rates["referral_lag"].to_numpy(dtype=np.int64)) / start_rate[:, None]
+        )
     n, m = grid.targets.shape
     frame = pd.DataFrame(
         {

@@ -190,8 +190,9 @@ def plan_levers(
     need = fp._need_at(grid, rate, lag)
     need_raised = fp._need_at(grid, raised, lag)
     shorter = np.clip(lag - shorten_months, 0, None)
-    catch, catch_shorter = fp.catch_up_starts(grid, rate, lag), fp.catch_up_starts(
-        grid, rate, shorter
+    catch, catch_shorter = (
+        fp.catch_up_starts(grid, rate, lag),
+        fp.catch_up_starts(grid, rate, shorter),
     )
     in_service = rates["days_in_service"].to_numpy(dtype=float) / DAYS_PER_MONTH
     saved_months = np.minimum(shorten_months, in_service)
@@ -226,3 +227,50 @@ def _median_lag(curve: pd.DataFrame, rate: float) -> int:
         return 0
     reached = curve.loc[curve["outcome_share"] >= rate / 2, "days"]
     return int(_months(np.array([reached.min() if len(reached) else np.nan]))[0])
+
+
+def build_flow_plan(
+    caseload: pd.DataFrame,
+    kpi: pd.DataFrame,
+    flow: pd.DataFrame,
+    flow_month: pd.DataFrame | None,
+    *,
+    headline_kpi: str,
+    future_targets: Mapping[str, float],
+    contract_end: pd.Timestamp,
+    staff: Mapping[str, int] | None = None,
+    value_adding: pd.DataFrame | None = None,
+    max_caseload: float | None = None,
+    customer_time_goal: float | None = None,
+    min_volume: float = MIN_VOLUME,
+) -> FlowPlan | None:
+    """The flow plan from step 1's data, or None where the contract ends before the data does.
+
+    Args:
+        caseload: Validated caseload frame (the rates are measured on it).
+        kpi: Validated KPI frame (the headline KPI's targets; actual on-flow where it has it).
+        flow: ``flow.flow_by_site`` output.
+        flow_month: ``flow.flow_by_month`` output (actual on-flow without KPI measures for it).
+        headline_kpi: The KPI whose target the plan reaches.
+        future_targets: Monthly headline target per site for months past the extract.
+        contract_end: The contract's last day.
+        staff: Advisers per site, where given.
+        value_adding: ``work_sampling.value_adding_share`` output, or None.
+        max_caseload: ``method.max_caseload_per_adviser``.
+        customer_time_goal: ``analysis.customer_time_goal``.
+        min_volume: Fewest starts a benchmark site needs.
+    """
+    rates = plan_rates(caseload, flow, staff, value_adding)
+    on_flow = on_flow_by_month(kpi, flow_month)
+    if (
+        pd.Timestamp(on_flow["period"].max())
+        >= pd.Timestamp(contract_end).to_period("M").to_timestamp()
+    ):
+        return None
+    targets = kpi.loc[kpi["measure"] == headline_kpi, ["site", "period", "target"]]
+    grid = plan_grid(list(rates["site"]), on_flow, targets, future_targets, contract_end)
+    summary = fp.plan_summary(
+        grid, rates, max_caseload=max_caseload, customer_time_goal=customer_time_goal
+    )
+    levers = plan_levers(grid, rates, flow, min_volume=min_volume)
+    return FlowPlan(rates, fp.plan_months(grid, rates), summary, levers)

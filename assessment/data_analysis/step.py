@@ -12,7 +12,14 @@ import pandas as pd
 
 from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
-from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
+from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
+from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
+from assessment.data_analysis.opinion import (
+    Hypothesis,
+    hypotheses_frame,
+    initial_opinion,
+    rank_by_strength,
+)
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
@@ -52,6 +59,10 @@ class DataAnalysis:
     site_comparison: pd.DataFrame | None = None
     time_to_outcome: pd.DataFrame | None = None
     survival: pd.DataFrame | None = None
+    flow_plan: pd.DataFrame | None = None
+    flow_plan_months: pd.DataFrame | None = None
+    flow_plan_levers: pd.DataFrame | None = None
+    flow_plan_rates: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -99,7 +110,16 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
             relative_precision=settings.sampling_relative_precision,
             staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
         )
+    plan = None
+    if extracts.caseload is not None and flow is not None:
+        plan = flow_plan(engagement, extracts, flow, month, value)
     hypotheses = opinion(engagement, comparison, flow, value, littles)
+    if plan is not None:
+        names_ = engagement.site_names()
+        label = engagement.kpi(headline).label
+        hypotheses = rank_by_strength(
+            [*hypotheses, *flow_plan_hypotheses(plan, names_, label, headline)]
+        )
     names = _site_names(engagement)
     frames = {
         "performance_by_period": by_period,
@@ -114,9 +134,56 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         "site_comparison": comparison,
         "time_to_outcome": timing,
         "survival": curves,
+        "flow_plan": None if plan is None else plan.summary,
+        "flow_plan_months": None if plan is None else plan.months,
+        "flow_plan_levers": None if plan is None else plan.levers,
+        "flow_plan_rates": None if plan is None else plan.rates,
     }
     named = {k: _with_site_names(v, names) for k, v in frames.items()}
     return DataAnalysis(**named, hypotheses=hypotheses_frame(hypotheses))
+
+
+def flow_plan(
+    engagement: Engagement,
+    extracts: Extracts,
+    flow: pd.DataFrame,
+    month: pd.DataFrame | None,
+    value: pd.DataFrame | None,
+) -> FlowPlan | None:
+    """The flow plan to the contract end, from the sites' own rates (None past the end)."""
+    if extracts.caseload is None:
+        return None
+    return build_flow_plan(
+        extracts.caseload,
+        extracts.kpi,
+        flow,
+        month,
+        headline_kpi=engagement.contract.headline_kpi,
+        future_targets=monthly_targets(engagement, engagement.contract.headline_kpi),
+        contract_end=pd.Timestamp(engagement.contract.end),
+        staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        value_adding=value,
+        max_caseload=engagement.method.max_caseload_per_adviser,
+        customer_time_goal=engagement.analysis.customer_time_goal,
+        min_volume=engagement.method.min_volume,
+    )
+
+
+def monthly_targets(engagement: Engagement, kpi_key: str) -> dict[str, float]:
+    """Each site's monthly target for a KPI from engagement.yaml (as the extract's blanks take)."""
+    kpi, contract = engagement.kpi(kpi_key), engagement.contract
+    months = max(
+        1,
+        (contract.end.year - contract.start.year) * 12
+        + contract.end.month
+        - contract.start.month
+        + 1,
+    )
+    fallback = kpi.target_per_period
+    if fallback is None and kpi.target_total is not None:
+        fallback = kpi.target_total / months / len(engagement.sites)
+    targets = {s.key: kpi.site_targets.get(s.key, fallback) for s in engagement.sites}
+    return {site: float(t) for site, t in targets.items() if t is not None}
 
 
 def opinion(
