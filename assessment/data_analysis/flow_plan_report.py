@@ -160,7 +160,8 @@ def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataF
     """
     months = plan.months
     rows = months[months["planned"] & months["needed_starts"].notna()].copy()
-    rows.insert(1, "site_name", rows["site"].map(site_names).fillna(rows["site"]))
+    if "site_name" not in rows:
+        rows.insert(1, "site_name", rows["site"].map(site_names).fillna(rows["site"]))
     columns = [
         "site",
         "site_name",
