@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
-from assessment.engagement import Engagement
+from assessment.engagement import DEFAULT_CURRENCY, Engagement
 
 Formatter = Callable[[Any], str]
 
@@ -36,6 +36,13 @@ def share(value: Any, digits: int = 1) -> str:
 def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators; a dash when missing."""
     return "–" if pd.isna(value) else f"{value:,.{digits}f}"
+
+
+def money(engagement: Engagement) -> Callable[[object], str]:
+    """Money in the engagement's currency, whole units ("£18,000"); a blank as "–"."""
+    currency = engagement.budget.currency if engagement.budget else DEFAULT_CURRENCY
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
 
 
 def table(

@@ -19,7 +19,6 @@ from assessment.charts import (
     BAR_STEP,
     BELOW_COLOUR,
     CONTRACT_COLOUR,
-    DOMAIN,
     MEETING_COLOUR,
     WIDTH,
 )
@@ -42,8 +41,6 @@ CATEGORY_COLOURS = {
 """Fixed colour of each work-sampling category (the same in every chart and report)."""
 
 STAGE_COLOURS = {"Referrals": "#a9c1d9", "Starts": "#5b8db8", "Outcomes": "#1f4e79"}
-MEDIAN_COLOUR = "#1f4e79"
-P80_COLOUR = "#e09f3e"
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -274,72 +271,6 @@ def flow_funnel(flow: pd.DataFrame) -> alt.Chart:
             width=WIDTH,
             height=300,
         )
-    )
-
-
-def time_to_outcome(flow: pd.DataFrame) -> alt.LayerChart:
-    """Median and 80th-percentile days from start to outcome per site, as a range per site.
-
-    Args:
-        flow: One row per site: ``site``, ``site_name``, ``median_days_to_outcome``,
-            ``p80_days_to_outcome`` (other columns are ignored).
-
-    Returns:
-        A dot-and-range chart, sites sorted from fastest to slowest median.
-    """
-    columns = ["site", "site_name", "median_days_to_outcome", "p80_days_to_outcome"]
-    _require(flow, columns, "time_to_outcome")
-    rows = _finite(flow[columns], columns[2:])
-    y = alt.Y(
-        "site_name:N",
-        title=None,
-        sort=alt.EncodingSortField(field="median_days_to_outcome", order="ascending"),
-    )
-    tooltip = [
-        alt.Tooltip("site_name:N", title="Site"),
-        alt.Tooltip("median_days_to_outcome:Q", title="Median days", format=",.0f"),
-        alt.Tooltip("p80_days_to_outcome:Q", title="80th percentile days", format=",.0f"),
-    ]
-    span = (
-        alt.Chart(rows)
-        .mark_rule(color=DOMAIN, strokeWidth=3)
-        .encode(
-            x=alt.X("median_days_to_outcome:Q", title="Days from start to outcome"),
-            x2="p80_days_to_outcome:Q",
-            y=y,
-            tooltip=tooltip,
-        )
-    )
-    statistics = {"median_days_to_outcome": "Median", "p80_days_to_outcome": "80th percentile"}
-    points = (
-        alt.Chart(rows)
-        .transform_fold(list(statistics), as_=["statistic_key", "days"])
-        .transform_calculate(
-            statistic="datum.statistic_key === 'median_days_to_outcome' ? 'Median' : "
-            "'80th percentile'"
-        )
-        .mark_point(filled=True, size=90, opacity=1)
-        .encode(
-            x=alt.X("days:Q", title="Days from start to outcome"),
-            y=y,
-            color=alt.Color(
-                "statistic:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=list(statistics.values()), range=[MEDIAN_COLOUR, P80_COLOUR]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    return alt.layer(span, points).properties(
-        title=alt.Title(
-            "Time from start to outcome by site",
-            subtitle="Median (half of outcomes are quicker) and 80th percentile",
-        ),
-        width=WIDTH,
-        height=alt.Step(BAR_STEP),
     )
 
 

@@ -56,18 +56,29 @@ def time_to_outcome(
         week since start, up to the longest follow-up (at most two years).
     """
     codes, sites, days, event = _durations(caseload, as_of)
-    groups = [(str(site), codes == i) for i, site in enumerate(sites)]
-    groups.append((ALL_SITES, np.ones(len(codes), dtype=bool)))
+    # One sort by site puts each site's customers side by side: a slice each, no mask per site.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(sites) + 1))
+    groups = [(site, order[bounds[i] : bounds[i + 1]]) for i, site in enumerate(sites)]
+    groups.append((ALL_SITES, order))
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows, curves = [], []
-    for site, mask in groups:
-        if not mask.any():
+    for site, members in groups:
+        if len(members) == 0:
             continue
-        fit = SurvfuncRight(days[mask], event[mask].astype(float))
-        rows.append(_summary_row(site, fit, int(mask.sum()), int(event[mask].sum()), z))
-        curves.append(_curve(site, fit, float(days[mask].max()), z))
+        fit = SurvfuncRight(days[members], event[members].astype(float))
+        rows.append(_summary_row(site, fit, len(members), int(event[members].sum()), z))
+        curves.append(_curve(site, fit, float(days[members].max()), z))
     summary = pd.DataFrame(rows).assign(as_of=_end_of_data(caseload, as_of))
-    return summary, pd.concat(curves, ignore_index=True)
+    curve = {
+        "site": np.concatenate([np.full(len(c[1]), c[0], dtype=object) for c in curves]),
+        "days": np.concatenate([c[1] for c in curves]),
+        **{
+            name: np.concatenate([c[2][k] for c in curves])
+            for k, name in enumerate(("outcome_share", "low", "high"))
+        },
+    }
+    return summary, pd.DataFrame(curve).astype({"site": "str"})
 
 
 def cohort_conversion(
@@ -188,13 +199,12 @@ def _outcome_by(fit: SurvfuncRight, days: np.ndarray, z: float) -> np.ndarray:
     return result
 
 
-def _curve(site: str, fit: SurvfuncRight, longest: float, z: float) -> pd.DataFrame:
+def _curve(
+    site: str, fit: SurvfuncRight, longest: float, z: float
+) -> tuple[str, np.ndarray, np.ndarray]:
     """The outcome share each week, up to the longest follow-up (at most two years)."""
     grid = np.arange(0, min(longest, CURVE_MAX_DAYS) + 1, CURVE_STEP_DAYS, dtype=float)
-    share, low, high = _outcome_by(fit, grid, z)
-    return pd.DataFrame(
-        {"site": site, "days": grid, "outcome_share": share, "low": low, "high": high}
-    )
+    return site, grid, _outcome_by(fit, grid, z)
 
 
 def _end_of_data(caseload: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:

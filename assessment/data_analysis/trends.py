@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -100,28 +101,48 @@ def count_trend(
     rows = kpi.loc[kpi["measure"] == measure, ["site", "period", "actual", "target"]]
     if last_complete is not None:
         rows = rows[rows["period"] <= pd.Timestamp(last_complete)]
-    contract = rows.groupby("period", as_index=False)[["actual", "target"]].sum()
-    rows = pd.concat([rows, contract.assign(site=ALL_SITES)], ignore_index=True)
-    rows = rows[rows["target"] > 0].sort_values(["site", "period"])
+    # One site-by-month matrix of actuals and one of targets (the contract as their column sums):
+    # each site's series is then a row of numbers, with no data frame built per site.
+    actual = rows.pivot_table(index="site", columns="period", values="actual", aggfunc="sum")
+    target = rows.pivot_table(index="site", columns="period", values="target", aggfunc="sum")
+    target = target.reindex_like(actual)
+    sites = [*map(str, actual.index), ALL_SITES]
+    actual_m = np.vstack([actual.to_numpy(dtype=float), actual.sum(axis=0).to_numpy(dtype=float)])
+    target_m = np.vstack([target.to_numpy(dtype=float), target.sum(axis=0).to_numpy(dtype=float)])
+    periods = pd.DatetimeIndex(actual.columns)
+    month_numbers = (periods.year * 12 + periods.month).to_numpy()
     lower = measure in set(lower_is_better)
-    fits = [
-        _site_trend(str(site), series, months, recent, lower, confidence)
-        for site, series in rows.groupby("site", sort=True)
-    ]
+    fits = []
+    for i, site in enumerate(sites):
+        keep = np.isfinite(actual_m[i]) & (target_m[i] > 0)
+        series = _Series(periods[keep], month_numbers[keep], actual_m[i][keep], target_m[i][keep])
+        fits.append({"site": site, **_site_trend(series, months, recent, lower, confidence)})
     frame = pd.DataFrame(fits, columns=[c for c in _COLUMNS if c != "measure"])
     frame.insert(1, "measure", measure)
     return sort_with_contract_last(frame, ["site"])
 
 
+@dataclass(frozen=True)
+class _Series:
+    """One site's complete months with a target: periods, month numbers, actuals, targets."""
+
+    periods: pd.DatetimeIndex
+    months: np.ndarray
+    actual: np.ndarray
+    target: np.ndarray
+
+    def take(self, mask: np.ndarray) -> _Series:
+        return _Series(self.periods[mask], self.months[mask], self.actual[mask], self.target[mask])
+
+
 def _site_trend(
-    site: str, series: pd.DataFrame, months: int, recent: int, lower: bool, confidence: float
+    series: _Series, months: int, recent: int, lower: bool, confidence: float
 ) -> dict[str, object]:
-    """The trend of one site's monthly series (rows sorted by period, targets above zero)."""
-    last = series.iloc[-1] if len(series) else None
+    """The trend of one site's monthly series (in period order, targets above zero)."""
+    n = len(series.months)
     out: dict[str, object] = {
-        "site": site,
         "method": "",
-        "periods": len(series),
+        "periods": n,
         "window_start": pd.NaT,
         "window_end": pd.NaT,
         "change": np.nan,
@@ -129,54 +150,36 @@ def _site_trend(
         "change_high": np.nan,
         "p_value": np.nan,
         "direction": TOO_FEW_MONTHS,
-        "last_period": last["period"] if last is not None else pd.NaT,
-        "last_pct_of_target": _pct(last, lower) if last is not None else np.nan,
+        "last_period": series.periods[-1] if n else pd.NaT,
+        "last_pct_of_target": _pct(series.actual[-1], series.target[-1], lower) if n else np.nan,
     }
-    if len(series) < MIN_MONTHS:
+    if n < MIN_MONTHS:
         return out
-    month = _month_number(series["period"])
-    if len(series) >= SEASONAL_MONTHS:
-        window, term, method = _year_on_year(series, month, recent)
+    if n >= SEASONAL_MONTHS:
+        last = series.months[-1]
+        now = (series.months > last - recent) & (series.months <= last)
+        before = (series.months > last - 12 - recent) & (series.months <= last - 12)
+        if not now.any() or not before.any():
+            return out
+        window = series.take(now | before)
+        term, method = now[now | before].astype(float), YEAR_ON_YEAR
     else:
-        window = series.tail(max(months, MIN_MONTHS))
-        term = (_month_number(window["period"]) - _month_number(window["period"]).iloc[0]).to_numpy(
-            dtype=float
-        )
-        method = SLOPE
-    if window is None:
-        return out
-    estimate, low, high, p = rate_change(
-        window["actual"].to_numpy(dtype=float),
-        window["target"].to_numpy(dtype=float),
-        term,
-        confidence,
-    )
+        window = series.take(np.arange(n) >= n - max(months, MIN_MONTHS))
+        term, method = (window.months - window.months[0]).astype(float), SLOPE
+    estimate, low, high, p = rate_change(window.actual, window.target, term, confidence)
     better = (low > 0) if not lower else (high < 0)
     worse = (high < 0) if not lower else (low > 0)
     return out | {
         "method": method,
-        "periods": len(window),
-        "window_start": window["period"].min(),
-        "window_end": window["period"].max(),
+        "periods": len(window.months),
+        "window_start": window.periods.min(),
+        "window_end": window.periods.max(),
         "change": np.expm1(estimate),
         "change_low": np.expm1(low),
         "change_high": np.expm1(high),
         "p_value": p,
         "direction": IMPROVING if better else DECLINING if worse else NO_CLEAR_TREND,
     }
-
-
-def _year_on_year(
-    series: pd.DataFrame, month: pd.Series, recent: int
-) -> tuple[pd.DataFrame | None, np.ndarray, str]:
-    """The last ``recent`` months and the same calendar months a year earlier, with a 0/1 term."""
-    last = int(month.iloc[-1])
-    now = month.between(last - recent + 1, last)
-    before = month.between(last - 12 - recent + 1, last - 12)
-    if not now.any() or not before.any():
-        return None, np.empty(0), YEAR_ON_YEAR
-    window = series[now | before]
-    return window, now[now | before].to_numpy(dtype=float), YEAR_ON_YEAR
 
 
 def rate_change(
@@ -213,13 +216,7 @@ def rate_change(
     return estimate, estimate - t * se, estimate + t * se, p
 
 
-def _pct(row: pd.Series, lower: bool) -> float:
-    actual, target = float(row["actual"]), float(row["target"])
+def _pct(actual: float, target: float, lower: bool) -> float:
     if lower:
         return target / actual * 100 if actual > 0 else np.nan
     return actual / target * 100
-
-
-def _month_number(periods: pd.Series) -> pd.Series:
-    """Months since year 0, so consecutive months differ by exactly one."""
-    return periods.dt.year * 12 + periods.dt.month

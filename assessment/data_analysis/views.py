@@ -16,7 +16,6 @@ from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.presentation import callout, number, pct, share, table
-from assessment.summary import ContractStanding
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -44,45 +43,35 @@ def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
 
 
 def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
-    """Where the contract stands on its headline KPI, in three sentences."""
+    """Where the contract stands on its headline KPI, in three sentences, with intervals."""
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
+    if result.site_comparison is not None:
+        keep = ["site", "measure", "pct_low", "pct_high", "verdict"]
+        rows = rows.merge(result.site_comparison[keep], on=["site", "measure"], how="left")
+    else:
+        rows = rows.assign(pct_low=float("nan"), pct_high=float("nan"), verdict="")
     total = rows[rows["site"] == ALL_SITES].iloc[0]
     sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
     best, worst = sites.iloc[0], sites.iloc[-1]
-    above = sites[sites["pct_of_target"] >= 100]["site_name"].tolist()
+
+    def level(row: pd.Series) -> str:
+        return _with_interval(row["pct_of_target"], row["pct_low"], row["pct_high"])
+
+    # "Above contract" is a claim: only where the whole interval is above 100%.
+    above = sites[sites["pct_low"] > 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
-        f"target of {number(total['target'])} to date: {pct(total['pct_of_target'])} of contract.",
-        f"{best['site_name']} leads at {pct(best['pct_of_target'])}; {worst['site_name']} is at "
-        f"{pct(worst['pct_of_target'])}.",
+        f"target of {number(total['target'])}, {_months(result)}: {level(total)} of contract.",
+        f"Highest: {best['site_name']} at {level(best)}; lowest: {worst['site_name']} at "
+        f"{level(worst)} (95% intervals).",
         (
-            f"Above contract: {', '.join(above)}."
+            f"Surely above contract: {', '.join(above)}."
             if above
-            else "No site is above its contracted target."
+            else "No site is surely above its contracted target."
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
-
-
-def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
-    """Where the contract stands on its headline KPI: the figures of the executive summary."""
-    kpi = engagement.kpi(engagement.contract.headline_kpi)
-    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
-    total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
-    return ContractStanding(
-        kpi_label=kpi.label,
-        actual=float(total["actual"]),
-        target=float(total["target"]),
-        pct_of_contract=float(total["pct_of_target"]),
-        best_site=str(best["site_name"]),
-        best_pct=float(best["pct_of_target"]),
-        worst_site=str(worst["site_name"]),
-        worst_pct=float(worst["pct_of_target"]),
-        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
-    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -376,7 +365,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
     return table(
-        _with_strength(result.hypotheses),
+        with_strength(result.hypotheses),
         {
             "title": "Hypothesis",
             "strength_text": "Strength",
@@ -389,17 +378,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
     )
 
 
-def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys), strongest first."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    return table(
-        _with_strength(result.hypotheses),
-        {"title": "Hypothesis", "strength_text": "Strength", "statement": "What the data shows"},
-    )
-
-
-def _with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
+def with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
     """The hypotheses with their strength in words from their figures ("strong", "data check")."""
     frame = pd.DataFrame(hypotheses)
     frame["strength_text"] = [

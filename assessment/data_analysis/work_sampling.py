@@ -203,9 +203,7 @@ def value_adding_share(
     """
     obs = obs.assign(_hit=(obs["category"] == VALUE_ADDING).astype(np.int64))
     rounds = obs.groupby(["site", "observed_at"], observed=True)["_hit"].agg(["sum", "size"])
-    per_site = rounds.groupby(level="site", observed=True).apply(_site_estimate)
-    sites = pd.DataFrame(per_site.tolist(), index=per_site.index.astype(str)).reset_index()
-    sites = sites.rename(columns={sites.columns[0]: "site"}).assign(weighting="")
+    sites = _site_estimates(rounds).assign(weighting="")
     contract = _contract_estimate(sites, rounds, staff)
     rows = pd.concat([sites, pd.DataFrame([contract])], ignore_index=True)
     rows = sort_with_contract_last(rows, ["site"])
@@ -260,8 +258,44 @@ def design_effect(hits: np.ndarray, sizes: np.ndarray) -> float:
     return max(1.0, clustered / (p * (1 - p) / n))
 
 
+def _site_estimates(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Each site's share, design effect and effective size, from its rounds, all sites at once.
+
+    The same figures as ``design_effect`` per site, from grouped sums: ``Σ (h - p s)²`` expands
+    to ``Σh² - 2p Σhs + p² Σs²``.
+    """
+    hits, sizes = rounds["sum"].astype(float), rounds["size"].astype(float)
+    parts = pd.DataFrame(
+        {"h": hits, "s": sizes, "hh": hits * hits, "hs": hits * sizes, "ss": sizes * sizes}
+    )
+    site = rounds.index.get_level_values("site").astype(str)
+    sums = parts.groupby(site).sum()
+    shape = pd.DataFrame(
+        {"m": sizes.groupby(site).size(), "largest": sizes.groupby(site).max()}
+    ).reindex(sums.index)
+    n, k, m = sums["s"], sums["h"], shape["m"]
+    p = k / n
+    spread = sums["hh"] - 2 * p * sums["hs"] + p * p * sums["ss"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clustered = m / (m - 1) * spread / (n * n)
+        deff = clustered / (p * (1 - p) / n)
+    estimable = (m >= 2) & (shape["largest"] > 1) & (p > 0) & (p < 1)
+    deff = np.maximum(deff.where(estimable, 1.0), 1.0)
+    return pd.DataFrame(
+        {
+            "site": sums.index.astype(str),
+            "n": n.astype(np.int64).to_numpy(),
+            "value_adding": k.astype(np.int64).to_numpy(),
+            "share": p.to_numpy(),
+            "rounds": (sizes > 1).groupby(site).sum().reindex(sums.index).to_numpy(),
+            "design_effect": deff.to_numpy(),
+            "n_effective": (n / deff).to_numpy(),
+        }
+    )
+
+
 def _site_estimate(rounds: pd.DataFrame) -> dict[str, float]:
-    """One site's share, its design effect and effective size, from its rounds."""
+    """One group's share, its design effect and effective size, from its rounds."""
     hits, sizes = rounds["sum"].to_numpy(), rounds["size"].to_numpy()
     n = int(sizes.sum())
     deff = design_effect(hits, sizes)
