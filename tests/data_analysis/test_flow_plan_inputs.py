@@ -90,8 +90,8 @@ def _two_sites(outcomes_b: float, starts_b: float) -> tuple[fp.Grid, pd.DataFram
             "start_rate": [0.5, 0.5],
             "referral_lag": [0, 0],
             "outcome_rate": [0.1, outcomes_b / starts_b],
-            "outcome_low": [0.09, 0.2],
-            "outcome_high": [0.11, 0.6],
+            "outcome_low": [0.09, outcomes_b / starts_b - 0.05],
+            "outcome_high": [0.11, outcomes_b / starts_b + 0.05],
             "outcome_lag": [2, 2],
             "days_in_service": [fp.DAYS_PER_MONTH * 3] * 2,
             "staff": [5.0, 5.0],
@@ -135,6 +135,28 @@ def test_timing_lever_one_month_sooner() -> None:
     assert levers.loc["a", "caseload_saved_by_timing"] == pytest.approx(100.0)
 
 
+def test_flow_gap_hypothesis_for_the_short_site_only() -> None:
+    grid, rates, _ = _two_sites(outcomes_b=120, starts_b=144)  # b: 12 starts a month at 83%
+    plan = fpi.FlowPlan(
+        rates, fp.plan_months(grid, rates), fp.plan_summary(grid, rates), pd.DataFrame()
+    )
+    names = {"a": "Alder Street", "b": "Birch Lane"}
+    hyps = flow_plan_hypotheses(plan, names, "Job outcomes", "job_outcomes")
+    # a starts 100 a month but needs 10 / 10% = 100: on track. Make it start 50 instead.
+    assert hyps == []
+    grid.starts[0, :3] = 50.0
+    plan = fpi.FlowPlan(
+        rates, fp.plan_months(grid, rates), fp.plan_summary(grid, rates), pd.DataFrame()
+    )
+    (hyp,) = flow_plan_hypotheses(plan, names, "Job outcomes", "job_outcomes")
+    assert hyp.key == "flow-gap:a"
+    assert hyp.statement.startswith(
+        "Alder Street starts 50 customers a month (January to March 2026); to reach its target "
+        "of 30 job outcomes over April to June 2026 it needs 100 a month"
+    )
+    assert hyp.figures["starts_short"] == 50.0
+
+
 def test_enough_starts_p_is_small_only_when_the_needed_rate_is_far_above_the_interval() -> None:
     assert enough_starts_p(0.10, 0.09, 0.11, 0.30) < 1e-6
     assert enough_starts_p(0.10, 0.09, 0.11, 0.10) == pytest.approx(0.5)
@@ -156,7 +178,7 @@ def northshore() -> tuple[object, step1.DataAnalysis]:
 
 
 def test_northshore_eastgate_and_westfield_start_too_few_for_their_targets(northshore) -> None:
-    engagement, result = northshore
+    _, result = northshore
     plan = result.flow_plan.set_index("site")
     for site in ("eastgate", "westfield"):
         assert plan.loc[site, "materially_short"]
