@@ -11,6 +11,13 @@ sections); ``charts``.
 """
 
 from assessment.data_analysis.client import contract_standing, opinion_for_client
+from assessment.data_analysis.flow_plan_views import (
+    flow_plan_assumptions,
+    flow_plan_chart,
+    flow_plan_levers_table,
+    flow_plan_months_table,
+    flow_plan_table,
+)
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
     flow_charts,
@@ -34,6 +41,11 @@ __all__ = [
     "analyse",
     "contract_standing",
     "flow_charts",
+    "flow_plan_assumptions",
+    "flow_plan_chart",
+    "flow_plan_levers_table",
+    "flow_plan_months_table",
+    "flow_plan_table",
     "flow_table",
     "headline",
     "inputs_summary",

@@ -232,7 +232,8 @@ def plan_summary(
         mean over the months that convert in time; ``needed_starts_low/high`` from the
         conversion's interval), ``starts_today``, ``starts_short`` (needed − today) and
         ``materially_short``; ``needed_referrals`` and ``referrals_today``; ``catch_up_starts``;
-        ``last_useful_start`` and ``unreachable_from`` (missing where reachable); caseload by
+        ``last_useful_start`` and ``unreachable_from`` (missing where reachable);
+        ``capacity_starts`` (the most starts a month the advisers can take); caseload by
         Little's law now and in the plan, per adviser, advisers needed, and at the goal share.
     """
     m = grid.targets.shape[1]
@@ -266,6 +267,7 @@ def plan_summary(
             "last_useful_start": [_month(grid, i) for i in last_useful],
             "unreachable_from": [_month(grid, i) if i >= 0 else pd.NaT for i in gone],
             "staff": staff,
+            "capacity_starts": ceiling,
             "days_in_service": rates["days_in_service"].to_numpy(dtype=float),
             "customer_share": rates["customer_share"].to_numpy(dtype=float),
         }
@@ -347,6 +349,7 @@ def _contract_row(sites: pd.DataFrame) -> pd.DataFrame:
         "last_useful_start": pd.NaT,
         "unreachable_from": pd.NaT,
         "staff": staff,
+        "capacity_starts": sites["capacity_starts"].sum(min_count=1),
         "days_in_service": days,
         "customer_share": share,
         "materially_short": bool(sites["materially_short"].any()),

@@ -81,11 +81,18 @@ def _flow_gap(
     row: object, rate: pd.Series, name: str, label: str, kpi_key: str | None, p: float
 ) -> Hypothesis:
     period = period_words(row.plan_start, row.plan_end)
-    out_of_reach = (
-        f" At today's rates the target is out of reach from {row.unreachable_from:%B %Y}."
-        if pd.notna(row.unreachable_from)
-        else ""
-    )
+    out_of_reach = ""
+    if pd.notna(row.unreachable_from):
+        out_of_reach = (
+            f" At today's rates the target is out of reach from {row.unreachable_from:%B %Y}"
+        )
+        if row.unreachable_from <= row.last_useful_start and math.isfinite(row.capacity_starts):
+            out_of_reach += (
+                f": making up the shortfall takes {row.catch_up_starts:,.0f} starts a month from "
+                f"{row.plan_start:%B %Y}, and its {row.staff:,.0f} advisers at their maximum "
+                f"caseload can take about {row.capacity_starts:,.0f}"
+            )
+        out_of_reach += "."
     statement = (
         f"{name} starts {row.starts_today:,.0f} customers a month "
         f"({recent_words(row.plan_start)}); to reach its target of {row.target:,.0f} {label} "
@@ -132,9 +139,9 @@ def assumptions(plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str) -
     lines = [
         f"The plan covers {period_words(start, end)}, to the contract end; it starts after the "
         f"last month of actual on-flow. Today's on-flow is the average of {recent_words(start)}.",
-        f"Each site's conversion is the share of its starters with a {kpi_label.lower()} within "
-        f"{HORIZON_MONTHS} months of starting (Kaplan–Meier, counting customers still waiting; "
-        "leaving without an outcome counts as no outcome). Each outcome is taken to come at the "
+        f"Each site's conversion is the share of its starters who reach an outcome "
+        f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting (Kaplan–Meier, "
+        "counting customers still waiting; leaving without an outcome counts as no outcome). Each outcome is taken to come at the "
         "site's typical time from start to outcome, so the starts a month's target needs are "
         "made that many months earlier; starts too late to convert before the contract ends are "
         "not planned.",
