@@ -141,7 +141,8 @@ def assumptions(plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str) -
         f"last month of actual on-flow. Today's on-flow is the average of {recent_words(start)}.",
         f"Each site's conversion is the share of its starters who reach an outcome "
         f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting (Kaplan–Meier, "
-        "counting customers still waiting; leaving without an outcome counts as no outcome). Each outcome is taken to come at the "
+        "counting customers still waiting; leaving without an outcome counts as no outcome). "
+        "Each outcome is taken to come at the "
         "site's typical time from start to outcome, so the starts a month's target needs are "
         "made that many months earlier; starts too late to convert before the contract ends are "
         "not planned.",
