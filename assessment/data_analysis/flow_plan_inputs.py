@@ -18,8 +18,8 @@ from statsmodels.stats.rates import test_poisson_2indep
 from assessment.data_analysis import flow_plan as fp
 from assessment.data_analysis.comparisons import MIN_VOLUME, holm
 from assessment.data_analysis.flow import DAYS_PER_MONTH
+from assessment.data_analysis.incidence import outcome_incidence
 from assessment.data_analysis.performance import ALL_SITES
-from assessment.data_analysis.survival import time_to_outcome
 
 _SIGNIFICANCE = 0.05
 
@@ -60,11 +60,13 @@ def plan_rates(
         outcome_low, outcome_high, outcome_lag, days_in_service, staff, customer_share``.
     """
     # Leaving without an outcome is final (no outcome ever follows an exit), so exits must not
-    # censor: only the end of the data does. Kaplan–Meier then gives the cumulative incidence.
-    timing, curves = time_to_outcome(caseload.assign(exit_date=pd.NaT))
-    horizon = f"outcome_{fp.HORIZON_MONTHS}m"
+    # censor: only the end of the data does (see ``incidence``).
     sites = flow[flow["site"] != ALL_SITES].set_index("site")
-    rates = timing[timing["site"] != ALL_SITES].set_index("site").reindex(sites.index)
+    rates = (
+        outcome_incidence(caseload, fp.HORIZON_MONTHS * DAYS_PER_MONTH)
+        .set_index("site")
+        .reindex(sites.index)
+    )
     lag_days = (caseload["start_date"] - caseload["referral_date"]).dt.days
     referral_lag = lag_days.groupby(caseload["site"]).median().reindex(sites.index)
     share = (
@@ -77,10 +79,10 @@ def plan_rates(
             "site": sites.index.astype("str"),
             "start_rate": sites["conversion_to_start"].to_numpy(dtype=float),
             "referral_lag": _months(referral_lag.to_numpy(dtype=float)),
-            "outcome_rate": rates[horizon].to_numpy(dtype=float),
-            "outcome_low": rates[f"{horizon}_low"].to_numpy(dtype=float),
-            "outcome_high": rates[f"{horizon}_high"].to_numpy(dtype=float),
-            "outcome_lag": _median_lags(curves, rates[horizon]),
+            "outcome_rate": rates["share"].to_numpy(dtype=float),
+            "outcome_low": rates["low"].to_numpy(dtype=float),
+            "outcome_high": rates["high"].to_numpy(dtype=float),
+            "outcome_lag": _months(rates["median_days"].to_numpy(dtype=float)),
             "days_in_service": sites["mean_days_in_service"].to_numpy(dtype=float),
             "staff": [float((staff or {}).get(s, np.nan)) for s in sites.index],
             "customer_share": share.to_numpy(dtype=float),
@@ -238,19 +240,6 @@ def _behind_benchmark(
 def _months(days: np.ndarray) -> np.ndarray:
     """Days as whole months (rounded), 0 where unknown."""
     return np.nan_to_num(np.round(days / DAYS_PER_MONTH), nan=0.0).astype(np.int64)
-
-
-def _median_lags(curves: pd.DataFrame, rate: pd.Series) -> np.ndarray:
-    """Whole months until half of each site's converters (within the horizon) have their outcome.
-
-    Args:
-        curves: ``survival.time_to_outcome`` curves (``site, days, outcome_share``).
-        rate: Each site's share with an outcome by the horizon, indexed by site.
-    """
-    half = curves["site"].map(rate / 2)
-    reached = curves.loc[curves["outcome_share"] >= half, ["site", "days"]]
-    days = reached.groupby("site")["days"].min().reindex(rate.index)
-    return _months(days.to_numpy(dtype=float))
 
 
 def build_flow_plan(
