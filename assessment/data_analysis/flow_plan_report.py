@@ -20,6 +20,8 @@ from assessment.data_analysis.opinion import Hypothesis
 from assessment.data_analysis.performance import ALL_SITES
 
 _SIGNIFICANCE = 0.05
+MAX_SITE_HYPOTHESES = 5
+"""Sites named one by one (the largest gaps); beyond them one contract-level hypothesis."""
 
 
 def period_words(start: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -57,7 +59,8 @@ def flow_plan_hypotheses(
 
     Fires when today's starts fall more than 10% below the need even at the top of the site's
     conversion interval, and the chance that its conversion is really high enough for today's
-    starts is under 5%.
+    starts is under 5%. At most ``MAX_SITE_HYPOTHESES`` sites (the largest gaps in starts) are
+    named one by one; when more are short, ``flow-gap:ALL`` says how many and how far.
     """
     rates = plan.rates.set_index("site")
     label = kpi_label[:1].lower() + kpi_label[1:] if not kpi_label[1:2].isupper() else kpi_label
@@ -74,7 +77,35 @@ def flow_plan_hypotheses(
         if not p < _SIGNIFICANCE:
             continue
         hyps.append(_flow_gap(row, rate, site_names.get(row.site, row.site), label, kpi_key, p))
-    return hyps
+    if len(hyps) <= MAX_SITE_HYPOTHESES:
+        return hyps
+    hyps.sort(key=lambda h: -float(h.figures["starts_short"]))
+    return [*hyps[:MAX_SITE_HYPOTHESES], _contract_gap(plan, hyps, site_names, kpi_key)]
+
+
+def _contract_gap(
+    plan: FlowPlan, short: list[Hypothesis], site_names: Mapping[str, str], kpi_key: str | None
+) -> Hypothesis:
+    """``flow-gap:ALL``: how many sites start too few for their targets, and by how much."""
+    total = plan.summary[plan.summary["site"] == ALL_SITES].iloc[0]
+    sites = len(plan.summary) - 1
+    gap = sum(float(h.figures["starts_short"]) for h in short)
+    named = ", ".join(site_names.get(h.site, h.site) for h in short[:MAX_SITE_HYPOTHESES])
+    p = max(float(h.figures["p_value"]) for h in short)
+    period = period_words(total["plan_start"], total["plan_end"])
+    return Hypothesis(
+        key="flow-gap:ALL",
+        kind="flow",
+        site=None,
+        kpi=kpi_key,
+        title=f"{len(short)} of {sites} sites start too few customers for their targets",
+        statement=f"{len(short)} of the contract's {sites} sites start too few customers to reach "
+        f"their targets over {period}: together {gap:,.0f} starts a month short of what their "
+        f"targets need. The largest gaps: {named}.",
+        figures=_figures(
+            sites_short=len(short), sites=sites, starts_short=gap, p_value=p, strength=strength(p)
+        ),
+    )
 
 
 def _flow_gap(

@@ -220,3 +220,32 @@ def test_feeding_the_northshore_plan_back_reproduces_its_targets(northshore) -> 
         shifted = fp.shift(back, np.array([row.outcome_lag]))[0]
         reached = ~np.isnan(site["needed_starts"].shift(row.outcome_lag).to_numpy())
         assert shifted[reached] == pytest.approx(site["target_outcomes"].to_numpy()[reached])
+
+
+def test_many_short_sites_give_five_named_and_one_contract_hypothesis() -> None:
+    months = pd.date_range("2026-01-01", periods=6, freq="MS")
+    sites = [f"s{i}" for i in range(7)]
+    history = np.array([[10.0 + i] * 3 + [np.nan] * 3 for i in range(7)])
+    grid = fp.Grid(sites, months, 3, np.full((7, 6), 10.0), history, history * 2)
+    rates = pd.DataFrame(
+        {
+            "site": sites,
+            "start_rate": 0.5,
+            "referral_lag": 0,
+            "outcome_rate": 0.1,
+            "outcome_low": 0.09,
+            "outcome_high": 0.11,
+            "outcome_lag": 2,
+            "days_in_service": 90.0,
+            "staff": 5.0,
+            "customer_share": 0.1,
+        }
+    )
+    plan = fpi.FlowPlan(
+        rates, fp.plan_months(grid, rates), fp.plan_summary(grid, rates), pd.DataFrame()
+    )
+    hyps = flow_plan_hypotheses(plan, {}, "Job outcomes")
+    # Each needs 100 a month; s0 starts 10 (90 short) ... s6 starts 16 (84 short).
+    assert [h.key for h in hyps] == [*(f"flow-gap:s{i}" for i in range(5)), "flow-gap:ALL"]
+    assert hyps[-1].figures["sites_short"] == 7
+    assert hyps[-1].figures["starts_short"] == pytest.approx(sum(90 - i for i in range(7)))
