@@ -39,7 +39,9 @@ from assessment.data_analysis.comparisons import (
     AHEAD,
     BEHIND,
     MIN_VOLUME,
+    TOO_FEW_CASES,
     compare_to_rest,
+    holm,
     strength,
 )
 from assessment.data_analysis.flow import DAYS_PER_MONTH
@@ -185,45 +187,69 @@ def _p_words(p_value: float) -> str:
 
 
 def _below_contract(headline: pd.DataFrame, names: _Names, threshold: float) -> list[Hypothesis]:
-    """Rule 1: the contract surely below target, then sites behind the rest, under ``threshold``."""
-    low = headline[headline["pct_of_target"] < threshold]
+    """Rule 1: the contract surely short of target, then sites surely below ``threshold``.
+
+    A site fires when, with enough cases, it is behind the rest of the contract, or the whole 95%
+    interval of its level (the one shown beside it) lies under the threshold: a site whose level
+    could be above the threshold is not singled out. That is the site against its own contract,
+    not against other sites, so no correction for the number of sites applies.
+    """
+    enough = headline["verdict"] != TOO_FEW_CASES
+    low = headline.assign(below_p=_p_below(headline, threshold))
+    low = low[low["pct_of_target"] < threshold]
     is_contract = low["site"] == ALL_SITES
-    fires = (is_contract & (low["pct_high"] < 100)) | (~is_contract & (low["verdict"] == BEHIND))
-    low = low[fires]
+    # "Surely below": the whole 95% interval shown beside the figure lies under the threshold.
+    surely = (low["verdict"] == BEHIND) | (enough[low.index] & (low["pct_high"] < threshold))
+    low = low[(is_contract & (low["pct_high"] < 100)) | (~is_contract & surely)]
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "pct_of_target", "site"])
-    hyps = []
-    for row in low.itertuples():
-        contract = row.site == ALL_SITES
-        p = float(row.p_value if contract else row.p_adjusted)
+    return [_gap_hypothesis(row, names, threshold) for row in low.itertuples()]
+
+
+def _p_below(sites: pd.DataFrame, threshold: float) -> np.ndarray:
+    """One-sided p-values of "the level is at the threshold or above" (Wald, log scale)."""
+    actual = np.maximum(sites["actual"].to_numpy(dtype=float), 0.5)
+    pct = sites["pct_of_target"].to_numpy(dtype=float)
+    se = np.sqrt(sites["dispersion"].to_numpy(dtype=float) / actual)
+    return stats.norm.cdf(np.log(np.maximum(pct, 1e-9) / threshold) / se)
+
+
+def _gap_hypothesis(row: tuple, names: _Names, threshold: float) -> Hypothesis:
+    """The hypothesis of rule 1 for one row of the site comparison."""
+    contract = row.site == ALL_SITES
+    if contract:
+        p = float(row.p_value)
+        versus = f"; surely short of target ({_p_words(p)})"
+    elif row.verdict == BEHIND:
+        p = float(row.p_adjusted)
         versus = (
-            f"; surely short of target: {_p_words(p)}"
-            if contract
-            else f"; behind the rest of the contract at {row.rest_pct:.0f}% ({_p_words(p)}, "
+            f"; behind the rest of the contract at {row.rest_pct:.0f}% ({_p_words(p)}, "
             "corrected for the number of sites compared)"
         )
-        hyps.append(
-            Hypothesis(
-                key=f"perf-gap:{row.site}:{row.measure}",
-                kind="performance",
-                site=_site_or_none(row.site),
-                kpi=row.measure,
-                title=f"{_capital(names.site(row.site))} at {row.pct_of_target:.0f}% of target on "
-                f"{names.kpi(row.measure)}",
-                statement=f"{_capital(names.site(row.site))} delivers {row.pct_of_target:.0f}% "
-                f"(95% interval {row.pct_low:.0f}–{row.pct_high:.0f}%) of "
-                f"{'the' if contract else 'its'} contracted {names.kpi(row.measure)} to date "
-                f"({row.actual:,.0f} against a target of {row.target:,.0f}, a gap of "
-                f"{row.target - row.actual:,.0f}){versus}.",
-                figures=_figures_of(
-                    row,
-                    ("pct_of_target", "pct_low", "pct_high", "actual", "target", "rest_pct"),
-                    gap=float(row.target - row.actual),
-                    threshold_pct=threshold,
-                )
-                | _evidence(p),
-            )
+    else:
+        p = float(row.below_p)
+        versus = (
+            f"; surely below {threshold:.0f}% ({_p_words(p)}), though no different from the rest "
+            f"of the contract at {row.rest_pct:.0f}%"
         )
-    return hyps
+    name = _capital(names.site(row.site))
+    return Hypothesis(
+        key=f"perf-gap:{row.site}:{row.measure}",
+        kind="performance",
+        site=_site_or_none(row.site),
+        kpi=row.measure,
+        title=f"{name} at {row.pct_of_target:.0f}% of target on {names.kpi(row.measure)}",
+        statement=f"{name} delivers {row.pct_of_target:.0f}% (95% interval {row.pct_low:.0f}–"
+        f"{row.pct_high:.0f}%) of {'the' if contract else 'its'} contracted "
+        f"{names.kpi(row.measure)} to date ({row.actual:,.0f} against a target of "
+        f"{row.target:,.0f}, a gap of {row.target - row.actual:,.0f}){versus}.",
+        figures=_figures_of(
+            row,
+            ("pct_of_target", "pct_low", "pct_high", "actual", "target", "rest_pct", "verdict"),
+            gap=float(row.target - row.actual),
+            threshold_pct=threshold,
+        )
+        | _evidence(p),
+    )
 
 
 def _conversion_gaps(
@@ -234,63 +260,95 @@ def _conversion_gaps(
     ratio: float,
     min_volume: float,
 ) -> list[Hypothesis]:
-    """Rule 2: sites converting starts into outcomes behind the rest, under ``ratio`` × the best."""
+    """Rule 2: sites converting starts into outcomes at under ``ratio`` × the benchmark's rate.
+
+    The benchmark is the best site that converts better than the rest of the contract (Holm, with
+    enough starts); each other site with enough starts is tested against it (Holm over those
+    sites). Without such a site, a site is compared with the rest of the contract. Gatekeeping
+    this way keeps the chance of any false claim near 5%: picking the best of many sites and
+    testing the others against it would not.
+    """
     if flow is None:
         return []
     sites = flow[(flow["site"] != ALL_SITES) & (flow["starts"] > 0)].reset_index(drop=True)
     if len(sites) < 2:
         return []
-    starts = sites["starts"].to_numpy()
-    versus = compare_to_rest(
-        sites["outcomes"].to_numpy(), starts, volume=starts, min_volume=min_volume
-    )
+    starts = sites["starts"].to_numpy(dtype=float)
+    outcomes = sites["outcomes"].to_numpy(dtype=float)
+    versus = compare_to_rest(outcomes, starts, volume=starts, min_volume=min_volume)
     sites = pd.concat([sites, versus], axis=1)
-    reliable = sites[versus["verdict"] != "too few cases"]
-    if reliable.empty:
-        return []
-    best = reliable.sort_values(["rate", "site"], ascending=[False, True]).iloc[0]
+    ahead = sites[sites["verdict"] == AHEAD].sort_values(["rate", "site"], ascending=[False, True])
+    reliable = sites["verdict"] != TOO_FEW_CASES
+    if len(ahead):
+        best = ahead.iloc[0]
+        others = sites[reliable & (sites["site"] != best["site"])].copy()
+        y1, y2 = np.maximum(others["outcomes"].to_numpy(dtype=float), 0.5), float(best["outcomes"])
+        log_ratio = np.log(others["rate"].to_numpy(dtype=float) / best["rate"])
+        p = 2 * stats.norm.sf(np.abs(log_ratio) / np.sqrt(1 / y1 + 1 / y2))
+        others["p_adjusted"] = holm(p) if len(p) else p
+        weak = others[(others["p_adjusted"] < _SIGNIFICANCE) & (log_ratio < 0)]
+    else:
+        if not reliable.any():
+            return []
+        best = sites[reliable].sort_values(["rate", "site"], ascending=[False, True]).iloc[0]
+        weak = sites[sites["verdict"] == BEHIND]
     best_rate = float(best["rate"])
     if best_rate <= 0:
         return []
+    weak = weak[weak["rate"] < ratio * best_rate]
     pct_by_site = headline.set_index("site")["pct_of_target"]
-    weak = sites[(sites["verdict"] == BEHIND) & (sites["rate"] < ratio * best_rate)]
-    hyps = []
-    for row in weak.sort_values(["rate", "site"]).itertuples():
-        relative = row.rate / best_rate
-        pct = pct_by_site.get(row.site, math.nan)
-        delivers = (
-            f"delivers {pct:.0f}% of its contracted {label} while " if not math.isnan(pct) else ""
+    return [
+        _conversion_hypothesis(row, best, pct_by_site, label, names, bool(len(ahead)))
+        for row in weak.sort_values(["rate", "site"]).itertuples()
+    ]
+
+
+def _conversion_hypothesis(
+    row: tuple,
+    best: pd.Series,
+    pct_by_site: pd.Series,
+    label: str,
+    names: _Names,
+    against_best: bool,
+) -> Hypothesis:
+    """The hypothesis of rule 2 for one site."""
+    best_rate = float(best["rate"])
+    relative = row.rate / best_rate
+    pct = pct_by_site.get(row.site, math.nan)
+    delivers = (
+        f"delivers {pct:.0f}% of its contracted {label} while " if not math.isnan(pct) else ""
+    )
+    tested = (
+        f"{names.site(best['site'])} converts more than the rest of the contract, and the gap "
+        f"to it is more than chance ({_p_words(row.p_adjusted)}, corrected for the number of "
+        "sites compared)"
+        if against_best
+        else f"the rest of the contract converts {row.rest_rate:.0%} "
+        f"({_p_words(row.p_adjusted)}, corrected for the number of sites compared)"
+    )
+    return Hypothesis(
+        key=f"conversion-gap:{row.site}",
+        kind="conversion",
+        site=row.site,
+        kpi=None,
+        title=f"{names.site(row.site)} converts fewer starts into outcomes than "
+        f"{names.site(best['site'])}",
+        statement=f"{names.site(row.site)} {delivers}"
+        f"{'converting' if delivers else 'converts'} {row.rate:.0%} of its starts into "
+        f"outcomes, {_times(relative)} the rate of {names.site(best['site'])} "
+        f"({best_rate:.0%}); {tested}.",
+        figures=_figures(
+            conversion_to_outcome=row.rate,
+            starts=row.starts,
+            outcomes=row.outcomes,
+            best_site=best["site"],
+            best_conversion_to_outcome=best_rate,
+            ratio_to_best=relative,
+            rest_conversion=row.rest_rate,
+            pct_of_target=pct,
         )
-        hyps.append(
-            Hypothesis(
-                key=f"conversion-gap:{row.site}",
-                kind="conversion",
-                site=row.site,
-                kpi=None,
-                title=f"{names.site(row.site)} converts fewer starts into outcomes than "
-                f"{names.site(best['site'])}",
-                statement=f"{names.site(row.site)} {delivers}"
-                f"{'converting' if delivers else 'converts'} {row.rate:.0%} of its starts into "
-                f"outcomes, {_times(relative)} the rate of {names.site(best['site'])} "
-                f"({best_rate:.0%}); the rest of the contract converts {row.rest_rate:.0%} "
-                f"({_p_words(row.p_adjusted)}, corrected for the number of sites compared).",
-                figures=_figures(
-                    conversion_to_outcome=row.rate,
-                    starts=row.starts,
-                    outcomes=row.outcomes,
-                    best_site=best["site"],
-                    best_conversion_to_outcome=best_rate,
-                    ratio_to_best=relative,
-                    rest_conversion=row.rest_rate,
-                    ratio_to_rest=row.ratio_to_rest,
-                    ratio_low=row.ratio_low,
-                    ratio_high=row.ratio_high,
-                    pct_of_target=pct,
-                )
-                | _evidence(float(row.p_adjusted)),
-            )
-        )
-    return hyps
+        | _evidence(float(row.p_adjusted)),
+    )
 
 
 def _spreads(

@@ -96,7 +96,8 @@ def test_a_site_with_five_starts_is_never_the_benchmark():
 
 def test_a_null_difference_between_sites_yields_no_behind_hypothesis_in_95_percent_of_seeds():
     # 8 sites, each with a target of 40 a month for 12 months and Poisson outcomes at 75% of it
-    # (below the 80% threshold everywhere, but no site differs from the rest).
+    # (below the 80% threshold everywhere, but no site differs from the rest). A site may still
+    # be said to be below 80% of its own target (true here); never behind the others.
     sites = [f"site-{i}" for i in range(8)]
     periods = pd.date_range("2025-01-01", periods=12, freq="MS")
 
@@ -114,7 +115,10 @@ def test_a_null_difference_between_sites_yields_no_behind_hypothesis_in_95_perce
 
     clean = 0
     for _, hyps in seeded_opinions(kpi_of_seed):
-        clean += not [h for h in hyps if h.kind == "performance" and h.site is not None]
+        behind = [
+            h for h in hyps if h.figures.get("verdict") == "behind" or "behind" in h.statement
+        ]
+        clean += not behind
         # The contract itself is surely below target: that hypothesis stays.
         assert next(h.key.split(":")[1] for h in hyps if h.kind == "performance") == ALL_SITES
     assert clean >= 190

@@ -114,12 +114,14 @@ def test_site_below_contract(three_sites_one_lagging):
 def test_conversion_gap_names_both_sites_and_both_rates(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["conversion-gap:site-b"]
 
-    # B 24 / 100 against the rest 68 / 150: ratio 0.529, se sqrt(1/24 + 1/68) = 0.2375,
-    # z = -2.68, p = 0.0074, × 3 (Holm) = 0.022.
+    # A converts better than the rest: 48 / 100 against 44 / 150, z = 2.37, p = 0.018, × 2 (Holm,
+    # after B's 0.0074 × 3) = 0.036. So A is the benchmark; B against A: 24 / 100 against 48 / 100,
+    # se sqrt(1/24 + 1/48) = 0.25, z = -2.77, p = 0.0056; C against A: p = 0.49. × 2 (Holm) = 0.011.
     assert h.statement == (
         "Site B delivers 62% of its contracted job outcomes while converting 24% of its starts "
-        "into outcomes, half the rate of Site A (48%); the rest of the contract converts 45% "
-        "(p = 0.022, corrected for the number of sites compared)."
+        "into outcomes, half the rate of Site A (48%); Site A converts more than the rest of the "
+        "contract, and the gap to it is more than chance (p = 0.011, corrected for the number of "
+        "sites compared)."
     )
     assert h.figures["ratio_to_best"] == 0.5
     assert h.figures["best_site"] == "site-a"
@@ -203,13 +205,17 @@ def test_benchmark_site_above_contract(three_sites_one_lagging):
 
 def test_contract_below_threshold_is_a_contract_hypothesis():
     # 60 + 70 = 130 of 200 = 65% (Garwood 54-77%): the contract itself is surely below target.
-    # The sites are both below 80% but do not differ from each other (60 vs 70: p = 0.38
-    # before correction), so neither is "behind": the contract's hypothesis says it all.
+    # The sites do not differ from each other (60 vs 70: p = 0.38 before correction), so neither
+    # is "behind"; A's own interval (46-77%) lies under 80%, B's (55-88%) does not. A's p-value:
+    # z = log(60 / 80) / sqrt(1 / 60) = -2.228, one-sided p = 0.013.
     hyps = opinion(
         {"to_date": to_date_of({"site-a": 60, "site-b": 70}), "flow": None, "value_share": None}
     )
 
-    assert [h.key for h in hyps] == ["perf-gap:ALL:job_outcomes"]
+    assert [h.key for h in hyps] == ["perf-gap:ALL:job_outcomes", "perf-gap:site-a:job_outcomes"]
+    assert hyps[1].statement.endswith(
+        "surely below 80% (p = 0.013), though no different from the rest of the contract at 70%."
+    )
     assert hyps[0].site is None
     assert hyps[0].statement.startswith(
         "The contract as a whole delivers 65% (95% interval 54–77%) of the contracted job "
