@@ -264,8 +264,8 @@ def plan_summary(
             "needed_referrals": per_site["needed_referrals"].mean().reindex(grid.sites).to_numpy(),
             "referrals_today": todays_level(grid.referrals, grid.now),
             "catch_up_starts": catch_up_starts(grid, rate, lag),
-            "last_useful_start": [_month(grid, i) for i in last_useful],
-            "unreachable_from": [_month(grid, i) if i >= 0 else pd.NaT for i in gone],
+            "last_useful_start": _months_from(grid, last_useful),
+            "unreachable_from": _months_from(grid, gone).where(gone >= 0),
             "staff": staff,
             "capacity_starts": ceiling,
             "days_in_service": rates["days_in_service"].to_numpy(dtype=float),
@@ -316,9 +316,11 @@ def _need_at(grid: Grid, rate: np.ndarray, lag: np.ndarray) -> np.ndarray:
         return np.where(counted.any(axis=1), np.nansum(need, axis=1) / counted.sum(axis=1), np.nan)
 
 
-def _month(grid: Grid, index: int) -> pd.Timestamp:
-    """The first day of the month at column ``index`` (which may lie before the grid)."""
-    return grid.months[0] + pd.DateOffset(months=int(index))
+def _months_from(grid: Grid, index: np.ndarray) -> pd.Series:
+    """The first day of the month at each column ``index`` (which may lie outside the grid)."""
+    first = grid.months[0].to_period("M").ordinal
+    periods = pd.PeriodIndex.from_ordinals(first + np.asarray(index, dtype=np.int64), freq="M")
+    return pd.Series(periods.to_timestamp())
 
 
 def _contract_row(sites: pd.DataFrame) -> pd.DataFrame:

@@ -99,7 +99,7 @@ def on_flow_by_month(kpi: pd.DataFrame, flow_month: pd.DataFrame | None) -> pd.D
     Returns:
         Columns ``site, period, referrals, starts`` (sites only).
     """
-    measures = set(kpi["measure"])
+    measures = set(kpi["measure"].unique())
     if {"referrals", "starts"} <= measures:
         rows = kpi[kpi["measure"].isin(["referrals", "starts"])]
         wide = rows.pivot_table(
