@@ -13,6 +13,7 @@ sections); ``charts``.
 from assessment.data_analysis.client import contract_standing, opinion_for_client
 from assessment.data_analysis.flow_plan_views import (
     flow_plan_assumptions,
+    flow_plan_capacity_table,
     flow_plan_chart,
     flow_plan_levers_table,
     flow_plan_months_table,
@@ -42,6 +43,7 @@ __all__ = [
     "contract_standing",
     "flow_charts",
     "flow_plan_assumptions",
+    "flow_plan_capacity_table",
     "flow_plan_chart",
     "flow_plan_levers_table",
     "flow_plan_months_table",

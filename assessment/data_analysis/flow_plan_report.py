@@ -195,10 +195,13 @@ def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataF
 
     Returns:
         Columns ``site, site_name, period, needed_starts, starts_today_continued, starts_short,
-        needed_referrals``, months in order, sites in the plan's order.
+        referrals_for_starts`` (the referrals those starts need, at the site's share of referrals
+        that start, made its referral lag earlier), months in order, sites in the plan's order.
     """
     months = plan.months
     rows = months[months["planned"] & months["needed_starts"].notna()].copy()
+    start_rate = rows["site"].map(plan.rates.set_index("site")["start_rate"])
+    rows["referrals_for_starts"] = rows["needed_starts"] / start_rate.where(start_rate > 0)
     if "site_name" not in rows:
         rows.insert(1, "site_name", rows["site"].map(site_names).fillna(rows["site"]))
     columns = [
@@ -208,7 +211,7 @@ def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataF
         "needed_starts",
         "starts_today_continued",
         "starts_short",
-        "needed_referrals",
+        "referrals_for_starts",
     ]
     return rows[columns].reset_index(drop=True)
 

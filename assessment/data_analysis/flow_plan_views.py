@@ -15,6 +15,7 @@ from assessment.data_analysis.flow_plan_report import (
     assumptions,
     monthly_shortfall,
     period_words,
+    recent_words,
 )
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
@@ -141,37 +142,62 @@ def flow_plan_table(result: DataAnalysis, engagement: Engagement) -> HTML | None
         f"{number(e)} of {number(t)}" for e, t in zip(rows["expected"], rows["target"], strict=True)
     ]
     rows["reach"] = [f"{v:%b %Y}" if pd.notna(v) else "–" for v in rows["unreachable_from"]]
-    rows["per_adviser"] = [
-        f"{number(a)} → {number(b)}" if pd.notna(a) else "–"
-        for a, b in zip(
-            rows["caseload_per_adviser_today"], rows["caseload_per_adviser_plan"], strict=True
-        )
-    ]
     label = engagement.kpi(engagement.contract.headline_kpi).label.lower()
     period = period_words(rows["plan_start"].min(), rows["plan_end"].max())
     columns = {
         "site_name": "Site",
         "needed": "Starts needed a month (95% interval)",
         "starts_today": "Starts a month today",
-        "short": "Short by a month",
+        "short": "Short by, a month",
         "needed_referrals": "Referrals needed a month",
         "referrals_today": "Referrals a month today",
-        "outcomes": f"{label.capitalize()} expected at today's starts, of target",
-        "reach": "Target out of reach from",
-        "per_adviser": "Caseload per adviser, today → plan",
+        "outcomes": "Outcomes expected, of target",
+        "reach": "Out of reach from",
     }
-    if rows["max_caseload"].notna().any():
-        rows["advisers"] = [_advisers(r) for r in rows.itertuples()]
-        columns["advisers"] = "Advisers needed at the maximum caseload"
     formats = {"starts_today": number, "needed_referrals": number, "referrals_today": number}
     return table(
         rows,
         columns,
         formats,
         caption=f"Flow plan for {period}: the starts each site needs to reach its {label} target, "
-        "from its own conversion and time to outcome, against its starts today.",
+        "from its own conversion and time to outcome, against its starts today (the average of "
+        f"{recent_words(rows['plan_start'].min())}).",
         kind="aw-flow-plan",
     )
+
+
+def flow_plan_capacity_table(result: DataAnalysis) -> HTML | None:
+    """Per site: the caseload the plan implies (Little's law), per adviser, and advisers needed."""
+    plan = stored_plan(result)
+    if plan is None or plan.summary["staff"].isna().all():
+        return None
+    rows = plan.summary.copy()
+    rows["site_name"] = rows["site"].map(_names(result)).fillna(rows["site"])
+    columns = {
+        "site_name": "Site",
+        "staff": "Advisers",
+        "caseload_today": "Caseload today",
+        "caseload_plan": "Caseload in the plan",
+        "caseload_per_adviser_today": "Per adviser today",
+        "caseload_per_adviser_plan": "Per adviser in the plan",
+    }
+    notes = []
+    if rows["max_caseload"].notna().any():
+        columns["advisers_needed"] = "Advisers needed"
+        notes.append(f"at most {number(rows['max_caseload'].iloc[0])} customers each")
+        goal = rows["customer_time_goal"].iloc[0]
+        if pd.notna(goal):
+            columns["advisers_needed_at_goal"] = f"Needed at {goal:.0%} of time with customers"
+            notes.append(
+                f"and if time with customers rose to {goal:.0%} (from each site's share today, "
+                "the same maximum stands for proportionally more customers)"
+            )
+    formats = {c: number for c in columns if c != "site_name"}
+    caption = (
+        "Capacity: caseload is starts a month × average months in service (Little's law); "
+        + (f"advisers needed {' '.join(notes)}." if notes else "no maximum caseload is set.")
+    )
+    return table(rows, columns, formats, caption=caption, kind="aw-flow-plan-capacity")
 
 
 def flow_plan_months_table(result: DataAnalysis) -> HTML | None:
@@ -193,13 +219,13 @@ def flow_plan_months_table(result: DataAnalysis) -> HTML | None:
             "needed_starts": "Starts needed",
             "starts_today_continued": "Starts at today's level",
             "starts_short": "Short by",
-            "needed_referrals": "Referrals needed",
+            "referrals_for_starts": "Referrals these starts need",
         },
         {
             "needed_starts": number,
             "starts_today_continued": number,
             "starts_short": number,
-            "needed_referrals": number,
+            "referrals_for_starts": number,
         },
         caption="Each month whose starts can still convert before the contract ends, for the "
         "sites short of what their target needs.",
@@ -259,18 +285,3 @@ def _signed(value: float) -> str:
     if pd.isna(value):
         return "–"
     return f"{number(value)}" if value > 0.5 else "none"
-
-
-def _advisers(row: object) -> str:
-    if pd.isna(row.advisers_needed):
-        return "–"
-    text = f"{number(row.advisers_needed)} (has {number(row.staff)})"
-    if (
-        pd.notna(row.advisers_needed_at_goal)
-        and row.advisers_needed_at_goal < 0.95 * row.advisers_needed
-    ):
-        text += (
-            f"; {number(row.advisers_needed_at_goal)} with {row.customer_time_goal:.0%} "
-            "of time with customers"
-        )
-    return text

@@ -33,7 +33,18 @@ def test_table_shows_needs_against_today_and_capacity(demo) -> None:
     assert "<td>Eastgate Centre</td><td>976 (901–1,056)</td>" in html
     assert "<td>682</td>" in html  # Eastgate: short by 682 starts a month
     assert "Jul 2026" in html  # out of reach at the advisers' maximum caseload
-    assert "91 (has 40)" in html  # advisers needed at 60 customers each
+    assert "(the average of April to June 2026)" in html
+
+
+def test_capacity_table_by_littles_law(demo) -> None:
+    _, result = demo
+    html = step1.flow_plan_capacity_table(result).data
+    assert "at most 60 customers each" in html
+    # Eastgate: 40 advisers, 976 starts a month × 5.6 months in service = 5,479 customers,
+    # 137 each; 91 advisers at 60 each; 32 if time with customers rose from 7.0% to 20%.
+    row = html[html.index("<td>Eastgate Centre</td>") :].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
+    assert cells == ["Eastgate Centre", "40", "1,647", "5,479", "41", "137", "91", "32"]
 
 
 def test_months_table_says_by_how_much_each_month(demo) -> None:
@@ -43,6 +54,8 @@ def test_months_table_says_by_how_much_each_month(demo) -> None:
         assert f"<td>{site}</td><td>July 2026</td>" in html
         assert f"<td>{site}</td><td>August 2026</td>" in html
     assert "Harbour Street" not in html
+    # Eastgate's 976 starts need 976 / 70.7% = 1,380 referrals.
+    assert "<td class='aw-number'>1,380</td>" in html
 
 
 def test_chart_faces_needed_against_actual_per_site(demo) -> None:
