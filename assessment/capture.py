@@ -41,7 +41,7 @@ from openpyxl.styles import Font, PatternFill
 from pydantic import ValidationError
 
 from assessment.engagement import Engagement
-from assessment.entries import Choices, Database, Entry, check_values, resolve_choice, upsert
+from assessment.entries import Choices, Entry, Transaction, check_values, resolve_choice, upsert
 from assessment.errors import InputError, Problem
 from assessment.store import Store, register_schema
 
@@ -82,7 +82,7 @@ class SheetSpec:
     name: str
     model: type[Entry]
     choices: Callable[[Store, Engagement], Choices]
-    write: Callable[[Database, Any], Any]
+    write: Callable[[Transaction, Any], Any]
     provides: tuple[str, str] | None = None
     offers: Callable[[Any], bool] = lambda entry: True
     blank_rows: int = 60
@@ -114,7 +114,7 @@ class ImportResult:
         return f"{self.file.name}: " + ("; ".join(parts) or "no rows")
 
 
-def upsert_into(table: str) -> Callable[[Database, Entry], None]:
+def upsert_into(table: str) -> Callable[[Transaction, Entry], None]:
     """A sheet's writer that upserts each entry into ``table``."""
     return lambda tx, entry: upsert(tx, table, entry)
 
@@ -128,7 +128,7 @@ class Prepared:
 
     applied: dict[str, int]
     unchanged: dict[str, int]
-    write: Callable[[Database, str], None]
+    write: Callable[[Transaction, str], None]
     """Writes the entries and their ledger rows inside the import's transaction (tx, now)."""
 
 
@@ -369,19 +369,21 @@ def _sheet_rows(
         matches = [i for i, h in enumerate(header) if h in (title.casefold(), name.casefold())]
         if matches:
             positions[name] = matches[0]
+        elif not spec.model.model_fields[name].is_required():
+            continue  # a column added since the sheet was made: its field keeps its default
         else:
             message = "column missing (expected the headers of templates/capture)"
             problems.append(Problem(where, message, location="row 1", field=title))
     if problems:
         return [], problems
     id_at = header.index(ID_HEADER) if ID_HEADER in header else None
-    hints = [hint for _, _, hint in spec.columns()]
+    hints = {name: hint for name, _, hint in spec.columns()}
     rows = []
     for number, row in enumerate(cells[1:], start=2):
         values = {name: _value(row, at) for name, at in positions.items()}
         if all(v is None for v in values.values()):
             continue
-        if number == 2 and [str(values[n] or "") for n, _, _ in spec.columns()] == hints:
+        if number == 2 and all(str(values[n] or "") == hints[n] for n in positions):
             continue  # the hint row of the template
         text = json.dumps([spec.name, values], sort_keys=True, default=str)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -582,7 +584,7 @@ def _entries(path: Path, rows: list[_Row], valid: list[tuple[_Row, Entry]]) -> P
         if id(row) not in fresh:
             unchanged[row.sheet.name] += 1
 
-    def write(tx: Database, now: str) -> None:
+    def write(tx: Transaction, now: str) -> None:
         for row, entry in valid:
             row.sheet.write(tx, entry)
             ledger(tx, row.sheet.name, row.row_id, row.digest, path.name, now)
@@ -590,7 +592,7 @@ def _entries(path: Path, rows: list[_Row], valid: list[tuple[_Row, Entry]]) -> P
     return Prepared(applied, unchanged, write)
 
 
-def ledger(tx: Database, sheet: str, row_id: str, digest: str, file: str, now: str) -> None:
+def ledger(tx: Transaction, sheet: str, row_id: str, digest: str, file: str, now: str) -> None:
     """Record one imported row (or unit of rows) in the ledger."""
     tx.execute(
         "INSERT OR IGNORE INTO capture_ledger(sheet, row_id, row_hash, file, imported_at) "

@@ -33,7 +33,8 @@ result = step1.analyse(engagement, extracts)
 t_done = time.perf_counter()
 # The flow plan runs inside analyse (and counts in its time); timed again alone to show its share.
 from assessment.data_analysis import step
-step.flow_plan(engagement, extracts, result.flow, result.flow_by_month, result.value_adding)
+step.flow_plan(engagement, extracts.kpi, extracts.caseload, result.flow, result.flow_by_month,
+               result.value_adding)
 t_plan = time.perf_counter() - t_done
 plan_sites = 0 if result.flow_plan is None else len(result.flow_plan) - 1
 kinds = result.hypotheses["kind"].value_counts().to_dict()

@@ -10,7 +10,11 @@ or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the 
 sections); ``charts``.
 """
 
-from assessment.data_analysis.client import contract_standing, opinion_for_client
+from assessment.data_analysis.client import (
+    contract_standing,
+    data_quality_for_client,
+    opinion_for_client,
+)
 from assessment.data_analysis.flow_plan_views import (
     flow_plan_assumptions,
     flow_plan_capacity_table,
@@ -26,6 +30,7 @@ from assessment.data_analysis.views import (
     headline,
     inputs_summary,
     littles_law_table,
+    months_flagged,
     opinion_table,
     performance_chart,
     performance_table,
@@ -41,6 +46,7 @@ __all__ = [
     "DataAnalysis",
     "analyse",
     "contract_standing",
+    "data_quality_for_client",
     "flow_charts",
     "flow_plan_assumptions",
     "flow_plan_capacity_table",
@@ -53,6 +59,7 @@ __all__ = [
     "inputs_summary",
     "littles_law_table",
     "load",
+    "months_flagged",
     "opinion_for_client",
     "opinion_table",
     "performance_chart",

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,8 @@ from assessment.data_analysis.comparisons import (
 )
 from assessment.data_analysis.flow import DAYS_PER_MONTH
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 Figure = float | int | str
 
@@ -92,6 +94,7 @@ class _Names:
 
     sites: Mapping[str, str]
     kpis: Mapping[str, str]
+    words: Words = field(default_factory=default_words)
 
     def site(self, key: str) -> str:
         return _CONTRACT_NAME if key == ALL_SITES else self.sites.get(key, key)
@@ -117,6 +120,8 @@ def initial_opinion(
     value_adding_floor: float = 0.15,
     benchmark_pct: float = 100.0,
     min_volume: float = MIN_VOLUME,
+    words: Words | None = None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """Hypotheses the data suggests, strongest first (see the module docstring).
 
@@ -134,11 +139,14 @@ def initial_opinion(
         value_adding_floor: Rule 4 fires when the interval lies below this share.
         benchmark_pct: Rule 6 fires when the best site is above this percentage of target.
         min_volume: Fewest starts for a site's conversion to be compared (rule 2).
+        words: The client's words (terminology:) for the statements.
+        study: What the work-sampling study covers ("Study: Riverside Clinic, 01-03 Oct
+            2025"): its overall figure is the study's, never the contract's.
 
     Returns:
         The hypotheses, ranked by strength (rule order breaks ties).
     """
-    names = _Names(site_names, kpi_labels)
+    names = _Names(site_names, kpi_labels, words or default_words())
     headline = comparison[
         (comparison["measure"] == headline_kpi) & comparison["pct_of_target"].notna()
     ]
@@ -148,7 +156,7 @@ def initial_opinion(
             flow, headline, names.kpi(headline_kpi), names, conversion_ratio, min_volume
         ),
         *_spreads(comparison, headline_kpi, names, spread_pp),
-        *_time_with_customer(value_share, names, value_adding_floor),
+        *_time_with_customer(value_share, names, value_adding_floor, study),
         *_littles_flags(littles, names),
         *_benchmark(headline, names, benchmark_pct),
     ]
@@ -401,7 +409,7 @@ def _spreads(
 
 
 def _time_with_customer(
-    value_share: pd.DataFrame | None, names: _Names, below: float
+    value_share: pd.DataFrame | None, names: _Names, below: float, study: str | None = None
 ) -> list[Hypothesis]:
     """Rule 4: the contract, then each site, whose interval of time with customers is below."""
     if value_share is None:
@@ -410,7 +418,8 @@ def _time_with_customer(
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "share", "site"])
     hyps = []
     for row in low.itertuples():
-        where = "across the contract" if row.site == ALL_SITES else f"at {names.site(row.site)}"
+        overall = f"across the study ({study.removeprefix('Study: ')})" if study else "overall"
+        where = overall if row.site == ALL_SITES else f"at {names.site(row.site)}"
         needed = max(row.required_n, row.required_n_relative)
         caveat = (
             ""
@@ -427,10 +436,10 @@ def _time_with_customer(
                 kind="time-with-customer",
                 site=_site_or_none(row.site),
                 kpi=None,
-                title=f"Little time with customers {where}",
+                title=f"Little time with {names.words.customers} {where}",
                 statement=f"Staff {where} spend {row.share:.1%} of their observed time with "
-                f"customers (95% interval {row.ci_low:.1%} to {row.ci_high:.1%}, below "
-                f"{below:.0%}; {row.value_adding:,} of {row.n:,} observations).{caveat}",
+                f"{names.words.customers} (95% interval {row.ci_low:.1%} to {row.ci_high:.1%}, "
+                f"below {below:.0%}; {row.value_adding:,} of {row.n:,} observations).{caveat}",
                 figures=_figures_of(
                     row,
                     ("share", "ci_low", "ci_high", "value_adding", "n", "required_n"),
@@ -459,7 +468,7 @@ def _littles_flags(littles: pd.DataFrame | None, names: _Names) -> list[Hypothes
             f"{per_month:.1f} starts a month × {row.mean_days_in_service:.0f} days in service "
             f"imply {_amount(row.expected_caseload)} (ratio {row.ratio:.2f})"
             if row.expected_caseload > 0
-            else "no customer left service in that time"
+            else f"no {names.words.customer} left service in that time"
         )
         hyps.append(
             Hypothesis(
@@ -470,7 +479,7 @@ def _littles_flags(littles: pd.DataFrame | None, names: _Names) -> list[Hypothes
                 title=f"Caseload data for {names.site(row.site)} do not add up",
                 statement=f"The caseload data for {names.site(row.site)} do not add up: between "
                 f"{_day(row.window_start)} and {_day(row.window_end)} on average "
-                f"{_amount(row.caseload)} customers were in service, but {implied}. "
+                f"{_amount(row.caseload)} {names.words.customers} were in service, but {implied}. "
                 f"{_capital(row.explanation)}.",
                 figures=_figures_of(
                     row,

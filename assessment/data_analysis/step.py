@@ -6,6 +6,7 @@ kind; ``load`` reads the stored results back for the client report, which never 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -25,12 +26,16 @@ from assessment.data_analysis.performance import (
     performance_by_period,
     performance_to_date,
 )
+from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
 from assessment.data_analysis.survival import cohort_conversion, time_to_outcome
 from assessment.data_analysis.trends import count_trend
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
+from assessment.periods import Period, engagement_month_table, periods_from
+from assessment.presentation import Done
 from assessment.store import Store
+from assessment.terminology import words
 
 STEP = "data_analysis"
 CONTRACT_NAME = "Contract total"
@@ -59,6 +64,9 @@ class DataAnalysis:
     site_comparison: pd.DataFrame | None = None
     time_to_outcome: pd.DataFrame | None = None
     survival: pd.DataFrame | None = None
+    months: pd.DataFrame | None = None
+    opinion_snapshot: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
     flow_plan: pd.DataFrame | None = None
     flow_plan_months: pd.DataFrame | None = None
     flow_plan_levers: pd.DataFrame | None = None
@@ -70,26 +78,42 @@ def read_inputs(engagement: Engagement) -> Extracts:
     return read_extracts(engagement)
 
 
-def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
+def counted_kpi(
+    engagement: Engagement, kpi: pd.DataFrame, as_of: dt.date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI rows of the months that count, and the table of every month with why it is out.
+
+    A month the data does not cover completely, or outside the contract, would make "to date",
+    the recent level, trends and baselines wrong (five days of a month read as a collapse), so
+    it is flagged and left out of every figure.
+    """
+    months = engagement_month_table(engagement, kpi["period"], as_of)
+    used = set(months.loc[months["used"], "period"])
+    return kpi[kpi["period"].isin(used)].reset_index(drop=True), months
+
+
+def analyse(
+    engagement: Engagement, extracts: Extracts, as_of: dt.date | None = None
+) -> DataAnalysis:
     """Run step 1 on validated extracts.
 
     Args:
         engagement: The engagement (thresholds, KPIs, sites).
         extracts: The validated extracts from ``read_inputs``.
+        as_of: The run's day (default today): months not ended by then are incomplete.
 
     Returns:
-        All results, ready to show and to store.
+        All results, ready to show and to store; KPI figures cover only the months that count.
     """
     lower = frozenset(k.key for k in engagement.kpis if k.better == "lower")
     settings = engagement.analysis
     headline = engagement.contract.headline_kpi
-    by_period = performance_by_period(extracts.kpi, lower)
-    to_date = performance_to_date(extracts.kpi, lower)
-    direction = count_trend(
-        extracts.kpi, headline, months=settings.trend_months, lower_is_better=lower
-    )
+    kpi, months = counted_kpi(engagement, extracts.kpi, as_of)
+    by_period = performance_by_period(kpi, lower)
+    to_date = performance_to_date(kpi, lower)
+    direction = count_trend(kpi, headline, months=settings.trend_months, lower_is_better=lower)
     comparison = site_comparison(
-        extracts.kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+        kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
     )
     flow = month = littles = timing = curves = None
     if extracts.caseload is not None:
@@ -112,14 +136,29 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         )
     plan = None
     if extracts.caseload is not None and flow is not None:
-        plan = flow_plan(engagement, extracts, flow, month, value)
-    hypotheses = opinion(engagement, comparison, flow, value, littles)
+        plan = flow_plan(engagement, kpi, extracts.caseload, flow, month, value)
+    study = study_label(extracts.work_sampling, engagement)
+    periods = periods_from(months, settings.recent_months)
+    caseload = _months_of(month)
+    found = opinion(engagement, comparison, flow, value, littles, study)
     if plan is not None:
-        names_ = engagement.site_names()
         label = engagement.kpi(headline).label
-        hypotheses = rank_by_strength(
-            [*hypotheses, *flow_plan_hypotheses(plan, names_, label, headline)]
-        )
+        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline)
+        found = rank_by_strength([*found, *gaps])
+    hypotheses = with_periods(
+        hypotheses_frame(found),
+        periods.to_date if periods else None,
+        caseload,
+    )
+    baseline_kpi, baseline = _baseline(kpi, extracts.kpi.attrs.get("first_extract_to"))
+    baseline_comparison = site_comparison(
+        baseline_kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
+    formed = with_periods(
+        hypotheses_frame(opinion(engagement, baseline_comparison, flow, value, littles, study)),
+        baseline,
+        caseload,
+    )
     names = _site_names(engagement)
     frames = {
         "performance_by_period": by_period,
@@ -139,23 +178,74 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         "flow_plan_levers": None if plan is None else plan.levers,
         "flow_plan_rates": None if plan is None else plan.rates,
     }
-    named = {k: _with_site_names(v, names) for k, v in frames.items()}
-    return DataAnalysis(**named, hypotheses=hypotheses_frame(hypotheses))
+    # a work-sampling study is its sites and days, never "the contract"
+    study_names = names | ({ALL_SITES: study} if study else {})
+    named = {
+        k: _with_site_names(v, study_names if k.startswith(("sampling", "value")) else names)
+        for k, v in frames.items()
+    }
+    return DataAnalysis(
+        **named,
+        hypotheses=hypotheses,
+        months=months,
+        sources=sources_frame(extracts),
+        opinion_snapshot=snapshot_frame(formed, baseline, as_of or dt.date.today()),
+    )
+
+
+def sources_frame(extracts: Extracts) -> pd.DataFrame:
+    """The first and last day each extract with dates covers, so every figure can name them."""
+    rows = []
+    if extracts.caseload is not None:
+        dates = extracts.caseload["referral_date"].dropna()
+        rows.append(("caseload", dates.min(), dates.max()))
+    if extracts.work_sampling is not None:
+        seen = extracts.work_sampling["observed_at"].dropna()
+        rows.append(("work_sampling", seen.min(), seen.max()))
+    frame = pd.DataFrame(rows, columns=["source", "first", "last"])
+    for column in ("first", "last"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
+
+
+def _months_of(frame: pd.DataFrame | None) -> Period | None:
+    """The months a monthly frame covers (the caseload's flow by month), None without one."""
+    if frame is None or frame.empty:
+        return None
+    return Period(pd.Timestamp(frame["period"].min()), pd.Timestamp(frame["period"].max()))
+
+
+def _baseline(kpi: pd.DataFrame, first_to: object) -> tuple[pd.DataFrame, Period | None]:
+    """The counted KPI months the initial opinion is formed on: those of the first extract."""
+    rows = kpi if first_to is None else kpi[kpi["period"] <= pd.Timestamp(first_to)]
+    if rows.empty:
+        rows = kpi
+    if rows.empty:
+        return rows, None
+    return rows, Period(pd.Timestamp(rows["period"].min()), pd.Timestamp(rows["period"].max()))
 
 
 def flow_plan(
     engagement: Engagement,
-    extracts: Extracts,
+    kpi: pd.DataFrame,
+    caseload: pd.DataFrame,
     flow: pd.DataFrame,
     month: pd.DataFrame | None,
     value: pd.DataFrame | None,
 ) -> FlowPlan | None:
-    """The flow plan to the contract end, from the sites' own rates (None past the end)."""
-    if extracts.caseload is None:
-        return None
+    """The flow plan to the contract end, from the sites' own rates (None past the end).
+
+    Args:
+        engagement: The engagement (targets, contract end, staff, maximum caseload).
+        kpi: The KPI months that count (complete months only).
+        caseload: The validated caseload (the rates are measured on it).
+        flow: ``flow_by_site`` output.
+        month: ``flow_by_month`` output.
+        value: ``value_adding_share`` output, or None.
+    """
     return build_flow_plan(
-        extracts.caseload,
-        extracts.kpi,
+        caseload,
+        kpi,
         flow,
         month,
         headline_kpi=engagement.contract.headline_kpi,
@@ -192,6 +282,7 @@ def opinion(
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
@@ -208,7 +299,34 @@ def opinion(
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
         min_volume=engagement.method.min_volume,
+        words=words(engagement),
+        study=study,
     )
+
+
+def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> str | None:
+    """What a work-sampling study covers: "Study: Riverside Clinic, 01-03 Oct 2025".
+
+    The sites observed (all of them named when fewer than the contract's) and the first and
+    last day; None without a study.
+    """
+    if observations is None or observations.empty:
+        return None
+    names = engagement.site_names()
+    observed = [names[s] for s in names if s in set(observations["site"])]
+    sites = (
+        f"all {len(names)} {words(engagement).sites}"
+        if len(observed) == len(names) and len(names) > 2
+        else " and ".join(observed)
+    )
+    first, last = observations["observed_at"].min(), observations["observed_at"].max()
+    if first.date() == last.date():
+        days = f"{first:%d %b %Y}"
+    elif (first.year, first.month) == (last.year, last.month):
+        days = f"{first:%d}–{last:%d %b %Y}"
+    else:
+        days = f"{first:%d %b %Y} to {last:%d %b %Y}"
+    return f"Study: {sites}, {days}"
 
 
 def _site_names(engagement: Engagement) -> dict[str, str]:
@@ -224,11 +342,12 @@ def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.Da
     return out
 
 
-def save(engagement: Engagement, result: DataAnalysis) -> str:
+def save(engagement: Engagement, result: DataAnalysis, reform_opinion: bool = False) -> Done:
     """Store step 1's results and hypotheses in the engagement's workbook store.
 
     Hypotheses are synchronised by their stable keys, so annotations made in later steps stay
-    attached to them through any number of re-runs.
+    attached to them through any number of re-runs. The initial opinion is frozen the first time
+    (or when the consultant re-forms it on purpose, ``reform_opinion``), never silently after.
 
     Returns:
         One sentence saying what was stored where.
@@ -240,9 +359,11 @@ def save(engagement: Engagement, result: DataAnalysis) -> str:
     }
     records = result.hypotheses.to_dict(orient="records")
     with Store(engagement.store_path) as store:
+        if store.has_frame(SNAPSHOT_FRAME) and not reform_opinion:
+            frames.pop(SNAPSHOT_FRAME, None)
         store.put_frames(STEP, frames)
         store.sync_hypotheses(STEP, records)
-    return (
+    return Done(
         f"Stored {len(frames)} result tables and {len(records)} hypotheses in "
         f"{engagement.store_path.name}."
     )

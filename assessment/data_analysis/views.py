@@ -6,6 +6,8 @@ objects; they compute nothing beyond choosing and labelling what to show.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -15,7 +17,44 @@ from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
+from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
+from assessment.terminology import say, words
+
+
+def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
+    """The engagement's named periods (to date, recent) from the months step 1 counted."""
+    if result.months is None:
+        return None
+    return periods_from(result.months, engagement.analysis.recent_months)
+
+
+def to_date_label(result: DataAnalysis, engagement: Engagement | None = None) -> str:
+    """'Jan 2024–Jun 2026': the months every figure "to date" covers (to date needs no N)."""
+    found = None if result.months is None else periods_from(result.months, 1)
+    return found.to_date.label() if found else "to date"
+
+
+def caseload_period(result: DataAnalysis) -> Period | None:
+    """The months the caseload extract covers (its flow by month)."""
+    frame = result.flow_by_month
+    if frame is None or frame.empty:
+        return None
+    months = pd.to_datetime(frame["period"])
+    return Period(months.min(), months.max())
+
+
+def months_flagged(result: DataAnalysis, engagement: Engagement) -> HTML:
+    """Which months the KPI figures cover, and each month left out with why."""
+    found = periods(result, engagement)
+    if found is None:
+        return callout("Months used", ["No complete month of KPI data inside the contract."])
+    lines = [
+        f"KPI figures to date cover {found.to_date.label()} ({found.data_to_label().lower()}); "
+        f"the recent level covers {found.recent.label()}."
+    ]
+    lines += [f"Left out: {flag}." for flag in found.flagged]
+    return callout("Months used", lines)
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -34,12 +73,19 @@ def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
             for what, path, n, dates in rows
         ]
     )
-    return table(
+    read = table(
         frame,
         {"what": "Extract", "file": "File", "rows": "Rows", "from": "From", "to": "To"},
         {"rows": number},
         caption="Every extract was read and passed its checks.",
     )
+    if not extracts.notices:
+        return read
+    # the warnings of assess check, here too: the consultant may never have run check
+    notes = [f"{Path(n.where).name}{f' ({n.field})' if n.field else ''}: {n.message}"
+             for n in extracts.notices]  # fmt: skip
+    worth = callout(f"{len(notes)} thing(s) in the data worth a look", notes, kind="warning")
+    return HTML(read.data + worth.data)
 
 
 def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -62,13 +108,14 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     above = sites[sites["pct_low"] > 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
-        f"target of {number(total['target'])}, {_months(result)}: {level(total)} of contract.",
+        f"target of {number(total['target'])} over {to_date_label(result, engagement)}: "
+        f"{level(total)} of contract.",
         f"Highest: {best['site_name']} at {level(best)}; lowest: {worst['site_name']} at "
         f"{level(worst)} (95% intervals).",
         (
             f"Surely above contract: {', '.join(above)}."
             if above
-            else "No site is surely above its contracted target."
+            else say("No {site} is surely above its contracted target.", engagement)
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
@@ -79,7 +126,8 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
     frame = result.performance_to_date.copy()
     labels = engagement.kpi_labels()
     frame["kpi"] = frame["measure"].map(labels)
-    columns = {"kpi": "KPI", "site_name": "Site", "actual": "Actual", "target": "Target"}
+    columns = {"kpi": "KPI", "site_name": say("{Site}", engagement)}
+    columns |= {"actual": "Actual", "target": "Target"}
     formats = {"actual": number, "target": number, "gap": number}
     comparison = result.site_comparison
     if comparison is not None:
@@ -104,9 +152,14 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
         frame,
         columns,
         formats,
-        caption=f"Actuals against contracted targets, {_months(result)}. A site is ahead or "
-        "behind only when it differs from the rest of the contract at 95%, corrected for the "
-        f"number of sites compared, and has at least {volume} cases.",
+        caption=f"Actuals against contracted targets, {to_date_label(result, engagement)} "
+        "(complete months inside the contract). "
+        + say(
+            "A {site} is ahead or behind only when it differs from the rest of the contract at "
+            f"95%, corrected for the number of {{sites}} compared, and has at least {volume} "
+            "cases.",
+            engagement,
+        ),
     )
 
 
@@ -119,12 +172,6 @@ def _with_interval(value: float, low: float, high: float, fmt=pct) -> str:
     return f"{fmt(value)} ({fmt(low)} to {fmt(high)})"
 
 
-def _months(result: DataAnalysis) -> str:
-    """The months the KPI figures cover: 'Jan 2024 to Jun 2026'."""
-    periods = result.performance_by_period["period"]
-    return f"{periods.min():%b %Y} to {periods.max():%b %Y}"
-
-
 def _day(value: object) -> str:
     day = pd.Timestamp(value)
     return f"{day.day} {day:%b %Y}"
@@ -135,19 +182,24 @@ def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date
     sites = rows[(rows["measure"] == kpi.key) & (rows["site"] != ALL_SITES)]
-    return charts.performance_by_site(sites, kpi.key, kpi.label)
+    return charts.performance_by_site(
+        sites, kpi.key, kpi.label, to_date_label(result), words=words(engagement)
+    )
 
 
 def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
     """Headline KPI, % of target per month and site, with a clickable site legend."""
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_by_period
-    return charts.performance_trend(rows[rows["measure"] == kpi.key], kpi.key, kpi.label)
+    chosen = rows[rows["measure"] == kpi.key]
+    return charts.performance_trend(chosen, kpi.key, kpi.label, words(engagement))
 
 
-def trend_table(result: DataAnalysis) -> HTML:
+def trend_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML:
     """Direction of travel per site, stated only where the count model is sure of it."""
     frame = result.trend.copy()
+    months = pd.to_datetime(frame["last_period"]).dropna()
+    last = f" ({months.max():%b %Y})" if not months.empty else ""
     frame["compared"] = [
         _trend_window(method, start, end, periods)
         for method, start, end, periods in frame[
@@ -161,8 +213,8 @@ def trend_table(result: DataAnalysis) -> HTML:
     return table(
         frame,
         {
-            "site_name": "Site",
-            "last_pct_of_target": "Latest month, % of target",
+            "site_name": say("{Site}", engagement),
+            "last_pct_of_target": f"Latest month{last}, % of target",
             "compared": "Compared",
             "change_text": "Change (95% interval)",
             "direction": "Direction",
@@ -186,13 +238,13 @@ def _trend_window(method: str, start: object, end: object, periods: int) -> str:
     return f"per month, {first:%b %Y} to {last:%b %Y}"
 
 
-def flow_table(result: DataAnalysis) -> HTML | None:
+def flow_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
     """On-flow, off-flow and conversion per site: the window ratio beside the cohort rate."""
     if result.flow is None:
         return None
     frame = result.flow.copy()
     columns = {
-        "site_name": "Site",
+        "site_name": say("{Site}", engagement),
         "referrals": "Referrals",
         "starts": "Starts",
         "outcomes": "Outcomes",
@@ -202,12 +254,9 @@ def flow_table(result: DataAnalysis) -> HTML | None:
         "conversion_to_outcome": "Outcomes ÷ starts (same window)",
         "throughput_per_month": "Exits per month",
     }
-    first = frame.iloc[0]
-    caption = (
-        f"Customers flowing through each site, {_day(first['window_start'])} to "
-        f"{_day(first['as_of'])}."
-    )
+    caption = _flow_caption(result, engagement)
     if "cohort_rate" in frame:
+        first = frame.iloc[0]
         frame["cohort_text"] = [
             _with_interval(r, lo, hi, share)
             for r, lo, hi in frame[["cohort_rate", "cohort_low", "cohort_high"]].itertuples(
@@ -218,8 +267,7 @@ def flow_table(result: DataAnalysis) -> HTML | None:
         columns["cohort_text"] = f"{cohort}: outcome within 12 months (95% interval)"
         caption += (
             " Outcomes ÷ starts counts events in the same window, whoever they belong to; the "
-            "cohort rate follows the customers who started in one 12-month window for 12 months "
-            "each."
+            "cohort rate follows those who started in one 12-month window for 12 months each."
         )
     return table(
         frame,
@@ -238,7 +286,19 @@ def flow_table(result: DataAnalysis) -> HTML | None:
     )
 
 
-def time_to_outcome_table(result: DataAnalysis) -> HTML | None:
+def _flow_caption(result: DataAnalysis, engagement: Engagement | None = None) -> str:
+    months = caseload_period(result)
+    covered = say(", {customers} referred ", engagement) + months.label() if months else ""
+    return say(
+        f"{{Customers}} flowing through each {{site}}, from the caseload extract{covered}: its "
+        "months may differ from the KPI extract's, so its counts differ from the KPI table's.",
+        engagement,
+    )
+
+
+def time_to_outcome_table(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> HTML | None:
     """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
     timing = result.time_to_outcome
     if timing is None:
@@ -257,7 +317,7 @@ def time_to_outcome_table(result: DataAnalysis) -> HTML | None:
     return table(
         frame,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "started": "Started",
             "outcomes": "Outcomes",
             "censored": "No outcome yet or left",
@@ -266,19 +326,23 @@ def time_to_outcome_table(result: DataAnalysis) -> HTML | None:
             "by_12": "Outcome within 12 months",
         },
         {"started": number, "outcomes": number, "censored": number},
-        caption="Time from start to outcome for everyone who started, to "
-        f"{_day(frame['as_of'].iloc[0])} (Kaplan–Meier: customers without an outcome count until "
-        "they left or until the end of the data). Where fewer than half have an outcome the "
-        "median is not reached, and the chance of an outcome within 6 and 12 months says more.",
+        caption=say(
+            "Time from start to outcome for everyone who started, to "
+            f"{_day(frame['as_of'].iloc[0])} "
+            "(Kaplan–Meier: {customers} without an outcome count until they left or until the "
+            "end of the data). Where fewer than half have an outcome the median is not reached, "
+            "and the chance of an outcome within 6 and 12 months says more.",
+            engagement,
+        ),
     )
 
 
-def flow_charts(result: DataAnalysis) -> list[alt.Chart]:
+def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
     """The funnel from referral to outcome, and the chance of an outcome over time, per site."""
     if result.flow is None:
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
-    shown = [charts.flow_funnel(sites)]
+    shown = [charts.flow_funnel(sites, words(engagement))]
     if result.survival is not None:
         names = result.flow.set_index("site")["site_name"]
         curves = result.survival.assign(
@@ -288,14 +352,14 @@ def flow_charts(result: DataAnalysis) -> list[alt.Chart]:
     return shown
 
 
-def littles_law_table(result: DataAnalysis) -> HTML | None:
+def littles_law_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
     """The data check: caseload against throughput × time in service, with what a flag means."""
     if result.littles_law is None:
         return None
     return table(
         result.littles_law,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "caseload": "Caseload (L)",
             "starts_per_day": "Starts per day (λ)",
             "mean_days_in_service": "Days in service (W)",
@@ -317,16 +381,20 @@ def littles_law_table(result: DataAnalysis) -> HTML | None:
     )
 
 
-def sampling_charts(result: DataAnalysis) -> list[alt.Chart]:
+def sampling_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
     """How staff time is spent per site, and the value-adding share with its 95% interval."""
     if result.sampling_by_site is None or result.value_adding is None:
         return []
     by_site = result.sampling_by_site[result.sampling_by_site["site"] != ALL_SITES]
-    return [charts.work_sampling_profile(by_site), charts.value_adding_with_ci(result.value_adding)]
+    w = words(engagement)
+    return [
+        charts.work_sampling_profile(by_site, w),
+        charts.value_adding_with_ci(result.value_adding, w),
+    ]
 
 
-def sampling_table(result: DataAnalysis) -> HTML | None:
-    """Share of observed time spent with customers per site, with its interval and sample size."""
+def sampling_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
+    """Share of observed time spent with the people served per site, with interval and n."""
     if result.value_adding is None:
         return None
     frame = result.value_adding.copy()
@@ -335,9 +403,9 @@ def sampling_table(result: DataAnalysis) -> HTML | None:
         for v, lo, hi in frame[["share", "ci_low", "ci_high"]].itertuples(index=False)
     ]
     columns = {
-        "site_name": "Site",
+        "site_name": say("{Site}", engagement),
         "n": "Observations",
-        "value_adding": "With the customer",
+        "value_adding": say("With the {customer}", engagement),
         "share_text": "Share (95% interval)",
     }
     formats = {"n": number, "value_adding": number, "required_n": number}
@@ -347,17 +415,30 @@ def sampling_table(result: DataAnalysis) -> HTML | None:
         formats |= {"design_effect": lambda v: number(v, 2), "required_n_relative": number}
     columns |= {"required_n": "Needed for ±3 pp", "sufficient": "Enough?"}
     formats["sufficient"] = lambda v: "yes" if v else "more needed"
-    contract = frame[frame["site"] == ALL_SITES]
-    weighting = str(contract["weighting"].iloc[0]) if "weighting" in frame and len(contract) else ""
+    overall = frame[frame["site"] == ALL_SITES]
+    weighting = str(overall["weighting"].iloc[0]) if "weighting" in frame and len(overall) else ""
     return table(
         frame,
         columns,
         formats,
-        caption="Work sampling: share of observed staff time spent on value-adding customer "
-        "work. Observations taken in rounds (several staff at one moment) are alike, so the "
-        "interval and the sample sizes count them at their design effect."
-        + (f" Contract total: {weighting}." if weighting else ""),
+        caption=say(
+            "Work sampling: share of observed staff time spent on value-adding {customer} "
+            f"work{_observed(result)}. Observations taken in rounds (several staff at one "
+            "moment) are alike, so the interval and the sample sizes count them at their design "
+            "effect." + (f" Overall: {weighting}." if weighting else ""),
+            engagement,
+        ),
     )
+
+
+def _observed(result: DataAnalysis) -> str:
+    """' (observed 3 Mar–28 Mar 2025)', from the stored extract dates; '' without them."""
+    sources = result.sources
+    if sources is None or "work_sampling" not in set(sources["source"]):
+        return ""
+    row = sources[sources["source"] == "work_sampling"].iloc[0]
+    first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+    return f", observed {first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def opinion_table(result: DataAnalysis) -> HTML:

@@ -27,6 +27,7 @@ from assessment.discovery.journey import (
 )
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.presentation import Done
 from assessment.store import Store
 
 STEP = "discovery"
@@ -99,14 +100,12 @@ def analyse(engagement: Engagement, store: Store) -> Discovery:
 def client_frames(result: Discovery) -> dict[str, pd.DataFrame]:
     """The frames the client report reads, by stored name; none can hold a name.
 
-    Verdicts keep their counts and kinds of source but not the evidence ids behind them, and
-    evidence counts are the suppressed heading x dimension breakdown.
+    Verdicts keep their counts and kinds of source but not the evidence ids behind them; quotes
+    and findings are the confidentiality module's client-safe versions.
     """
     verdicts = result.verdicts.drop(columns=["confirm_ids", "refute_ids"])
     frames = {
         "verdicts": verdicts,
-        "evidence_by_heading_dimension": result.client.by_heading_dimension,
-        "evidence_by_site_role": result.client.by_site_role,
         "quotes": result.client.quotes,
         "findings": client_findings(result.findings, result.evidence),
         "journey_consistency": result.consistency,
@@ -147,7 +146,7 @@ def _performance_value(result: Discovery, name: str) -> float:
     return math.nan if result.performance is None else float(getattr(result.performance, name))
 
 
-def save(engagement: Engagement, result: Discovery) -> str:
+def save(engagement: Engagement, result: Discovery) -> Done:
     """Store step 4's client-safe results as frames, in one transaction.
 
     Returns:
@@ -156,4 +155,7 @@ def save(engagement: Engagement, result: Discovery) -> str:
     frames = client_frames(result)
     with Store(engagement.store_path) as store:
         store.put_frames(STEP, frames)
-    return f"Stored {len(frames)} result tables in {engagement.store_path.name}."
+    return Done(
+        f"Stored {len(frames)} result tables for the report (client-safe: no names, small "
+        f"groups suppressed) in {engagement.store_path.name}."
+    )

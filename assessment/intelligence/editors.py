@@ -21,8 +21,9 @@ def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[Intelli
         notes = db.notes(store)
         choices = db.note_choices(store, engagement)
     titles = choices["hypothesis_key"]
+    sites = engagement.site_names()
     if not interactive:
-        return HTML(notes_table(notes, titles))
+        return HTML(notes_table(notes, titles, sites))
 
     return table_form(
         lambda: db.open_store(engagement),
@@ -30,8 +31,8 @@ def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[Intelli
         db.NOTES,
         db.notes,
         choices=choices,
-        label=lambda n: f"{titles.get(n.hypothesis_key, n.hypothesis_key)[:50]} — {n.source_name}",
-        render=lambda found: notes_table(found, titles),
+        label=lambda n: f"{titles.get(n.hypothesis_key, n.hypothesis_key)} — {n.source_name}",
+        render=lambda found: notes_table(found, titles, sites),
         title="Record local knowledge",
     )
 

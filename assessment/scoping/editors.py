@@ -27,6 +27,7 @@ def _editor(
     choices: Callable[[Store, Engagement], Choices],
     label: Callable[[E], str],
     title: str,
+    render: Callable[[Engagement], HTML],
 ) -> EntryForm[E]:
     """A form over one of step 3's tables, saving each change in its own transaction."""
     with db.open_store(engagement) as store:
@@ -38,6 +39,7 @@ def _editor(
         load,
         choices=allowed,
         label=label,
+        render=lambda _entries: str(render(engagement).data),
         title=title,
     )
 
@@ -47,7 +49,14 @@ def items_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeIt
     if not interactive:
         return scope_items_table(engagement)
     return _editor(
-        engagement, ScopeItem, db.ITEMS, db.items, db.item_choices, lambda i: i.title, "Scope items"
+        engagement,
+        ScopeItem,
+        db.ITEMS,
+        db.items,
+        db.item_choices,
+        lambda i: i.title,
+        "Scope items",
+        scope_items_table,
     )
 
 
@@ -63,6 +72,7 @@ def activities_editor(engagement: Engagement, interactive: bool) -> EntryForm[Ac
         db.activity_choices,
         lambda a: f"{a.title} — {a.person}",
         "Discovery activities",
+        activities_table,
     )
 
 
