@@ -41,7 +41,7 @@ from openpyxl.styles import Font, PatternFill
 from pydantic import ValidationError
 
 from assessment.engagement import Engagement
-from assessment.entries import Choices, Database, Entry, check_values, resolve_choice, upsert
+from assessment.entries import Choices, Entry, Transaction, check_values, resolve_choice, upsert
 from assessment.errors import InputError, Problem
 from assessment.store import Store, register_schema
 
@@ -82,7 +82,7 @@ class SheetSpec:
     name: str
     model: type[Entry]
     choices: Callable[[Store, Engagement], Choices]
-    write: Callable[[Database, Any], Any]
+    write: Callable[[Transaction, Any], Any]
     provides: tuple[str, str] | None = None
     offers: Callable[[Any], bool] = lambda entry: True
     blank_rows: int = 60
@@ -114,7 +114,7 @@ class ImportResult:
         return f"{self.file.name}: " + ("; ".join(parts) or "no rows")
 
 
-def upsert_into(table: str) -> Callable[[Database, Entry], None]:
+def upsert_into(table: str) -> Callable[[Transaction, Entry], None]:
     """A sheet's writer that upserts each entry into ``table``."""
     return lambda tx, entry: upsert(tx, table, entry)
 
@@ -128,7 +128,7 @@ class Prepared:
 
     applied: dict[str, int]
     unchanged: dict[str, int]
-    write: Callable[[Database, str], None]
+    write: Callable[[Transaction, str], None]
     """Writes the entries and their ledger rows inside the import's transaction (tx, now)."""
 
 
@@ -584,7 +584,7 @@ def _entries(path: Path, rows: list[_Row], valid: list[tuple[_Row, Entry]]) -> P
         if id(row) not in fresh:
             unchanged[row.sheet.name] += 1
 
-    def write(tx: Database, now: str) -> None:
+    def write(tx: Transaction, now: str) -> None:
         for row, entry in valid:
             row.sheet.write(tx, entry)
             ledger(tx, row.sheet.name, row.row_id, row.digest, path.name, now)
@@ -592,7 +592,7 @@ def _entries(path: Path, rows: list[_Row], valid: list[tuple[_Row, Entry]]) -> P
     return Prepared(applied, unchanged, write)
 
 
-def ledger(tx: Database, sheet: str, row_id: str, digest: str, file: str, now: str) -> None:
+def ledger(tx: Transaction, sheet: str, row_id: str, digest: str, file: str, now: str) -> None:
     """Record one imported row (or unit of rows) in the ledger."""
     tx.execute(
         "INSERT OR IGNORE INTO capture_ledger(sheet, row_id, row_hash, file, imported_at) "

@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
 from assessment.periods import stored_periods
+from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
 
@@ -132,19 +133,22 @@ def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
     )
 
 
-def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
+def cover(
+    engagement: Engagement, when: dt.date | None = None, *, title: str = "Improvement assessment"
+) -> HTML:
     """The report's cover: firm and logo, client, contract, desired outcome, date and team.
 
     Carries the engagement's branding (colours and fonts as CSS variables) for the whole page.
     """
     e = engagement
+    w = words(engagement)
     team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
     when = when or dt.date.today()
     rows = [
         ("Contract", f"{e.contract.name} ({e.contract.reference})"),
-        ("Successful Customer Outcome", e.contract.desired_outcome),
+        (w.outcome, e.contract.desired_outcome),
         ("Contract period", f"{e.contract.start:%d %B %Y} to {e.contract.end:%d %B %Y}"),
-        ("Delivery sites", ", ".join(s.name for s in e.sites)),
+        (f"Delivery {w.sites}", ", ".join(s.name for s in e.sites)),
         ("Team", team),
         ("Report date", f"{when:%d %B %Y}"),
     ]
@@ -162,7 +166,7 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         f"{brand_style(brand)}<section class='aw-cover'>"
         f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
         f"{html.escape(brand.firm_name)}</span></div>"
-        f"<p class='aw-kicker'>Improvement assessment</p><h1>{html.escape(e.client.name)}</h1>"
+        f"<p class='aw-kicker'>{html.escape(title)}</p><h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )
 

@@ -12,8 +12,8 @@ import pytest
 
 from assessment.errors import RunFailed
 from assessment.paths import notebooks_dir
-from assessment.report import external_references
 from assessment.runner import run_engagement, run_status
+from assessment.static_report import external_references
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
@@ -90,6 +90,7 @@ def test_executed_notebook_stored_hypotheses(demo_run) -> None:
     assert "hypotheses" in last and "Stored" in last
 
 
+@pytest.mark.notebook
 def test_failing_cell_marks_the_run_failed(tmp_path: Path, make_engagement) -> None:
     folder = make_engagement(tmp_path)
     broken = nbformat.v4.new_notebook()

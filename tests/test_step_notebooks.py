@@ -11,9 +11,9 @@ import papermill
 import pytest
 
 from assessment.engagement import load_engagement
-from assessment.report import external_references
 from assessment.runner import RunResult, run_engagement
 from assessment.scoping import store as step3
+from assessment.static_report import external_references
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo" / "northshore"

@@ -9,7 +9,11 @@ and ``hypotheses`` tables, so it has no ``store`` or ``sheets`` of its own); ``v
 notebook shows); ``client`` (the report's sections); ``charts``.
 """
 
-from assessment.data_analysis.client import contract_standing, opinion_for_client
+from assessment.data_analysis.client import (
+    contract_standing,
+    data_quality_for_client,
+    opinion_for_client,
+)
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
     flow_charts,
@@ -32,6 +36,7 @@ __all__ = [
     "DataAnalysis",
     "analyse",
     "contract_standing",
+    "data_quality_for_client",
     "flow_charts",
     "flow_table",
     "headline",

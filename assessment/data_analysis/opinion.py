@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from assessment.data_analysis.flow import DAYS_PER_MONTH
 from assessment.data_analysis.performance import ALL_SITES, site_spread
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 Figure = float | int | str
 
@@ -68,6 +70,7 @@ class _Names:
 
     sites: Mapping[str, str]
     kpis: Mapping[str, str]
+    words: Words = field(default_factory=default_words)
 
     def site(self, key: str) -> str:
         return _CONTRACT_NAME if key == ALL_SITES else self.sites.get(key, key)
@@ -92,6 +95,8 @@ def initial_opinion(
     spread_pp: float = 40.0,
     value_adding_floor: float = 0.15,
     benchmark_pct: float = 100.0,
+    words: Words | None = None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """Hypotheses the data suggests, in a deterministic order (see the module docstring).
 
@@ -108,17 +113,20 @@ def initial_opinion(
         spread_pp: Rule 3 fires when best and worst sites are more than this many points apart.
         value_adding_floor: Rule 4 fires below this share of time with customers.
         benchmark_pct: Rule 6 fires when the best site is above this percentage of target.
+        words: The client's words (terminology:) for the statements.
+        study: What the work-sampling study covers ("Study: Riverside Clinic, 01-03 Oct
+            2025"): its overall figure is the study's, never the contract's.
 
     Returns:
         The hypotheses, rule by rule.
     """
-    names = _Names(site_names, kpi_labels)
+    names = _Names(site_names, kpi_labels, words or default_words())
     headline = to_date[(to_date["measure"] == headline_kpi) & to_date["pct_of_target"].notna()]
     return [
         *_below_contract(headline, names, underperformance_pct),
         *_conversion_gaps(flow, headline, names.kpi(headline_kpi), names, conversion_ratio),
         *_spreads(to_date, headline_kpi, names, spread_pp),
-        *_time_with_customer(value_share, names, value_adding_floor),
+        *_time_with_customer(value_share, names, value_adding_floor, study),
         *_littles_flags(littles, names),
         *_benchmark(headline, names, benchmark_pct),
     ]
@@ -253,7 +261,7 @@ def _spreads(
 
 
 def _time_with_customer(
-    value_share: pd.DataFrame | None, names: _Names, below: float
+    value_share: pd.DataFrame | None, names: _Names, below: float, study: str | None = None
 ) -> list[Hypothesis]:
     """Rule 4: the contract, then each site, spending little observed time with customers."""
     if value_share is None:
@@ -262,7 +270,8 @@ def _time_with_customer(
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "share", "site"])
     hyps = []
     for row in low.itertuples():
-        where = "across the contract" if row.site == ALL_SITES else f"at {names.site(row.site)}"
+        overall = f"across the study ({study.removeprefix('Study: ')})" if study else "overall"
+        where = overall if row.site == ALL_SITES else f"at {names.site(row.site)}"
         caveat = (
             ""
             if row.sufficient
@@ -275,9 +284,9 @@ def _time_with_customer(
                 kind="time-with-customer",
                 site=_site_or_none(row.site),
                 kpi=None,
-                title=f"Little time with customers {where}",
+                title=f"Little time with {names.words.customers} {where}",
                 statement=f"Staff {where} spend {row.share:.1%} of their observed time with "
-                f"customers (likely between {row.ci_low:.1%} and {row.ci_high:.1%}; "
+                f"{names.words.customers} (likely between {row.ci_low:.1%} and {row.ci_high:.1%}; "
                 f"{row.value_adding:,} of {row.n:,} observations).{caveat}",
                 figures=_figures_of(
                     row,
@@ -306,7 +315,7 @@ def _littles_flags(littles: pd.DataFrame | None, names: _Names) -> list[Hypothes
             f"{per_month:.1f} starts a month × {row.mean_days_in_service:.0f} days in service "
             f"imply {_amount(row.expected_caseload)} (ratio {row.ratio:.2f})"
             if row.expected_caseload > 0
-            else "no customer left service in that time"
+            else f"no {names.words.customer} left service in that time"
         )
         hyps.append(
             Hypothesis(
@@ -317,7 +326,7 @@ def _littles_flags(littles: pd.DataFrame | None, names: _Names) -> list[Hypothes
                 title=f"Caseload data for {names.site(row.site)} do not add up",
                 statement=f"The caseload data for {names.site(row.site)} do not add up: between "
                 f"{_day(row.window_start)} and {_day(row.window_end)} on average "
-                f"{_amount(row.caseload)} customers were in service, but {implied}. "
+                f"{_amount(row.caseload)} {names.words.customers} were in service, but {implied}. "
                 f"{_capital(row.explanation)}.",
                 figures=_figures_of(
                     row,

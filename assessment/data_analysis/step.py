@@ -26,6 +26,7 @@ from assessment.inputs import Extracts, read_extracts
 from assessment.periods import Period, engagement_month_table, periods_from
 from assessment.presentation import Done
 from assessment.store import Store
+from assessment.terminology import words
 
 STEP = "data_analysis"
 CONTRACT_NAME = "Contract total"
@@ -100,17 +101,25 @@ def analyse(
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
         value = value_adding_share(obs, precision=settings.sampling_precision)
+    study = study_label(extracts.work_sampling, engagement)
     periods = periods_from(months, settings.recent_months)
     caseload = _months_of(month)
     hypotheses = with_periods(
-        hypotheses_frame(opinion(engagement, to_date, flow, value, littles)),
+        hypotheses_frame(opinion(engagement, to_date, flow, value, littles, study)),
         periods.to_date if periods else None,
         caseload,
     )
     baseline_kpi, baseline = _baseline(kpi, extracts.kpi.attrs.get("first_extract_to"))
     formed = with_periods(
         hypotheses_frame(
-            opinion(engagement, performance_to_date(baseline_kpi, lower), flow, value, littles)
+            opinion(
+                engagement,
+                performance_to_date(baseline_kpi, lower),
+                flow,
+                value,
+                littles,
+                study,
+            )
         ),
         baseline,
         caseload,
@@ -127,7 +136,12 @@ def analyse(
         "sampling_by_role": by_role,
         "value_adding": value,
     }
-    named = {k: _with_site_names(v, names) for k, v in frames.items()}
+    # a work-sampling study is its sites and days, never "the contract"
+    study_names = names | ({ALL_SITES: study} if study else {})
+    named = {
+        k: _with_site_names(v, study_names if k.startswith(("sampling", "value")) else names)
+        for k, v in frames.items()
+    }
     return DataAnalysis(
         **named,
         hypotheses=hypotheses,
@@ -175,6 +189,7 @@ def opinion(
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
+    study: str | None = None,
 ) -> list[Hypothesis]:
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
@@ -190,7 +205,34 @@ def opinion(
         conversion_ratio=s.conversion_ratio,
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
+        words=words(engagement),
+        study=study,
     )
+
+
+def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> str | None:
+    """What a work-sampling study covers: "Study: Riverside Clinic, 01-03 Oct 2025".
+
+    The sites observed (all of them named when fewer than the contract's) and the first and
+    last day; None without a study.
+    """
+    if observations is None or observations.empty:
+        return None
+    names = engagement.site_names()
+    observed = [names[s] for s in names if s in set(observations["site"])]
+    sites = (
+        f"all {len(names)} {words(engagement).sites}"
+        if len(observed) == len(names) and len(names) > 2
+        else " and ".join(observed)
+    )
+    first, last = observations["observed_at"].min(), observations["observed_at"].max()
+    if first.date() == last.date():
+        days = f"{first:%d %b %Y}"
+    elif (first.year, first.month) == (last.year, last.month):
+        days = f"{first:%d}–{last:%d %b %Y}"
+    else:
+        days = f"{first:%d %b %Y} to {last:%d %b %Y}"
+    return f"Study: {sites}, {days}"
 
 
 def _site_names(engagement: Engagement) -> dict[str, str]:

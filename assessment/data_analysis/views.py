@@ -6,6 +6,8 @@ objects; they compute nothing beyond choosing and labelling what to show.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -17,6 +19,7 @@ from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
+from assessment.terminology import say, words
 
 
 def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
@@ -70,12 +73,19 @@ def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
             for what, path, n, dates in rows
         ]
     )
-    return table(
+    read = table(
         frame,
         {"what": "Extract", "file": "File", "rows": "Rows", "from": "From", "to": "To"},
         {"rows": number},
         caption="Every extract was read and passed its checks.",
     )
+    if not extracts.notices:
+        return read
+    # the warnings of assess check, here too: the consultant may never have run check
+    notes = [f"{Path(n.where).name}{f' ({n.field})' if n.field else ''}: {n.message}"
+             for n in extracts.notices]  # fmt: skip
+    worth = callout(f"{len(notes)} thing(s) in the data worth a look", notes, kind="warning")
+    return HTML(read.data + worth.data)
 
 
 def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -114,7 +124,7 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
         frame,
         {
             "kpi": "KPI",
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "actual": "Actual",
             "target": "Target",
             "pct_of_target": "% of target",
@@ -132,24 +142,27 @@ def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date
     sites = rows[(rows["measure"] == kpi.key) & (rows["site"] != ALL_SITES)]
-    return charts.performance_by_site(sites, kpi.key, kpi.label, to_date_label(result))
+    return charts.performance_by_site(
+        sites, kpi.key, kpi.label, to_date_label(result), words=words(engagement)
+    )
 
 
 def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
     """Headline KPI, % of target per month and site, with a clickable site legend."""
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_by_period
-    return charts.performance_trend(rows[rows["measure"] == kpi.key], kpi.key, kpi.label)
+    chosen = rows[rows["measure"] == kpi.key]
+    return charts.performance_trend(chosen, kpi.key, kpi.label, words(engagement))
 
 
-def trend_table(result: DataAnalysis) -> HTML:
+def trend_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML:
     """Direction of travel per site over the last months (named)."""
     months = pd.to_datetime(result.trend["last_period"]).dropna()
     last = f" ({months.max():%b %Y})" if not months.empty else ""
     return table(
         result.trend,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "last_pct_of_target": f"Latest month{last}, % of target",
             "slope_pp_per_month": "Change per month (pp)",
             "direction": "Direction",
@@ -158,14 +171,14 @@ def trend_table(result: DataAnalysis) -> HTML:
     )
 
 
-def flow_table(result: DataAnalysis) -> HTML | None:
+def flow_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
     """On-flow, off-flow, conversion and time to outcome per site."""
     if result.flow is None:
         return None
     return table(
         result.flow,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "referrals": "Referrals",
             "starts": "Starts",
             "outcomes": "Outcomes",
@@ -189,35 +202,37 @@ def flow_table(result: DataAnalysis) -> HTML | None:
             "p80_days_to_outcome": number,
             "throughput_per_month": lambda v: number(v, 1),
         },
-        caption=_flow_caption(result),
+        caption=_flow_caption(result, engagement),
     )
 
 
-def _flow_caption(result: DataAnalysis) -> str:
+def _flow_caption(result: DataAnalysis, engagement: Engagement | None = None) -> str:
     months = caseload_period(result)
-    covered = f", customers referred {months.label()}" if months else ""
-    return (
-        f"Customers flowing through each site, from the caseload extract{covered}: its months "
-        "may differ from the KPI extract's, so its counts differ from the KPI table's."
+    covered = say(", {customers} referred ", engagement) + months.label() if months else ""
+    return say(
+        f"{{Customers}} flowing through each {{site}}, from the caseload extract{covered}: its "
+        "months may differ from the KPI extract's, so its counts differ from the KPI table's.",
+        engagement,
     )
 
 
-def flow_charts(result: DataAnalysis) -> list[alt.Chart]:
+def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
     """The funnel from referral to outcome and the time it takes, per site."""
     if result.flow is None:
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
-    return [charts.flow_funnel(sites), charts.time_to_outcome(sites)]
+    w = words(engagement)
+    return [charts.flow_funnel(sites, w), charts.time_to_outcome(sites, w)]
 
 
-def littles_law_table(result: DataAnalysis) -> HTML | None:
+def littles_law_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
     """The data check: caseload against throughput × time in service, with what a flag means."""
     if result.littles_law is None:
         return None
     return table(
         result.littles_law,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "caseload": "Caseload (L)",
             "starts_per_day": "Starts per day (λ)",
             "mean_days_in_service": "Days in service (W)",
@@ -239,24 +254,28 @@ def littles_law_table(result: DataAnalysis) -> HTML | None:
     )
 
 
-def sampling_charts(result: DataAnalysis) -> list[alt.Chart]:
+def sampling_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
     """How staff time is spent per site, and the value-adding share with its 95% interval."""
     if result.sampling_by_site is None or result.value_adding is None:
         return []
     by_site = result.sampling_by_site[result.sampling_by_site["site"] != ALL_SITES]
-    return [charts.work_sampling_profile(by_site), charts.value_adding_with_ci(result.value_adding)]
+    w = words(engagement)
+    return [
+        charts.work_sampling_profile(by_site, w),
+        charts.value_adding_with_ci(result.value_adding, w),
+    ]
 
 
-def sampling_table(result: DataAnalysis) -> HTML | None:
-    """Share of observed time spent with customers per site, with its confidence interval."""
+def sampling_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
+    """Share of observed time spent with the people served per site, with its interval."""
     if result.value_adding is None:
         return None
     return table(
         result.value_adding,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "n": "Observations",
-            "value_adding": "With the customer",
+            "value_adding": say("With the {customer}", engagement),
             "share": "Share",
             "ci_low": "95% interval from",
             "ci_high": "to",
@@ -272,8 +291,11 @@ def sampling_table(result: DataAnalysis) -> HTML | None:
             "required_n": number,
             "sufficient": lambda v: "yes" if v else "more needed",
         },
-        caption="Work sampling: share of observed staff time spent on value-adding customer "
-        f"work{_observed(result)}.",
+        caption=say(
+            "Work sampling: share of observed staff time spent on value-adding {customer} "
+            f"work{_observed(result)}.",
+            engagement,
+        ),
     )
 
 

@@ -18,6 +18,8 @@ from assessment import charts as house
 from assessment.discovery.analysis import counts_by
 from assessment.discovery.journey import JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 _KINDS: dict[str, Kind] = {
     "heading": "headings",
@@ -137,14 +139,16 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
 
 
 def consistency_scatter(
-    relation: JourneyPerformance, site_names: Mapping[str, str]
+    relation: JourneyPerformance, site_names: Mapping[str, str], words: Words | None = None
 ) -> alt.LayerChart:
     """Journey consistency (x) against performance against contract (y) per site.
 
     Args:
         relation: ``consistency_vs_performance`` output.
         site_names: Site key -> display name.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    site = (words or default_words()).mapping()["Site"]
     sites = relation.sites.dropna(subset=["consistency", "pct_of_target"])
     rows = pd.DataFrame(
         {
@@ -171,9 +175,9 @@ def consistency_scatter(
                 axis=alt.Axis(format=".0%"),
             ),
             y=alt.Y("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
-            color=alt.Color("site_name:N", title="Site", legend=None),
+            color=alt.Color("site_name:N", title=site, legend=None),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=site),
                 alt.Tooltip("consistency:Q", title="Consistency", format=".0%"),
                 alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
             ],
@@ -193,12 +197,16 @@ def consistency_scatter(
     )
 
 
-def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
+def journey_side_by_side(
+    comparison: JourneyComparison, words: Words | None = None
+) -> alt.FacetChart:
     """Today's and the proposed journey side by side: each step's typical days, by status.
 
     Args:
         comparison: ``compare_journeys`` output.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    w = words or default_words()
     steps = comparison.steps
     today = steps[steps["today_order"].notna()]
     proposed = steps[steps["proposed_order"].notna()]
@@ -251,10 +259,10 @@ def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                "Today's customer journey and the proposed one",
+                f"Today's {w.customer} journey and the proposed one",
                 subtitle=(
                     f"{comparison.steps_today} steps become {comparison.steps_proposed}; "
-                    f"{saved:,.1f} days saved for the customer"
+                    f"{saved:,.1f} days saved for the {w.customer}"
                 ),
             )
         )

@@ -49,7 +49,7 @@ from assessment.discovery.models import (
 )
 from assessment.discovery.vocabulary import vocabulary
 from assessment.engagement import Engagement
-from assessment.entries import Database, Entry
+from assessment.entries import Entry, Transaction
 from assessment.errors import InputError, Problem
 from assessment.store import Store
 
@@ -247,7 +247,7 @@ def _checked(
 # -- importing -------------------------------------------------------------------------------------
 
 
-def _not_generic(tx: Database, entry: Any) -> None:
+def _not_generic(tx: Transaction, entry: Any) -> None:
     raise TypeError("discovery sheets are imported by assessment.discovery.capture.prepare")
 
 
@@ -366,7 +366,7 @@ def _check(
     plan.groups = list(dict.fromkeys((s.journey, s.site) for s in plan.steps))
 
 
-def write_plan(tx: Database, plan: Plan, now: str) -> None:
+def write_plan(tx: Transaction, plan: Plan, now: str) -> None:
     """Write a checked import inside the import's transaction: three tables and the ledger."""
     tables.write_evidence(tx, plan.evidence, now)
     tables.write_journeys(tx, plan.groups, plan.steps)

@@ -17,6 +17,8 @@ from IPython.display import HTML
 from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
 from assessment.presentation import callout, number, pct, share, table
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 VERDICT_LABELS = {
     "confirmed": "Confirmed",
@@ -163,19 +165,22 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
     )
 
 
-def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
-    """Per site: steps, customer days and consistency with the defined journey and other sites."""
+def consistency_table(
+    consistency: pd.DataFrame, vocab: Vocabulary, words: Words | None = None
+) -> HTML:
+    """Per site: steps, their days and consistency with the defined journey and other sites."""
+    w = (words or default_words()).mapping()
     frame = _with_labels(consistency, vocab)
     frame["follows"] = frame["follows_defined"].map({True: "yes", False: "no"})
     return table(
         frame,
         {
-            "site_label": "Site",
+            "site_label": w["Site"],
             "steps": "Steps",
             "value_adding_steps": "Value-adding steps",
             "duration_days": "Typical days",
             "contract_score": "Consistency with defined journey",
-            "peer_score": "Consistency with other sites",
+            "peer_score": f"Consistency with other {w['sites']}",
             "follows": "Follows the defined journey",
         },
         {
@@ -240,16 +245,19 @@ def comparison_table(comparison: JourneyComparison) -> HTML:
 
 
 def comparison_callout(
-    comparison: JourneyComparison, title: str = "Cutting out the complexity for the customer"
+    comparison: JourneyComparison, title: str | None = None, words: Words | None = None
 ) -> HTML:
-    """What the proposed journey saves the customer, in four lines."""
+    """What the proposed journey saves the people served, in four lines (client's words)."""
     c = comparison
+    w = words or default_words()
+    title = title or f"Cutting out the complexity for the {w.customer}"
     removed = "; ".join(c.removed) or "none"
     return callout(
         title,
         [
             f"Steps: {c.steps_today} today, {c.steps_proposed} proposed (removed: {removed}).",
-            f"Customer time: {number(c.days_today, 1)} days today, {number(c.days_proposed, 1)} "
+            f"{w.mapping()['Customer']} time: {number(c.days_today, 1)} days today, "
+            f"{number(c.days_proposed, 1)} "
             f"proposed: {number(c.days_saved, 1)} days saved.",
             f"Hand-offs between owners: {c.handoffs_today} today, {c.handoffs_proposed} proposed.",
             f"Value-adding steps: {share(c.value_adding_share_today, 0)} today, "

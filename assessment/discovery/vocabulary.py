@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assessment.engagement import DEFAULT_MIN_GROUP_SIZE, Engagement, Method
+from assessment.terminology import reword
 
 CONTRACT_WIDE = "ALL"
 """Site value of evidence or a journey about the contract as a whole (as in step 1)."""
@@ -81,7 +82,15 @@ def from_method(method: Method, sites: Mapping[str, str] | None = None) -> Vocab
 
 def vocabulary(engagement: Engagement) -> Vocabulary:
     """The engagement's vocabulary: its ``method`` section (or the defaults) and its sites."""
-    return from_method(engagement.method, engagement.site_choices())
+    method = engagement.method
+    # the method's default labels speak of customers: in the client's words unless the
+    # consultant wrote the vocabulary in engagement.yaml
+    reworded = {
+        name: {key: reword(label, engagement) for key, label in getattr(method, name).items()}
+        for name in ("headings", "dimensions", "source_types", "sentiments")
+        if name not in method.model_fields_set
+    }
+    return from_method(method.model_copy(update=reworded), engagement.site_choices())
 
 
 def default_vocabulary(sites: Mapping[str, str] | None = None) -> Vocabulary:

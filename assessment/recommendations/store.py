@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from assessment import entries
 from assessment.discovery import stored_findings
 from assessment.engagement import Engagement
-from assessment.entries import Choices, Database
+from assessment.entries import Choices, Transaction
 from assessment.errors import InputError, Problem
 from assessment.recommendations.models import (
     ALL_SITES,
@@ -112,17 +112,17 @@ def open_store(engagement: Engagement) -> Store:
     return open_engagement_store(engagement)
 
 
-def recommendations(db: Store | Database) -> list[Recommendation]:
+def recommendations(db: Store | Transaction) -> list[Recommendation]:
     """Every recommendation, oldest first."""
     return entries.load(db, RECOMMENDATIONS, Recommendation)
 
 
-def actions(db: Store | Database) -> list[Action]:
+def actions(db: Store | Transaction) -> list[Action]:
     """Every action, oldest first."""
     return entries.load(db, ACTIONS, Action)
 
 
-def requests(db: Store | Database) -> list[Publication]:
+def requests(db: Store | Transaction) -> list[Publication]:
     """Every request to publish, oldest first."""
     return entries.load(db, REQUESTS, Publication)
 
@@ -240,7 +240,7 @@ def draft_plan(engagement: Engagement, store: Store) -> pd.DataFrame:
     )
 
 
-def digest(engagement: Engagement, store: Store | Database) -> str:
+def digest(engagement: Engagement, store: Store | Transaction) -> str:
     """A fingerprint of the plan's content, as it is read.
 
     Client status updates do not change it, nor do values that are not used: a typed baseline
@@ -263,7 +263,7 @@ def _content(engagement: Engagement, action: Action) -> dict[str, Any]:
     return values | {"days": action.days or 0.0, "cost": action.cost or 0.0}
 
 
-def publications(store: Store | Database) -> list[dict[str, Any]]:
+def publications(store: Store | Transaction) -> list[dict[str, Any]]:
     """Every published version, oldest first."""
     rows = entries.rows(store, f"SELECT * FROM {PUBLICATIONS} ORDER BY version")
     return [dict(r) for r in rows]

@@ -248,6 +248,11 @@ class ContractSpec:
     story: str
     id_digits: int = 6
     caseload_from: str = ""  # first month of referrals when the caseload predates the KPIs
+    headline_kpi: str = "job_outcomes"
+    sector: str = "Employment services"
+    desired_outcome: str = "Customers move into sustained employment"
+    terminology: tuple[tuple[str, str], ...] = ()  # the client's words (engagement.yaml)
+    roadmap_agreed: bool = True  # False: no roadmap: in engagement.yaml until step 5 agrees it
 
     @property
     def referrals_from(self) -> str:
@@ -764,6 +769,129 @@ def eastfield() -> ContractSpec:
         },
         team=(("Alex Morgan", "Engagement lead", 950), ("Sam Okafor", "Consultant", 700)),
         story="Stable: just under 80% of its job-outcome profile, month after month.",
+    )
+
+
+def brookside() -> ContractSpec:
+    """Brookside Community Health: two clinics, step 1 only, in the provider's own words."""
+    vocabulary = Vocabulary(
+        activities={
+            "value_adding": [("Patient consultation", 0.6), ("Home visit", 0.4)],
+            "value_enabling": [
+                ("Clinical notes", 0.5),
+                ("Referral letters", 0.3),
+                ("Team huddle", 0.2),
+            ],
+            "non_value": [
+                ("Waiting for a room", 0.4),
+                ("Chasing results", 0.35),
+                ("Re-keying data", 0.25),
+            ],
+        },
+        roles={
+            "value_adding": [("Clinician", 0.8), ("Healthcare assistant", 0.2)],
+            "value_enabling": [("Clinician", 0.5), ("Administrator", 0.5)],
+            "non_value": [("Clinician", 0.6), ("Administrator", 0.4)],
+        },
+    )
+
+    def clinic(referrals: float, rate: float, sampling: tuple[int, int, int]) -> Behaviour:
+        return Behaviour(
+            referrals=referrals,
+            start_rate=0.9,
+            start_days=14,
+            outcome_rate=rate,
+            outcome_rate_end=None,
+            outcome_days=60,
+            sustain_rate=0.8,
+            dropout_rate=0.3,
+            dropout_days=40,
+            programme_days=150,
+            targets={"referrals": 90, "seen": 80, "discharged_well": 45},
+            sampling=sampling,
+        )
+
+    return ContractSpec(
+        key="brookside",
+        stream=31,
+        client="Brookside Community Health",
+        contract="Community Clinics — Brookside",
+        reference="BCH-CC-2024",
+        start=dt.date(2024, 7, 1),
+        end=dt.date(2026, 6, 30),
+        first_month="2024-07",
+        months=15,
+        customers=2_600,
+        sites=(
+            SiteSpec(
+                "riverside-clinic",
+                "Riverside Clinic",
+                "RIVERSIDE",
+                "Riverside",
+                clinic(88, 0.55, (70, 100, 86)),
+            ),
+            SiteSpec(
+                "hilltop-clinic",
+                "Hilltop Clinic",
+                "HILLTOP",
+                "Hilltop",
+                clinic(80, 0.42, (45, 110, 101)),
+            ),
+        ),
+        kpis=(
+            KpiSpec("referrals", "Referrals", "patients", "referral", "Referrals received"),
+            KpiSpec("seen", "Patients seen", "patients", "start", "First appointments"),
+            KpiSpec(
+                "discharged_well",
+                "Discharged well",
+                "patients",
+                "outcome",
+                "Discharged well",
+                ramp=(0.3, 0.7),
+                value_per_unit=400,
+            ),
+        ),
+        default_site="riverside-clinic",
+        vocabulary=vocabulary,
+        study_start=dt.date(2025, 9, 8),
+        kpi_format="long-csv",
+        kpi_columns={
+            "site": "Clinic",
+            "period": "Month",
+            "measure": "Measure",
+            "actual": "Actual",
+            "target": "Target",
+        },
+        kpi_month_format="%b-%Y",  # "Jul-2025", as the provider's MI system labels months
+        caseload_format="csv",
+        caseload_columns={
+            "customer_id": "Patient ID",
+            "site": "Clinic",
+            "referral_date": "Date referred",
+            "start_date": "First appointment",
+            "outcome_date": "Discharged well",
+            "exit_date": "Left service",
+        },
+        id_prefix="BCH",
+        sampling_columns={
+            "observed_at": "Observed at",
+            "site": "Clinic",
+            "role": "Staff role",
+            "activity": "Activity",
+        },
+        team=(("Alex Morgan", "Engagement lead", 950),),
+        story="Step 1 only: the data analysis of a community health provider, in its own words "
+        "(patients, clinicians, clinics); Hilltop discharges fewer patients well.",
+        headline_kpi="discharged_well",
+        roadmap_agreed=False,
+        sector="Community health",
+        desired_outcome="Patients are discharged well, their treatment complete",
+        terminology=(
+            ("customer", "patient"),
+            ("adviser", "clinician"),
+            ("site", "clinic"),
+            ("outcome", "Discharged well"),
+        ),
     )
 
 
@@ -1309,7 +1437,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
         if spec.kpi_month_format.startswith("%d"):
             kpi_input["dayfirst"] = True  # months as 01/03/2025
         kpi_input["columns"] = dict(spec.kpi_columns)
-        kpi_input["measures"] = {k.client_name: k.key for k in spec.kpis}
+        kpi_input["measures"] = {k.key: k.client_name for k in spec.kpis}
         kpi_input["updates"] = [f"inputs/{UPDATE_NAME}.csv"]
     caseload_columns = {k: v for k, v in spec.caseload_columns.items() if k != "sustained_date"}
     caseload: dict[str, object] = {"path": f"inputs/caseload.{spec.caseload_format}"}
@@ -1319,14 +1447,14 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
     categories = ("value_adding", "value_enabling", "non_value")
     return {
         "schema_version": 1,
-        "client": {"name": spec.client, "sector": "Employment services"},
+        "client": {"name": spec.client, "sector": spec.sector},
         "contract": {
             "name": spec.contract,
             "reference": spec.reference,
-            "desired_outcome": "Customers move into sustained employment",
+            "desired_outcome": spec.desired_outcome,
             "start": spec.start,
             "end": spec.end,
-            "headline_kpi": _J,
+            "headline_kpi": spec.headline_kpi,
         },
         "sites": [
             {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)} for s in spec.sites
@@ -1353,7 +1481,8 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             if spec.key in _CLIENT_DAY_RATES
             else {}
         ),
-        "roadmap": {"stages": _stages(spec)},
+        **({"roadmap": {"stages": _stages(spec)}} if spec.roadmap_agreed else {}),
+        **({"terminology": dict(spec.terminology)} if spec.terminology else {}),
     }
 
 
@@ -1381,10 +1510,15 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+SCHEMA_COMMENT = "../../../assessment/engagement.schema.json"
+"""Where YAML editors find the schema of engagement.yaml, from a demo engagement's folder."""
+
+
 def render_engagement(spec: ContractSpec) -> str:
     """engagement.yaml text: the document with light comments, checked to load back equal."""
     document = engagement_document(spec)
     header = [
+        f"# yaml-language-server: $schema={SCHEMA_COMMENT}",
         f"# engagement.yaml: demo engagement '{spec.key}' ({spec.client}).",
         *textwrap.wrap(spec.story, 98, initial_indent="# ", subsequent_indent="# "),
         "# Generated by data/demo/generate.py: change the script and regenerate, not this file.",
@@ -1414,7 +1548,7 @@ def render_engagement(spec: ContractSpec) -> str:
         "    measures:": (
             ["    # KPI key: column of actuals; targets: KPI key: column of targets."]
             if spec.kpi_format == "wide-xlsx"
-            else ["    # Their measure names: our KPI keys. A blank target takes the contract's."]
+            else ["    # KPI key: their measure name. A blank target takes the contract's."]
         ),
         "    activities:": [
             "    # Every activity observed, in the observers' words: value_adding (with the",
@@ -1448,7 +1582,7 @@ def render_engagement(spec: ContractSpec) -> str:
 def render_portfolio(specs: Sequence[ContractSpec]) -> str:
     """portfolio.yaml: the demo contracts a delivery lead re-runs together."""
     document = {
-        "name": "Demo portfolio — employment services",
+        "name": "Demo portfolio — employment and community health services",
         "contracts": [{"key": s.key, "path": s.key, "parameters": {}} for s in specs],
     }
     header = (
@@ -1519,7 +1653,7 @@ def generate(
     if customers < 1 or sites < 1:
         raise ValueError("customers and sites must be at least 1")
     out.mkdir(parents=True, exist_ok=True)
-    specs = [northshore(customers, sites), riverside(), eastfield()]
+    specs = [northshore(customers, sites), riverside(), eastfield(), brookside()]
     results = [generate_contract(spec, out, seed) for spec in specs]
     (out / "portfolio.yaml").write_bytes(render_portfolio(specs).encode("utf-8"))
     return results
@@ -1528,8 +1662,9 @@ def generate(
 def summary(result: Generated) -> pd.DataFrame:
     """Headline figures per site: % of job-outcome target to date, conversion, value adding."""
     spec, caseload = result.spec, result.caseload
-    actual, target = result.figures[_J]
-    starts = result.figures["starts"][0].sum(axis=1)
+    actual, target = result.figures[spec.headline_kpi]
+    start_kpi = next(k.key for k in spec.kpis if k.event == "start")
+    starts = result.figures[start_kpi][0].sum(axis=1)
     value = result.sampling.assign(va=result.sampling["category"] == "value_adding")
     share = value.groupby("site")["va"].agg(["sum", "size"])
     frame = pd.DataFrame(

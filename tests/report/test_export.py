@@ -6,7 +6,7 @@ import pytest
 
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
-from assessment.report import external_references
+from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
 
 from .conftest import CLIENT
@@ -26,10 +26,10 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
         for text in (
             'class="aw-cover"',
             ">Executive summary<",
-            'class="aw-roadmap"',
+            'class="aw-roadmap-sentence"',  # step 5's section: the one roadmap
             "Performance against contract",
             "Flow: from referral to outcome",
-            "Time with the customer",
+            "Time with the people served",
             ">Initial opinion<",
             ">Provenance<",
         )
