@@ -421,6 +421,12 @@ class Analysis(_Strict):
         description="Months after an action's target date its value counts; default: to the "
         "contract's end.",
     )
+    customer_time_goal: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="A share of staff time with customers the flow plan restates capacity at.",
+    )
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -492,6 +498,11 @@ class Method(_Strict):
         ge=1,
         description="Fewest cases a site needs before step 1 calls it behind, ahead or the "
         "benchmark.",
+    )
+    max_caseload_per_adviser: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most customers one adviser should carry: the flow plan's capacity ceiling.",
     )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")

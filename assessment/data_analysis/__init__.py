@@ -15,6 +15,14 @@ from assessment.data_analysis.client import (
     data_quality_for_client,
     opinion_for_client,
 )
+from assessment.data_analysis.flow_plan_views import (
+    flow_plan_assumptions,
+    flow_plan_capacity_table,
+    flow_plan_chart,
+    flow_plan_levers_table,
+    flow_plan_months_table,
+    flow_plan_table,
+)
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
     flow_charts,
@@ -40,6 +48,12 @@ __all__ = [
     "contract_standing",
     "data_quality_for_client",
     "flow_charts",
+    "flow_plan_assumptions",
+    "flow_plan_capacity_table",
+    "flow_plan_chart",
+    "flow_plan_levers_table",
+    "flow_plan_months_table",
+    "flow_plan_table",
     "flow_table",
     "headline",
     "inputs_summary",

@@ -13,7 +13,14 @@ import pandas as pd
 
 from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
-from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
+from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
+from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
+from assessment.data_analysis.opinion import (
+    Hypothesis,
+    hypotheses_frame,
+    initial_opinion,
+    rank_by_strength,
+)
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
@@ -60,6 +67,10 @@ class DataAnalysis:
     months: pd.DataFrame | None = None
     opinion_snapshot: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
+    flow_plan: pd.DataFrame | None = None
+    flow_plan_months: pd.DataFrame | None = None
+    flow_plan_levers: pd.DataFrame | None = None
+    flow_plan_rates: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -123,11 +134,19 @@ def analyse(
             relative_precision=settings.sampling_relative_precision,
             staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
         )
+    plan = None
+    if extracts.caseload is not None and flow is not None:
+        plan = flow_plan(engagement, kpi, extracts.caseload, flow, month, value)
     study = study_label(extracts.work_sampling, engagement)
     periods = periods_from(months, settings.recent_months)
     caseload = _months_of(month)
+    found = opinion(engagement, comparison, flow, value, littles, study)
+    if plan is not None:
+        label = engagement.kpi(headline).label
+        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline)
+        found = rank_by_strength([*found, *gaps])
     hypotheses = with_periods(
-        hypotheses_frame(opinion(engagement, comparison, flow, value, littles, study)),
+        hypotheses_frame(found),
         periods.to_date if periods else None,
         caseload,
     )
@@ -154,6 +173,10 @@ def analyse(
         "site_comparison": comparison,
         "time_to_outcome": timing,
         "survival": curves,
+        "flow_plan": None if plan is None else plan.summary,
+        "flow_plan_months": None if plan is None else plan.months,
+        "flow_plan_levers": None if plan is None else plan.levers,
+        "flow_plan_rates": None if plan is None else plan.rates,
     }
     # a work-sampling study is its sites and days, never "the contract"
     study_names = names | ({ALL_SITES: study} if study else {})
@@ -200,6 +223,57 @@ def _baseline(kpi: pd.DataFrame, first_to: object) -> tuple[pd.DataFrame, Period
     if rows.empty:
         return rows, None
     return rows, Period(pd.Timestamp(rows["period"].min()), pd.Timestamp(rows["period"].max()))
+
+
+def flow_plan(
+    engagement: Engagement,
+    kpi: pd.DataFrame,
+    caseload: pd.DataFrame,
+    flow: pd.DataFrame,
+    month: pd.DataFrame | None,
+    value: pd.DataFrame | None,
+) -> FlowPlan | None:
+    """The flow plan to the contract end, from the sites' own rates (None past the end).
+
+    Args:
+        engagement: The engagement (targets, contract end, staff, maximum caseload).
+        kpi: The KPI months that count (complete months only).
+        caseload: The validated caseload (the rates are measured on it).
+        flow: ``flow_by_site`` output.
+        month: ``flow_by_month`` output.
+        value: ``value_adding_share`` output, or None.
+    """
+    return build_flow_plan(
+        caseload,
+        kpi,
+        flow,
+        month,
+        headline_kpi=engagement.contract.headline_kpi,
+        future_targets=monthly_targets(engagement, engagement.contract.headline_kpi),
+        contract_end=pd.Timestamp(engagement.contract.end),
+        staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        value_adding=value,
+        max_caseload=engagement.method.max_caseload_per_adviser,
+        customer_time_goal=engagement.analysis.customer_time_goal,
+        min_volume=engagement.method.min_volume,
+    )
+
+
+def monthly_targets(engagement: Engagement, kpi_key: str) -> dict[str, float]:
+    """Each site's monthly target for a KPI from engagement.yaml (as the extract's blanks take)."""
+    kpi, contract = engagement.kpi(kpi_key), engagement.contract
+    months = max(
+        1,
+        (contract.end.year - contract.start.year) * 12
+        + contract.end.month
+        - contract.start.month
+        + 1,
+    )
+    fallback = kpi.target_per_period
+    if fallback is None and kpi.target_total is not None:
+        fallback = kpi.target_total / months / len(engagement.sites)
+    targets = {s.key: kpi.site_targets.get(s.key, fallback) for s in engagement.sites}
+    return {site: float(t) for site, t in targets.items() if t is not None}
 
 
 def opinion(

@@ -230,3 +230,42 @@ def roadmap_stages(
             StagePoint(name, fraction, round(fraction * 100, 9), date, [a for a, _ in carried])
         )
     return points
+
+
+FLOW_MEASURES = {
+    "starts per month": "actual_starts",
+    "starts a month": "actual_starts",
+    "referrals per month": "actual_referrals",
+    "referrals a month": "actual_referrals",
+}
+"""Step 1's flow-plan figures an action may be measured on (its own unit: customers a month)."""
+
+
+def flow_measure_baseline(
+    flow_months: pd.DataFrame | None, measure: str, site: str, on: dt.date
+) -> tuple[float, pd.Timestamp] | None:
+    """A flow-plan measure's baseline: its mean over the window ending on or before ``on``.
+
+    Args:
+        flow_months: Step 1's ``flow_plan_months`` (``site, period, planned, actual_starts,
+            actual_referrals``), or None before step 1 made a plan.
+        measure: The action's measure, e.g. "Starts per month".
+        site: A site key, or ``ALL`` (the sites summed each month).
+        on: The day the action was set.
+
+    Returns:
+        ``(baseline, last month of its window)``, or None when the measure is not a flow-plan
+        figure or there is no actual month before ``on``.
+    """
+    column = FLOW_MEASURES.get(measure.strip().casefold())
+    if flow_months is None or column is None:
+        return None
+    rows = flow_months[~flow_months["planned"].astype(bool)]
+    if site != "ALL":
+        rows = rows[rows["site"] == site]
+    monthly = rows.groupby("period")[column].sum(min_count=1).dropna()
+    done = monthly[[month_end(p) <= on for p in monthly.index]]
+    if done.empty:
+        return None
+    window = done.sort_index().tail(WINDOW_MONTHS)
+    return float(window.mean()), pd.Timestamp(window.index[-1])

@@ -99,16 +99,22 @@ def _row(
     known: Collection[str],
     rec: Recommendation,
     action: Action,
+    flow_months: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     key = kpi_key(engagement, action.measure)
     if key is not None:
         numbers = _kpi_numbers(engagement, performance, action, key)
     else:
+        # A flow-plan figure ("Starts per month") takes its baseline from step 1's data.
+        flow = measures.flow_measure_baseline(
+            flow_months, action.measure, action.site, action.set_on
+        )
         numbers = {
-            "measure_label": action.measure,
+            "measure_label": action.measure
+            + (f" ({_site_label(engagement, action.site)})" if flow else ""),
             "unit": "",
-            "baseline": action.baseline,
-            "baseline_month": None,
+            "baseline": flow[0] if flow and action.baseline is None else action.baseline,
+            "baseline_month": flow[1] if flow and action.baseline is None else None,
             "best": None,
             "best_interval": None,
             "units": None,
@@ -228,15 +234,17 @@ def evaluate_plan(
     known_findings: Collection[str],
     recommendations: Sequence[Recommendation],
     actions: Sequence[Action],
+    flow_months: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every action with its measure's baseline, value, cost and SMART check (columns PLAN_COLUMNS).
 
     Actions are in recommendation order, then in the order they were entered; an action whose
-    recommendation is gone is left out.
+    recommendation is gone is left out. ``flow_months`` (step 1's flow plan by month) gives
+    flow-plan measures such as "Starts per month" their baseline from the data.
     """
     by_id = {r.id: r for r in recommendations}
     rows = [
-        _row(engagement, performance, known_findings, rec, a)
+        _row(engagement, performance, known_findings, rec, a, flow_months)
         for rec in recommendations
         for a in actions
         if a.recommendation_id == rec.id and rec.id in by_id

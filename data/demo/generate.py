@@ -1490,7 +1490,17 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
         ),
         **({"roadmap": {"stages": _stages(spec)}} if spec.roadmap_agreed else {}),
         **({"terminology": dict(spec.terminology)} if spec.terminology else {}),
+        **_FLOW_PLAN_SETTINGS.get(spec.key, {}),
     }
+
+
+_FLOW_PLAN_SETTINGS: dict[str, dict[str, object]] = {
+    "northshore": {
+        "analysis": {"customer_time_goal": 0.2},
+        "method": {"max_caseload_per_adviser": 60},
+    }
+}
+"""Northshore's flow plan checks capacity: a maximum caseload and a time-with-customers goal."""
 
 
 _STAGES = (("Camp 1", 0.55), ("Camp 2", 0.85), ("The summit", 1.0))
@@ -1549,6 +1559,11 @@ def render_engagement(spec: ContractSpec) -> str:
             ),
         ],
         "inputs:": ["", "# The client's extracts, in their own column names (ours: theirs)."],
+        "analysis:": [
+            "",
+            "# Flow plan: restate capacity at this share of staff time with customers.",
+        ],
+        "method:": ["", "# Flow plan: the most customers one adviser should carry."],
         "    updates:": [
             "    # The client's next extract: its months extend or replace the first's."
         ],
