@@ -88,12 +88,19 @@ class SiteNames(dict[str, str]):
 
 
 class Site(_Strict):
-    """A delivery site; extracts may name it by key, name or any alias."""
+    """A delivery site; extracts may name it by key, name or any alias.
+
+    ``staff`` (people delivering at the site) weights the site in the contract's work-sampling
+    share; without it for every site the contract's share is stated as unweighted.
+    """
 
     key: Key = Field(description="Short id: lower case letters, digits, '-' or '_'.")
     name: str = Field(min_length=1, description="The site's name as the client writes it.")
     aliases: list[str] = Field(
         default_factory=list, description="Other spellings the client's files use for the site."
+    )
+    staff: int | None = Field(
+        default=None, ge=1, description="People delivering at the site (weights work sampling)."
     )
 
 
@@ -235,12 +242,17 @@ class Analysis(_Strict):
     sampling_precision: float = Field(
         default=0.03, gt=0, lt=0.5, description="Half-width of the work-sampling interval aimed at."
     )
+    sampling_relative_precision: float = Field(
+        default=0.2, gt=0, lt=1, description="Work-sampling half-width aimed at, as a share of it."
+    )
     littles_tolerance: float = Field(
         default=0.25,
         gt=0,
         description="Caseload data off Little's law by more than this are flagged.",
     )
-    trend_months: int = Field(default=6, ge=2, description="Months the trend is measured over.")
+    trend_months: int = Field(
+        default=12, ge=6, description="Most complete months a trend is fitted over (6 or more)."
+    )
     recent_months: int = Field(
         default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
     )
@@ -249,6 +261,12 @@ class Analysis(_Strict):
         ge=1,
         description="Months after an action's target date its value counts; default: to the "
         "contract's end.",
+    )
+    customer_time_goal: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="A share of staff time with customers the flow plan restates capacity at.",
     )
 
 
@@ -261,7 +279,8 @@ class Method(_Strict):
 
     Each vocabulary maps a key (what the store keeps) to the label people read; a vocabulary given
     in engagement.yaml replaces its default whole. ``min_group_size`` is the fewest people any
-    breakdown shown to the client may rest on.
+    breakdown shown to the client may rest on; ``min_volume`` the fewest cases a site comparison
+    may rest on.
     """
 
     headings: Vocabulary = Field(
@@ -314,6 +333,17 @@ class Method(_Strict):
         default=DEFAULT_MIN_GROUP_SIZE,
         ge=1,
         description="Fewest people any breakdown shown to the client rests on.",
+    )
+    min_volume: int = Field(
+        default=30,
+        ge=1,
+        description="Fewest cases a site needs before step 1 calls it behind, ahead or the "
+        "benchmark.",
+    )
+    max_caseload_per_adviser: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most customers one adviser should carry: the flow plan's capacity ceiling.",
     )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")

@@ -104,7 +104,13 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("items:Q", title="Evidence items (refuting to the left)"),
-            y=alt.Y("hypothesis:N", title=None, sort=list(verdicts["title"])),
+            # long titles wrap at a fixed width rather than run off the chart's left edge
+            y=alt.Y(
+                "hypothesis:N",
+                title=None,
+                sort=list(verdicts["title"]),
+                axis=alt.Axis(labelLimit=340, labelPadding=6),
+            ),
             color=alt.Color(
                 "direction:N",
                 title=None,
@@ -157,7 +163,9 @@ def consistency_scatter(
         rows["basis"].iloc[0] if len(rows) else "defined journey"
     )
     if not math.isnan(r):
-        subtitle += f"; correlation {r:+.2f}"
+        subtitle += f"; rank correlation {r:+.2f} across {relation.n_sites} sites"
+    else:
+        subtitle += "; too few sites to say whether they go together"
     points = (
         alt.Chart(rows)
         .mark_point(filled=True, size=120)

@@ -7,6 +7,8 @@ these functions, and the report shows the discovery as it was when notebook 04 l
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -141,6 +143,8 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             correlation=float(summary["correlation"]),
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
+            p_value=float(summary.get("correlation_p", math.nan)),
+            n_sites=int(summary.get("correlation_n", len(sites))),
         )
         months = stored_periods(engagement)
         shown = [
