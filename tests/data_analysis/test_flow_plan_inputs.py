@@ -249,3 +249,38 @@ def test_many_short_sites_give_five_named_and_one_contract_hypothesis() -> None:
     assert [h.key for h in hyps] == [*(f"flow-gap:s{i}" for i in range(5)), "flow-gap:ALL"]
     assert hyps[-1].figures["sites_short"] == 7
     assert hyps[-1].figures["starts_short"] == pytest.approx(sum(90 - i for i in range(7)))
+
+
+def test_on_flow_from_the_kpi_extract_else_from_the_caseload() -> None:
+    kpi = pd.DataFrame(
+        {
+            "site": ["a", "a", "a"],
+            "period": pd.to_datetime(["2026-01-01"] * 3),
+            "measure": ["referrals", "starts", "job_outcomes"],
+            "actual": [20.0, 12.0, 3.0],
+            "target": [20.0, 10.0, 4.0],
+        }
+    )
+    from_kpi = fpi.on_flow_by_month(kpi, None)
+    assert from_kpi[["referrals", "starts"]].values.tolist() == [[20.0, 12.0]]
+    monthly = pd.DataFrame(
+        {
+            "site": ["a", "ALL"],
+            "period": pd.to_datetime(["2026-01-01"] * 2),
+            "referrals": [7, 7],
+            "starts": [5, 5],
+        }
+    )
+    from_caseload = fpi.on_flow_by_month(kpi[kpi["measure"] == "job_outcomes"], monthly)
+    assert from_caseload[["site", "referrals", "starts"]].values.tolist() == [["a", 7, 5]]
+    with pytest.raises(ValueError, match="needs referrals and starts"):
+        fpi.on_flow_by_month(kpi[kpi["measure"] == "job_outcomes"], None)
+
+
+def test_monthly_targets_from_engagement_yaml() -> None:
+    from assessment.data_analysis.step import monthly_targets
+
+    engagement = load_engagement(DEMO)
+    targets = monthly_targets(engagement, "job_outcomes")
+    # site_targets for Harbour, Millbrook, Westfield; Eastgate takes target_per_period (110)
+    assert targets == {"harbour": 6.0, "millbrook": 10.0, "eastgate": 110.0, "westfield": 120.0}
