@@ -20,6 +20,8 @@ from assessment.data_analysis.opinion import Hypothesis
 from assessment.data_analysis.performance import ALL_SITES
 
 _SIGNIFICANCE = 0.05
+CHECK_BAND = (0.8, 1.25)
+"""Reported outcomes within this ratio of what the rates give: the rates fit the history."""
 MAX_SITE_HYPOTHESES = 5
 """Sites named one by one (the largest gaps); beyond them one contract-level hypothesis."""
 
@@ -134,7 +136,7 @@ def _flow_gap(
         f"{row.plan_end:%B %Y}). {rate['outcome_rate']:.1%} of its starters "
         f"get an outcome within {HORIZON_MONTHS} months, typically {int(rate['outcome_lag'])} "
         f"months after starting; at today's on-flow it can expect {row.expected:,.0f} of the "
-        f"{row.target:,.0f} over {period}.{out_of_reach}"
+        f"{row.target:,.0f} over {period}.{out_of_reach}{_caution(row)}"
     )
     return Hypothesis(
         key=f"flow-gap:{row.site}",
@@ -155,9 +157,33 @@ def _flow_gap(
             outcome_lag=int(rate["outcome_lag"]),
             plan_start=f"{row.plan_start:%Y-%m}",
             plan_end=f"{row.plan_end:%Y-%m}",
+            check_ratio=float(getattr(row, "check_ratio", math.nan)),
             p_value=p,
             strength=strength(p),
         ),
+    )
+
+
+def check_words(row: object) -> str:
+    """How the rates compare with the outcomes reported over the check months, in a sentence."""
+    if not math.isfinite(getattr(row, "check_ratio", math.nan)):
+        return ""
+    return (
+        f"over {period_words(row.check_start, row.check_end)} its rates give "
+        f"{row.check_expected:,.0f} outcomes from the starts made, where {row.check_actual:,.0f} "
+        "were reported"
+    )
+
+
+def _caution(row: object) -> str:
+    """A warning when the history does not fit the rates (the need may be over- or understated)."""
+    words = check_words(row)
+    if not words or CHECK_BAND[0] <= row.check_ratio <= CHECK_BAND[1]:
+        return ""
+    direction = "overstated" if row.check_ratio > 1 else "understated"
+    return (
+        f" Caution: {words}, so this need may be {direction} (the caseload extract and the KPI "
+        "extract disagree)."
     )
 
 
@@ -181,11 +207,14 @@ def assumptions(plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str) -
         "start, made earlier by its typical time from referral to start.",
         "Caseload is starts a month × average months in service (Little's law).",
     ]
+    checks = plan.summary.set_index("site")
     for row in plan.rates.itertuples():
+        check = check_words(checks.loc[row.site]) if row.site in checks.index else ""
         lines.append(
             f"{site_names.get(row.site, row.site)}: {row.outcome_rate:.1%} of starters get an "
             f"outcome (95% interval {row.outcome_low:.1%}–{row.outcome_high:.1%}), typically "
-            f"{row.outcome_lag} months after starting; {row.start_rate:.0%} of referrals start."
+            f"{row.outcome_lag} months after starting; {row.start_rate:.0%} of referrals start"
+            + (f"; {check}." if check else ".")
         )
     return lines
 
