@@ -10,7 +10,7 @@ import pytest
 from assessment import data_analysis as step1
 from assessment.engagement import load_engagement
 from assessment.presentation import cover
-from assessment.terminology import say, words
+from assessment.terminology import reword, say, words
 
 HEALTH_TERMS = """\
 terminology:
@@ -109,3 +109,16 @@ def test_the_health_demos_report_never_says_customer(tmp_path: Path) -> None:
     assert report.count("<h2>What comes next</h2>") == 1
     assert report.count("<strong>Recommendations</strong>") == 1
     assert "Camp 1" not in report  # no roadmap agreed yet
+
+
+def test_forms_speak_the_clients_words(health: Path) -> None:
+    from assessment.discovery.editors import journey_editor
+
+    form = journey_editor(load_engagement(health), interactive=True)
+
+    labels = [widget.description for widget in form.fields.values()]
+    assert "Clinic" in labels and "Site" not in labels
+    assert reword("Customer feedback from each site", load_engagement(health)) == (
+        "Patient feedback from each clinic"
+    )
+    assert "Patient journeys: one step at a time" in form.widget.children[0].value

@@ -104,7 +104,13 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("items:Q", title="Evidence items (refuting to the left)"),
-            y=alt.Y("hypothesis:N", title=None, sort=list(verdicts["title"])),
+            # long titles wrap at a fixed width rather than run off the chart's left edge
+            y=alt.Y(
+                "hypothesis:N",
+                title=None,
+                sort=list(verdicts["title"]),
+                axis=alt.Axis(labelLimit=340, labelPadding=6),
+            ),
             color=alt.Color(
                 "direction:N",
                 title=None,

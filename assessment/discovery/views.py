@@ -122,15 +122,31 @@ def verdict_table(verdicts: pd.DataFrame, vocab: Vocabulary) -> HTML:
 
 
 def verdict_callout(verdicts: pd.DataFrame) -> HTML:
-    """How the hypotheses fared, in one line per verdict, weak ones named."""
+    """How the hypotheses fared, in one line per verdict.
+
+    A verdict resting on one kind of source is marked where it stands ("Confirmed … (one kind of
+    source so far)"), and the last line says how both hold: the verdict stands, but it is not a
+    finding until another kind of source agrees.
+    """
     lines = []
     for key, label in VERDICT_LABELS.items():
-        titles = verdicts.loc[verdicts["verdict"] == key, "title"].tolist()
-        if titles:
+        chosen = verdicts[verdicts["verdict"] == key]
+        if not chosen.empty:
+            titles = [
+                f"{t} (one kind of source so far)" if w else t
+                for t, w in zip(chosen["title"], chosen["weak"], strict=True)
+            ]
             lines.append(f"{label} ({len(titles)}): {'; '.join(titles)}")
-    weak = verdicts.loc[verdicts["weak"], "title"].tolist()
-    if weak:
-        lines.append(f"Needs another kind of source: {'; '.join(weak)}")
+    weak = verdicts[verdicts["weak"]]
+    if not weak.empty:
+        named = "; ".join(
+            f"{t} ({VERDICT_LABELS[v].lower()})"
+            for t, v in zip(weak["title"], weak["verdict"], strict=True)
+        )
+        lines.append(
+            f"The verdict stands, but rests on one kind of source: find another kind (an "
+            f"observation, a group session, customer feedback) before it becomes a finding: {named}"
+        )
     return callout("Hypotheses tested against the evidence", lines or ["No hypotheses yet."])
 
 

@@ -266,3 +266,17 @@ def test_a_suppressed_cell_of_the_client_heatmap_is_a_dash_never_a_zero(
         "Morale": (3, "3"),
         "Culture": (None, "–"),
     }
+
+
+def test_a_weak_confirmed_verdict_says_how_both_hold() -> None:
+    verdicts = pd.DataFrame(
+        {
+            "title": ["Eastgate Centre at 27%", "Harbour is the benchmark"],
+            "verdict": ["confirmed", "confirmed"],
+            "weak": [True, False],
+        }
+    )
+    lines = views.verdict_callout(verdicts).data
+    assert "Confirmed (2): Eastgate Centre at 27% (one kind of source so far); Harbour" in lines
+    assert "The verdict stands, but rests on one kind of source" in lines
+    assert "before it becomes a finding: Eastgate Centre at 27% (confirmed)" in lines
