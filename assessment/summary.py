@@ -100,24 +100,34 @@ def _pct(value: float) -> str:
 
 
 def _roadmap_html(position: RoadmapPosition) -> str:
-    """The roadmap as a row of stages with a marker at today's level (clamped to the summit)."""
+    """The roadmap: a track with a tick per stage and today's marker, the stages named below.
+
+    The names sit in a row of equal columns (not at their levels), so two close stages (85 % and
+    100 %) never print over each other; the marker is clamped to the summit and anchored inside
+    the track near either end.
+    """
     top = max([f for _, f in position.stages if f is not None] + [1.0]) * 100
     marker = min(max(position.today_pct, 0.0), top) / top * 100
-    stops = []
+    ticks, stops = [], []
     for name, fraction in position.stages:
-        left = 0.0 if fraction is None else fraction * 100 / top * 100
         label = "today's level" if fraction is None else _pct(fraction * 100)
+        if fraction is not None:
+            ticks.append(
+                f"<span class='aw-roadmap-tick' style='left:{fraction * 100 / top * 100:.1f}%'>"
+                "</span>"
+            )
         reached = " aw-reached" if name == position.reached else ""
         stops.append(
-            f"<li class='aw-stage{reached}' style='left:{left:.1f}%'>"
+            f"<li class='aw-stage{reached}'>"
             f"<span class='aw-stage-name'>{html.escape(name)}</span>"
             f"<span class='aw-stage-level'>{html.escape(label)}</span></li>"
         )
+    end = " aw-start" if marker < 12 else " aw-end" if marker > 88 else ""
     return (
         "<div class='aw-roadmap' role='img' aria-label='Roadmap from base camp to the summit: "
         f"today at {_pct(position.today_pct)} of contract'>"
         f"<div class='aw-roadmap-track'><div class='aw-roadmap-fill' style='width:{marker:.1f}%'>"
-        f"</div><div class='aw-roadmap-marker' style='left:{marker:.1f}%'>"
+        f"</div>{''.join(ticks)}<div class='aw-roadmap-marker{end}' style='left:{marker:.1f}%'>"
         f"<span>Today {html.escape(_pct(position.today_pct))}</span></div></div>"
         f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>"
     )

@@ -156,6 +156,7 @@ def consistency_scatter(
         subtitle += f"; correlation {r:+.2f}"
     points = (
         alt.Chart(rows)
+        .transform_calculate(pct_text="format(datum.pct_of_target, ',.0f') + '%'")
         .mark_point(filled=True, size=120)
         .encode(
             x=alt.X(
@@ -169,7 +170,7 @@ def consistency_scatter(
             tooltip=[
                 alt.Tooltip("site_name:N", title="Site"),
                 alt.Tooltip("consistency:Q", title="Consistency", format=".0%"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
             ],
         )
     )

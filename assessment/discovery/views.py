@@ -17,7 +17,7 @@ from IPython.display import HTML
 from assessment.discovery.confidentiality import ClientView
 from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
-from assessment.presentation import callout, number, pct, share, table
+from assessment.presentation import callout, days, number, pct, share, table
 
 VERDICT_LABELS = {
     "confirmed": "Confirmed",
@@ -144,7 +144,7 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "duration_days": "Typical days",
             "adds_value": "Adds value",
         },
-        {"order": number, "duration_days": lambda d: number(d, 1)},
+        {"order": number, "duration_days": days},
     )
 
 
@@ -166,7 +166,7 @@ def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
         {
             "steps": number,
             "value_adding_steps": number,
-            "duration_days": lambda d: number(d, 1),
+            "duration_days": days,
             "contract_score": lambda s: share(s, 0),
             "peer_score": lambda s: share(s, 0),
         },

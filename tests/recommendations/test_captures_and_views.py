@@ -85,7 +85,7 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert chart.to_dict()["title"]["text"].startswith("You are at base camp, 55%")
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30 Sep 2025): worth £18,000 for £3,800."
+        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 for £3,800."  # a date never wraps
     ]
 
 
