@@ -322,13 +322,26 @@ UPGRADE_SCRIPT = r"""
     figure.insertBefore(figcaption, figure.firstChild);
     delete spec.title;
   }
+  /* On a phone, names along a horizontal axis would print over each other: tilt them. */
+  function tiltCategories(spec) {
+    var units = [spec].concat(spec.layer || [], spec.spec ? [spec.spec] : []);
+    for (var i = 0; i < units.length; i++) {
+      var x = units[i].encoding && units[i].encoding.x;
+      if (x && (x.type === "nominal" || x.type === "ordinal")) {
+        x.axis = Object.assign({}, x.axis, {labelAngle: -40, labelAlign: "right"});
+      }
+      if (units[i].layer) { tiltCategories(units[i]); }
+    }
+  }
   /* Draw the chart at the column's width, so its text keeps its size (a wide chart scaled down
      to a phone would print its labels at 5 px). */
   function fit(spec, width) {
     var narrow = width < NARROW;
     if (narrow) {
+      /* under the plot, in two columns: a legend in one row would be wider than a phone */
       spec.config = spec.config || {};
-      spec.config.legend = Object.assign({}, spec.config.legend, {orient: "bottom"});
+      spec.config.legend = Object.assign({}, spec.config.legend, {orient: "bottom", columns: 2});
+      tiltCategories(spec);
     }
     if (spec.facet && spec.spec) {
       if (spec.facet.column && width < 2 * (LABELS + 220)) {
@@ -339,9 +352,24 @@ UPGRADE_SCRIPT = r"""
       return spec;
     }
     if (spec.hconcat || spec.vconcat || spec.concat || spec.repeat) { return spec; }
-    spec.width = Math.max(120, Math.floor(width));
-    spec.autosize = {type: "fit-x", contains: "padding"};
+    /* A first guess at the plot's width; refit() corrects it once the axes are measured. */
+    spec.width = Math.max(120, Math.floor(width) - 120);
     return spec;
+  }
+  /* Make the drawn chart (plot, axes, legend) exactly the column's width: Vega-Lite's own
+     "fit" is refused for charts with a height per category (a warning in the console). */
+  function refit(result, spec, width, target, tries) {
+    var view = result && result.view;
+    var svg = target.querySelector("svg");
+    var drawn = svg ? parseFloat(svg.getAttribute("width")) : NaN;
+    if (!view || isNaN(drawn) || typeof spec.width !== "number" || !tries) { return null; }
+    var plot = Math.max(120, Math.floor(spec.width - (drawn - width)));
+    if (Math.abs(plot - spec.width) < 2) { return null; }
+    spec.width = plot;
+    /* axes re-measure at the new width (fewer ticks, other labels): check again */
+    return view.width(plot).runAsync().then(function () {
+      return refit(result, spec, width, target, tries - 1);
+    });
   }
   function upgrade(figure) {
     var embed = window.vegaEmbed;
@@ -366,6 +394,7 @@ UPGRADE_SCRIPT = r"""
       fit(spec, width);
       figure.insertBefore(target, specElement);
       embed(target, spec, {actions: false, tooltip: true, renderer: "svg", mode: "vega-lite"})
+        .then(function (result) { return refit(result, spec, width, target, 3); })
         .then(function () {
           target.style.display = "";
           if (staticView && staticView.parentNode) {

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, Field
 
 from assessment.batch.contract import ContractOutcome
@@ -21,6 +22,10 @@ from assessment.store import Store
 from assessment.summary import roadmap_position
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
+PERIODS_FRAME = "data_analysis.performance_by_period"
+"""Step 1's monthly performance: its first and last months are the period the data covers."""
+ROADMAP_FRAME = "recommendations.roadmap"
+"""Step 5's published roadmap: each stage's level and the date it should be reached by."""
 """Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
 TRAJECTORY_FRAME = "recommendations.trajectory"
 """Step 5's roadmap trajectory once a plan is published (``period``, ``pct``: the headline KPI's
@@ -52,6 +57,58 @@ class Standing(BaseModel):
         default=None, description="Level over the last three months, once a plan is published."
     )
     recent_to: str | None = Field(default=None, description="Its last month (YYYY-MM).")
+    period_from: str | None = Field(default=None, description="First month of data (YYYY-MM).")
+    period_to: str | None = Field(
+        default=None, description="Last month of data (YYYY-MM): what the figures are as of."
+    )
+    due_stage: str | None = Field(
+        default=None, description="The latest stage the roadmap plans to reach by period_to."
+    )
+    due_pct: float | None = Field(default=None, description="That stage's level, % of target.")
+    rag: str | None = Field(default=None, description="green, amber or red: see RAG_RULE.")
+
+
+RAG_POINTS = 10.0
+"""How far below the roadmap's planned level (points of % of target) a contract is still amber."""
+
+RAG_RULE = (
+    "Green: at or above the level the roadmap plans for the data's latest month. "
+    f"Amber: below it by less than {RAG_POINTS:.0f} points of the contracted target. "
+    f"Red: {RAG_POINTS:.0f} points or more below it. The level is the headline KPI over the "
+    "last three months once an action plan is published, to date before that."
+)
+"""The red / amber / green rule, stated on the portfolio index beside the colours."""
+
+
+def roadmap_rag(level: float, due_pct: float | None) -> str:
+    """Red, amber or green against the roadmap (:data:`RAG_RULE`).
+
+    Args:
+        level: Where the contract is, % of the contracted target.
+        due_pct: The level the roadmap plans for now (None: no stage due yet).
+    """
+    if due_pct is None or level >= due_pct:
+        return "green"
+    return "amber" if level > due_pct - RAG_POINTS else "red"
+
+
+def due_stage(stages: list[tuple[str, float | None, Any]], as_of: Any) -> tuple[str, float] | None:
+    """The latest stage whose date has come by the end of the month ``as_of``.
+
+    Args:
+        stages: ``(name, level %, date or None)`` in roadmap order.
+        as_of: The data's last month.
+    """
+    if as_of is None:
+        return None
+    month_end = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
+    due = None
+    for name, level, when in stages:
+        if level is None or when is None or pd.isna(when) or when == "":
+            continue
+        if pd.Timestamp(when) <= month_end:
+            due = (name, float(level))
+    return due
 
 
 class ContractReport(ContractOutcome):
@@ -96,15 +153,37 @@ def standing(folder: str | Path) -> Standing | None:
             trajectory = (
                 store.frame(TRAJECTORY_FRAME) if store.has_frame(TRAJECTORY_FRAME) else None
             )
+            periods = store.frame(PERIODS_FRAME) if store.has_frame(PERIODS_FRAME) else None
+            planned = store.frame(ROADMAP_FRAME) if store.has_frame(ROADMAP_FRAME) else None
     except (WorkbookError, OSError, ValueError, KeyError):
         return None
-    return _standing(engagement, frame, trajectory)
+    return _standing(engagement, frame, trajectory, periods, planned)
 
 
-def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Standing | None:
+def _stage_dates(engagement: Engagement, planned: Any) -> list[tuple[str, float | None, Any]]:
+    """Each stage's level and date: step 5's published roadmap, else engagement.yaml's ``by``."""
+    if planned is not None and not planned.empty:
+        return [
+            (str(r.name), None if pd.isna(r.pct) else float(r.pct), r.date)
+            for r in planned.itertuples()
+        ]
+    return [
+        (s.name, None if s.fraction is None else s.fraction * 100, s.by)
+        for s in engagement.roadmap.stages
+    ]
+
+
+def _standing(
+    engagement: Engagement,
+    frame: Any,
+    trajectory: Any = None,
+    periods: Any = None,
+    planned: Any = None,
+) -> Standing | None:
     """The standing; placed on the roadmap by step 5's recent level when a plan is published.
 
-    The client report's summary does the same, so the index and the report agree.
+    The client report's summary does the same, so the index and the report agree. Its red /
+    amber / green compares that level with the stage the roadmap plans for the data's month.
     """
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
@@ -116,6 +195,9 @@ def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Sta
     recent = None if trajectory is None or trajectory.empty else trajectory.iloc[-1]
     level = pct if recent is None else float(recent["pct"])
     position = roadmap_position(engagement, level)  # the same stages the client report shows
+    months = None if periods is None or periods.empty else pd.to_datetime(periods["period"])
+    as_of = None if months is None else months.max()
+    due = due_stage(_stage_dates(engagement, planned), as_of)
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -129,6 +211,11 @@ def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Sta
         stages=stages,
         recent_pct=None if recent is None else round(float(recent["pct"]), 1),
         recent_to=None if recent is None else f"{recent['period']:%Y-%m}",
+        period_from=None if months is None else f"{months.min():%Y-%m}",
+        period_to=None if as_of is None else f"{as_of:%Y-%m}",
+        due_stage=None if due is None else due[0],
+        due_pct=None if due is None else round(due[1], 1),
+        rag=roadmap_rag(level, None if due is None else due[1]),
     )
 
 
