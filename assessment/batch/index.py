@@ -89,7 +89,7 @@ def write_index(summary: BatchSummary, path: Path) -> Path:
 
 
 def _month(value: str | None) -> str:
-    """ "2026-06" as "Jun 2026" (the report's month format); a dash when missing."""
+    """A month "2026-06" as "Jun 2026" (the report's month format); a dash when missing."""
     if not value:
         return "–"
     return f"{dt.datetime.strptime(value, '%Y-%m'):%b}\u00a0{value[:4]}"
