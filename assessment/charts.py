@@ -324,14 +324,12 @@ UPGRADE_SCRIPT = r"""
   }
   /* On a phone, names along a horizontal axis would print over each other: tilt them. */
   function tiltCategories(spec) {
-    var units = [spec].concat(spec.layer || [], spec.spec ? [spec.spec] : []);
-    for (var i = 0; i < units.length; i++) {
-      var x = units[i].encoding && units[i].encoding.x;
-      if (x && (x.type === "nominal" || x.type === "ordinal")) {
-        x.axis = Object.assign({}, x.axis, {labelAngle: -40, labelAlign: "right"});
-      }
-      if (units[i].layer) { tiltCategories(units[i]); }
+    var x = spec.encoding && spec.encoding.x;
+    if (x && (x.type === "nominal" || x.type === "ordinal")) {
+      x.axis = Object.assign({}, x.axis, {labelAngle: -40, labelAlign: "right"});
     }
+    var children = (spec.layer || []).concat(spec.spec ? [spec.spec] : []);
+    for (var i = 0; i < children.length; i++) { tiltCategories(children[i]); }
   }
   /* Draw the chart at the column's width, so its text keeps its size (a wide chart scaled down
      to a phone would print its labels at 5 px). */
