@@ -25,6 +25,7 @@ from pydantic import (
 
 from assessment.branding import Branding
 from assessment.errors import InputError
+from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -156,11 +157,17 @@ class TeamMember(_Strict):
     day_rate: float = Field(ge=0)
 
 
+DEFAULT_CURRENCY = "GBP"
+"""The currency of money figures when engagement.yaml names none."""
+DEFAULT_MIN_GROUP_SIZE = 3
+"""The fewest people a breakdown shown to the client may rest on, unless the method says."""
+
+
 class Budget(_Strict):
     """What the client has set aside for the engagement; step 3's plan is costed against it."""
 
     amount: float = Field(gt=0)
-    currency: str = Field(default="GBP", min_length=1, max_length=8)
+    currency: str = Field(default=DEFAULT_CURRENCY, min_length=1, max_length=8)
 
 
 class RoadmapStage(_Strict):
@@ -267,7 +274,7 @@ class Method(_Strict):
             "negative": "Negative",
         },
     )
-    min_group_size: int = Field(default=3, ge=1)
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1)
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
     @classmethod
@@ -343,7 +350,7 @@ class Engagement(_Strict):
     @property
     def runs_dir(self) -> Path:
         """Where runs of this engagement are written."""
-        return self._root / "runs"
+        return self._root / RUNS_DIR
 
     def input_path(self, relative: str) -> Path:
         """Resolve an input path given in engagement.yaml against the engagement folder."""

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
-from assessment.engagement import Engagement
+from assessment.engagement import DEFAULT_CURRENCY, Engagement
 
 Formatter = Callable[[Any], str]
 
@@ -66,6 +66,13 @@ def days(value: Any) -> str:
         return "–"
     text = f"{value:,.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def money(engagement: Engagement) -> Callable[[object], str]:
+    """Money in the engagement's currency, whole units ("£18,000"); a blank as "–"."""
+    currency = engagement.budget.currency if engagement.budget else DEFAULT_CURRENCY
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
 
 
 def table(

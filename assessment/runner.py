@@ -30,14 +30,21 @@ from assessment.errors import RunFailed
 from assessment.files import write_atomically
 from assessment.inputs import read_extracts
 from assessment.paths import notebooks_dir
+from assessment.run_folder import (
+    LATEST_FILE,
+    MANIFEST_FILE,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    RUNS_DIR,
+    STATUS_FILE,
+    failed_folder,
+    incomplete_folder,
+)
 
-REPORT_NOTEBOOK = "report.ipynb"
 IOPUB_TIMEOUT = 60
 """Seconds to wait for a cell's last output after it finished. Papermill's default (4 s) fails
 good cells when a loaded machine is slow to deliver output; a cell that truly hangs is still
 caught."""
-STATUS_FILE = "status.json"
-MANIFEST_FILE = "manifest.json"
 
 NotebookExecutor = Callable[[Path, Path, dict[str, Any]], None]
 """Executes one notebook: ``(notebook, output, parameters)``; raises PapermillExecutionError."""
@@ -157,7 +164,7 @@ def run_engagement(
     read_extracts(engagement)  # a bad extract fails here, in a second, not in a kernel
     run_id = run_id or new_run_id()
     runs = engagement.runs_dir
-    work = runs / f".incomplete-{run_id}"
+    work = incomplete_folder(runs, run_id)
     work.mkdir(parents=True)
     manifest = provenance(engagement, run_id) | {"parameters": parameters or {}}
     _write_json(work / MANIFEST_FILE, manifest)
@@ -170,16 +177,16 @@ def run_engagement(
         try:
             execute(notebook, work / notebook.name, params)
         except PapermillExecutionError as error:
-            raise _fail(work, runs / f"{run_id}.failed", manifest, notebook, error) from None
+            raise _fail(work, failed_folder(runs, run_id), manifest, notebook, error) from None
         seconds = time.perf_counter() - start
         timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
         if on_notebook:
             on_notebook(notebook.name, seconds)
     title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
-    report = export_html(work / REPORT_NOTEBOOK, work / "report.html", title=title)
+    report = export_html(work / REPORT_NOTEBOOK, work / REPORT_HTML, title=title)
     leaks = external_references(report.read_text(encoding="utf-8"))
     if leaks:
-        raise _fail_plain(work, runs / f"{run_id}.failed", manifest, f"external URLs: {leaks}")
+        raise _fail_plain(work, failed_folder(runs, run_id), manifest, f"external URLs: {leaks}")
     manifest |= {
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "notebooks": timings,
@@ -189,9 +196,9 @@ def run_engagement(
     _write_json(work / STATUS_FILE, {"status": "succeeded", "run_id": run_id})
     final = runs / run_id
     work.rename(final)
-    (runs / "LATEST").write_text(run_id + "\n", encoding="utf-8")
+    (runs / LATEST_FILE).write_text(run_id + "\n", encoding="utf-8")
     return RunResult(
-        run_id, final, final / "report.html", time.perf_counter() - began, notebooks=timings
+        run_id, final, final / REPORT_HTML, time.perf_counter() - began, notebooks=timings
     )
 
 
@@ -255,7 +262,7 @@ def run_status(run_folder: Path) -> str:
 
 def latest_run(engagement_folder: Path) -> Path | None:
     """The newest succeeded run of an engagement, if any."""
-    runs = Path(engagement_folder) / "runs"
+    runs = Path(engagement_folder) / RUNS_DIR
     if not runs.is_dir():
         return None
     good = [p for p in runs.iterdir() if p.is_dir() and run_status(p) == "succeeded"]

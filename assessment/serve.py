@@ -15,7 +15,6 @@ off on purpose: culled pre-heated kernels leave pages at "Loading widget..." (st
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import os
@@ -27,12 +26,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
+from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE
 
-REPORT_NOTEBOOK = "report.ipynb"
 VOILA_TEMPLATE = "workbook"
 DEFAULT_POOL_SIZE = 6
 """Pre-heated kernels: five clients opening the link at once, plus one, find a kernel ready."""
@@ -80,10 +78,10 @@ def resolve_run(path: str | Path) -> Path:
     Raises:
         ServeError: No succeeded run, or the run lacks its executed report notebook.
     """
-    from assessment.runner import STATUS_FILE, latest_run, run_status
+    from assessment.runner import latest_run, run_status
 
     folder = Path(path).resolve()
-    if (folder / STATUS_FILE).exists() or (folder / "manifest.json").exists():
+    if (folder / STATUS_FILE).exists() or (folder / MANIFEST_FILE).exists():
         if run_status(folder) != "succeeded":
             raise ServeError(
                 f"{folder}: this run did not succeed ({STATUS_FILE}); serve a good run"
@@ -114,7 +112,7 @@ def prepare_root(run: Path, root: Path) -> Path:
 def page_title(run: Path) -> str:
     """The browser tab's title: the client's name."""
     try:
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((run / MANIFEST_FILE).read_text(encoding="utf-8"))
         return f"{manifest['client']}: improvement assessment"
     except (OSError, ValueError, KeyError):
         return "Improvement assessment"
@@ -192,14 +190,3 @@ def serve(
         ReportServer.extra_resources = resources
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0
-
-
-async def shutdown_kernels(kernel_manager: Any) -> None:
-    """Shut every kernel down (pooled ones included), so none outlives the server."""
-    await kernel_manager.shutdown_all(now=True)
-
-
-def run_shutdown(kernel_manager: Any) -> None:
-    """Run :func:`shutdown_kernels` on the (stopped) event loop of the server."""
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(shutdown_kernels(kernel_manager))

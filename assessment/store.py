@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -65,6 +65,26 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+_COMPONENTS: dict[str, tuple[str, ...]] = {}
+"""Component -> its migrations: the tables of each step (and of the capture ledger)."""
+
+
+def register_schema(component: str, migrations: Sequence[str]) -> None:
+    """Register a component's tables: every store opened from now on has them up to date.
+
+    Each step registers its own tables when its ``store`` module is imported, so opening the
+    store (:class:`Store`) is the one place that ensures every step's schema, and no step opens
+    another's store module to get at its tables.
+    """
+    _COMPONENTS[component] = tuple(migrations)
+
+
+def registered_schemas() -> dict[str, tuple[str, ...]]:
+    """Every registered component and its migrations, in the order they were registered."""
+    return dict(_COMPONENTS)
+
+
 _HYPOTHESIS_FIELDS = ("key", "kind", "site", "kpi", "title", "statement", "figures")
 
 
@@ -94,6 +114,8 @@ class Store:
         self._conn.execute("PRAGMA busy_timeout=30000")
         try:
             self.migrate()
+            for component, migrations in _COMPONENTS.items():
+                self.ensure_schema(component, migrations)
         except BaseException:
             self._conn.close()  # a store this workbook cannot open is not left locked open
             raise
@@ -323,3 +345,19 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
 def open_store(path: str | Path) -> Store:
     """Open (and if needed create and migrate) a workbook store."""
     return Store(path)
+
+
+class HasStore(Protocol):
+    """Anything that knows where its store is (an engagement)."""
+
+    @property
+    def store_path(self) -> Path:
+        """The engagement's SQLite file."""
+
+
+def open_engagement_store(engagement: HasStore) -> Store:
+    """The engagement's store with every registered step's tables in place.
+
+    The one way a step opens the store: each step's ``open_store`` is this function.
+    """
+    return Store(engagement.store_path)

@@ -6,6 +6,7 @@ server process pays it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -101,10 +102,19 @@ class ReportServer(Voila):
 
     def stop(self) -> None:
         """Shut every kernel down, pre-heated ones included, then let Voila clean up."""
-        from assessment.serve import run_shutdown
-
         try:
             run_shutdown(self.kernel_manager)
         except Exception as error:  # stopping must not hide the reason the server stopped
             _LOG.warning("kernels could not all be shut down: %s", error)
         super().stop()
+
+
+async def shutdown_kernels(kernel_manager: Any) -> None:
+    """Shut every kernel down (pooled ones included), so none outlives the server."""
+    await kernel_manager.shutdown_all(now=True)
+
+
+def run_shutdown(kernel_manager: Any) -> None:
+    """Run :func:`shutdown_kernels` on the (stopped) event loop of the server."""
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(shutdown_kernels(kernel_manager))

@@ -16,7 +16,6 @@ from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.presentation import callout, number, pct, share, table
-from assessment.summary import ContractStanding
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -63,26 +62,6 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
-
-
-def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
-    """Where the contract stands on its headline KPI: the figures of the executive summary."""
-    kpi = engagement.kpi(engagement.contract.headline_kpi)
-    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
-    total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
-    return ContractStanding(
-        kpi_label=kpi.label,
-        actual=float(total["actual"]),
-        target=float(total["target"]),
-        pct_of_contract=float(total["pct_of_target"]),
-        best_site=str(best["site_name"]),
-        best_pct=float(best["pct_of_target"]),
-        worst_site=str(worst["site_name"]),
-        worst_pct=float(worst["pct_of_target"]),
-        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
-    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -258,11 +237,3 @@ def opinion_table(result: DataAnalysis) -> HTML:
         caption="Hypotheses the data suggests, to test with local knowledge (step 2) and "
         "evidence (step 4).",
     )
-
-
-def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})

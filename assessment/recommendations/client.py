@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
-from assessment.presentation import callout, date_text, number, table
+from assessment.presentation import callout, date_text, money, number, table
 from assessment.recommendations import roadmap
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
@@ -30,9 +30,7 @@ TREND_LABELS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat", "unknown
 
 def money_format(engagement: Engagement) -> Callable[[object], str]:
     """Money in the engagement's currency, whole units ("£18,000")."""
-    currency = engagement.budget.currency if engagement.budget else "GBP"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
-    return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
+    return money(engagement)
 
 
 def _level(value: object, unit: str) -> str:

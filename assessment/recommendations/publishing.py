@@ -13,8 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from assessment import entries
-from assessment.discovery import store as step4
-from assessment.discovery.confidentiality import known_names, redact
+from assessment.discovery import known_names, redact, stored_evidence
 from assessment.engagement import Engagement
 from assessment.errors import InputError, Problem
 from assessment.recommendations import roadmap
@@ -120,7 +119,7 @@ def client_safe(plan: pd.DataFrame, store: Store) -> pd.DataFrame:
     Interviewees are promised that they are never named to the client; a consultant's task or
     note quoting one must not name them in the report either.
     """
-    names = known_names(step4.evidence(store))
+    names = known_names(stored_evidence(store))
     if not names:
         return plan
     safe = plan.copy()

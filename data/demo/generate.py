@@ -1858,15 +1858,17 @@ def write_captures(spec: ContractSpec, folder: Path) -> list[Path]:
     The notebooks of steps 2 and 3 import them on every run (idempotently), so the demo's store,
     which is never committed, gets its intelligence and agreed scope through the import path.
     """
+    from assessment import intelligence, scoping
     from assessment.capture import write_workbook
-    from assessment.sheets import SHEETS
+
+    sheets = (*intelligence.SHEETS, *scoping.SHEETS)  # steps 2 and 3: one file per fieldwork
 
     make = _FIELDWORK.get(spec.key)
     if make is None or spec.sites[0].key.startswith("site-"):
         return []  # a scaled benchmark variant: no named sites to speak about
     paths = []
     for name, rows in make().items():
-        paths.append(write_workbook(folder / "captures" / name, SHEETS, rows))
+        paths.append(write_workbook(folder / "captures" / name, sheets, rows))
     paths += _sibling("discovery_demo").write_discovery(spec.key, folder / "captures")
     # step 5 after step 4: its plans answer the findings the step 4 sheet records
     return paths + _sibling("recommendations_demo").write_step5_captures(spec.key, folder)

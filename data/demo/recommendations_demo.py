@@ -180,8 +180,8 @@ def status_rows(plan: dict[str, list[Row]]) -> list[Row]:
 def write_step5_captures(key: str, folder: Path) -> list[Path]:
     """Write a demo contract's step 5 capture sheet (and northshore's status sheet)."""
     from assessment.capture import save_workbook
-    from assessment.recommendations.captures import write_sheet
     from assessment.recommendations.excel import export_rows, plan_workbook
+    from assessment.recommendations.sheets import write_sheet
 
     make = PLANS.get(key)
     if make is None:

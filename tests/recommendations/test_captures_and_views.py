@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from assessment import recommendations as step5
+from assessment.discovery import store as discovery_store
 from assessment.engagement import Engagement
 from assessment.errors import InputError
-from assessment.recommendations import captures
 from assessment.recommendations import publishing as pub
+from assessment.recommendations import sheets as captures
 from assessment.recommendations import store as db
+from assessment.sheets import import_file, import_pending, import_pending_files
 
 from .conftest import action, recommendation
 
@@ -31,10 +33,10 @@ def test_the_capture_sheet_imports_once_and_publishes(
 ) -> None:
     folder = engagement.root / "captures"
     captures.write_sheet(folder / "05_recommendations.xlsx", sheet_rows())
-    first = step5.import_pending(engagement)
+    first = import_pending(engagement)
     assert "Recommendations: 1 new or changed" in first.data
     assert "Actions: 1 new or changed" in first.data
-    assert "Actions: 0 new or changed, 1 already imported" in step5.import_pending(engagement).data
+    assert "Actions: 0 new or changed, 1 already imported" in import_pending(engagement).data
     with db.open_store(engagement) as store:
         [saved] = db.actions(store)
     assert (saved.site, saved.status, saved.target_date) == (
@@ -51,7 +53,7 @@ def test_a_failing_plan_is_not_published_and_says_why(saved: Callable) -> None:
     captures.write_sheet(
         engagement.root / "captures" / "05.xlsx", {"Publish": sheet_rows()["Publish"]}
     )
-    captures.import_captures(engagement)
+    import_pending_files(engagement)
     shown = step5.publish_pending(engagement).data
     assert "Not published: the plan fails the SMART check" in shown
     assert "95% is above what any site achieves now (South Hub, 80%)" in shown
@@ -96,7 +98,7 @@ def test_a_bad_capture_row_is_named_and_nothing_is_imported(
     rows["Actions"][0] |= {"stage": "Base camp", "target_date": "31/13/2025"}
     path = captures.write_sheet(tmp_path / "bad.xlsx", rows)
     with pytest.raises(InputError) as raised:
-        captures.import_file(engagement, path)
+        import_file(engagement, path)
     text = str(raised.value)
     assert "bad.xlsx, sheet 'Actions', row 3, 'Roadmap stage': unknown value 'Base camp'" in text
     assert "row 3, 'Target date'" in text
@@ -120,7 +122,7 @@ def test_a_name_of_someone_interviewed_never_reaches_the_client_plan(saved: Call
         "shareable": False,
     }
     with db.open_store(engagement) as store:
-        db.step4.add_evidence(store, engagement, [item])
+        discovery_store.add_evidence(store, engagement, [item])
     pub.publish(engagement, "Consultant", dt.date(2025, 7, 12))
     shown = (
         step5.action_plan_for_client(engagement).data + step5.progress_for_client(engagement).data
