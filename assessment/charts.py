@@ -322,14 +322,15 @@ UPGRADE_SCRIPT = r"""
     figure.insertBefore(figcaption, figure.firstChild);
     delete spec.title;
   }
-  /* On a phone, names along a horizontal axis would print over each other: tilt them. */
-  function tiltCategories(spec) {
+  /* On a phone, names along a horizontal axis would print over each other: one word a line
+     (level text: tilted labels would read smaller than they are). */
+  function stackCategories(spec) {
     var x = spec.encoding && spec.encoding.x;
-    if (x && (x.type === "nominal" || x.type === "ordinal")) {
-      x.axis = Object.assign({}, x.axis, {labelAngle: -40, labelAlign: "right"});
+    if (x && (x.type === "nominal" || x.type === "ordinal") && x.axis !== null) {
+      x.axis = Object.assign({}, x.axis, {labelAngle: 0, labelExpr: "split(datum.label, ' ')"});
     }
     var children = (spec.layer || []).concat(spec.spec ? [spec.spec] : []);
-    for (var i = 0; i < children.length; i++) { tiltCategories(children[i]); }
+    for (var i = 0; i < children.length; i++) { stackCategories(children[i]); }
   }
   /* Draw the chart at the column's width, so its text keeps its size (a wide chart scaled down
      to a phone would print its labels at 5 px). */
@@ -339,7 +340,7 @@ UPGRADE_SCRIPT = r"""
       /* under the plot, in two columns: a legend in one row would be wider than a phone */
       spec.config = spec.config || {};
       spec.config.legend = Object.assign({}, spec.config.legend, {orient: "bottom", columns: 2});
-      tiltCategories(spec);
+      stackCategories(spec);
     }
     if (spec.facet && spec.spec) {
       if (spec.facet.column && width < 2 * (LABELS + 220)) {
