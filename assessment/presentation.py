@@ -47,7 +47,7 @@ def date_text(value: Any) -> str:
     The one date format of the report (tables, sentences, the cover), so a date reads the same
     everywhere; non-breaking spaces keep a narrow column from wrapping it over three lines.
     """
-    if value is None or value == "" or (not isinstance(value, dt.date) and pd.isna(value)):
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
         return "–"
     day = pd.Timestamp(value)
     return f"{day.day}{NBSP}{day:%b}{NBSP}{day:%Y}"
@@ -55,7 +55,7 @@ def date_text(value: Any) -> str:
 
 def month_text(value: Any) -> str:
     """A month as every client text shows it, "Feb 2026", kept on one line; a dash if missing."""
-    if value is None or value == "" or (not isinstance(value, dt.date) and pd.isna(value)):
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
         return "–"
     return f"{pd.Timestamp(value):%b}{NBSP}{pd.Timestamp(value):%Y}"
 
