@@ -369,19 +369,21 @@ def _sheet_rows(
         matches = [i for i, h in enumerate(header) if h in (title.casefold(), name.casefold())]
         if matches:
             positions[name] = matches[0]
+        elif not spec.model.model_fields[name].is_required():
+            continue  # a column added since the sheet was made: its field keeps its default
         else:
             message = "column missing (expected the headers of templates/capture)"
             problems.append(Problem(where, message, location="row 1", field=title))
     if problems:
         return [], problems
     id_at = header.index(ID_HEADER) if ID_HEADER in header else None
-    hints = [hint for _, _, hint in spec.columns()]
+    hints = {name: hint for name, _, hint in spec.columns()}
     rows = []
     for number, row in enumerate(cells[1:], start=2):
         values = {name: _value(row, at) for name, at in positions.items()}
         if all(v is None for v in values.values()):
             continue
-        if number == 2 and [str(values[n] or "") for n, _, _ in spec.columns()] == hints:
+        if number == 2 and all(str(values[n] or "") == hints[n] for n in positions):
             continue  # the hint row of the template
         text = json.dumps([spec.name, values], sort_keys=True, default=str)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

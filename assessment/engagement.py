@@ -129,6 +129,11 @@ class KpiExtract(_Extract):
     updates: list[str] = Field(
         default_factory=list, description="Newer extracts, same layout; later months win."
     )
+    data_to: dt.date | None = Field(
+        default=None,
+        description="The last day the newest extract covers: a month ending after it is "
+        "incomplete and is never used (without it, months not yet ended on the run day are).",
+    )
 
 
 class CaseloadExtract(_Extract):
@@ -218,6 +223,15 @@ class Analysis(_Strict):
     sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
     littles_tolerance: float = Field(default=0.25, gt=0)
     trend_months: int = Field(default=6, ge=2)
+    recent_months: int = Field(
+        default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
+    )
+    value_horizon_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="Months after an action's target date its value counts; default: to the "
+        "contract's end.",
+    )
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -298,6 +312,9 @@ class Engagement(_Strict):
     inputs: Inputs
     team: list[TeamMember] = Field(default_factory=list)
     budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
+    client_day_rate: float | None = Field(
+        default=None, ge=0, description="A day of the client's staff, to cost their days (step 5)."
+    )
     roadmap: Roadmap = Field(default_factory=Roadmap)
     analysis: Analysis = Field(default_factory=Analysis)
     branding: Branding | None = Field(

@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
+from assessment.periods import stored_periods
 
 Formatter = Callable[[Any], str]
 
@@ -202,6 +203,9 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         ("Team", team),
         ("Report date", date_text(when)),
     ]
+    found = stored_periods(e)
+    if found is not None:  # the report date says when; this says which data it reads
+        rows[-1] = ("Report date", f"{when:%d %B %Y} · {found.data_to_label()}")
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
     brand = for_engagement(e.branding, e.root)
     logo = (

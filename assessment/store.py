@@ -1,9 +1,10 @@
 """The workbook store: one SQLite file per engagement, where every step keeps its results.
 
 Generated results (frames a step computes) are replaced whole on each run. Consultants' entries
-(annotations and, in later steps, evidence and plans) live in their own tables keyed on stable
-keys, so a re-run never loses them. The schema is versioned with ``PRAGMA user_version`` and
-upgraded by ordered migrations; every write is one transaction.
+(intelligence notes, evidence, plans) live in each step's own tables keyed on stable keys, so a
+re-run never loses them. The core schema is versioned with ``PRAGMA user_version`` and upgraded
+by ordered migrations; each step registers its own tables (:func:`register_schema`), which every
+opening of the store brings up to date. Every write is one transaction.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ MIGRATIONS: tuple[str, ...] = (
         component  TEXT PRIMARY KEY,
         version    INTEGER NOT NULL
     );
+    """,
+    # never used: steps keep their entries in their own tables, runs are recorded in run folders
+    """
+    DROP TABLE annotations;
+    DROP TABLE run_log;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -269,18 +275,6 @@ class Store:
         frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
         frame["figures"] = frame["figures"].map(json.loads)
         return frame
-
-    # -- runs ---------------------------------------------------------------------------------
-
-    def log_run(self, run_id: str, status: str, detail: str = "") -> None:
-        """Record the start or the end of a run."""
-        with self.transaction() as tx:
-            tx.execute(
-                "INSERT INTO run_log(run_id, started_at, status, detail) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(run_id) DO UPDATE SET status=excluded.status, "
-                "detail=excluded.detail, finished_at=?",
-                (run_id, _now(), status, detail, _now()),
-            )
 
     def backup_to(self, target: str | Path) -> Path:
         """Write a consistent copy of the store (SQLite's online backup) to ``target``."""

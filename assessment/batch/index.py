@@ -162,8 +162,8 @@ def _row(contract: ContractReport, base: Path) -> str:
     s = contract.standing
     name = escape(s.client) if s else escape(contract.key.replace("-", " ").title())
     detail = f"<br><small>{escape(s.contract)}</small>" if s else ""
-    if s and s.period_to:
-        detail += f"<br><small>Figures as of {escape(_month(s.period_to))}</small>"
+    if s and s.data_to:
+        detail += f"<br><small>Figures as of {escape(_month(s.data_to))}</small>"
     return (
         f'<tr id="{escape(contract.key)}"><td data-label="Contract"><strong>{name}</strong>'
         f"{detail}{_problem(contract)}</td>"
@@ -196,7 +196,7 @@ def _rag(s: Standing | None) -> str:
     if s is None or s.rag is None:
         return '<span class="rag none">No figures yet</span>'
     due = (
-        f"<br><small>Planned by {escape(_month(s.period_to))}: {escape(s.due_stage)}, "
+        f"<br><small>Planned by {escape(_month(s.data_to))}: {escape(s.due_stage)}, "
         f'<span class="num">{s.due_pct:,.0f}%</span></small>'
         if s.due_stage and s.due_pct is not None
         else "<br><small>No stage due yet</small>"
@@ -207,40 +207,34 @@ def _rag(s: Standing | None) -> str:
 def _to_date(s: Standing | None) -> str:
     if s is None:
         return "–"
-    period = (
-        f"<br><small>{escape(_month(s.period_from))} to {escape(_month(s.period_to))}</small>"
-        if s.period_from and s.period_to
-        else ""
-    )
     return (
         f'{escape(s.kpi_label)}: <span class="num"><strong>{s.pct_of_target:,.0f}%</strong> of '
         f"contract</span><br><small>{s.actual:,.0f} of {s.target:,.0f} contracted</small>"
-        f"{period}"
+        f"<br><small>{escape(s.period)}</small>"
         f'<div class="bar"><i style="width:{min(max(s.pct_of_target, 0), 100):.0f}%"></i></div>'
     )
 
 
 def _recent(s: Standing | None) -> str:
-    if s is None or s.recent_pct is None or not s.recent_to:
-        return "<small>Once an action plan is published</small>"
+    if s is None or s.recent_pct is None or not s.recent_period:
+        return "<small>No recent level yet</small>"
     return (
         f'<span class="num"><strong>{s.recent_pct:,.0f}%</strong> of contract</span>'
-        f"<br><small>3 months to {escape(_month(s.recent_to))}</small>"
+        f"<br><small>{escape(s.recent_period)}</small>"
     )
 
 
 def _roadmap(s: Standing | None) -> str:
+    """The stages in increasing order, passed ones marked, and the roadmap state's sentences."""
     if s is None:
         return "–"
-    names = [stage.name for stage in s.stages]
-    here = names.index(s.stage) if s.stage in names else 0
     items = []
-    for position, stage in enumerate(s.stages):
-        kind = "here" if position == here else "reached" if position < here else ""
-        label = stage.name + (f" {stage.fraction:.0%}" if stage.fraction else "")
-        items.append(f'<li class="{kind}">{escape(label)}</li>')
-    following = f"<small>Next: {escape(s.next_stage)}</small>" if s.next_stage else ""
-    return f'<ul class="stages">{"".join(items)}</ul>{following}'
+    for stage in s.stages:
+        kind = "here" if stage.name == s.stage else "reached" if stage.reached else ""
+        level = f" {stage.pct:.0f}%" if stage.pct is not None else ""
+        passed = " (passed)" if stage.passed else ""
+        items.append(f'<li class="{kind}">{escape(stage.name + level + passed)}</li>')
+    return f'<ul class="stages">{"".join(items)}</ul><small>{escape(s.roadmap)}</small>'
 
 
 def _links(contract: ContractReport, base: Path) -> str:

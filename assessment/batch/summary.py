@@ -7,41 +7,38 @@ its position on its roadmap, from base camp to the summit.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from assessment.batch.contract import ContractOutcome
 from assessment.engagement import Engagement, load_engagement
 from assessment.errors import WorkbookError
 from assessment.files import write_atomically
+from assessment.periods import Period, stored_periods
+from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_state
 from assessment.store import Store
-from assessment.summary import roadmap_position
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
-PERIODS_FRAME = "data_analysis.performance_by_period"
-"""Step 1's monthly performance: its first and last months are the period the data covers."""
-ROADMAP_FRAME = "recommendations.roadmap"
-"""Step 5's published roadmap: each stage's level and the date it should be reached by."""
 """Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
-TRAJECTORY_FRAME = "recommendations.trajectory"
-"""Step 5's roadmap trajectory once a plan is published (``period``, ``pct``: the headline KPI's
-level over the last three months, the measure its roadmap and the client report place it by)."""
 CONTRACT_ROW = "ALL"
 
 
 class Stage(BaseModel):
-    """A roadmap stage; ``fraction`` None is base camp (where the contract is today)."""
+    """A roadmap stage as the roadmap state orders it (passed stages before base camp)."""
 
     name: str
-    fraction: float | None = None
+    pct: float | None = None
+    is_base: bool = False
+    passed: bool = False
+    reached: bool = False
 
 
 class Standing(BaseModel):
-    """A contract's headline KPI to date and its place on the roadmap."""
+    """A contract's headline KPI to date and its place on the roadmap (one roadmap state)."""
 
     client: str
     contract: str
@@ -50,19 +47,18 @@ class Standing(BaseModel):
     actual: float
     target: float
     pct_of_target: float
+    period: str = Field(default="to date", description="The months of the figure to date.")
     stage: str
     next_stage: str | None = None
     stages: list[Stage] = Field(default_factory=list)
-    recent_pct: float | None = Field(
-        default=None, description="Level over the last three months, once a plan is published."
-    )
-    recent_to: str | None = Field(default=None, description="Its last month (YYYY-MM).")
-    period_from: str | None = Field(default=None, description="First month of data (YYYY-MM).")
-    period_to: str | None = Field(
-        default=None, description="Last month of data (YYYY-MM): what the figures are as of."
+    roadmap: str = Field(default="", description="The roadmap in two sentences (with months).")
+    recent_pct: float | None = Field(default=None, description="The level now, when newer.")
+    recent_period: str | None = Field(default=None, description="Its months ('Apr–Jun 2026').")
+    data_to: str | None = Field(
+        default=None, description="The last month of the data (YYYY-MM): what it is as of."
     )
     due_stage: str | None = Field(
-        default=None, description="The latest stage the roadmap plans to reach by period_to."
+        default=None, description="The latest stage the roadmap plans to reach by data_to."
     )
     due_pct: float | None = Field(default=None, description="That stage's level, % of target.")
     rag: str | None = Field(default=None, description="green, amber or red: see RAG_RULE.")
@@ -74,41 +70,36 @@ RAG_POINTS = 10.0
 RAG_RULE = (
     "Green: at or above the level the roadmap plans for the data's latest month. "
     f"Amber: below it by less than {RAG_POINTS:.0f} points of the contracted target. "
-    f"Red: {RAG_POINTS:.0f} points or more below it. The level is the headline KPI over the "
-    "last three months once an action plan is published, to date before that."
+    f"Red: {RAG_POINTS:.0f} points or more below it. The level is the one the roadmap places "
+    "the contract by: the headline KPI over its recent months."
 )
 """The red / amber / green rule, stated on the portfolio index beside the colours."""
 
 
-def roadmap_rag(level: float, due_pct: float | None) -> str:
-    """Red, amber or green against the roadmap (:data:`RAG_RULE`).
+def roadmap_rag(level: float | None, due_pct: float | None) -> str | None:
+    """Red, amber or green against the roadmap (:data:`RAG_RULE`); None without a level.
 
     Args:
-        level: Where the contract is, % of the contracted target.
+        level: Where the contract is, % of the contracted target (the roadmap state's level).
         due_pct: The level the roadmap plans for now (None: no stage due yet).
     """
+    if level is None:
+        return None
     if due_pct is None or level >= due_pct:
         return "green"
     return "amber" if level > due_pct - RAG_POINTS else "red"
 
 
-def due_stage(stages: list[tuple[str, float | None, Any]], as_of: Any) -> tuple[str, float] | None:
-    """The latest stage whose date has come by the end of the month ``as_of``.
-
-    Args:
-        stages: ``(name, level %, date or None)`` in roadmap order.
-        as_of: The data's last month.
-    """
-    if as_of is None:
+def due_stage(state: RoadmapState, data_to: dt.date | None) -> tuple[str, float] | None:
+    """The highest stage whose date has come by ``data_to`` (the data's last day), if any."""
+    if data_to is None:
         return None
-    month_end = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
-    due = None
-    for name, level, when in stages:
-        if level is None or when is None or pd.isna(when) or when == "":
-            continue
-        if pd.Timestamp(when) <= month_end:
-            due = (name, float(level))
-    return due
+    due = [
+        (s.name, s.pct)
+        for s in state.stages
+        if s.pct is not None and s.date is not None and s.date <= data_to
+    ]
+    return max(due, key=lambda stage: stage[1]) if due else None
 
 
 class ContractReport(ContractOutcome):
@@ -150,54 +141,42 @@ def standing(folder: str | Path) -> Standing | None:
             if not store.has_frame(PERFORMANCE_FRAME):
                 return None
             frame = store.frame(PERFORMANCE_FRAME)
-            trajectory = (
-                store.frame(TRAJECTORY_FRAME) if store.has_frame(TRAJECTORY_FRAME) else None
-            )
-            periods = store.frame(PERIODS_FRAME) if store.has_frame(PERIODS_FRAME) else None
-            planned = store.frame(ROADMAP_FRAME) if store.has_frame(ROADMAP_FRAME) else None
+        state = contract_roadmap(engagement)
+        months = stored_periods(engagement)
     except (WorkbookError, OSError, ValueError, KeyError):
         return None
-    return _standing(engagement, frame, trajectory, periods, planned)
-
-
-def _stage_dates(engagement: Engagement, planned: Any) -> list[tuple[str, float | None, Any]]:
-    """Each stage's level and date: step 5's published roadmap, else engagement.yaml's ``by``."""
-    if planned is not None and not planned.empty:
-        return [
-            (str(r.name), None if pd.isna(r.pct) else float(r.pct), r.date)
-            for r in planned.itertuples()
-        ]
-    return [
-        (s.name, None if s.fraction is None else s.fraction * 100, s.by)
-        for s in engagement.roadmap.stages
-    ]
+    return _standing(
+        engagement,
+        frame,
+        state,
+        months.to_date.label() if months else "to date",
+        months.to_date if months else None,
+    )
 
 
 def _standing(
     engagement: Engagement,
     frame: Any,
-    trajectory: Any = None,
-    periods: Any = None,
-    planned: Any = None,
+    state: RoadmapState | None,
+    period: str,
+    months: Period | None = None,
 ) -> Standing | None:
-    """The standing; placed on the roadmap by step 5's recent level when a plan is published.
+    """The standing, placed by the one roadmap state the client report's sections read too.
 
-    The client report's summary does the same, so the index and the report agree. Its red /
-    amber / green compares that level with the stage the roadmap plans for the data's month.
+    Its red / amber / green compares the state's level with the stage the roadmap plans for the
+    data's last month (``months``: the period the figures to date cover).
     """
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
     if rows.empty:
         return None
     row = rows.iloc[0]
-    stages = [Stage(name=s.name, fraction=s.fraction) for s in engagement.roadmap.stages]
     pct = float(row["pct_of_target"])
-    recent = None if trajectory is None or trajectory.empty else trajectory.iloc[-1]
-    level = pct if recent is None else float(recent["pct"])
-    position = roadmap_position(engagement, level)  # the same stages the client report shows
-    months = None if periods is None or periods.empty else pd.to_datetime(periods["period"])
-    as_of = None if months is None else months.max()
-    due = due_stage(_stage_dates(engagement, planned), as_of)
+    if state is None:
+        stages = [(s.name, s.fraction, s.by) for s in engagement.roadmap.stages]
+        state = roadmap_state(kpi.label, stages, pct, None, None, None)
+    nxt = state.next_stage
+    due = due_stage(state, months.end if months else None)
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -206,16 +185,20 @@ def _standing(
         actual=float(row["actual"]),
         target=float(row["target"]),
         pct_of_target=round(pct, 1),
-        stage=position.reached,
-        next_stage=position.next_stage,
-        stages=stages,
-        recent_pct=None if recent is None else round(float(recent["pct"]), 1),
-        recent_to=None if recent is None else f"{recent['period']:%Y-%m}",
-        period_from=None if months is None else f"{months.min():%Y-%m}",
-        period_to=None if as_of is None else f"{as_of:%Y-%m}",
-        due_stage=None if due is None else due[0],
-        due_pct=None if due is None else round(due[1], 1),
-        rag=roadmap_rag(level, None if due is None else due[1]),
+        period=period,
+        stage=state.reached,
+        next_stage=nxt.name if nxt else None,
+        stages=[
+            Stage(name=s.name, pct=s.pct, is_base=s.is_base, passed=s.passed, reached=s.reached)
+            for s in state.stages
+        ],
+        roadmap=state.sentence(),
+        recent_pct=None if state.now_pct is None else round(state.now_pct, 1),
+        recent_period=state.now_period.label() if state.now_period else None,
+        data_to=f"{months.last:%Y-%m}" if months else None,
+        due_stage=due[0] if due else None,
+        due_pct=round(due[1], 1) if due else None,
+        rag=roadmap_rag(state.level, due[1] if due else None),
     )
 
 

@@ -10,7 +10,9 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
+from assessment.data_analysis.views import to_date_label
 from assessment.engagement import Engagement
 from assessment.presentation import callout, table
 from assessment.summary import ContractStanding
@@ -24,6 +26,7 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
     best, worst = sites.iloc[0], sites.iloc[-1]
     return ContractStanding(
+        period=to_date_label(result, engagement),
         kpi_label=kpi.label,
         actual=float(total["actual"]),
         target=float(total["target"]),
@@ -37,8 +40,22 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
 
 
 def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    """The initial opinion as formed, beside what today's data says (no internal keys).
+
+    The opinion the scope was agreed on is frozen with its period; it is never rewritten.
+    """
+    snapshot = result.opinion_snapshot
+    if snapshot is None or snapshot.empty:
+        if result.hypotheses.empty:
+            return callout("Initial opinion", ["The data suggests no hypothesis yet."])
+        frame = pd.DataFrame(result.hypotheses)
+        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+    then = str(snapshot["period"].iloc[0]) or "the first extract"
+    now = to_date_label(result)
+    formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
+    return table(
+        then_and_now(snapshot, result.hypotheses),
+        {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
+        caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
+        f"kept as it was; beside it, what the data of {now} says.",
+    )

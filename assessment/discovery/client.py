@@ -21,6 +21,7 @@ from assessment.discovery.views import (
 )
 from assessment.discovery.vocabulary import CONTRACT_WIDE, Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.periods import stored_periods
 from assessment.presentation import callout, days, table
 from assessment.store import Store
 
@@ -148,8 +149,9 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
         )
+        months = stored_periods(engagement)
         shown = [
-            performance_callout(relation),
+            performance_callout(relation, months.to_date.label() if months else ""),
             consistency_scatter(relation, engagement.site_names()),
             *shown,
         ]

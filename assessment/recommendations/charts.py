@@ -30,8 +30,8 @@ def roadmap_chart(
     """
     planned = stages.dropna(subset=["pct", "date"]).copy()
     planned["date"] = pd.to_datetime(planned["date"])
-    planned["label"] = [
-        f"{n} {p:,.0f}%" for n, p in zip(planned["name"], planned["pct"], strict=True)
+    planned["label"] = [  # an unnamed point (the end of a hold line) carries no label
+        f"{n} {p:,.0f}%" if n else "" for n, p in zip(planned["name"], planned["pct"], strict=True)
     ]
     # stages close in time would print their names over each other ("Camp 2The summit"):
     # every other stage is named below its point instead of above it

@@ -17,7 +17,7 @@ from assessment.discovery import known_names, redact, stored_evidence
 from assessment.engagement import Engagement
 from assessment.errors import InputError, Problem
 from assessment.recommendations import roadmap
-from assessment.recommendations.plan import progress
+from assessment.recommendations.plan import plan_values, progress
 from assessment.recommendations.store import (
     PUBLICATIONS,
     STATUS_FIELDS,
@@ -96,6 +96,7 @@ def client_frames(
         f"{STEP}.plan": _storable(plan),
         f"{STEP}.roadmap": _storable(roadmap.stages(engagement, plan, data)),
         f"{STEP}.value": value_ranking(plan),
+        f"{STEP}.value_gaps": plan_values(plan)[1],
         **progress_frames(engagement, plan, store),
     }
 

@@ -96,6 +96,11 @@ MIGRATIONS: tuple[str, ...] = (
         created_at    TEXT NOT NULL
     );
     """,
+    # 2: the client's own staff days of an action (costed at engagement.yaml client_day_rate)
+    """
+    ALTER TABLE rec_actions ADD COLUMN client_days REAL
+        CHECK (client_days IS NULL OR client_days >= 0);
+    """,
 )
 
 

@@ -16,6 +16,7 @@ from assessment.presentation import callout, table
 from assessment.recommendations import publishing as pub
 from assessment.recommendations import store as db
 from assessment.recommendations.client import NO_PLAN, day, plan_html, ranking_html
+from assessment.recommendations.plan import progress
 from assessment.recommendations.value import value_ranking
 
 # -- the consultant's notebook -----------------------------------------------------------------
@@ -87,7 +88,10 @@ def smart_check(engagement: Engagement) -> HTML:
         + [f"Fails {r.failing}: {r.task}" for r in plan.itertuples() if not r.smart_passed],
         kind="note" if passed == len(plan) else "warning",
     )
-    return HTML(str(head.data) + plan_html(engagement, plan, None))
+    with db.open_store(engagement) as store:
+        data = db.performance(store)
+    # the same status rule as the client's report, on the same data
+    return HTML(str(head.data) + plan_html(engagement, plan, progress(engagement, plan, data)))
 
 
 def value_and_cost(engagement: Engagement) -> HTML:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from pathlib import Path
 
@@ -10,10 +11,7 @@ import pandas as pd
 from assessment.batch.index import render_index
 from assessment.batch.summary import (
     PERFORMANCE_FRAME,
-    PERIODS_FRAME,
     RAG_RULE,
-    ROADMAP_FRAME,
-    TRAJECTORY_FRAME,
     BatchSummary,
     ContractReport,
     Standing,
@@ -21,6 +19,8 @@ from assessment.batch.summary import (
     roadmap_rag,
     standing,
 )
+from assessment.periods import MONTHS_FRAME, month_table
+from assessment.roadmap_state import RoadmapState, StageState
 from assessment.store import Store
 
 from .conftest import copy_engagement
@@ -52,7 +52,12 @@ def test_standing_reads_the_headline_kpi_from_the_store(tmp_path: Path) -> None:
         620.0,
         1000.0,
     )
-    assert (found.pct_of_target, found.stage, found.next_stage) == (62.0, "Camp 1", "Camp 2")
+    # without step 1's months the figure to date is base camp: Camp 1 (55%) lies below it
+    assert (found.pct_of_target, found.stage, found.next_stage) == (62.0, "Base camp", "Camp 2")
+    assert [(s.name, s.passed) for s in found.stages][:2] == [
+        ("Camp 1", True),
+        ("Base camp", False),
+    ]
 
 
 def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> None:
@@ -84,27 +89,64 @@ def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> Non
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;bad&lt;/b&gt;" in html and "01_data_analysis.ipynb, cell 4" in html
     assert "620 of 1,000" in html and "62%" in html
-    assert '<li class="here">Camp 1 55%</li>' in html and "Next: Camp 2" in html
+    assert '<li class="reached">Camp 1 55% (passed)</li>' in html
+    assert '<li class="here">Base camp 62%</li>' in html and "next Camp 2 at 85%" in html
     assert "P &amp; Co" in html
     # the run's failure in words, and no machinery: no batch id, time stamp or worker count
     assert "Not refreshed: its latest run failed: 01_data_analysis.ipynb, cell 4." in html
     assert "b1" not in html and "worker" not in html and "succeeded" not in html
 
 
-def test_a_published_plan_places_the_contract_by_its_recent_level(tmp_path: Path) -> None:
-    # 62% to date is Camp 1; over the last three months (to June 2026) it delivered 90%: Camp 2,
-    # as the client report's roadmap says once step 5 has published its plan
+def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) -> None:
+    # base camp: Oct-Dec 2025 at 40 % (the first extract's last three months); now: Apr-Jun
+    # 2026 at 90 %: Camp 2 reached, the summit next, each level named by its months
     folder = copy_engagement(tmp_path / "acme", "Acme")
     _store_performance(folder, actual=620, target=1000)
-    trajectory = pd.DataFrame(
-        {"period": pd.to_datetime(["2026-05-01", "2026-06-01"]), "pct": [70.0, 90.0]}
+    months = pd.date_range("2025-10-01", "2026-06-01", freq="MS")
+    actual = [40.0, 40.0, 40.0, 60.0, 60.0, 60.0, 90.0, 90.0, 90.0]
+    by_period = pd.DataFrame(
+        {"site": "ALL", "measure": "job_outcomes", "period": months, "actual": actual}
+    ).assign(target=100.0)
+    snapshot = pd.DataFrame({"key": ["k"], "period_to": ["2025-12-31"]})
+    table = month_table(
+        months, dt.date(2024, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 29)
     )
     with Store(folder / "workbook.sqlite") as store:
-        store.put_frames("recommendations", {TRAJECTORY_FRAME: trajectory})
+        store.put_frames(
+            "data_analysis",
+            {
+                "data_analysis.performance_by_period": by_period,
+                "data_analysis.opinion_snapshot": snapshot,
+                MONTHS_FRAME: table,
+            },
+        )
     found = standing(folder)
     assert found is not None
-    assert (found.pct_of_target, found.recent_pct, found.recent_to) == (62.0, 90.0, "2026-06")
+    assert (found.pct_of_target, found.recent_pct, found.recent_period) == (
+        62.0,
+        90.0,
+        "Apr–Jun 2026",
+    )
     assert (found.stage, found.next_stage) == ("Camp 2", "The summit")
+    # its figures are as of June 2026; no stage of this roadmap carries a date: none is due yet
+    assert (found.data_to, found.due_stage, found.rag) == ("2026-06", None, "green")
+    assert found.roadmap == (
+        "Base camp: 40% of contract over Oct–Dec 2025. Now 90% of contract over Apr–Jun 2026: "
+        "Camp 2 reached; next The summit at 100%."
+    )
+
+
+def _state(now_pct: float) -> RoadmapState:
+    def stage(name: str, pct: float, when: dt.date | None, base: bool = False) -> StageState:
+        return StageState(name, pct, when, base, False, base or now_pct >= pct)
+
+    stages = (
+        stage("Base camp", 36.0, dt.date(2026, 2, 28), base=True),
+        stage("Camp 1", 55.0, dt.date(2026, 6, 30)),
+        stage("Camp 2", 85.0, dt.date(2026, 9, 30)),
+        stage("The summit", 100.0, None),
+    )
+    return RoadmapState("Job outcomes", stages, 36.0, None, now_pct, None)
 
 
 def test_rag_against_the_level_the_roadmap_plans_for_now() -> None:
@@ -112,39 +154,13 @@ def test_rag_against_the_level_the_roadmap_plans_for_now() -> None:
     assert roadmap_rag(70.0, None) == "green"  # no stage due yet
     assert roadmap_rag(45.1, 55.0) == "amber"  # 9.9 points behind
     assert roadmap_rag(45.0, 55.0) == "red"  # 10 points behind
-    stages = [
-        ("Base camp", 36.0, "2026-02-28"),
-        ("Camp 1", 55.0, "2026-06-30"),
-        ("Camp 2", 85.0, "2026-09-30"),
-        ("The summit", 100.0, None),
-    ]
-    assert due_stage(stages, pd.Timestamp("2026-05-01")) == ("Base camp", 36.0)
-    assert due_stage(stages, pd.Timestamp("2026-06-01")) == ("Camp 1", 55.0)  # due 30 June
-    assert due_stage(stages, None) is None
-
-
-def test_standing_carries_its_period_and_rag_from_the_published_roadmap(tmp_path: Path) -> None:
-    # 54% over the three months to June 2026; the roadmap plans Camp 1 (55%) by 30 June: amber
-    folder = copy_engagement(tmp_path / "acme", "Acme")
-    _store_performance(folder, actual=620, target=1000)
-    periods = pd.DataFrame(
-        {"site": "ALL", "period": pd.to_datetime(["2024-01-01", "2026-06-01"]), "pct": 1.0}
-    )
-    roadmap = pd.DataFrame(
-        {
-            "name": ["Base camp", "Camp 1", "Camp 2", "The summit"],
-            "pct": [36.0, 55.0, 85.0, 100.0],
-            "date": ["2026-02-28", "2026-06-30", "2026-09-30", "2026-12-31"],
-        }
-    )
-    trajectory = pd.DataFrame({"period": pd.to_datetime(["2026-06-01"]), "pct": [54.0]})
-    with Store(folder / "workbook.sqlite") as store:
-        store.put_frames("data_analysis", {PERIODS_FRAME: periods})
-        store.put_frames("recommendations", {ROADMAP_FRAME: roadmap, TRAJECTORY_FRAME: trajectory})
-    found = standing(folder)
-    assert found is not None
-    assert (found.period_from, found.period_to) == ("2024-01", "2026-06")
-    assert (found.due_stage, found.due_pct, found.rag) == ("Camp 1", 55.0, "amber")
+    assert roadmap_rag(None, 55.0) is None  # no level: no colour
+    state = _state(54.0)
+    assert due_stage(state, dt.date(2026, 5, 31)) == ("Base camp", 36.0)
+    assert due_stage(state, dt.date(2026, 6, 30)) == ("Camp 1", 55.0)  # due 30 June
+    assert due_stage(state, None) is None
+    # 54% with Camp 1 (55%) due by the data's last day: a point behind, amber
+    assert roadmap_rag(state.level, 55.0) == "amber"
 
 
 def _contract(key: str, rag: str, actual: float, target: float) -> ContractReport:
@@ -160,9 +176,9 @@ def _contract(key: str, rag: str, actual: float, target: float) -> ContractRepor
             actual=actual,
             target=target,
             pct_of_target=100 * actual / target,
+            period="Jan 2025–Mar 2026",
             stage="Camp 1",
-            period_from="2025-01",
-            period_to="2026-03",
+            data_to="2026-03",
             due_stage="Camp 1",
             due_pct=55.0,
             rag=rag,
@@ -189,7 +205,8 @@ def test_index_states_the_rule_totals_and_each_figure_with_its_period(tmp_path: 
     assert "Reports refreshed 29 Nov 2026, 11:33 UTC." in html
     assert '<span class="rag amber">Amber</span>' in html
     assert '<span class="rag green">Green</span>' in html
+    assert "Planned by Mar\u00a02026: Camp 1, <span" in html
     # totals: 390 of 700 = 55.7%, shown as 56%
     assert "<b>56%</b>" in html and "390 of 700 contracted" in html
-    assert "Figures as of Mar\u00a02026" in html and "Jan\u00a02025 to Mar\u00a02026" in html
+    assert "Figures as of Mar\u00a02026" in html and "Jan 2025–Mar 2026" in html
     assert "20261129-113220-1149" not in html and "T11:33" not in html and "worker" not in html

@@ -82,12 +82,17 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert script not in value and "£18,000" in value and "£3,800" in value and "4.7 ×" in value
     assert script not in step5.progress_for_client(engagement).data
     sentence, chart, stages = step5.roadmap_for_client(engagement)
-    assert "Camp 1" in stages.data and "no date yet" in stages.data  # Camp 2 has no action
-    assert "You are at base camp, 55%; the summit is 100% by 31 Dec 2025." in sentence.data
-    assert chart.to_dict()["title"]["text"].startswith("You are at base camp, 55%")
+    # Camp 1 (55%) is at base camp's level: passed before the plan; Camp 2 has no action
+    assert "already passed" in stages.data and "no date yet" in stages.data
+    assert (
+        "Base camp: 55% of contract over Apr–Jun 2025. Now 55% of contract over Apr–Jun 2025: "
+        "at base camp; next Camp 2 at 85%." in sentence.data
+    )
+    assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 for £3,800."  # a date never wraps
+        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 in outcome payments to Dec 2025, "
+        "for £3,800."  # a date never wraps
     ]
 
 
@@ -128,3 +133,21 @@ def test_a_name_of_someone_interviewed_never_reaches_the_client_plan(saved: Call
         step5.action_plan_for_client(engagement).data + step5.progress_for_client(engagement).data
     )
     assert "Grace" not in shown and "Mensah" not in shown and "[name]" in shown
+
+
+def test_a_sheet_made_before_client_days_still_imports(
+    engagement: Engagement, tmp_path: Path
+) -> None:
+    # a column added to the model since the sheet was made (with a default) is not required
+    import openpyxl
+
+    path = captures.write_sheet(tmp_path / "old.xlsx", sheet_rows())
+    book = openpyxl.load_workbook(path)
+    actions = book["Actions"]
+    headers = [c.value for c in actions[1]]
+    actions.delete_cols(headers.index("Client staff days") + 1)
+    book.save(path)
+    import_file(engagement, path)
+    with db.open_store(engagement) as store:
+        [saved] = db.actions(store)
+    assert saved.client_days is None and saved.target == 50.0
