@@ -90,7 +90,8 @@ def _roadmap_html(state: RoadmapState) -> str:
         )
     months = state.now_period or state.base_period
     now = f"Now {_pct(level)}" + (f" ({months.label()})" if months else "")
-    end = " aw-start" if marker < 12 else " aw-end" if marker > 88 else ""
+    # a wide label ("Now 107% (Apr–Jun 2026)") centred near an end would pass the column
+    end = " aw-start" if marker < 33 else " aw-end" if marker > 67 else ""
     return (
         "<div class='aw-roadmap' role='img' aria-label='Roadmap from base camp to the summit: "
         f"{html.escape(now, quote=True)} of contract'>"
