@@ -91,13 +91,17 @@ def roadmap_rag(level: float | None, due_pct: float | None) -> str | None:
 
 
 def due_stage(state: RoadmapState, data_to: dt.date | None) -> tuple[str, float] | None:
-    """The highest stage whose date has come by ``data_to`` (the data's last day), if any."""
+    """The highest stage of the plan whose date has come by ``data_to`` (the data's last day).
+
+    Base camp is where the plan starts, not a stage it is due to reach: a contract that began
+    above the summit and holds it is not behind its roadmap.
+    """
     if data_to is None:
         return None
     due = [
         (s.name, s.pct)
         for s in state.stages
-        if s.pct is not None and s.date is not None and s.date <= data_to
+        if not s.is_base and s.pct is not None and s.date is not None and s.date <= data_to
     ]
     return max(due, key=lambda stage: stage[1]) if due else None
 
