@@ -3,7 +3,7 @@
 Importing this module registers and enables the Altair theme ``assessment`` and the renderer
 ``assessment``. The renderer emits a ``<figure class="aw-chart">`` holding a static SVG drawn by
 vl-convert plus the Vega-Lite spec in a ``<script type="application/json">``: JupyterLab shows the
-SVG as it is, and the report page (see :mod:`assessment.report`) inlines one Vega bundle and
+SVG as it is, and the report page (see :mod:`assessment.static_report`) inlines one Vega bundle and
 :data:`UPGRADE_SCRIPT`, which turns every figure into an interactive chart. Nothing is ever loaded
 from a CDN.
 

@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
 from assessment.periods import stored_periods
+from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
 
@@ -147,6 +148,22 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+class Done(str):
+    """A short confirmation a function returns (a save): plain text, shown formatted.
+
+    It is a ``str`` (so callers and tests read it as the sentence it is), but a notebook shows it
+    as a ticked line rather than a quoted repr ('Stored 10 result tables…').
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return f"<p class='aw-ok aw-done'>✓ {html.escape(str(self))}</p>"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
     """A highlighted box: a title and a few sentences (escaped)."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
@@ -186,20 +203,23 @@ def page_style(client: str, title: str = REPORT_TITLE) -> str:
     )
 
 
-def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
+def cover(
+    engagement: Engagement, when: dt.date | None = None, *, title: str = REPORT_TITLE
+) -> HTML:
     """The report's cover: firm and logo, client, contract, desired outcome, date and team.
 
     Carries the engagement's branding (colours and fonts as CSS variables) for the whole page,
     and the printed pages' running header and footer (:func:`page_style`).
     """
     e = engagement
+    w = words(engagement)
     team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
     when = when or dt.date.today()
     rows = [
         ("Contract", f"{e.contract.name} ({e.contract.reference})"),
-        ("Successful Customer Outcome", e.contract.desired_outcome),
+        (w.outcome, e.contract.desired_outcome),
         ("Contract period", f"{date_text(e.contract.start)} to {date_text(e.contract.end)}"),
-        ("Delivery sites", ", ".join(s.name for s in e.sites)),
+        (f"Delivery {w.sites}", ", ".join(s.name for s in e.sites)),
         ("Team", team),
         ("Report date", date_text(when)),
     ]
@@ -215,10 +235,10 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         else ""
     )
     return HTML(
-        f"{brand_style(brand)}{page_style(e.client.name)}<section class='aw-cover'>"
+        f"{brand_style(brand)}{page_style(e.client.name, title)}<section class='aw-cover'>"
         f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
         f"{html.escape(brand.firm_name)}</span></div>"
-        f"<p class='aw-kicker'>{html.escape(REPORT_TITLE)}</p><h1>{html.escape(e.client.name)}</h1>"
+        f"<p class='aw-kicker'>{html.escape(title)}</p><h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )
 

@@ -113,7 +113,7 @@ def page_title(run: Path) -> str:
     """The browser tab's title: the client's name."""
     try:
         manifest = json.loads((run / MANIFEST_FILE).read_text(encoding="utf-8"))
-        return f"{manifest['client']}: improvement assessment"
+        return manifest.get("title") or f"{manifest['client']}: improvement assessment"
     except (OSError, ValueError, KeyError):
         return "Improvement assessment"
 

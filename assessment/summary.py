@@ -122,6 +122,15 @@ def _tile(label: str, value: str, note: str) -> str:
     )
 
 
+def roadmap_agreed(engagement: Engagement) -> bool:
+    """Whether the consultant has agreed the roadmap's stages (``roadmap:`` in engagement.yaml).
+
+    The model's default stages (base camp, Camp 1 at 55%...) are the method's example, not a
+    plan agreed with the client: a report shows stages as agreed only when this says so.
+    """
+    return "roadmap" in engagement.model_fields_set
+
+
 def standing_state(engagement: Engagement, standing: ContractStanding) -> RoadmapState:
     """The contract's roadmap state; before step 1 stored its months, by the figure to date."""
     state = contract_roadmap(engagement)
@@ -137,6 +146,7 @@ def executive_summary(
     *,
     actions: Sequence[str] = (),
     recent: RecentLevel | None = None,
+    roadmap_below: bool = False,
 ) -> HTML:
     """The summary a client reads first: headline figures, the roadmap, the next actions.
 
@@ -147,6 +157,8 @@ def executive_summary(
         recent: Kept for callers of an earlier version; the roadmap's level now comes from the
             one roadmap state (:func:`assessment.roadmap_state.contract_roadmap`), which the
             roadmap section, progress and the portfolio index read too.
+        roadmap_below: The report shows the roadmap in a section of its own (step 5): the
+            summary then says where the contract stands but draws no second roadmap.
 
     Returns:
         Escaped HTML: three tiles, a few sentences, the roadmap and, when given, the actions.
@@ -175,6 +187,14 @@ def executive_summary(
         f"{s.kpi_label.lower()} over {s.period}."
     )
     sentences = [standing_text, above, state.base_sentence(), state.now_sentence()]
+    agreed = roadmap_agreed(engagement)
+    if not agreed:  # no stage is named before the client has agreed the stages
+        sentences = [
+            standing_text,
+            above,
+            "The stages of the roadmap to the contracted target are agreed with you in the "
+            "recommendations step.",
+        ]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
     listed = list(actions)[:3]
     action_items = "".join(f"<li>{html.escape(a)}</li>" for a in listed)
@@ -183,9 +203,13 @@ def executive_summary(
     actions_html = (
         f"<h3>{heading}</h3><ol class='aw-actions'>{action_items}</ol>" if action_items else ""
     )
+    roadmap = (
+        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(state)}"
+        if agreed and not roadmap_below
+        else ""
+    )
     return HTML(
         "<section class='aw-summary'>"
         f"<div class='aw-tiles'>{tiles}</div><ul class='aw-summary-text'>{text}</ul>"
-        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(state)}"
-        f"{actions_html}</section>"
+        f"{roadmap}{actions_html}</section>"
     )

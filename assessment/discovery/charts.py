@@ -20,6 +20,8 @@ from assessment.discovery.analysis import counts_by
 from assessment.discovery.journey import JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
 from assessment.presentation import days
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 _KINDS: dict[str, Kind] = {
     "heading": "headings",
@@ -104,7 +106,13 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("items:Q", title="Evidence items (refuting to the left)"),
-            y=alt.Y("hypothesis:N", title=None, sort=list(verdicts["title"])),
+            # long titles wrap at a fixed width rather than run off the chart's left edge
+            y=alt.Y(
+                "hypothesis:N",
+                title=None,
+                sort=list(verdicts["title"]),
+                axis=alt.Axis(labelLimit=340, labelPadding=6),
+            ),
             color=alt.Color(
                 "direction:N",
                 title=None,
@@ -133,14 +141,16 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
 
 
 def consistency_scatter(
-    relation: JourneyPerformance, site_names: Mapping[str, str]
+    relation: JourneyPerformance, site_names: Mapping[str, str], words: Words | None = None
 ) -> alt.LayerChart:
     """Journey consistency (x) against performance against contract (y) per site.
 
     Args:
         relation: ``consistency_vs_performance`` output.
         site_names: Site key -> display name.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    site = (words or default_words()).mapping()["Site"]
     sites = relation.sites.dropna(subset=["consistency", "pct_of_target"])
     rows = pd.DataFrame(
         {
@@ -159,7 +169,9 @@ def consistency_scatter(
         rows["basis"].iloc[0] if len(rows) else "defined journey"
     )
     if not math.isnan(r):
-        subtitle += f"; correlation {r:+.2f}"
+        subtitle += f"; rank correlation {r:+.2f} across {relation.n_sites} sites"
+    else:
+        subtitle += "; too few sites to say whether they go together"
     points = (
         alt.Chart(rows)
         .transform_calculate(pct_text="format(datum.pct_of_target, ',.0f') + '%'")
@@ -172,9 +184,9 @@ def consistency_scatter(
                 axis=alt.Axis(format=".0%"),
             ),
             y=alt.Y("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
-            color=alt.Color("site_name:N", title="Site", legend=None),
+            color=alt.Color("site_name:N", title=site, legend=None),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=site),
                 alt.Tooltip("consistency:Q", title="Consistency", format=".0%"),
                 alt.Tooltip("pct_text:N", title="Share of target"),
             ],
@@ -197,12 +209,16 @@ def consistency_scatter(
     )
 
 
-def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
+def journey_side_by_side(
+    comparison: JourneyComparison, words: Words | None = None
+) -> alt.FacetChart:
     """Today's and the proposed journey side by side: each step's typical days, by status.
 
     Args:
         comparison: ``compare_journeys`` output.
+        words: The client's words (terminology: in engagement.yaml).
     """
+    w = words or default_words()
     steps = comparison.steps
     today = steps[steps["today_order"].notna()]
     proposed = steps[steps["proposed_order"].notna()]
@@ -262,10 +278,10 @@ def journey_side_by_side(comparison: JourneyComparison) -> alt.FacetChart:
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                "Today's customer journey and the proposed one",
+                f"Today's {w.customer} journey and the proposed one",
                 subtitle=(
                     f"{comparison.steps_today} steps become {comparison.steps_proposed}; "
-                    f"{days(saved)} days saved for the customer"
+                    f"{days(saved)} days saved for the {w.customer}"
                 ),
             )
         )

@@ -7,6 +7,8 @@ these functions, and the report shows the discovery as it was when notebook 04 l
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -24,6 +26,7 @@ from assessment.engagement import Engagement
 from assessment.periods import stored_periods
 from assessment.presentation import callout, days, table
 from assessment.store import Store
+from assessment.terminology import say, words
 
 Shown = list[HTML | alt.TopLevelMixin]
 
@@ -87,8 +90,11 @@ def findings_for_client(engagement: Engagement) -> Shown:
                 "quotes": "What we heard",
             },
             caption=(
-                "Findings from interviews, team sessions, observations, customer feedback and "
-                "documents; a finding resting on one kind of source only is marked weak."
+                say(
+                    "Findings from interviews, team sessions, observations, {customer} feedback "
+                    "and documents; a finding resting on one kind of source only is marked weak.",
+                    engagement,
+                )
             ),
             kind="aw-findings",
         )
@@ -137,9 +143,10 @@ def journeys_for_client(engagement: Engagement) -> Shown:
     """Journey consistency per site and its relation to performance against contract."""
     frames = _frames(engagement, "journey_consistency", "journey_summary", "journey_performance")
     if frames is None or frames["journey_consistency"].empty:
-        return _not_yet("The customer journey")
+        return _not_yet(say("The {customer} journey", engagement))
     vocab = vocabulary(engagement)
-    shown: Shown = [consistency_table(frames["journey_consistency"], vocab)]
+    chosen = words(engagement)
+    shown: Shown = [consistency_table(frames["journey_consistency"], vocab, chosen)]
     sites = frames.get("journey_performance")
     if sites is not None and not sites.empty:
         summary = frames["journey_summary"].iloc[0]
@@ -148,11 +155,13 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             correlation=float(summary["correlation"]),
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
+            p_value=float(summary.get("correlation_p", math.nan)),
+            n_sites=int(summary.get("correlation_n", len(sites))),
         )
         months = stored_periods(engagement)
         shown = [
             performance_callout(relation, months.to_date.label() if months else ""),
-            consistency_scatter(relation, engagement.site_names()),
+            consistency_scatter(relation, engagement.site_names(), chosen),
             *shown,
         ]
     return shown
@@ -170,18 +179,19 @@ def journey_change_for_client(engagement: Engagement) -> Shown:
     comparison = JourneyComparison.from_summary(steps.drop(columns="site"), row)
     names = engagement.site_names()
     changes["site_label"] = changes["site"].map(lambda s: names.get(s, s))
-    title = f"Cutting out the complexity for the customer: {names.get(site, site)}"
+    chosen = words(engagement)
+    title = f"Cutting out the complexity for the {chosen.customer}: {names.get(site, site)}"
     return [
-        comparison_callout(comparison, title),
-        journey_side_by_side(comparison),
+        comparison_callout(comparison, title, chosen),
+        journey_side_by_side(comparison, chosen),
         table(
             changes,
             {
-                "site_label": "Site",
+                "site_label": say("{Site}", engagement),
                 "steps_today": "Steps today",
                 "steps_proposed": "Steps proposed",
-                "days_today": "Customer days today",
-                "days_proposed": "Customer days proposed",
+                "days_today": say("{Customer} days today", engagement),
+                "days_proposed": say("{Customer} days proposed", engagement),
                 "handoffs_today": "Hand-offs today",
                 "handoffs_proposed": "Hand-offs proposed",
             },

@@ -39,7 +39,10 @@ def roadmap_chart(
     actual = trajectory.copy()
     # each value covers the three months to a month's end: drawn there, like base camp's date
     actual["period"] = pd.to_datetime(actual["period"]) + pd.offsets.MonthEnd(0)
-    x_axis = alt.Axis(format="%b %Y", title=None)
+    # a label every few months, never overlapping ("Apr 2024Jul 2024" ran together)
+    x_axis = alt.Axis(
+        format="%b %Y", title=None, tickCount=6, labelOverlap="greedy", labelSeparation=12
+    )
     line = (
         alt.Chart(actual)
         .transform_calculate(pct_text=PCT_TEXT)

@@ -15,6 +15,8 @@ from assessment.batch.portfolio import load_portfolio
 from assessment.batch.run import plan
 from assessment.runner import run_status
 
+pytestmark = pytest.mark.notebook  # runs contracts on kernels
+
 
 def _looks_good_but_is_not(folder: Path) -> list[str]:
     """Run folders named like a good run (runs/<id>) whose status is not succeeded."""

@@ -48,6 +48,7 @@ def mixed_batch(
     return path, code, json.loads(out.getvalue()), err.getvalue()
 
 
+@pytest.mark.notebook
 def test_failures_are_isolated_and_named(mixed_batch: tuple[Path, int, dict, str]) -> None:
     path, code, summary, err = mixed_batch
     assert code == 1
@@ -74,6 +75,7 @@ def test_failures_are_isolated_and_named(mixed_batch: tuple[Path, int, dict, str
     assert written == summary
 
 
+@pytest.mark.notebook
 def test_index_lists_every_contract_with_links_that_exist(
     mixed_batch: tuple[Path, int, dict, str],
 ) -> None:
@@ -99,6 +101,7 @@ def test_index_lists_every_contract_with_links_that_exist(
     )
 
 
+@pytest.mark.notebook
 def test_outputs_are_papermill_notebooks(mixed_batch: tuple[Path, int, dict, str]) -> None:
     import nbformat
 
@@ -114,6 +117,7 @@ def test_outputs_are_papermill_notebooks(mixed_batch: tuple[Path, int, dict, str
     assert manifest["status"] == "succeeded" and manifest["parameters"] == {}
 
 
+@pytest.mark.notebook
 def test_progress_and_final_lines_without_quiet(
     make_portfolio: Callable[..., Path],
     use_tiny_notebooks: Path,

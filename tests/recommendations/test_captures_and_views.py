@@ -56,7 +56,7 @@ def test_a_failing_plan_is_not_published_and_says_why(saved: Callable) -> None:
     import_pending_files(engagement)
     shown = step5.publish_pending(engagement).data
     assert "Not published: the plan fails the SMART check" in shown
-    assert "95% is above what any site achieves now (South Hub, 80%)" in shown
+    assert "95% is above what any site achieves now (South Hub, 80%, 95% interval " in shown
     assert "No action plan published yet" in step5.action_plan_for_client(engagement).data
 
 

@@ -10,8 +10,11 @@ import re
 import sqlite3
 
 import nbformat
+import pytest
 
 from assessment.runner import RunResult
+
+pytestmark = pytest.mark.notebook  # runs the demo's notebooks
 
 
 def _people(run: RunResult) -> list[str]:

@@ -6,7 +6,7 @@ import pytest
 
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
-from assessment.report import external_references
+from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
 
 from .conftest import CLIENT
@@ -27,10 +27,10 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
             'class="aw-cover"',
             'class="aw-toc"',
             'id="Executive-summary"',
-            'class="aw-roadmap"',
+            'class="aw-roadmap-sentence"',  # step 5's section: the one roadmap
             'id="Performance-against-contract"',
             'id="Flow:-from-referral-to-outcome"',
-            'id="Time-with-the-customer"',
+            'id="Time-with-the-people-served"',
             'id="Initial-opinion"',
             ">Provenance<",
         )
