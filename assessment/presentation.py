@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
 from assessment.periods import stored_periods
+from assessment.run_folder import MANIFEST_FILE
 from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
@@ -245,7 +246,7 @@ def cover(
 
 def provenance(run_dir: str | Path | None) -> HTML:
     """Where the report came from: run id, time, workbook version, a hash of each input."""
-    manifest_path = Path(run_dir) / "manifest.json" if run_dir else None
+    manifest_path = Path(run_dir) / MANIFEST_FILE if run_dir else None
     if manifest_path is None or not manifest_path.is_file():
         return HTML(
             "<p class='aw-provenance'>Provenance: not run through <code>assess run</code>.</p>"
