@@ -55,6 +55,7 @@ class Grid:
         targets: Outcome target per site and month (NaN where none is set).
         starts: Actual starts per site and month (NaN from ``now`` on).
         referrals: Actual referrals per site and month (NaN from ``now`` on).
+        outcomes: Actual outcomes per site and month where known (to check the rates against).
     """
 
     sites: list[str]
@@ -63,6 +64,7 @@ class Grid:
     targets: np.ndarray
     starts: np.ndarray
     referrals: np.ndarray
+    outcomes: np.ndarray | None = None
 
 
 def shift(values: np.ndarray, lag: np.ndarray) -> np.ndarray:
@@ -179,8 +181,9 @@ def plan_months(grid: Grid, rates: pd.DataFrame) -> pd.DataFrame:
     Returns:
         One row per site and month: ``site, period, planned, target_outcomes, needed_starts,
         actual_starts, starts_today_continued, starts_short, needed_referrals, actual_referrals,
-        expected_outcomes`` (``planned`` is True from the first month without actual on-flow;
-        needs are missing in months whose outcomes would fall after the contract end).
+        expected_outcomes, actual_outcomes`` (``planned`` is True from the first month without
+        actual on-flow; needs are missing in months whose outcomes would fall after the contract
+        end).
     """
     rate = rates["outcome_rate"].to_numpy(dtype=float)
     lag = rates["outcome_lag"].to_numpy(dtype=np.int64)
@@ -205,6 +208,9 @@ def plan_months(grid: Grid, rates: pd.DataFrame) -> pd.DataFrame:
             "needed_referrals": referrals.ravel(),
             "actual_referrals": grid.referrals.ravel(),
             "expected_outcomes": expected_outcomes(on_flow, rate, lag).ravel(),
+            "actual_outcomes": (
+                np.full(n * m, np.nan) if grid.outcomes is None else grid.outcomes.ravel()
+            ),
         }
     )
     frame.insert(6, "starts_short", frame["needed_starts"] - frame["starts_today_continued"])

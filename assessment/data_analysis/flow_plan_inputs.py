@@ -22,6 +22,8 @@ from assessment.data_analysis.incidence import outcome_incidence
 from assessment.data_analysis.performance import ALL_SITES
 
 _SIGNIFICANCE = 0.05
+CHECK_MONTHS = 6
+"""Months of history the plan's rates are checked against (reported outcomes)."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def plan_grid(
     filled = np.where(np.isnan(given), default[:, None], given)
     starts, referrals = matrix(on_flow, "starts"), matrix(on_flow, "referrals")
     starts[:, now:], referrals[:, now:] = np.nan, np.nan
-    return fp.Grid(sites, months, now, filled, starts, referrals)
+    outcomes = matrix(targets, "actual") if "actual" in targets else None
+    return fp.Grid(sites, months, now, filled, starts, referrals, outcomes)
 
 
 def plan_levers(
@@ -280,10 +283,45 @@ def build_flow_plan(
         >= pd.Timestamp(contract_end).to_period("M").to_timestamp()
     ):
         return None
-    targets = kpi.loc[kpi["measure"] == headline_kpi, ["site", "period", "target"]]
+    targets = kpi.loc[kpi["measure"] == headline_kpi, ["site", "period", "target", "actual"]]
     grid = plan_grid(list(rates["site"]), on_flow, targets, future_targets, contract_end)
     summary = fp.plan_summary(
         grid, rates, max_caseload=max_caseload, customer_time_goal=customer_time_goal
     )
     levers = plan_levers(grid, rates, flow, min_volume=min_volume)
-    return FlowPlan(rates, fp.plan_months(grid, rates), summary, levers)
+    months = fp.plan_months(grid, rates)
+    return FlowPlan(
+        rates, months, summary.merge(rates_check(months), on="site", how="left"), levers
+    )
+
+
+def rates_check(months: pd.DataFrame, recent: int = CHECK_MONTHS) -> pd.DataFrame:
+    """The plan's rates against what happened: outcomes they give from the actual starts.
+
+    Over each site's last ``recent`` months with actual on-flow and reported outcomes, the
+    outcomes the rates and lag give from the starts actually made, against those reported.
+
+    Returns:
+        One row per site and "ALL": ``check_start, check_end, check_expected, check_actual,
+        check_ratio`` (reported / expected).
+    """
+    known = months[
+        ~months["planned"] & months["expected_outcomes"].notna() & months["actual_outcomes"].notna()
+    ]
+    last = known.sort_values("period").groupby("site").tail(recent)
+    check = last.groupby("site").agg(
+        check_start=("period", "min"),
+        check_end=("period", "max"),
+        check_expected=("expected_outcomes", "sum"),
+        check_actual=("actual_outcomes", "sum"),
+    )
+    if not check.empty:
+        total = check.sum(numeric_only=True).to_dict() | {
+            "check_start": check["check_start"].min(),
+            "check_end": check["check_end"].max(),
+        }
+        check.loc[ALL_SITES] = total
+    check["check_ratio"] = check["check_actual"] / check["check_expected"].where(
+        check["check_expected"] > 0
+    )
+    return check.reset_index()

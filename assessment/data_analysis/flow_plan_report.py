@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,12 @@ from assessment.data_analysis.flow_plan import HORIZON_MONTHS, RECENT_MONTHS
 from assessment.data_analysis.flow_plan_inputs import FlowPlan
 from assessment.data_analysis.opinion import Hypothesis
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.engagement import Engagement
+from assessment.terminology import say
 
 _SIGNIFICANCE = 0.05
+CHECK_BAND = (0.8, 1.25)
+"""Reported outcomes within this ratio of what the rates give: the rates fit the history."""
 MAX_SITE_HYPOTHESES = 5
 """Sites named one by one (the largest gaps); beyond them one contract-level hypothesis."""
 
@@ -53,14 +58,19 @@ def enough_starts_p(rate: float, low: float, high: float, needed_rate: float) ->
 
 
 def flow_plan_hypotheses(
-    plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str, kpi_key: str | None = None
+    plan: FlowPlan,
+    site_names: Mapping[str, str],
+    kpi_label: str,
+    kpi_key: str | None = None,
+    engagement: Engagement | None = None,
 ) -> list[Hypothesis]:
     """``flow-gap:{site}``: a site whose on-flow is materially short of what its target needs.
 
     Fires when today's starts fall more than 10% below the need even at the top of the site's
     conversion interval, and the chance that its conversion is really high enough for today's
     starts is under 5%. At most ``MAX_SITE_HYPOTHESES`` sites (the largest gaps in starts) are
-    named one by one; when more are short, ``flow-gap:ALL`` says how many and how far.
+    named one by one; when more are short, ``flow-gap:ALL`` says how many and how far. Texts are
+    in the engagement's words (``terminology:``).
     """
     rates = plan.rates.set_index("site")
     label = kpi_label[:1].lower() + kpi_label[1:] if not kpi_label[1:2].isupper() else kpi_label
@@ -76,11 +86,18 @@ def flow_plan_hypotheses(
         )
         if not p < _SIGNIFICANCE:
             continue
-        hyps.append(_flow_gap(row, rate, site_names.get(row.site, row.site), label, kpi_key, p))
+        gap = _flow_gap(row, rate, site_names.get(row.site, row.site), label, kpi_key, p)
+        hyps.append(_in_words(gap, engagement))
     if len(hyps) <= MAX_SITE_HYPOTHESES:
         return hyps
     hyps.sort(key=lambda h: -float(h.figures["starts_short"]))
-    return [*hyps[:MAX_SITE_HYPOTHESES], _contract_gap(plan, hyps, site_names, kpi_key)]
+    total = _in_words(_contract_gap(plan, hyps, site_names, kpi_key), engagement)
+    return [*hyps[:MAX_SITE_HYPOTHESES], total]
+
+
+def _in_words(hyp: Hypothesis, engagement: Engagement | None) -> Hypothesis:
+    """The hypothesis with its title and statement in the engagement's words."""
+    return replace(hyp, title=say(hyp.title, engagement), statement=say(hyp.statement, engagement))
 
 
 def _contract_gap(
@@ -98,8 +115,9 @@ def _contract_gap(
         kind="flow",
         site=None,
         kpi=kpi_key,
-        title=f"{len(short)} of {sites} sites start too few customers for their targets",
-        statement=f"{len(short)} of the contract's {sites} sites start too few customers to reach "
+        title=f"{len(short)} of {sites} {{sites}} start too few {{customers}} for their targets",
+        statement=f"{len(short)} of the contract's {sites} {{sites}} start too few {{customers}} "
+        "to reach "
         f"their targets over {period}: together {gap:,.0f} starts a month short of what their "
         f"targets need. The largest gaps: {named}.",
         figures=_figures(
@@ -120,12 +138,12 @@ def _flow_gap(
         if row.unreachable_from <= row.last_useful_start and math.isfinite(row.capacity_starts):
             out_of_reach += (
                 f": making up the shortfall takes {row.catch_up_starts:,.0f} starts a month from "
-                f"{row.plan_start:%B %Y}, and its {row.staff:,.0f} advisers at their maximum "
+                f"{row.plan_start:%B %Y}, and its {row.staff:,.0f} {{advisers}} at their maximum "
                 f"caseload can take about {row.capacity_starts:,.0f}"
             )
         out_of_reach += "."
     statement = (
-        f"{name} starts {row.starts_today:,.0f} customers a month "
+        f"{name} starts {row.starts_today:,.0f} {{customers}} a month "
         f"({recent_words(row.plan_start)}); to reach its target of {row.target:,.0f} {label} "
         f"over {period} it needs {row.needed_starts:,.0f} a month (95% interval "
         f"{row.needed_starts_low:,.0f}–{row.needed_starts_high:,.0f}) in "
@@ -134,14 +152,14 @@ def _flow_gap(
         f"{row.plan_end:%B %Y}). {rate['outcome_rate']:.1%} of its starters "
         f"get an outcome within {HORIZON_MONTHS} months, typically {int(rate['outcome_lag'])} "
         f"months after starting; at today's on-flow it can expect {row.expected:,.0f} of the "
-        f"{row.target:,.0f} over {period}.{out_of_reach}"
+        f"{row.target:,.0f} over {period}.{out_of_reach}{_caution(row)}"
     )
     return Hypothesis(
         key=f"flow-gap:{row.site}",
         kind="flow",
         site=row.site,
         kpi=kpi_key,
-        title=f"{name} starts too few customers for its target",
+        title=f"{name} starts too few {{customers}} for its target",
         statement=statement,
         figures=_figures(
             starts_today=row.starts_today,
@@ -155,14 +173,43 @@ def _flow_gap(
             outcome_lag=int(rate["outcome_lag"]),
             plan_start=f"{row.plan_start:%Y-%m}",
             plan_end=f"{row.plan_end:%Y-%m}",
+            check_ratio=float(getattr(row, "check_ratio", math.nan)),
             p_value=p,
             strength=strength(p),
         ),
     )
 
 
-def assumptions(plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str) -> list[str]:
-    """The plan's period and assumptions in plain words, one sentence each."""
+def check_words(row: object) -> str:
+    """How the rates compare with the outcomes reported over the check months, in a sentence."""
+    if not math.isfinite(getattr(row, "check_ratio", math.nan)):
+        return ""
+    return (
+        f"over {period_words(row.check_start, row.check_end)} its rates give "
+        f"{row.check_expected:,.0f} outcomes from the starts made, where {row.check_actual:,.0f} "
+        "were reported"
+    )
+
+
+def _caution(row: object) -> str:
+    """A warning when the history does not fit the rates (the need may be over- or understated)."""
+    words = check_words(row)
+    if not words or CHECK_BAND[0] <= row.check_ratio <= CHECK_BAND[1]:
+        return ""
+    direction = "overstated" if row.check_ratio > 1 else "understated"
+    return (
+        f" Caution: {words}, so this need may be {direction} (the caseload extract and the KPI "
+        "extract disagree)."
+    )
+
+
+def assumptions(
+    plan: FlowPlan,
+    site_names: Mapping[str, str],
+    kpi_label: str,
+    engagement: Engagement | None = None,
+) -> list[str]:
+    """The plan's period and assumptions in plain words (the engagement's), one sentence each."""
     summary = plan.summary[plan.summary["site"] != ALL_SITES]
     if summary.empty:
         return []
@@ -170,24 +217,27 @@ def assumptions(plan: FlowPlan, site_names: Mapping[str, str], kpi_label: str) -
     lines = [
         f"The plan covers {period_words(start, end)}, to the contract end; it starts after the "
         f"last month of actual on-flow. Today's on-flow is the average of {recent_words(start)}.",
-        f"Each site's conversion is the share of its starters who reach an outcome "
+        f"Each {{site}}'s conversion is the share of its starters who reach an outcome "
         f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting (Kaplan–Meier, "
-        "counting customers still waiting; leaving without an outcome counts as no outcome). "
+        "counting {customers} still waiting; leaving without an outcome counts as no outcome). "
         "Each outcome is taken to come at the "
-        "site's typical time from start to outcome, so the starts a month's target needs are "
+        "{site}'s typical time from start to outcome, so the starts a month's target needs are "
         "made that many months earlier; starts too late to convert before the contract ends are "
         "not planned.",
-        "Referrals needed are the starts needed divided by the site's share of referrals that "
+        "Referrals needed are the starts needed divided by the {site}'s share of referrals that "
         "start, made earlier by its typical time from referral to start.",
         "Caseload is starts a month × average months in service (Little's law).",
     ]
+    checks = plan.summary.set_index("site")
     for row in plan.rates.itertuples():
+        check = check_words(checks.loc[row.site]) if row.site in checks.index else ""
         lines.append(
             f"{site_names.get(row.site, row.site)}: {row.outcome_rate:.1%} of starters get an "
             f"outcome (95% interval {row.outcome_low:.1%}–{row.outcome_high:.1%}), typically "
-            f"{row.outcome_lag} months after starting; {row.start_rate:.0%} of referrals start."
+            f"{row.outcome_lag} months after starting; {row.start_rate:.0%} of referrals start"
+            + (f"; {check}." if check else ".")
         )
-    return lines
+    return [say(line, engagement) for line in lines]
 
 
 def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.presentation import callout, number, table
+from assessment.terminology import say
 
 SERIES = {
     "needed_starts": "Starts needed",
@@ -41,7 +42,9 @@ def stored_plan(result: DataAnalysis) -> FlowPlan | None:
     return FlowPlan(result.flow_plan_rates, result.flow_plan_months, result.flow_plan, levers)
 
 
-def flow_plan_chart(result: DataAnalysis) -> alt.FacetChart | None:
+def flow_plan_chart(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> alt.FacetChart | None:
     """Starts needed against actual starts per site, month by month to the contract end.
 
     One panel per site (each on its own scale); "today's starts continued" is dashed over the
@@ -50,10 +53,12 @@ def flow_plan_chart(result: DataAnalysis) -> alt.FacetChart | None:
     plan = stored_plan(result)
     if plan is None:
         return None
-    return needed_vs_actual_chart(plan.months)
+    return needed_vs_actual_chart(plan.months, engagement)
 
 
-def needed_vs_actual_chart(months: pd.DataFrame) -> alt.FacetChart:
+def needed_vs_actual_chart(
+    months: pd.DataFrame, engagement: Engagement | None = None
+) -> alt.FacetChart:
     """The chart of ``flow_plan_chart`` from the plan's months (``site_name`` included)."""
     rows = months[months["site"] != ALL_SITES]
     continued = rows["starts_today_continued"].where(rows["planned"])
@@ -86,7 +91,7 @@ def needed_vs_actual_chart(months: pd.DataFrame) -> alt.FacetChart:
             legend=None,
         ),
         tooltip=[
-            alt.Tooltip("site_name:N", title="Site"),
+            alt.Tooltip("site_name:N", title=say("{Site}", engagement)),
             alt.Tooltip("period:T", title="Month", format="%B %Y"),
             alt.Tooltip("series:N", title="Line"),
             alt.Tooltip("starts:Q", title="Starts", format=",.0f"),
@@ -105,7 +110,10 @@ def needed_vs_actual_chart(months: pd.DataFrame) -> alt.FacetChart:
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                "Starts needed for the outcome target against actual starts, by site",
+                say(
+                    "Starts needed for the outcome target against actual starts, by {site}",
+                    engagement,
+                ),
                 subtitle="Dotted rule: the first month planned; dashed: today's starts continued",
             )
         )
@@ -118,7 +126,8 @@ def flow_plan_assumptions(result: DataAnalysis, engagement: Engagement) -> HTML 
     if plan is None:
         return None
     label = engagement.kpi(engagement.contract.headline_kpi).label
-    return callout("How the flow plan is worked out", assumptions(plan, _names(result), label))
+    lines = assumptions(plan, _names(result), label, engagement)
+    return callout("How the flow plan is worked out", lines)
 
 
 def flow_plan_table(result: DataAnalysis, engagement: Engagement) -> HTML | None:
@@ -145,7 +154,7 @@ def flow_plan_table(result: DataAnalysis, engagement: Engagement) -> HTML | None
     label = engagement.kpi(engagement.contract.headline_kpi).label.lower()
     period = period_words(rows["plan_start"].min(), rows["plan_end"].max())
     columns = {
-        "site_name": "Site",
+        "site_name": say("{Site}", engagement),
         "needed": "Starts needed a month (95% interval)",
         "starts_today": "Starts a month today",
         "short": "Short by, a month",
@@ -159,14 +168,19 @@ def flow_plan_table(result: DataAnalysis, engagement: Engagement) -> HTML | None
         rows,
         columns,
         formats,
-        caption=f"Flow plan for {period}: the starts each site needs to reach its {label} target, "
-        "from its own conversion and time to outcome, against its starts today (the average of "
-        f"{recent_words(rows['plan_start'].min())}).",
+        caption=say(
+            f"Flow plan for {period}: the starts each {{site}} needs to reach its {label} target, "
+            "from its own conversion and time to outcome, against its starts today (the average "
+            f"of {recent_words(rows['plan_start'].min())}).",
+            engagement,
+        ),
         kind="aw-flow-plan",
     )
 
 
-def flow_plan_capacity_table(result: DataAnalysis) -> HTML | None:
+def flow_plan_capacity_table(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> HTML | None:
     """Per site: the caseload the plan implies (Little's law), per adviser, and advisers needed."""
     plan = stored_plan(result)
     if plan is None or plan.summary["staff"].isna().all():
@@ -174,33 +188,38 @@ def flow_plan_capacity_table(result: DataAnalysis) -> HTML | None:
     rows = plan.summary.copy()
     rows["site_name"] = rows["site"].map(_names(result)).fillna(rows["site"])
     columns = {
-        "site_name": "Site",
-        "staff": "Advisers",
+        "site_name": "{Site}",
+        "staff": "{Advisers}",
         "caseload_today": "Caseload today",
         "caseload_plan": "Caseload in the plan",
-        "caseload_per_adviser_today": "Per adviser today",
-        "caseload_per_adviser_plan": "Per adviser in the plan",
+        "caseload_per_adviser_today": "Per {adviser} today",
+        "caseload_per_adviser_plan": "Per {adviser} in the plan",
     }
     notes = []
     if rows["max_caseload"].notna().any():
-        columns["advisers_needed"] = "Advisers needed"
-        notes.append(f"at most {number(rows['max_caseload'].iloc[0])} customers each")
+        columns["advisers_needed"] = "{Advisers} needed"
+        notes.append(f"at most {number(rows['max_caseload'].iloc[0])} {{customers}} each")
         goal = rows["customer_time_goal"].iloc[0]
         if pd.notna(goal):
-            columns["advisers_needed_at_goal"] = f"Needed at {goal:.0%} of time with customers"
+            columns["advisers_needed_at_goal"] = f"Needed at {goal:.0%} of time with {{customers}}"
             notes.append(
-                f"and if time with customers rose to {goal:.0%} (from each site's share today, "
-                "the same maximum stands for proportionally more customers)"
+                f"and if time with {{customers}} rose to {goal:.0%} (from each {{site}}'s share "
+                "today, the same maximum stands for proportionally more {customers})"
             )
     formats = {c: number for c in columns if c != "site_name"}
     caption = (
         "Capacity: caseload is starts a month × average months in service (Little's law); "
-        + (f"advisers needed {' '.join(notes)}." if notes else "no maximum caseload is set.")
+        + (f"{{advisers}} needed {' '.join(notes)}." if notes else "no maximum caseload is set.")
     )
-    return table(rows, columns, formats, caption=caption, kind="aw-flow-plan-capacity")
+    columns = {column: say(header, engagement) for column, header in columns.items()}
+    return table(
+        rows, columns, formats, caption=say(caption, engagement), kind="aw-flow-plan-capacity"
+    )
 
 
-def flow_plan_months_table(result: DataAnalysis) -> HTML | None:
+def flow_plan_months_table(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> HTML | None:
     """Month by month, for the sites short of their need: starts needed, today's, and the gap."""
     plan = stored_plan(result)
     if plan is None:
@@ -214,7 +233,7 @@ def flow_plan_months_table(result: DataAnalysis) -> HTML | None:
     return table(
         rows,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "month": "Month",
             "needed_starts": "Starts needed",
             "starts_today_continued": "Starts at today's level",
@@ -227,13 +246,18 @@ def flow_plan_months_table(result: DataAnalysis) -> HTML | None:
             "starts_short": number,
             "referrals_for_starts": number,
         },
-        caption="Each month whose starts can still convert before the contract ends, for the "
-        "sites short of what their target needs.",
+        caption=say(
+            "Each month whose starts can still convert before the contract ends, for the "
+            "{sites} short of what their target needs.",
+            engagement,
+        ),
         kind="aw-flow-plan-months",
     )
 
 
-def flow_plan_levers_table(result: DataAnalysis) -> HTML | None:
+def flow_plan_levers_table(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> HTML | None:
     """What raising conversion to the benchmark's, or a month off time to outcome, would save."""
     plan = stored_plan(result)
     if plan is None or plan.levers.empty:
@@ -262,12 +286,15 @@ def flow_plan_levers_table(result: DataAnalysis) -> HTML | None:
     return table(
         rows,
         {
-            "site_name": "Site",
+            "site_name": say("{Site}", engagement),
             "conversion": "Conversion raised to the benchmark's",
             "timing": "Time to outcome a month shorter",
         },
-        caption="Levers: the plan recomputed with a site's conversion at the benchmark's (only "
-        "where the difference is more than chance) or its outcomes a month sooner.",
+        caption=say(
+            "Levers: the plan recomputed with a {site}'s conversion at the benchmark's (only "
+            "where the difference is more than chance) or its outcomes a month sooner.",
+            engagement,
+        ),
         kind="aw-flow-plan-levers",
     )
 

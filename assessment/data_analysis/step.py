@@ -143,7 +143,7 @@ def analyse(
     found = opinion(engagement, comparison, flow, value, littles, study)
     if plan is not None:
         label = engagement.kpi(headline).label
-        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline)
+        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline, engagement)
         found = rank_by_strength([*found, *gaps])
     hypotheses = with_periods(
         hypotheses_frame(found),

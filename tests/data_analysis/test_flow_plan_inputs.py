@@ -249,3 +249,75 @@ def test_many_short_sites_give_five_named_and_one_contract_hypothesis() -> None:
     assert [h.key for h in hyps] == [*(f"flow-gap:s{i}" for i in range(5)), "flow-gap:ALL"]
     assert hyps[-1].figures["sites_short"] == 7
     assert hyps[-1].figures["starts_short"] == pytest.approx(sum(90 - i for i in range(7)))
+
+
+def test_on_flow_from_the_kpi_extract_else_from_the_caseload() -> None:
+    kpi = pd.DataFrame(
+        {
+            "site": ["a", "a", "a"],
+            "period": pd.to_datetime(["2026-01-01"] * 3),
+            "measure": ["referrals", "starts", "job_outcomes"],
+            "actual": [20.0, 12.0, 3.0],
+            "target": [20.0, 10.0, 4.0],
+        }
+    )
+    from_kpi = fpi.on_flow_by_month(kpi, None)
+    assert from_kpi[["referrals", "starts"]].values.tolist() == [[20.0, 12.0]]
+    monthly = pd.DataFrame(
+        {
+            "site": ["a", "ALL"],
+            "period": pd.to_datetime(["2026-01-01"] * 2),
+            "referrals": [7, 7],
+            "starts": [5, 5],
+        }
+    )
+    from_caseload = fpi.on_flow_by_month(kpi[kpi["measure"] == "job_outcomes"], monthly)
+    assert from_caseload[["site", "referrals", "starts"]].values.tolist() == [["a", 7, 5]]
+    with pytest.raises(ValueError, match="needs referrals and starts"):
+        fpi.on_flow_by_month(kpi[kpi["measure"] == "job_outcomes"], None)
+
+
+def test_monthly_targets_from_engagement_yaml() -> None:
+    from assessment.data_analysis.step import monthly_targets
+
+    engagement = load_engagement(DEMO)
+    targets = monthly_targets(engagement, "job_outcomes")
+    # site_targets for Harbour, Millbrook, Westfield; Eastgate takes target_per_period (110)
+    assert targets == {"harbour": 6.0, "millbrook": 10.0, "eastgate": 110.0, "westfield": 120.0}
+
+
+def test_rates_are_checked_against_the_outcomes_reported() -> None:
+    months = pd.date_range("2026-01-01", periods=8, freq="MS")
+    starts = np.array([[100.0] * 6 + [np.nan] * 2])
+    reported = np.array([[np.nan, np.nan, 10, 12, 14, 20, np.nan, np.nan]])
+    grid = fp.Grid(["a"], months, 6, np.full((1, 8), 10.0), starts, starts * 2, reported)
+    rates = pd.DataFrame(
+        {
+            "site": ["a"],
+            "start_rate": [0.5],
+            "referral_lag": [0],
+            "outcome_rate": [0.1],
+            "outcome_low": [0.09],
+            "outcome_high": [0.11],
+            "outcome_lag": [2],
+            "days_in_service": [90.0],
+            "staff": [5.0],
+            "customer_share": [0.1],
+        }
+    )
+    check = fpi.rates_check(fp.plan_months(grid, rates), recent=3).set_index("site")
+    # Apr–Jun: 10 a month from the starts two months before; 12 + 14 + 20 = 46 reported.
+    assert check.loc["a", "check_start"] == pd.Timestamp("2026-04-01")
+    assert check.loc["a", "check_expected"] == pytest.approx(30.0)
+    assert check.loc["a", "check_actual"] == pytest.approx(46.0)
+    assert check.loc["ALL", "check_ratio"] == pytest.approx(46 / 30)
+
+
+def test_northshore_westfield_is_flagged_where_the_extracts_disagree(northshore) -> None:
+    _, result = northshore
+    plan = result.flow_plan.set_index("site")
+    assert plan.loc["westfield", "check_ratio"] > 2  # 346 reported where the rates give 148
+    assert 0.8 <= plan.loc["millbrook", "check_ratio"] <= 1.25
+    statements = result.hypotheses.set_index("key")["statement"]
+    assert "Caution: over January to June 2026" in statements["flow-gap:westfield"]
+    assert "may be overstated" in statements["flow-gap:westfield"]

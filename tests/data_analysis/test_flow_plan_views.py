@@ -74,3 +74,27 @@ def test_levers_only_where_the_benchmark_difference_is_real(demo) -> None:
     levers = result.flow_plan_levers.set_index("site")
     assert levers.loc["eastgate", "conversion_real"]
     assert not levers.loc["harbour", "conversion_real"]
+
+
+def test_a_health_providers_plan_never_says_customer_adviser_or_site(demo) -> None:
+    from assessment.engagement import Terminology
+
+    engagement, _ = demo
+    clinic = engagement.model_copy(
+        update={"terminology": Terminology(customer="patient", adviser="clinician", site="clinic")}
+    )
+    result = step1.analyse(clinic, step1.read_inputs(clinic))
+    shown = [
+        step1.flow_plan_assumptions(result, clinic).data,
+        step1.flow_plan_table(result, clinic).data,
+        step1.flow_plan_months_table(result, clinic).data,
+        step1.flow_plan_capacity_table(result, clinic).data,
+        step1.flow_plan_levers_table(result, clinic).data,
+        str(step1.flow_plan_chart(result, clinic).to_dict()["title"]),
+        *result.hypotheses.loc[result.hypotheses["kind"] == "flow", "statement"],
+        *result.hypotheses.loc[result.hypotheses["kind"] == "flow", "title"],
+    ]
+    text = " ".join(shown).lower()
+    for word in ("customer", "adviser", " site"):
+        assert word not in text, word
+    assert "patients a month" in text and "clinicians" in text and "clinic" in text
