@@ -6,9 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessment import __version__
 from assessment.errors import WorkbookError
+
+if TYPE_CHECKING:
+    from assessment.engagement import Engagement
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -40,11 +44,21 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         print(f"Running {args.path} ...", flush=True)
+
     # one fresh kernel for this engagement's notebooks, warmed while the extracts are checked:
     # the batch's engine, so a single run is as quick as a contract of a batch
+    def waiting(who: str) -> None:
+        print(f"Waiting: {args.path} is being run by {who} ...", file=sys.stderr, flush=True)
+
     kernel = ContractKernel(warm_imports=WARM_IMPORTS)
     with kernel.start():
-        result = run_engagement(args.path, on_notebook=progress, executor=kernel.execute)
+        result = run_engagement(
+            args.path,
+            on_notebook=progress,
+            executor=kernel.execute,
+            wait=not args.no_wait,
+            on_wait=waiting,
+        )
     print(f"Run {result.run_id} succeeded in {result.seconds:.1f} s.")
     print(f"Report: {result.report.resolve()}")
     return 0
@@ -144,23 +158,33 @@ def _open(args: argparse.Namespace) -> int:
     return start_lab(workspace.folder)
 
 
-def _import(args: argparse.Namespace) -> int:
+def _checked(path: Path) -> Engagement:
+    """The engagement, once its store has been read through (a damaged one is named)."""
     from assessment.engagement import load_engagement
+    from assessment.store import Store
+
+    engagement = load_engagement(path)
+    if engagement.store_path.exists():
+        with Store(engagement.store_path) as store:
+            store.check()
+    return engagement
+
+
+def _import(args: argparse.Namespace) -> int:
     from assessment.sheets import import_file
 
-    result = import_file(load_engagement(args.path), args.file)
+    result = import_file(_checked(args.path), args.file)
     print(f"Imported {result.summary()}")
     return 0
 
 
 def _capture(args: argparse.Namespace) -> int:
-    from assessment.engagement import load_engagement
     from assessment.errors import InputError
     from assessment.sheets import write_engagement_sheet
 
     if args.file.exists():
         raise InputError.single(args.file, "exists already: choose a new file name")
-    path = write_engagement_sheet(load_engagement(args.path), args.file)
+    path = write_engagement_sheet(_checked(args.path), args.file)
     print(f"Capture sheet for offline entry: {path}")
     print(f"Import it when filled: assess import {args.path} {path}")
     return 0
@@ -187,15 +211,35 @@ def _add_step_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from assessment.engagement import load_engagement
     from assessment.recommendations import export_plan, import_status
 
-    engagement = load_engagement(args.path)
+    engagement = _checked(args.path)
     if args.action == "export":
         print(f"Action plan for the client's tracking: {export_plan(engagement, args.file)}")
         print(f"Import their status updates with: assess plan import {args.path} {args.file}")
     else:
         print(f"Imported {import_status(engagement, args.file).summary()}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from assessment.backups import backups, restore
+    from assessment.engagement import load_engagement
+    from assessment.runner import engagement_lock
+
+    engagement = load_engagement(args.path)
+    if args.list:
+        found = backups(engagement.store_path)
+        for backup in found:
+            print(backup)
+        if not found:
+            print(f"No backup of {engagement.store_path} yet (one is taken before each run).")
+        return 0
+    with engagement_lock(engagement, wait=False):  # never under a running run
+        chosen, kept = restore(engagement.store_path, args.backup)
+    print(f"Restored {engagement.store_path} from {chosen}.")
+    if kept:
+        print(f"The store it replaced is kept as {kept}.")
     return 0
 
 
@@ -206,6 +250,12 @@ def _add_plan_commands(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("path", type=Path, help="the engagement folder")
     plan.add_argument("file", type=Path, help="the action plan workbook (.xlsx)")
     plan.set_defaults(handler=_plan)
+
+    restore = commands.add_parser("restore", help="bring back a backup of the engagement's store")
+    restore.add_argument("path", type=Path, help="the engagement folder")
+    restore.add_argument("backup", type=Path, nargs="?", help="the backup (default: the newest)")
+    restore.add_argument("--list", action="store_true", help="list the backups, restore nothing")
+    restore.set_defaults(handler=_restore)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -229,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the step notebooks and write the client report")
     run.add_argument("path", type=Path, help="the engagement folder")
     run.add_argument("--quiet", action="store_true", help="print only the outcome")
+    run.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if the engagement is being run already, stop at once (default: wait for it)",
+    )
     run.set_defaults(handler=_run)
 
     batch = commands.add_parser("batch", help="run every contract of a portfolio in parallel")

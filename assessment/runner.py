@@ -15,8 +15,10 @@ import os
 import platform
 import secrets
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,10 @@ from typing import Any
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
-from assessment import __version__
+from assessment import __version__, locks
+from assessment.backups import backup_before_run
 from assessment.engagement import ENGAGEMENT_FILE, Engagement, load_engagement
-from assessment.errors import RunFailed
+from assessment.errors import RunFailed, WorkbookError
 from assessment.files import write_atomically
 from assessment.inputs import read_extracts
 from assessment.paths import notebooks_dir
@@ -131,8 +134,14 @@ def run_engagement(
     parameters: dict[str, Any] | None = None,
     on_notebook: Callable[[str, float], None] | None = None,
     executor: NotebookExecutor | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Execute the engagement's notebooks in order and export the client report.
+
+    One run of an engagement at a time: the run holds the engagement's lock (a second run waits,
+    telling ``on_wait`` who holds it). Before any notebook runs, stale unfinished runs are
+    removed and the store is checked and backed up (the last five backups are kept).
 
     Args:
         folder: The engagement folder.
@@ -142,57 +151,147 @@ def run_engagement(
         on_notebook: Called with each notebook's name and seconds once it has run.
         executor: Runs one notebook (a fresh Papermill kernel per notebook by default; the
             batch passes one warmed kernel per contract, see ``assessment.batch.engine``).
+        wait: Wait for another run of the engagement to end (else raise ``LockBusy``).
+        on_wait: Called with the holder's description when the run has to wait.
 
     Returns:
         Where the run and its report are.
 
     Raises:
         InputError: engagement.yaml or an extract is invalid (checked before any kernel starts).
-        RunFailed: A notebook failed; the run folder is marked failed.
+        RunFailed: A notebook failed, or the disk is full or read-only; the run folder is
+            marked failed.
+        StoreDamaged: The store is damaged (nothing ran; the error names its latest backup).
+        LockBusy: ``wait`` is False and another run of the engagement holds its lock.
     """
-    from assessment.report import export_html, external_references
-
     began = time.perf_counter()
     engagement = load_engagement(folder)
     read_extracts(engagement)  # a bad extract fails here, in a second, not in a kernel
     run_id = run_id or new_run_id()
-    runs = engagement.runs_dir
-    work = runs / f".incomplete-{run_id}"
-    work.mkdir(parents=True)
-    manifest = provenance(engagement, run_id) | {"parameters": parameters or {}}
-    _write_json(work / MANIFEST_FILE, manifest)
-    params = {"engagement_dir": str(engagement.root), "run_dir": str(work), "run_id": run_id}
-    params |= parameters or {}
-    timings = []
-    execute = executor or _execute
-    for notebook in notebooks or step_notebooks():
-        start = time.perf_counter()
+    with engagement_lock(engagement, wait=wait, on_wait=on_wait):
+        remove_stale_runs(engagement.runs_dir)  # under the lock: nobody else is running it
+        backup_before_run(engagement.store_path, run_id)  # a damaged store stops us here
+        work = _new_run_folder(engagement.runs_dir, run_id)
+        _log_run(engagement, run_id, "running")
         try:
-            execute(notebook, work / notebook.name, params)
-        except PapermillExecutionError as error:
-            raise _fail(work, runs / f"{run_id}.failed", manifest, notebook, error) from None
-        seconds = time.perf_counter() - start
-        timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
-        if on_notebook:
-            on_notebook(notebook.name, seconds)
-    title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
-    report = export_html(work / REPORT_NOTEBOOK, work / "report.html", title=title)
-    leaks = external_references(report.read_text(encoding="utf-8"))
-    if leaks:
-        raise _fail_plain(work, runs / f"{run_id}.failed", manifest, f"external URLs: {leaks}")
-    manifest |= {
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "notebooks": timings,
-        "status": "succeeded",
-    }
-    _write_json(work / MANIFEST_FILE, manifest)
-    _write_json(work / STATUS_FILE, {"status": "succeeded", "run_id": run_id})
-    final = runs / run_id
-    work.rename(final)
-    (runs / "LATEST").write_text(run_id + "\n", encoding="utf-8")
-    return RunResult(
-        run_id, final, final / "report.html", time.perf_counter() - began, notebooks=timings
+            result = _run_in(work, engagement, run_id, notebooks, parameters, on_notebook, executor)
+        except RunFailed as error:
+            _log_run(engagement, run_id, "failed", str(error).splitlines()[0])
+            raise
+    _log_run(engagement, run_id, "succeeded")
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def engagement_lock(
+    engagement: Engagement, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> AbstractContextManager[None]:
+    """The engagement's run lock: one run at a time (a second waits, or is refused naming who)."""
+
+    def busy(who: str) -> str:
+        return f"{engagement.root} is being run by {who}: wait for that run to end"
+
+    try:
+        engagement.runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RunFailed(f"{engagement.runs_dir}: cannot create the runs folder ({error})") from None
+    return locks.hold(
+        engagement.runs_dir / locks.ENGAGEMENT_LOCK,
+        f"assess run {engagement.root}",
+        wait=wait,
+        on_wait=on_wait,
+        busy=busy,
     )
+
+
+def remove_stale_runs(runs: Path) -> list[Path]:
+    """Remove ``.incomplete-*`` folders: runs that died (killed, power cut) before finishing.
+
+    Called with the engagement's run lock held, so no live run owns any of them.
+    """
+    stale = sorted(runs.glob(".incomplete-*")) if runs.is_dir() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
+
+
+def _new_run_folder(runs: Path, run_id: str) -> Path:
+    work = runs / f".incomplete-{run_id}"
+    try:
+        work.mkdir(parents=True)
+    except OSError as error:  # a read-only folder, a full disk
+        raise RunFailed(
+            f"{runs}: cannot create the run folder ({error}); check that the engagement folder "
+            "is writable and the disk has room"
+        ) from None
+    return work
+
+
+def _log_run(engagement: Engagement, run_id: str, status: str, detail: str = "") -> None:
+    """Record the run in the store's ``run_log`` (best effort: status.json is the record)."""
+    from assessment.store import Store
+
+    try:
+        with Store(engagement.store_path) as store:
+            store.log_run(run_id, status, detail)
+    except (WorkbookError, OSError, sqlite3.Error):
+        pass  # a store that cannot take this line has already failed the run, loudly
+
+
+def _run_in(
+    work: Path,
+    engagement: Engagement,
+    run_id: str,
+    notebooks: list[Path] | None,
+    parameters: dict[str, Any] | None,
+    on_notebook: Callable[[str, float], None] | None,
+    executor: NotebookExecutor | None,
+) -> RunResult:
+    """Run the notebooks into ``work`` and publish it as ``runs/<id>/``; on failure ``.failed``."""
+    from assessment.report import export_html, external_references
+
+    runs = engagement.runs_dir
+    failed = runs / f"{run_id}.failed"
+    manifest: dict[str, Any] = {"run_id": run_id}
+    try:
+        manifest = provenance(engagement, run_id) | {"parameters": parameters or {}}
+        _write_json(work / MANIFEST_FILE, manifest)
+        params = {"engagement_dir": str(engagement.root), "run_dir": str(work), "run_id": run_id}
+        params |= parameters or {}
+        timings = []
+        execute = executor or _execute
+        for notebook in notebooks or step_notebooks():
+            start = time.perf_counter()
+            try:
+                execute(notebook, work / notebook.name, params)
+            except PapermillExecutionError as error:
+                raise _fail(work, failed, manifest, notebook, error) from None
+            seconds = time.perf_counter() - start
+            timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
+            if on_notebook:
+                on_notebook(notebook.name, seconds)
+        title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
+        report = export_html(work / REPORT_NOTEBOOK, work / "report.html", title=title)
+        leaks = external_references(report.read_text(encoding="utf-8"))
+        if leaks:
+            raise _fail_plain(work, failed, manifest, f"external URLs: {leaks}")
+        manifest |= {
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "notebooks": timings,
+            "status": "succeeded",
+        }
+        _write_json(work / MANIFEST_FILE, manifest)
+        _write_json(work / STATUS_FILE, {"status": "succeeded", "run_id": run_id})
+        final = runs / run_id
+        work.rename(final)
+        (runs / "LATEST").write_text(run_id + "\n", encoding="utf-8")
+    except (OSError, WorkbookError) as error:
+        if isinstance(error, RunFailed):
+            raise
+        # a full disk, a read-only folder, a store that cannot be written: the run ends failed
+        message = f"{type(error).__name__}: {error}"
+        raise _fail_plain(work, failed, manifest, message) from None
+    return RunResult(run_id, final, final / "report.html", 0.0, notebooks=timings)
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
@@ -237,11 +336,14 @@ def _fail_plain(work: Path, failed: Path, manifest: dict[str, Any], message: str
 def _mark_failed(
     work: Path, failed: Path, manifest: dict[str, Any], detail: dict[str, Any]
 ) -> None:
-    _write_json(work / STATUS_FILE, detail | {"run_id": manifest["run_id"]})
-    _write_json(work / MANIFEST_FILE, manifest | detail)
+    try:
+        _write_json(work / STATUS_FILE, detail | {"run_id": manifest["run_id"]})
+        _write_json(work / MANIFEST_FILE, manifest | detail)
+    except OSError:
+        pass  # a full disk: the folder's name still says failed
     if failed.exists():
         shutil.rmtree(failed)
-    work.rename(failed)
+    work.rename(failed)  # a rename needs no room on the disk
 
 
 def run_status(run_folder: Path) -> str:
@@ -249,7 +351,8 @@ def run_status(run_folder: Path) -> str:
     try:
         data = json.loads((run_folder / STATUS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "incomplete"
+        # a run that failed on a full disk may have had no room for its status.json
+        return "failed" if run_folder.name.endswith(".failed") else "incomplete"
     return str(data.get("status", "incomplete"))
 
 
