@@ -28,9 +28,10 @@ class RestoreError(WorkbookError):
 def backups(store_path: Path) -> list[Path]:
     """The store's backups taken before runs, oldest first."""
     folder = store_path.parent / BACKUPS_DIR
-    return sorted(
+    found = [
         p for p in folder.glob(f"{store_path.stem}-*.sqlite") if "before-restore" not in p.name
-    )
+    ]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))  # run ids of one second
 
 
 def backup_before_run(store_path: Path, run_id: str) -> Path | None:

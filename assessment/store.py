@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -93,8 +94,9 @@ BACKUPS_DIR = "backups"
 
 def latest_backup(path: Path) -> Path | None:
     """The newest backup of the store at ``path``, if any."""
-    found = sorted((path.parent / BACKUPS_DIR).glob(f"{path.stem}-*.sqlite"))
-    return found[-1] if found else None
+    found = (path.parent / BACKUPS_DIR).glob(f"{path.stem}-*.sqlite")
+    ordered = sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return ordered[-1] if ordered else None
 
 
 def _damaged(path: Path, what: str) -> StoreDamaged:
@@ -104,6 +106,39 @@ def _damaged(path: Path, what: str) -> StoreDamaged:
     else:
         remedy = f"the latest backup is {backup}: bring it back with assess restore {path.parent}"
     return StoreDamaged(f"{path}: {what}. Nothing was written to it; {remedy}")
+
+
+def _create(path: Path) -> None:
+    """Create a new store whole, then put it in place: a store file is never seen empty.
+
+    Otherwise a process opening the store while another creates it would find a zero-length
+    file, which :func:`check_file` must refuse (an emptied store must not pass for a new one).
+    """
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            for number, script in enumerate(MIGRATIONS, start=1):
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)  # fails if another process put its new store there first
+        except FileExistsError:
+            pass
+    except OSError as error:
+        raise unwritable(path, error) from None
+    except sqlite3.Error as error:
+        raise unwritable(path, error) from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def check_file(path: Path) -> None:
@@ -151,6 +186,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise unwritable(self.path, error) from None
+        if not self.path.exists():
+            _create(self.path)
         check_file(self.path)
         # autocommit mode: transactions are opened explicitly by `transaction()`
         try:
