@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -128,10 +128,8 @@ def _create(path: Path) -> None:
                 conn.execute("COMMIT")
         finally:
             conn.close()
-        try:
-            os.link(tmp, path)  # fails if another process put its new store there first
-        except FileExistsError:
-            pass
+        with suppress(FileExistsError):  # another process put its new store there first
+            os.link(tmp, path)
     except OSError as error:
         raise unwritable(path, error) from None
     except sqlite3.Error as error:
