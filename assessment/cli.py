@@ -79,6 +79,7 @@ def _batch(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         quiet=args.quiet,
+        internal=args.internal,
     )
     for failed in summary.failed:
         print(f"failed: {failed.key}: {failed.describe()}", file=sys.stderr)
@@ -295,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--quiet", action="store_true", help="no progress; print only failures")
     batch.add_argument("--json", action="store_true", help="print the summary as JSON")
+    batch.add_argument(
+        "--internal",
+        action="store_true",
+        help="the index links the executed notebooks too (working papers: not for clients)",
+    )
     batch.set_defaults(handler=_batch)
     _add_report_commands(commands)
     _add_step_commands(commands)

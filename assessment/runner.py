@@ -41,9 +41,46 @@ good cells when a loaded machine is slow to deliver output; a cell that truly ha
 caught."""
 STATUS_FILE = "status.json"
 MANIFEST_FILE = "manifest.json"
+CLIENT_FILES = ("report.html", MANIFEST_FILE, STATUS_FILE)
+"""The client part of a run folder: the report and its provenance, safe to hand over."""
+WORKING_PAPERS = "working-papers"
+"""The consultant's part of a run folder: the executed notebooks, with names and internal notes.
+
+Kept apart by folder and by name (``<notebook>.internal.ipynb``), and each opens with a banner,
+so a run folder's client part can be published or mailed without them."""
+INTERNAL_BANNER_TAG = "aw-internal-banner"
+INTERNAL_BANNER = (
+    '<div style="border:2px solid #b42318;background:#fef3f2;color:#7a271a;padding:.6rem .9rem;'
+    "font-weight:600\">INTERNAL WORKING PAPER: not for the client. It holds interviewees' names, "
+    "quotes not cleared for sharing and internal notes. The client's report is report.html in "
+    "the run folder.</div>"
+)
 
 NotebookExecutor = Callable[[Path, Path, dict[str, Any]], None]
 """Executes one notebook: ``(notebook, output, parameters)``; raises PapermillExecutionError."""
+
+
+def working_paper_name(notebook: str) -> str:
+    """The executed notebook's name in a run: ``01_data_analysis.internal.ipynb``."""
+    return f"{Path(notebook).stem}.internal.ipynb"
+
+
+def executed_notebook(run_folder: Path, notebook: str) -> Path:
+    """Where a run keeps the executed ``notebook`` (runs made before the split: at the top)."""
+    path = Path(run_folder) / WORKING_PAPERS / working_paper_name(notebook)
+    old = Path(run_folder) / Path(notebook).name
+    return old if not path.exists() and old.exists() else path
+
+
+def mark_internal(notebook_path: Path) -> None:
+    """Open an executed notebook with the banner saying it is an internal working paper."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    banner = nbformat.v4.new_markdown_cell(INTERNAL_BANNER)
+    banner.metadata["tags"] = [INTERNAL_BANNER_TAG]
+    notebook.cells.insert(0, banner)
+    write_atomically(notebook_path, nbformat.writes(notebook))
 
 
 def step_notebooks(folder: Path | None = None) -> list[Path]:
@@ -260,10 +297,12 @@ def _run_in(
         params |= parameters or {}
         timings = []
         execute = executor or _execute
+        papers = work / WORKING_PAPERS
+        papers.mkdir()
         for notebook in notebooks or step_notebooks():
             start = time.perf_counter()
             try:
-                execute(notebook, work / notebook.name, params)
+                execute(notebook, papers / working_paper_name(notebook.name), params)
             except PapermillExecutionError as error:
                 raise _fail(work, failed, manifest, notebook, error) from None
             seconds = time.perf_counter() - start
@@ -271,10 +310,13 @@ def _run_in(
             if on_notebook:
                 on_notebook(notebook.name, seconds)
         title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
-        report = export_html(work / REPORT_NOTEBOOK, work / "report.html", title=title)
+        executed = papers / working_paper_name(REPORT_NOTEBOOK)
+        report = export_html(executed, work / "report.html", title=title)
         leaks = external_references(report.read_text(encoding="utf-8"))
         if leaks:
             raise _fail_plain(work, failed, manifest, f"external URLs: {leaks}")
+        for paper in sorted(papers.glob("*.ipynb")):  # after the export: not in the report
+            mark_internal(paper)
         manifest |= {
             "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "notebooks": timings,

@@ -80,7 +80,7 @@ def resolve_run(path: str | Path) -> Path:
     Raises:
         ServeError: No succeeded run, or the run lacks its executed report notebook.
     """
-    from assessment.runner import STATUS_FILE, latest_run, run_status
+    from assessment.runner import STATUS_FILE, executed_notebook, latest_run, run_status
 
     folder = Path(path).resolve()
     if (folder / STATUS_FILE).exists() or (folder / "manifest.json").exists():
@@ -95,17 +95,18 @@ def resolve_run(path: str | Path) -> Path:
             raise ServeError(f"{folder}: no succeeded run under runs/; run: assess run {folder}")
     else:
         raise ServeError(f"{folder}: not an engagement folder or a run folder")
-    if not (run / REPORT_NOTEBOOK).is_file():
-        raise ServeError(f"{run}: {REPORT_NOTEBOOK} is missing; re-run: assess run")
+    if not executed_notebook(run, REPORT_NOTEBOOK).is_file():
+        raise ServeError(f"{run}: the executed {REPORT_NOTEBOOK} is missing; re-run: assess run")
     return run
 
 
 def prepare_root(run: Path, root: Path) -> Path:
     """Write the served notebook into ``root`` (an empty folder); return its path."""
+    from assessment.runner import executed_notebook
     from assessment.stored_report import served_notebook
 
     notebook = root / REPORT_NOTEBOOK
-    content = served_notebook(run / REPORT_NOTEBOOK)
+    content = served_notebook(executed_notebook(run, REPORT_NOTEBOOK))
     content["metadata"]["title"] = page_title(run)
     notebook.write_text(json.dumps(content), encoding="utf-8")
     return notebook

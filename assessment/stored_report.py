@@ -25,6 +25,7 @@ __all__ = ["client_outputs", "served_notebook", "show_stored"]
 HIDDEN_OUTPUT_TYPES = frozenset({"stream", "error"})
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 SETUP_CELL_ID = "aw-served-setup"
+INTERNAL_BANNER_TAG = "aw-internal-banner"  # as assessment.runner's (kept light: no import)
 
 
 def client_outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,6 +86,8 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
     )
     cells: list[dict[str, Any]] = [_code_cell(SETUP_CELL_ID, setup)]
     for cell in report["cells"]:
+        if INTERNAL_BANNER_TAG in cell.get("metadata", {}).get("tags", []):
+            continue  # the working paper's "internal" banner is not part of the report
         if cell.get("cell_type") == "markdown":
             cells.append(
                 {"cell_type": "markdown", "id": cell["id"], "metadata": {}, "source": _source(cell)}

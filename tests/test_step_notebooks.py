@@ -12,7 +12,7 @@ import pytest
 
 from assessment.engagement import load_engagement
 from assessment.report import external_references
-from assessment.runner import RunResult, run_engagement
+from assessment.runner import RunResult, executed_notebook, run_engagement
 from assessment.scoping import store as step3
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def store_counts(folder: Path) -> dict[str, int]:
 
 @pytest.mark.notebook
 def test_step2_shows_the_imported_intelligence(northshore_run: RunResult) -> None:
-    cells = text_of(northshore_run.folder / "02_intelligence.ipynb")
+    cells = text_of(executed_notebook(northshore_run.folder, "02_intelligence.ipynb"))
     assert "01_intelligence.xlsx" in cells["in-02"]
     assert "Grace Mensah" in cells["in-04"]  # internal: the consultant sees who said it
     assert "Supported by local knowledge: 3" in cells["in-08"]
@@ -62,12 +62,14 @@ def test_step2_shows_the_imported_intelligence(northshore_run: RunResult) -> Non
 
 @pytest.mark.notebook
 def test_step3_costs_the_plan_and_shows_the_agreed_version(northshore_run: RunResult) -> None:
-    cells = text_of(northshore_run.folder / "03_scoping.ipynb")
+    cells = text_of(executed_notebook(northshore_run.folder, "03_scoping.ipynb"))
     # by hand: Alex 6 + 1 + 2 days x 950, Priya 6 + 1 days x 780, Tom 5 days x 560
     assert "21.0 days of work, costing £16,810" in cells["sc-10"]
     assert "Within the budget of £20,000: £3,190 left" in cells["sc-10"]
     assert "Scope agreed: version 2" in cells["sc-12"]
-    executed = nbformat.read(northshore_run.folder / "03_scoping.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "03_scoping.ipynb"), as_version=4
+    )
     [timetable] = [c for c in executed.cells if c.get("id") == "sc-08"]
     assert "aw-chart" in timetable.outputs[0]["data"]["text/html"]  # the Gantt chart
 
@@ -125,7 +127,10 @@ def flat(text: str) -> str:
 
 @pytest.mark.notebook
 def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: RunResult) -> None:
-    cells = {k: flat(v) for k, v in text_of(northshore_run.folder / "04_discovery.ipynb").items()}
+    cells = {
+        k: flat(v)
+        for k, v in text_of(executed_notebook(northshore_run.folder, "04_discovery.ipynb")).items()
+    }
     assert "04_discovery.xlsx: Evidence: 61 new or changed, 0 already imported" in cells["di-03"]
     assert "Journeys: 6 new or changed" in cells["di-03"]
     assert "62 evidence items" in cells["di-05"] and "Grace Mensah" in cells["di-05"]  # internal
@@ -143,14 +148,18 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
     assert "Eastgate Centre's journey today" in cells["di-13"].replace("&#x27;", "'")
     assert "Steps: 9 today, 5 proposed" in cells["di-13"] and "30.0 days saved" in cells["di-13"]
     assert "Only Harbour Street follows the contract" in cells["di-17"]
-    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
+    )
     [saved] = [c for c in executed.cells if c.get("id") == "di-19"]
     assert "Stored 10 result tables" in saved.outputs[0]["data"]["text/plain"]
 
 
 @pytest.mark.notebook
 def test_step4_shows_markup_as_text_and_keeps_names_internal(northshore_run: RunResult) -> None:
-    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
+    )
     shown = [
         str(value)
         for cell in executed.cells

@@ -2,9 +2,10 @@
 
 For each contract: how its run ended (and, when it failed, the notebook, cell and error), where
 it stands on its roadmap from base camp to the summit, its headline figures, and links to its
-report and executed notebooks. Every text is HTML-escaped, links are relative to the page (the
-folder can be copied or published as it is), the style is inline and nothing loads from the
-internet. The page is written atomically.
+report and provenance (its executed notebooks, the working papers, only with ``internal``).
+Every text is HTML-escaped, links are relative to the page (the folder can be copied or
+published as it is), the style is inline and nothing loads from the internet. The page is
+written atomically.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from assessment.batch.summary import BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
+from assessment.runner import MANIFEST_FILE, WORKING_PAPERS
 
 LABELS = {"skipped": "up to date", "interrupted": "not run (batch interrupted)"}
 """How a status reads on the page (``skipped`` in the summary: its last run is still good)."""
@@ -43,26 +45,27 @@ a{color:#0b69a3}
 """
 
 
-def write_index(summary: BatchSummary, path: Path) -> Path:
+def write_index(summary: BatchSummary, path: Path, *, internal: bool = False) -> Path:
     """Write the portfolio index page for a batch, atomically.
 
     Args:
         summary: The batch's summary.
         path: The page to write; links are made relative to its folder.
+        internal: Link the executed notebooks (working papers) too: a consultants' index.
 
     Returns:
         ``path``.
     """
-    return write_atomically(path, render_index(summary, path.parent))
+    return write_atomically(path, render_index(summary, path.parent, internal=internal))
 
 
-def render_index(summary: BatchSummary, base: Path) -> str:
-    """The index page as text; links relative to ``base``."""
+def render_index(summary: BatchSummary, base: Path, *, internal: bool = False) -> str:
+    """The index page as text; links relative to ``base`` (working papers too if ``internal``)."""
     counts = "".join(
         f'<span class="{escape(k)}">{escape(LABELS.get(k, k))}: {v}</span>'
         for k, v in summary.counts.items()
     )
-    rows = "\n".join(_row(contract, base) for contract in summary.contracts)
+    rows = "\n".join(_row(contract, base, internal) for contract in summary.contracts)
     title = escape(summary.portfolio)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -80,7 +83,7 @@ def render_index(summary: BatchSummary, base: Path) -> str:
 """
 
 
-def _row(contract: ContractReport, base: Path) -> str:
+def _row(contract: ContractReport, base: Path, internal: bool = False) -> str:
     s = contract.standing
     name = escape(s.client) if s else escape(contract.key)
     detail = f"<br><small>{escape(s.contract)}</small>" if s else ""
@@ -88,7 +91,7 @@ def _row(contract: ContractReport, base: Path) -> str:
         f'<tr id="{escape(contract.key)}"><td><strong>{name}</strong>{detail}'
         f"<br><small>{escape(contract.key)}</small></td>"
         f"<td>{_status(contract)}</td><td>{_figures(s)}</td><td>{_roadmap(s)}</td>"
-        f"<td>{_links(contract, base)}</td></tr>"
+        f"<td>{_links(contract, base, internal)}</td></tr>"
     )
 
 
@@ -136,16 +139,25 @@ def _roadmap(s: Standing | None) -> str:
     return f'<ul class="stages">{"".join(items)}</ul>{following}'
 
 
-def _links(contract: ContractReport, base: Path) -> str:
+def _links(contract: ContractReport, base: Path, internal: bool) -> str:
+    """The contract's client-safe files (report, provenance); its working papers if ``internal``.
+
+    The executed notebooks hold interviewees' names and internal notes: an index published for
+    clients must not lead to them (``assess batch --internal`` makes the consultants' index).
+    """
     if not contract.run_folder:
         return "—"
     folder = Path(contract.run_folder)
     links = []
     if contract.report and Path(contract.report).exists():
         links.append(_link(Path(contract.report), base, "client report"))
-    links += [_link(nb, base, nb.name) for nb in sorted(folder.glob("*.ipynb"))]
-    links.append(_link(folder, base, "run folder"))
-    return "<br>".join(links)
+    if (folder / MANIFEST_FILE).exists():
+        links.append(_link(folder / MANIFEST_FILE, base, "provenance"))
+    if internal:
+        papers = sorted((folder / WORKING_PAPERS).glob("*.ipynb")) or sorted(folder.glob("*.ipynb"))
+        links += [_link(nb, base, f"{nb.name} (internal)") for nb in papers]
+        links.append(_link(folder, base, "run folder (internal)"))
+    return "<br>".join(links) or "—"
 
 
 def _link(target: Path, base: Path, label: str) -> str:

@@ -81,6 +81,7 @@ def run_batch(
     quiet: bool = False,
     stream: TextIO | None = None,
     warm_imports: bool = True,
+    internal: bool = False,
 ) -> BatchSummary:
     """Run the portfolio's contracts and write the index and the summary.
 
@@ -92,6 +93,7 @@ def run_batch(
         quiet: No progress display.
         stream: Where the progress display goes (stderr by default).
         warm_imports: Pre-import the heavy modules in each contract's kernel.
+        internal: The index links the working papers too (a consultants' index, not a client's).
 
     Returns:
         The batch's summary (also written to ``runs/summary.json`` beside portfolio.yaml).
@@ -109,6 +111,7 @@ def run_batch(
             quiet=quiet,
             stream=stream,
             warm_imports=warm_imports,
+            internal=internal,
         )
 
 
@@ -141,6 +144,7 @@ def _run_batch(
     quiet: bool,
     stream: TextIO | None,
     warm_imports: bool,
+    internal: bool,
 ) -> BatchSummary:
     began, started_at = time.perf_counter(), _now()
     batch_id = new_run_id()
@@ -180,7 +184,7 @@ def _run_batch(
         interrupted=interrupted,
     )
     write_summary(summary, out / SUMMARY_FILE)
-    write_index(summary, out / INDEX_FILE)
+    write_index(summary, out / INDEX_FILE, internal=internal)
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
