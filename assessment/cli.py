@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,13 +102,20 @@ def _serve(args: argparse.Namespace) -> int:
         token=args.token or "",
         pool_size=DEFAULT_POOL_SIZE if args.pool_size is None else args.pool_size,
         refill_delay=args.refill_delay,
+        max_kernels=args.max_kernels,
+        kernel_idle=args.kernel_idle,
     )
 
     def announce(url: str) -> None:
         print(f"Serving the client report. Give the client this address:\n  {url}", flush=True)
         print("Stop with Ctrl+C.", flush=True)
 
-    return serve(args.path, options, announce=announce)
+    code = serve(args.path, options, announce=announce)
+    # kernels are killed and the served folder removed by now; the interpreter's own shutdown
+    # then waited about 2 s on Jupyter's threads, so SIGTERM took over 2 s to stop the server
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -122,7 +130,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:
     """``assess serve`` and ``assess export``: hand the client report to the client."""
-    from assessment.serve import DEFAULT_REFILL_DELAY
+    from assessment.serve import DEFAULT_KERNEL_IDLE, DEFAULT_REFILL_DELAY
 
     serve = commands.add_parser("serve", help="serve the client report in a browser (Voila)")
     serve.add_argument("path", type=Path, help="the engagement folder (latest run) or a run folder")
@@ -135,6 +143,18 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=DEFAULT_REFILL_DELAY,
         help="seconds before a used pre-heated kernel is replaced (default %(default)s)",
+    )
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        help="kernels alive at most, the pool included (default: pool + 2); views beyond are "
+        "served at once without a kernel",
+    )
+    serve.add_argument(
+        "--kernel-idle",
+        type=float,
+        default=DEFAULT_KERNEL_IDLE,
+        help="seconds a page's kernel lives on once no page is connected (default %(default)s)",
     )
     serve.set_defaults(handler=_serve)
 

@@ -16,21 +16,26 @@ off on purpose: culled pre-heated kernels leave pages at "Loading widget..." (st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
+
+if TYPE_CHECKING:
+    from assessment.bounded_serving import KernelBound
 
 REPORT_NOTEBOOK = "report.ipynb"
 VOILA_TEMPLATE = "workbook"
@@ -43,6 +48,12 @@ Starting a kernel blocks Voila's event loop and takes a core for about a second:
 burst of clients is still loading the page (Voila's default, 1 s), refills slowed the burst's
 slowest page by half (bench/bench_report.py). A seventh visitor within the delay gets a kernel
 started on request, like plain Voila."""
+
+
+EXTRA_KERNELS = 2
+"""Default ``--max-kernels``: the pool plus this many kernels handed to open pages."""
+DEFAULT_KERNEL_IDLE = 60.0
+"""Seconds a kernel handed to a page lives on with no page connected to it."""
 
 
 class ServeError(WorkbookError):
@@ -58,6 +69,21 @@ class ServeOptions:
     token: str = ""
     pool_size: int = DEFAULT_POOL_SIZE
     refill_delay: float = DEFAULT_REFILL_DELAY
+    max_kernels: int | None = None
+    kernel_idle: float = DEFAULT_KERNEL_IDLE
+
+    def bound(self) -> KernelBound:
+        """The kernel bound: ``max_kernels`` (default pool + 2); the pool fits inside it."""
+        from assessment.bounded_serving import KernelBound
+
+        most = self.pool_size + EXTRA_KERNELS if self.max_kernels is None else self.max_kernels
+        if most < 1:
+            raise ServeError(f"--max-kernels must be at least 1 (got {most})")
+        return KernelBound(
+            max_kernels=most,
+            pool_size=min(max(self.pool_size, 0), most - 1),
+            idle_seconds=self.kernel_idle,
+        )
 
     def with_token(self) -> ServeOptions:
         """These options with a random URL-safe token when none was given."""
@@ -138,8 +164,8 @@ def voila_argv(notebook: Path, options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.file_allowlist=(?!)",  # matches no file (and the handler is gone)
-        f"--preheat_kernel={options.pool_size > 0}",
-        f"--pool_size={max(options.pool_size, 0)}",
+        f"--preheat_kernel={options.bound().pool_size > 0}",
+        f"--pool_size={options.bound().pool_size}",
         f"--VoilaKernelManager.fill_delay={options.refill_delay}",
     ]
 
@@ -188,12 +214,38 @@ def serve(
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in jupyter_path if p)
         ReportServer.announce = staticmethod(lambda: announce(options.url()))
         ReportServer.extra_resources = resources
+        ReportServer.kernel_bound = options.bound()
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0
 
 
+def kill_kernels(kernel_manager: Any) -> int:
+    """Kill every kernel's process group at once (SIGKILL): a stopping server waits for none.
+
+    The kernels hold nothing to save (the page only shows stored outputs), and a polite shutdown
+    of each in turn took 13-14 s after SIGTERM. Pre-heated kernels still starting are cancelled.
+
+    Returns:
+        How many kernel processes were killed.
+    """
+    for pool in getattr(kernel_manager, "_pools", {}).values():
+        for task in pool:
+            task.cancel()
+    killed = 0
+    for kernel_id in list(kernel_manager.list_kernel_ids()):
+        kernel = kernel_manager.get_kernel(kernel_id)
+        pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+        if not pid:
+            continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # the kernel started its own session (group)
+            killed += 1
+    return killed
+
+
 async def shutdown_kernels(kernel_manager: Any) -> None:
     """Shut every kernel down (pooled ones included), so none outlives the server."""
+    kill_kernels(kernel_manager)
     await kernel_manager.shutdown_all(now=True)
 
 

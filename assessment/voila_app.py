@@ -15,6 +15,15 @@ import tornado.ioloop
 import tornado.web
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from assessment.bounded_serving import (
+    CSP_BASE,
+    SCRIPT_SRC_BASE,
+    BoundedReportHandler,
+    KernelBound,
+    ReportIdentityProvider,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -34,6 +43,17 @@ class TemplateAssetHandler(TemplateStaticFileHandler):
         return super().parse_url_path(path)
 
 
+RELEASE_EVERY_MS = 1000
+"""How often kernels whose page has gone are looked for."""
+
+
+def _bounded(handler: type) -> type:
+    """The report handler made bounded; every other handler as it is."""
+    if isinstance(handler, type) and issubclass(handler, TornadoVoilaHandler):
+        return BoundedReportHandler
+    return handler
+
+
 class ReportServer(Voila):
     """Voila serving one notebook on ``/`` only, with no file handler.
 
@@ -46,10 +66,20 @@ class ReportServer(Voila):
     announce: ClassVar[Callable[[], None] | None] = None
     extra_resources: ClassVar[dict[str, Any]] = {}
 
+    kernel_bound: ClassVar[KernelBound | None] = None
+
     def initialize(self, argv: Any = None) -> None:
-        """Set our template resources before Voila reads its configuration."""
+        """Set our template resources before Voila reads its configuration; bound the kernels."""
         self.config.VoilaConfiguration.resources = dict(self.extra_resources)
         super().initialize(argv)
+        self.identity_provider_class = ReportIdentityProvider
+        bound = self.kernel_bound or KernelBound(max_kernels=8, pool_size=6, idle_seconds=60)
+        self.tornado_settings = {
+            **self.tornado_settings,
+            "aw_kernel_bound": bound,
+            "xsrf_cookie_kwargs": {"samesite": "Strict", "httponly": False},  # the page reads it
+            "headers": {"Content-Security-Policy": "; ".join([*CSP_BASE, SCRIPT_SRC_BASE])},
+        }
 
     def init_handlers(self) -> list:
         """Voila's routes minus the file handler, with the report answered on ``/`` only."""
@@ -63,13 +93,23 @@ class ReportServer(Voila):
             if handler[1] is TemplateStaticFileHandler:
                 handler = (pattern, TemplateAssetHandler, *handler[2:])
             handlers.append(handler)
-        return handlers
+        return [(h[0], _bounded(h[1]), *h[2:]) for h in handlers]
 
     def start(self) -> None:
         """Start serving; announce the URL once the event loop runs (the port is bound)."""
         if self.announce is not None:
             tornado.ioloop.IOLoop.current().add_callback(self.announce)
+        bound = self.tornado_settings["aw_kernel_bound"]
+
+        async def release() -> None:
+            await bound.release_idle(self.kernel_manager)
+
+        tornado.ioloop.PeriodicCallback(release, RELEASE_EVERY_MS).start()
         super().start()
+
+    def _handle_signal_stop(self, sig: int, frame: Any) -> None:
+        """SIGTERM or SIGINT: stop the event loop now (the kernels are ended in ``stop``)."""
+        self.ioloop.add_callback_from_signal(self.ioloop.stop)
 
     def stop(self) -> None:
         """Shut every kernel down, pre-heated ones included, then let Voila clean up."""
