@@ -95,8 +95,16 @@ class KernelBound:
     pool_size: int
     idle_seconds: float
     in_use: dict[str, float] = field(default_factory=dict)
-    page: str | None = None
+    page: bytes | None = None
+    page_policy: str = ""
     most_alive: int = 0
+
+    def remember(self, rendered: str) -> None:
+        """Keep the first fully rendered page, without its kernel, with its CSP, ready to send."""
+        if self.page is None and "</html>" in rendered:
+            free = kernel_free(rendered)
+            self.page_policy = content_security_policy(free)
+            self.page = free.encode("utf-8")
 
     def may_hand_out(self) -> bool:
         """Whether a new view may take a kernel (the pool refills behind it)."""
@@ -143,14 +151,18 @@ class BoundedReportHandler(TornadoVoilaHandler):
         # the page's close beacon posts this cookie back: without it Voila refuses the shutdown
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
         if bound.page is not None and not bound.may_hand_out():
-            page = bound.page
-        else:
-            page = "".join([html async for html in self.get_generator(path=path)])
-            bound.handed_out(kernel_of(page))
-            if bound.page is None and "</html>" in page:
-                bound.page = kernel_free(page)
+            self.set_header("Content-Security-Policy", bound.page_policy)
+            self.finish(bound.page)  # ready bytes: a burst costs the server next to nothing
+            return
+        page = "".join([html async for html in self.get_generator(path=path)])
+        bound.handed_out(kernel_of(page))
+        bound.remember(page)
         self.set_header("Content-Security-Policy", content_security_policy(page))
         self.finish(page)
+
+    def compute_etag(self) -> None:
+        """No ETag: the page must not be cached (Voila says no-store), so hashing it is waste."""
+        return None
 
 
 class ReportIdentityProvider(PasswordIdentityProvider):

@@ -207,7 +207,7 @@ def run_engagement(
     run_id = run_id or new_run_id()
     with engagement_lock(engagement, wait=wait, on_wait=on_wait):
         remove_stale_runs(engagement.runs_dir)  # under the lock: nobody else is running it
-        backup_before_run(engagement.store_path, run_id)  # a damaged store stops us here
+        _backup(engagement, run_id)  # a damaged store stops us here, before anything is written
         work = _new_run_folder(engagement.runs_dir, run_id)
         _log_run(engagement, run_id, "running")
         try:
@@ -250,6 +250,16 @@ def remove_stale_runs(runs: Path) -> list[Path]:
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return stale
+
+
+def _backup(engagement: Engagement, run_id: str) -> None:
+    try:
+        backup_before_run(engagement.store_path, run_id)
+    except OSError as error:  # a read-only folder, a full disk
+        raise RunFailed(
+            f"{engagement.store_path}: cannot back the store up before the run ({error}); check "
+            "that the engagement folder is writable and the disk has room. Nothing was run"
+        ) from None
 
 
 def _new_run_folder(runs: Path, run_id: str) -> Path:
