@@ -215,6 +215,7 @@ def serve(
         ReportServer.announce = staticmethod(lambda: announce(options.url()))
         ReportServer.extra_resources = resources
         ReportServer.kernel_bound = options.bound()
+        ReportServer.on_stop = staticmethod(lambda: shutil.rmtree(root.parent, ignore_errors=True))
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0
 
