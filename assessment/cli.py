@@ -36,8 +36,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from assessment.batch.engine import WARM_IMPORTS, ContractKernel
-    from assessment.runner import run_engagement
+    from assessment.batch import run_with_kernel
 
     def progress(name: str, seconds: float) -> None:
         if not args.quiet:
@@ -46,20 +45,12 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"Running {args.path} ...", flush=True)
 
-    # one fresh kernel for this engagement's notebooks, warmed while the extracts are checked:
-    # the batch's engine, so a single run is as quick as a contract of a batch
     def waiting(who: str) -> None:
         print(f"Waiting: {args.path} is being run by {who} ...", file=sys.stderr, flush=True)
 
-    kernel = ContractKernel(warm_imports=WARM_IMPORTS)
-    with kernel.start():
-        result = run_engagement(
-            args.path,
-            on_notebook=progress,
-            executor=kernel.execute,
-            wait=not args.no_wait,
-            on_wait=waiting,
-        )
+    result = run_with_kernel(
+        args.path, on_notebook=progress, wait=not args.no_wait, on_wait=waiting
+    )
     print(f"Run {result.run_id} succeeded in {result.seconds:.1f} s.")
     print(f"Report: {result.report.resolve()}")
     return 0

@@ -25,6 +25,7 @@ from pydantic import (
 
 from assessment.branding import Branding
 from assessment.errors import InputError
+from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -128,6 +129,11 @@ class KpiExtract(_Extract):
     updates: list[str] = Field(
         default_factory=list, description="Newer extracts, same layout; later months win."
     )
+    data_to: dt.date | None = Field(
+        default=None,
+        description="The last day the newest extract covers: a month ending after it is "
+        "incomplete and is never used (without it, months not yet ended on the run day are).",
+    )
 
 
 class CaseloadExtract(_Extract):
@@ -156,11 +162,17 @@ class TeamMember(_Strict):
     day_rate: float = Field(ge=0)
 
 
+DEFAULT_CURRENCY = "GBP"
+"""The currency of money figures when engagement.yaml names none."""
+DEFAULT_MIN_GROUP_SIZE = 3
+"""The fewest people a breakdown shown to the client may rest on, unless the method says."""
+
+
 class Budget(_Strict):
     """What the client has set aside for the engagement; step 3's plan is costed against it."""
 
     amount: float = Field(gt=0)
-    currency: str = Field(default="GBP", min_length=1, max_length=8)
+    currency: str = Field(default=DEFAULT_CURRENCY, min_length=1, max_length=8)
 
 
 class RoadmapStage(_Strict):
@@ -211,6 +223,15 @@ class Analysis(_Strict):
     sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
     littles_tolerance: float = Field(default=0.25, gt=0)
     trend_months: int = Field(default=6, ge=2)
+    recent_months: int = Field(
+        default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
+    )
+    value_horizon_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="Months after an action's target date its value counts; default: to the "
+        "contract's end.",
+    )
 
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -267,7 +288,7 @@ class Method(_Strict):
             "negative": "Negative",
         },
     )
-    min_group_size: int = Field(default=3, ge=1)
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1)
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
     @classmethod
@@ -291,6 +312,9 @@ class Engagement(_Strict):
     inputs: Inputs
     team: list[TeamMember] = Field(default_factory=list)
     budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
+    client_day_rate: float | None = Field(
+        default=None, ge=0, description="A day of the client's staff, to cost their days (step 5)."
+    )
     roadmap: Roadmap = Field(default_factory=Roadmap)
     analysis: Analysis = Field(default_factory=Analysis)
     branding: Branding | None = Field(
@@ -343,7 +367,7 @@ class Engagement(_Strict):
     @property
     def runs_dir(self) -> Path:
         """Where runs of this engagement are written."""
-        return self._root / "runs"
+        return self._root / RUNS_DIR
 
     def input_path(self, relative: str) -> Path:
         """Resolve an input path given in engagement.yaml against the engagement folder."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assessment.errors import WorkbookError
 from assessment.files import write_atomically
+from assessment.run_folder import REPORT_HTML
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = (
@@ -110,9 +111,9 @@ def export_report(path: str | Path, to: str | Path, *, pdf: bool = False) -> Exp
         run = resolve_run(path)
     except ServeError as error:
         raise ExportError(str(error)) from None
-    source = run / "report.html"
+    source = run / REPORT_HTML
     if not source.is_file():
-        raise ExportError(f"{run}: report.html is missing; re-run: assess run")
+        raise ExportError(f"{run}: {REPORT_HTML} is missing; re-run: assess run")
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         raise ExportError(

@@ -19,7 +19,8 @@ import ipywidgets as w
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from assessment.entries import Choices, E, check_choices
+from assessment.entries import Choices, E, check_choices, delete_one, save_one
+from assessment.store import Store
 
 LONG_TEXT = frozenset({"note", "description", "detail", "deliverable"})
 """Fields shown as several lines of text."""
@@ -206,3 +207,67 @@ class EntryForm(Generic[E]):
 def _field_of(location: tuple[Any, ...]) -> str:
     """The field a pydantic error is about ('' for the entry as a whole)."""
     return str(location[0]) if location else ""
+
+
+# -- a form over stored entries -----------------------------------------------------------------
+
+Opener = Callable[[], Store]
+"""Opens the engagement's store (a context manager closing it)."""
+
+
+def stored_form(
+    open_store: Opener,
+    model: type[E],
+    load: Callable[[Store], list[E]],
+    save: Callable[[Store, E], Any],
+    delete: Callable[[Store, str], Any],
+    *,
+    form: type[EntryForm[Any]] = EntryForm,
+    **options: Any,
+) -> EntryForm[E]:
+    """A form over stored entries: each save or delete in a store session of its own.
+
+    After each change the entries are read back from the store, so the form shows what is
+    stored (a change the store refused raises, and the form shows why).
+
+    Args:
+        open_store: Opens the engagement's store.
+        model: The entry's model.
+        load: Reads every entry of the kind.
+        save: Stores one valid entry (an upsert, or a step's own checked save).
+        delete: Deletes the entry with this id.
+        form: The form class (a step's subclass may show the store's refusals).
+        **options: Passed to the form (choices, label, render, title).
+    """
+
+    def stored(change: Callable[[Store], Any] | None = None) -> list[E]:
+        with open_store() as store:
+            if change is not None:
+                change(store)
+            return load(store)
+
+    return form(
+        model,
+        stored(),
+        on_save=lambda entry: stored(lambda store: save(store, entry)),
+        on_delete=lambda entry_id: stored(lambda store: delete(store, entry_id)),
+        **options,
+    )
+
+
+def table_form(
+    open_store: Opener,
+    model: type[E],
+    table: str,
+    load: Callable[[Store], list[E]],
+    **options: Any,
+) -> EntryForm[E]:
+    """A :func:`stored_form` whose entries are rows of one table (upserted, deleted by id)."""
+    return stored_form(
+        open_store,
+        model,
+        load,
+        lambda store, entry: save_one(store, table, entry),
+        lambda store, entry_id: delete_one(store, table, entry_id),
+        **options,
+    )

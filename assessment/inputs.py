@@ -246,7 +246,11 @@ def read_kpi(engagement: Engagement) -> pd.DataFrame:
     check = _Collector(str(engagement.input_path(spec.path)), 2)
     out = _fill_targets(out, engagement, check)
     check.raise_if_any()
-    return out.sort_values(["measure", "site", "period"], ignore_index=True)
+    out = out.sort_values(["measure", "site", "period"], ignore_index=True)
+    # the initial opinion is formed on the first extract's months (updates come later)
+    first_to = frames[0]["period"].max() if len(frames[0]) else None
+    out.attrs["first_extract_to"] = None if first_to is None else f"{first_to:%Y-%m-%d}"
+    return out
 
 
 def _read_kpi_file(engagement: Engagement, path: str) -> pd.DataFrame:

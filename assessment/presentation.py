@@ -18,7 +18,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
-from assessment.engagement import Engagement
+from assessment.engagement import DEFAULT_CURRENCY, Engagement
+from assessment.periods import stored_periods
 
 Formatter = Callable[[Any], str]
 
@@ -36,6 +37,13 @@ def share(value: Any, digits: int = 1) -> str:
 def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators; a dash when missing."""
     return "–" if pd.isna(value) else f"{value:,.{digits}f}"
+
+
+def money(engagement: Engagement) -> Callable[[object], str]:
+    """Money in the engagement's currency, whole units ("£18,000"); a blank as "–"."""
+    currency = engagement.budget.currency if engagement.budget else DEFAULT_CURRENCY
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
 
 
 def table(
@@ -124,6 +132,9 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
         ("Team", team),
         ("Report date", f"{when:%d %B %Y}"),
     ]
+    found = stored_periods(e)
+    if found is not None:  # the report date says when; this says which data it reads
+        rows[-1] = ("Report date", f"{when:%d %B %Y} · {found.data_to_label()}")
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
     brand = for_engagement(e.branding, e.root)
     logo = (

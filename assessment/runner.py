@@ -15,7 +15,6 @@ import os
 import platform
 import secrets
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -33,43 +32,36 @@ from assessment.errors import RunFailed, WorkbookError
 from assessment.files import write_atomically
 from assessment.inputs import read_extracts
 from assessment.paths import notebooks_dir
+from assessment.run_folder import (
+    FAILED_SUFFIX,
+    INCOMPLETE_PREFIX,
+    INTERNAL_BANNER_TAG,
+    LATEST_FILE,
+    MANIFEST_FILE,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    RUNS_DIR,
+    STATUS_FILE,
+    WORKING_PAPERS,
+    failed_folder,
+    incomplete_folder,
+    working_paper_name,
+)
 
-REPORT_NOTEBOOK = "report.ipynb"
 IOPUB_TIMEOUT = 60
 """Seconds to wait for a cell's last output after it finished. Papermill's default (4 s) fails
 good cells when a loaded machine is slow to deliver output; a cell that truly hangs is still
 caught."""
-STATUS_FILE = "status.json"
-MANIFEST_FILE = "manifest.json"
-CLIENT_FILES = ("report.html", MANIFEST_FILE, STATUS_FILE)
-"""The client part of a run folder: the report and its provenance, safe to hand over."""
-WORKING_PAPERS = "working-papers"
-"""The consultant's part of a run folder: the executed notebooks, with names and internal notes.
-
-Kept apart by folder and by name (``<notebook>.internal.ipynb``), and each opens with a banner,
-so a run folder's client part can be published or mailed without them."""
-INTERNAL_BANNER_TAG = "aw-internal-banner"
 INTERNAL_BANNER = (
     '<div style="border:2px solid #b42318;background:#fef3f2;color:#7a271a;padding:.6rem .9rem;'
     "font-weight:600\">INTERNAL WORKING PAPER: not for the client. It holds interviewees' names, "
     "quotes not cleared for sharing and internal notes. The client's report is report.html in "
     "the run folder.</div>"
 )
+"""The first cell of every working paper (tagged ``INTERNAL_BANNER_TAG``)."""
 
 NotebookExecutor = Callable[[Path, Path, dict[str, Any]], None]
 """Executes one notebook: ``(notebook, output, parameters)``; raises PapermillExecutionError."""
-
-
-def working_paper_name(notebook: str) -> str:
-    """The executed notebook's name in a run: ``01_data_analysis.internal.ipynb``."""
-    return f"{Path(notebook).stem}.internal.ipynb"
-
-
-def executed_notebook(run_folder: Path, notebook: str) -> Path:
-    """Where a run keeps the executed ``notebook`` (runs made before the split: at the top)."""
-    path = Path(run_folder) / WORKING_PAPERS / working_paper_name(notebook)
-    old = Path(run_folder) / Path(notebook).name
-    return old if not path.exists() and old.exists() else path
 
 
 def mark_internal(notebook_path: Path) -> None:
@@ -209,13 +201,7 @@ def run_engagement(
         remove_stale_runs(engagement.runs_dir)  # under the lock: nobody else is running it
         _backup(engagement, run_id)  # a damaged store stops us here, before anything is written
         work = _new_run_folder(engagement.runs_dir, run_id)
-        _log_run(engagement, run_id, "running")
-        try:
-            result = _run_in(work, engagement, run_id, notebooks, parameters, on_notebook, executor)
-        except RunFailed as error:
-            _log_run(engagement, run_id, "failed", str(error).splitlines()[0])
-            raise
-    _log_run(engagement, run_id, "succeeded")
+        result = _run_in(work, engagement, run_id, notebooks, parameters, on_notebook, executor)
     result.seconds = time.perf_counter() - began
     return result
 
@@ -246,7 +232,7 @@ def remove_stale_runs(runs: Path) -> list[Path]:
 
     Called with the engagement's run lock held, so no live run owns any of them.
     """
-    stale = sorted(runs.glob(".incomplete-*")) if runs.is_dir() else []
+    stale = sorted(runs.glob(f"{INCOMPLETE_PREFIX}*")) if runs.is_dir() else []
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return stale
@@ -263,7 +249,7 @@ def _backup(engagement: Engagement, run_id: str) -> None:
 
 
 def _new_run_folder(runs: Path, run_id: str) -> Path:
-    work = runs / f".incomplete-{run_id}"
+    work = incomplete_folder(runs, run_id)
     try:
         work.mkdir(parents=True)
     except OSError as error:  # a read-only folder, a full disk
@@ -272,17 +258,6 @@ def _new_run_folder(runs: Path, run_id: str) -> Path:
             "is writable and the disk has room"
         ) from None
     return work
-
-
-def _log_run(engagement: Engagement, run_id: str, status: str, detail: str = "") -> None:
-    """Record the run in the store's ``run_log`` (best effort: status.json is the record)."""
-    from assessment.store import Store
-
-    try:
-        with Store(engagement.store_path) as store:
-            store.log_run(run_id, status, detail)
-    except (WorkbookError, OSError, sqlite3.Error):
-        pass  # a store that cannot take this line has already failed the run, loudly
 
 
 def _run_in(
@@ -298,7 +273,7 @@ def _run_in(
     from assessment.report import export_html, external_references
 
     runs = engagement.runs_dir
-    failed = runs / f"{run_id}.failed"
+    failed = failed_folder(runs, run_id)
     manifest: dict[str, Any] = {"run_id": run_id}
     try:
         manifest = provenance(engagement, run_id) | {"parameters": parameters or {}}
@@ -321,7 +296,7 @@ def _run_in(
                 on_notebook(notebook.name, seconds)
         title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
         executed = papers / working_paper_name(REPORT_NOTEBOOK)
-        report = export_html(executed, work / "report.html", title=title)
+        report = export_html(executed, work / REPORT_HTML, title=title)
         leaks = external_references(report.read_text(encoding="utf-8"))
         if leaks:
             raise _fail_plain(work, failed, manifest, f"external URLs: {leaks}")
@@ -336,14 +311,14 @@ def _run_in(
         _write_json(work / STATUS_FILE, {"status": "succeeded", "run_id": run_id})
         final = runs / run_id
         work.rename(final)
-        (runs / "LATEST").write_text(run_id + "\n", encoding="utf-8")
+        (runs / LATEST_FILE).write_text(run_id + "\n", encoding="utf-8")
     except (OSError, WorkbookError) as error:
         if isinstance(error, RunFailed):
             raise
         # a full disk, a read-only folder, a store that cannot be written: the run ends failed
         message = f"{type(error).__name__}: {error}"
         raise _fail_plain(work, failed, manifest, message) from None
-    return RunResult(run_id, final, final / "report.html", 0.0, notebooks=timings)
+    return RunResult(run_id, final, final / REPORT_HTML, 0.0, notebooks=timings)
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
@@ -404,13 +379,13 @@ def run_status(run_folder: Path) -> str:
         data = json.loads((run_folder / STATUS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         # a run that failed on a full disk may have had no room for its status.json
-        return "failed" if run_folder.name.endswith(".failed") else "incomplete"
+        return "failed" if run_folder.name.endswith(FAILED_SUFFIX) else "incomplete"
     return str(data.get("status", "incomplete"))
 
 
 def latest_run(engagement_folder: Path) -> Path | None:
     """The newest succeeded run of an engagement, if any."""
-    runs = Path(engagement_folder) / "runs"
+    runs = Path(engagement_folder) / RUNS_DIR
     if not runs.is_dir():
         return None
     good = [p for p in runs.iterdir() if p.is_dir() and run_status(p) == "succeeded"]

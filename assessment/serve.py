@@ -15,29 +15,26 @@ off on purpose: culled pre-heated kernels leave pages at "Loading widget..." (st
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
+from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE
 
 if TYPE_CHECKING:
     from assessment.bounded_serving import KernelBound
 
-REPORT_NOTEBOOK = "report.ipynb"
 VOILA_TEMPLATE = "workbook"
 DEFAULT_POOL_SIZE = 6
 """Pre-heated kernels: five clients opening the link at once, plus one, find a kernel ready."""
@@ -106,10 +103,11 @@ def resolve_run(path: str | Path) -> Path:
     Raises:
         ServeError: No succeeded run, or the run lacks its executed report notebook.
     """
-    from assessment.runner import STATUS_FILE, executed_notebook, latest_run, run_status
+    from assessment.run_folder import executed_notebook
+    from assessment.runner import latest_run, run_status
 
     folder = Path(path).resolve()
-    if (folder / STATUS_FILE).exists() or (folder / "manifest.json").exists():
+    if (folder / STATUS_FILE).exists() or (folder / MANIFEST_FILE).exists():
         if run_status(folder) != "succeeded":
             raise ServeError(
                 f"{folder}: this run did not succeed ({STATUS_FILE}); serve a good run"
@@ -128,7 +126,7 @@ def resolve_run(path: str | Path) -> Path:
 
 def prepare_root(run: Path, root: Path) -> Path:
     """Write the served notebook into ``root`` (an empty folder); return its path."""
-    from assessment.runner import executed_notebook
+    from assessment.run_folder import executed_notebook
     from assessment.stored_report import served_notebook
 
     notebook = root / REPORT_NOTEBOOK
@@ -141,7 +139,7 @@ def prepare_root(run: Path, root: Path) -> Path:
 def page_title(run: Path) -> str:
     """The browser tab's title: the client's name."""
     try:
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((run / MANIFEST_FILE).read_text(encoding="utf-8"))
         return f"{manifest['client']}: improvement assessment"
     except (OSError, ValueError, KeyError):
         return "Improvement assessment"
@@ -218,39 +216,3 @@ def serve(
         ReportServer.on_stop = staticmethod(lambda: shutil.rmtree(root.parent, ignore_errors=True))
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0
-
-
-def kill_kernels(kernel_manager: Any) -> int:
-    """Kill every kernel's process group at once (SIGKILL): a stopping server waits for none.
-
-    The kernels hold nothing to save (the page only shows stored outputs), and a polite shutdown
-    of each in turn took 13-14 s after SIGTERM. Pre-heated kernels still starting are cancelled.
-
-    Returns:
-        How many kernel processes were killed.
-    """
-    for pool in getattr(kernel_manager, "_pools", {}).values():
-        for task in pool:
-            task.cancel()
-    killed = 0
-    for kernel_id in list(kernel_manager.list_kernel_ids()):
-        kernel = kernel_manager.get_kernel(kernel_id)
-        pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
-        if not pid:
-            continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)  # the kernel started its own session (group)
-            killed += 1
-    return killed
-
-
-async def shutdown_kernels(kernel_manager: Any) -> None:
-    """Shut every kernel down (pooled ones included), so none outlives the server."""
-    kill_kernels(kernel_manager)
-    await kernel_manager.shutdown_all(now=True)
-
-
-def run_shutdown(kernel_manager: Any) -> None:
-    """Run :func:`shutdown_kernels` on the (stopped) event loop of the server."""
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(shutdown_kernels(kernel_manager))

@@ -1,9 +1,10 @@
 """The workbook store: one SQLite file per engagement, where every step keeps its results.
 
 Generated results (frames a step computes) are replaced whole on each run. Consultants' entries
-(annotations and, in later steps, evidence and plans) live in their own tables keyed on stable
-keys, so a re-run never loses them. The schema is versioned with ``PRAGMA user_version`` and
-upgraded by ordered migrations; every write is one transaction.
+(intelligence notes, evidence, plans) live in each step's own tables keyed on stable keys, so a
+re-run never loses them. The core schema is versioned with ``PRAGMA user_version`` and upgraded
+by ordered migrations; each step registers its own tables (:func:`register_schema`), which every
+opening of the store brings up to date. Every write is one transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import pandas as pd
 
@@ -66,8 +67,33 @@ MIGRATIONS: tuple[str, ...] = (
         version    INTEGER NOT NULL
     );
     """,
+    # never used: steps keep their entries in their own tables, runs are recorded in run folders
+    """
+    DROP TABLE annotations;
+    DROP TABLE run_log;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+_COMPONENTS: dict[str, tuple[str, ...]] = {}
+"""Component -> its migrations: the tables of each step (and of the capture ledger)."""
+
+
+def register_schema(component: str, migrations: Sequence[str]) -> None:
+    """Register a component's tables: every store opened from now on has them up to date.
+
+    Each step registers its own tables when its ``store`` module is imported, so opening the
+    store (:class:`Store`) is the one place that ensures every step's schema, and no step opens
+    another's store module to get at its tables.
+    """
+    _COMPONENTS[component] = tuple(migrations)
+
+
+def registered_schemas() -> dict[str, tuple[str, ...]]:
+    """Every registered component and its migrations, in the order they were registered."""
+    return dict(_COMPONENTS)
+
+
 _HYPOTHESIS_FIELDS = ("key", "kind", "site", "kpi", "title", "statement", "figures")
 
 
@@ -198,6 +224,8 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self.migrate()
+            for component, migrations in _COMPONENTS.items():
+                self.ensure_schema(component, migrations)
         except sqlite3.Error as error:
             self._conn.close()
             raise self.explain(error) from None
@@ -402,18 +430,6 @@ class Store:
         frame["figures"] = frame["figures"].map(json.loads)
         return frame
 
-    # -- runs ---------------------------------------------------------------------------------
-
-    def log_run(self, run_id: str, status: str, detail: str = "") -> None:
-        """Record the start or the end of a run."""
-        with self.transaction() as tx:
-            tx.execute(
-                "INSERT INTO run_log(run_id, started_at, status, detail) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(run_id) DO UPDATE SET status=excluded.status, "
-                "detail=excluded.detail, finished_at=?",
-                (run_id, _now(), status, detail, _now()),
-            )
-
     def backup_to(self, target: str | Path) -> Path:
         """Write a consistent copy of the store (SQLite's online backup) to ``target``."""
         target = Path(target)
@@ -485,3 +501,19 @@ def unwritable(path: Path, error: BaseException) -> StoreUnwritable:
 def open_store(path: str | Path) -> Store:
     """Open (and if needed create and migrate) a workbook store."""
     return Store(path)
+
+
+class HasStore(Protocol):
+    """Anything that knows where its store is (an engagement)."""
+
+    @property
+    def store_path(self) -> Path:
+        """The engagement's SQLite file."""
+
+
+def open_engagement_store(engagement: HasStore) -> Store:
+    """The engagement's store with every registered step's tables in place.
+
+    The one way a step opens the store: each step's ``open_store`` is this function.
+    """
+    return Store(engagement.store_path)

@@ -20,12 +20,13 @@ from typing import Any
 
 from IPython.display import publish_display_data
 
+from assessment.run_folder import INTERNAL_BANNER_TAG
+
 __all__ = ["client_outputs", "served_notebook", "show_stored"]
 
 HIDDEN_OUTPUT_TYPES = frozenset({"stream", "error"})
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 SETUP_CELL_ID = "aw-served-setup"
-INTERNAL_BANNER_TAG = "aw-internal-banner"  # as assessment.runner's (kept light: no import)
 
 
 def client_outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from IPython.display import HTML
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.engagement import Engagement
+from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_state
 
 
 class ContractStanding(BaseModel):
@@ -33,6 +34,7 @@ class ContractStanding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kpi_label: str
+    period: str = Field(default="to date", description="The months it covers: 'Jan 2024–Jun 2026'.")
     actual: float
     target: float
     pct_of_contract: float
@@ -57,69 +59,48 @@ class RecentLevel(BaseModel):
     period: str
 
 
-class RoadmapPosition(BaseModel):
-    """The contract's place on the roadmap: the stage reached and the next one."""
-
-    model_config = ConfigDict(frozen=True)
-
-    stages: list[tuple[str, float | None]]
-    reached: str
-    next_stage: str | None
-    next_pct: float | None
-    today_pct: float
-
-
-def roadmap_position(engagement: Engagement, pct_of_contract: float) -> RoadmapPosition:
-    """Place today's performance on the engagement's roadmap stages.
-
-    A stage with a fraction is reached when performance is at or above it (0.55 = 55 % of the
-    contracted target); the stage without a fraction is base camp, where the contract starts.
-    """
-    stages = [(s.name, s.fraction) for s in engagement.roadmap.stages]
-    today = pct_of_contract / 100
-    reached = stages[0][0]
-    next_stage: tuple[str, float] | None = None
-    for name, fraction in stages:
-        if fraction is None:
-            continue
-        if today >= fraction:
-            reached = name
-        elif next_stage is None:
-            next_stage = (name, fraction)
-    return RoadmapPosition(
-        stages=stages,
-        reached=reached,
-        next_stage=next_stage[0] if next_stage else None,
-        next_pct=next_stage[1] * 100 if next_stage else None,
-        today_pct=pct_of_contract,
-    )
-
-
 def _pct(value: float) -> str:
     return f"{value:,.0f}%"
 
 
-def _roadmap_html(position: RoadmapPosition) -> str:
-    """The roadmap as a row of stages with a marker at today's level (clamped to the summit)."""
-    top = max([f for _, f in position.stages if f is not None] + [1.0]) * 100
-    marker = min(max(position.today_pct, 0.0), top) / top * 100
+def _roadmap_html(state: RoadmapState) -> str:
+    """The roadmap as a row of stages with a marker at the level now (clamped to the top)."""
+    levels = [st.pct for st in state.stages if st.pct is not None]
+    top = max([*levels, 100.0])
+    level = state.level if state.level is not None else 0.0
+    marker = min(max(level, 0.0), top) / top * 100
     stops = []
-    for name, fraction in position.stages:
-        left = 0.0 if fraction is None else fraction * 100 / top * 100
-        label = "today's level" if fraction is None else _pct(fraction * 100)
-        reached = " aw-reached" if name == position.reached else ""
+    for stage in state.stages:
+        left = 0.0 if stage.pct is None else stage.pct / top * 100
+        label = _pct(stage.pct) if stage.pct is not None else "–"
+        reached = " aw-reached" if stage.name == state.reached else ""
+        reached += " aw-passed" if stage.passed else ""
         stops.append(
             f"<li class='aw-stage{reached}' style='left:{left:.1f}%'>"
-            f"<span class='aw-stage-name'>{html.escape(name)}</span>"
+            f"<span class='aw-stage-name'>{html.escape(stage.name)}</span>"
             f"<span class='aw-stage-level'>{html.escape(label)}</span></li>"
         )
+    months = state.now_period or state.base_period
+    now = f"Now {_pct(level)}" + (f" ({months.label()})" if months else "")
     return (
         "<div class='aw-roadmap' role='img' aria-label='Roadmap from base camp to the summit: "
-        f"today at {_pct(position.today_pct)} of contract'>"
+        f"{html.escape(now, quote=True)} of contract'>"
         f"<div class='aw-roadmap-track'><div class='aw-roadmap-fill' style='width:{marker:.1f}%'>"
         f"</div><div class='aw-roadmap-marker' style='left:{marker:.1f}%'>"
-        f"<span>Today {html.escape(_pct(position.today_pct))}</span></div></div>"
-        f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>"
+        f"<span>{html.escape(now)}</span></div></div>"
+        f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>{_passed_note(state)}"
+    )
+
+
+def _passed_note(state: RoadmapState) -> str:
+    """The stages base camp already lay above when the plan began, in one line."""
+    passed = [s.name for s in state.stages if s.passed]
+    if not passed:
+        return ""
+    names = ", ".join(passed[:-1]) + (" and " if len(passed) > 1 else "") + passed[-1]
+    return (
+        f"<p class='aw-caption'>{html.escape(names)}: already passed at base camp "
+        f"({_pct(state.base_pct or 0)}).</p>"
     )
 
 
@@ -129,6 +110,15 @@ def _tile(label: str, value: str, note: str) -> str:
         f"<span class='aw-tile-value'>{html.escape(value)}</span>"
         f"<span class='aw-tile-note'>{html.escape(note)}</span></div>"
     )
+
+
+def standing_state(engagement: Engagement, standing: ContractStanding) -> RoadmapState:
+    """The contract's roadmap state; before step 1 stored its months, by the figure to date."""
+    state = contract_roadmap(engagement)
+    if state is not None:
+        return state
+    stages = [(s.name, s.fraction, s.by) for s in engagement.roadmap.stages]
+    return roadmap_state(standing.kpi_label, stages, standing.pct_of_contract, None, None, None)
 
 
 def executive_summary(
@@ -141,63 +131,51 @@ def executive_summary(
     """The summary a client reads first: headline figures, the roadmap, the next actions.
 
     Args:
-        engagement: The engagement (its roadmap stages).
-        standing: Where the contract stands (from step 1's stored results).
+        engagement: The engagement (its roadmap stages, its stored roadmap state).
+        standing: Where the contract stands to date (from step 1's stored results).
         actions: The most valuable actions, once step 5 has agreed them (at most three shown).
-        recent: The recent level step 5's roadmap measures, once a plan is published: the
-            roadmap places the contract by it (so the summary and the roadmap section agree);
-            before that, by the figure to date.
+        recent: Kept for callers of an earlier version; the roadmap's level now comes from the
+            one roadmap state (:func:`assessment.roadmap_state.contract_roadmap`), which the
+            roadmap section, progress and the portfolio index read too.
 
     Returns:
         Escaped HTML: three tiles, a few sentences, the roadmap and, when given, the actions.
     """
+    del recent  # the roadmap state decides the level now, for every section alike
     s = standing
-    level = recent.pct_of_contract if recent is not None else s.pct_of_contract
-    position = roadmap_position(engagement, level)
+    state = standing_state(engagement, s)
     tiles = "".join(
         [
             _tile(
-                s.kpi_label,
+                f"{s.kpi_label}, {s.period}",
                 _pct(s.pct_of_contract),
-                f"of contract to date ({s.actual:,.0f} of {s.target:,.0f})",
+                f"of contract ({s.actual:,.0f} of {s.target:,.0f})",
             ),
-            _tile("Furthest ahead", _pct(s.best_pct), s.best_site),
-            _tile("Furthest behind", _pct(s.worst_pct), s.worst_site),
+            _tile(f"Furthest ahead, {s.period}", _pct(s.best_pct), s.best_site),
+            _tile(f"Furthest behind, {s.period}", _pct(s.worst_pct), s.worst_site),
         ]
     )
-    if position.next_stage:
-        next_step = (
-            f"Next stage: {position.next_stage}, at {_pct(position.next_pct or 0)} of the "
-            "contracted target."
-        )
-    else:
-        next_step = "The contract has reached the summit: the task is to hold it there."
     above = (
-        f"At or above contract: {', '.join(s.sites_above)}."
+        f"At or above contract over {s.period}: {', '.join(s.sites_above)}."
         if s.sites_above
-        else "No site is at its contracted target yet."
+        else f"No site is at its contracted target over {s.period}."
     )
     standing_text = (
-        f"The contract stands at {_pct(s.pct_of_contract)} of its contracted "
-        f"{s.kpi_label.lower()} to date, at the stage '{position.reached}' of the roadmap."
+        f"The contract delivered {_pct(s.pct_of_contract)} of its contracted "
+        f"{s.kpi_label.lower()} over {s.period}."
     )
-    if recent is not None:
-        standing_text = (
-            f"The contract stands at {_pct(s.pct_of_contract)} of its contracted "
-            f"{s.kpi_label.lower()} to date; over {recent.period} it delivered "
-            f"{_pct(recent.pct_of_contract)}, at the stage '{position.reached}' of the roadmap."
-        )
-    sentences = [standing_text, above, next_step]
+    sentences = [standing_text, above, state.base_sentence(), state.now_sentence()]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
-    action_items = "".join(f"<li>{html.escape(a)}</li>" for a in list(actions)[:3])
+    listed = list(actions)[:3]
+    action_items = "".join(f"<li>{html.escape(a)}</li>" for a in listed)
+    count = {1: "", 2: " two", 3: " three"}.get(len(listed), "")
+    heading = f"The{count} most valuable action{'s' if len(listed) > 1 else ''}"
     actions_html = (
-        f"<h3>The three most valuable actions</h3><ol class='aw-actions'>{action_items}</ol>"
-        if action_items
-        else ""
+        f"<h3>{heading}</h3><ol class='aw-actions'>{action_items}</ol>" if action_items else ""
     )
     return HTML(
         "<section class='aw-summary'>"
         f"<div class='aw-tiles'>{tiles}</div><ul class='aw-summary-text'>{text}</ul>"
-        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(position)}"
+        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(state)}"
         f"{actions_html}</section>"
     )

@@ -19,7 +19,8 @@ import papermill
 
 from assessment.engagement import load_engagement
 from assessment.paths import notebooks_dir
-from assessment.runner import REPORT_NOTEBOOK, step_notebooks
+from assessment.run_folder import REPORT_NOTEBOOK
+from assessment.runner import step_notebooks
 
 WORK_DIR = "work"
 

@@ -223,9 +223,12 @@ def test_blank_template_has_every_sheet_and_hidden_ids() -> None:
         "Scope items",
         "Activities",
         "Agreement",
-        "Evidence",  # discovery's sheets (step 4), imported by notebook 04
+        "Evidence",  # discovery's sheets (step 4)
         "Journeys",
         "Findings",
+        "Recommendations",  # step 5's sheets
+        "Actions",
+        "Publish",
     ]
     activities = book["Activities"]
     assert activities.column_dimensions["A"].hidden

@@ -15,7 +15,8 @@ from faults import NOTEBOOKS, quick_executor
 
 from assessment.batch.index import render_index
 from assessment.batch.summary import BatchSummary, ContractReport
-from assessment.runner import INTERNAL_BANNER_TAG, run_engagement
+from assessment.run_folder import INTERNAL_BANNER_TAG
+from assessment.runner import run_engagement
 from assessment.stored_report import served_notebook
 
 

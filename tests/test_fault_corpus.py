@@ -153,9 +153,6 @@ def test_fault(
     assert list((folder / "runs").glob(".incomplete-*")) == [], fault
     status = json.loads((again.folder / "status.json").read_text())
     assert status["status"] == "succeeded"
-    with Store(load_engagement(folder).store_path) as store:
-        rows = store.query("SELECT status FROM run_log WHERE run_id = ?", (again.run_id,))
-    assert [r["status"] for r in rows] == ["succeeded"]
     TRIED.append(fault)
 
 

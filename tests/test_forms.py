@@ -7,11 +7,10 @@ import datetime as dt
 import ipywidgets as w
 from IPython.display import HTML
 
+from assessment import intelligence, scoping
 from assessment.forms import NEW, EntryForm
 from assessment.intelligence import store as step2
-from assessment.intelligence import views as intelligence
 from assessment.scoping import store as step3
-from assessment.scoping import views as scoping
 
 
 def fill(form: EntryForm, **values: object) -> None:

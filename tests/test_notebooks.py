@@ -13,7 +13,8 @@ import pytest
 from assessment.errors import RunFailed
 from assessment.paths import notebooks_dir
 from assessment.report import external_references
-from assessment.runner import executed_notebook, run_engagement, run_status
+from assessment.run_folder import executed_notebook
+from assessment.runner import run_engagement, run_status
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))

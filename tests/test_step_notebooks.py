@@ -112,7 +112,7 @@ SCRIPT = "<script>alert(1)</script>"
 def write_script_evidence(captures: Path) -> Path:
     """A capture sheet with one shareable evidence item whose text and role are markup."""
     from assessment.capture import write_workbook
-    from assessment.discovery.capture import SHEETS as DISCOVERY_SHEETS
+    from assessment.discovery.sheets import SHEETS as DISCOVERY_SHEETS
 
     item = {"id": "xss", "source_type": "One-to-one interview", "site": "Harbour Street",
             "role": f"<b>{SCRIPT}</b>", "interviewee": "Zed Markup", "date": "20/02/2026",
@@ -127,12 +127,15 @@ def flat(text: str) -> str:
 
 @pytest.mark.notebook
 def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: RunResult) -> None:
-    cells = {
-        k: flat(v)
-        for k, v in text_of(executed_notebook(northshore_run.folder, "04_discovery.ipynb")).items()
-    }
-    assert "04_discovery.xlsx: Evidence: 61 new or changed, 0 already imported" in cells["di-03"]
-    assert "Journeys: 6 new or changed" in cells["di-03"]
+    # one import rule: the first notebook to run (02) imports every capture sheet, 04 included
+    first = flat(
+        text_of(executed_notebook(northshore_run.folder, "02_intelligence.ipynb"))["in-02"]
+    )
+    assert "04_discovery.xlsx: Evidence: 61 new or changed, 0 already imported" in first
+    assert "Journeys: 6 new or changed" in first
+    executed_04 = executed_notebook(northshore_run.folder, "04_discovery.ipynb")
+    cells = {k: flat(v) for k, v in text_of(executed_04).items()}
+    assert "04_discovery.xlsx: Evidence: 0 new or changed, 61 already imported" in cells["di-03"]
     assert "62 evidence items" in cells["di-05"] and "Grace Mensah" in cells["di-05"]  # internal
     # 34 interviews of the demo and the markup item; 6 sessions, 12 observations
     for row in ("One-to-one interview 35", "Group work / team session 6", "Observation 12"):

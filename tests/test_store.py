@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from assessment import store as store_module
-from assessment.store import SCHEMA_VERSION, Store, StoreVersionError, open_store
+from assessment.store import SCHEMA_VERSION, Store, StoreVersionError, open_store, write_frames
 
 
 @pytest.fixture
@@ -40,7 +40,8 @@ def test_new_store_is_at_the_current_schema_version(store: Store) -> None:
     assert SCHEMA_VERSION >= 1
     assert store.version == SCHEMA_VERSION
     tables = {r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"frames", "hypotheses", "annotations", "run_log"} <= tables
+    assert {"frames", "hypotheses", "schema_components"} <= tables
+    assert not {"annotations", "run_log"} & tables  # dropped: never used
 
 
 def test_store_uses_wal_journal(store: Store) -> None:
@@ -99,16 +100,13 @@ def test_missing_frame_says_which_step_to_run(store: Store) -> None:
 
 def test_failing_transaction_leaves_nothing_written(store: Store) -> None:
     with pytest.raises(RuntimeError, match="boom"), store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO run_log(run_id, started_at, status) VALUES (?, ?, ?)",
-            ("r1", "2024-01-01T00:00:00+00:00", "running"),
-        )
+        write_frames(tx, "step1", {"kpi": pd.DataFrame({"a": [1.0]})})
         raise RuntimeError("boom")
 
-    assert store.query("SELECT COUNT(*) FROM run_log")[0][0] == 0
+    assert store.frame_names() == []
     # and the store still takes writes afterwards
-    store.log_run("r2", "running")
-    assert [r["run_id"] for r in store.query("SELECT run_id FROM run_log")] == ["r2"]
+    store.put_frames("step1", {"kpi": pd.DataFrame({"a": [2.0]})})
+    assert store.frame_names() == ["kpi"]
 
 
 def test_sync_hypotheses_keeps_first_seen_and_updates_figures(
@@ -152,10 +150,18 @@ def test_hypotheses_keep_the_order_their_step_gave(store: Store) -> None:
 
 def test_annotation_survives_a_rerun_that_retires_its_hypothesis(store: Store) -> None:
     store.sync_hypotheses("step1", [hypothesis("h-north", "North low", {"pct": 60})])
+    # a step's own table of entries keyed on a hypothesis (as step 2's notes are)
+    store.ensure_schema(
+        "annotating_step",
+        (
+            "CREATE TABLE annotations (hypothesis_key TEXT NOT NULL REFERENCES hypotheses(key), "
+            "stance TEXT NOT NULL, note TEXT NOT NULL)",
+        ),
+    )
     with store.transaction() as tx:
         tx.execute(
-            "INSERT INTO annotations(hypothesis_key, stance, note, created_at) VALUES (?, ?, ?, ?)",
-            ("h-north", "agree", "Seen on site visit", "2024-01-02T10:00:00+00:00"),
+            "INSERT INTO annotations(hypothesis_key, stance, note) VALUES (?, ?, ?)",
+            ("h-north", "agree", "Seen on site visit"),
         )
 
     store.sync_hypotheses("step1", [hypothesis("h-south", "South low", {})])
@@ -199,15 +205,6 @@ def test_backup_writes_a_readable_copy(store: Store, tmp_path: Path) -> None:
         assert restored.version == SCHEMA_VERSION
         assert restored.frame("kpi")["a"].tolist() == [1.5, 2.5]
         assert restored.hypotheses()["key"].tolist() == ["h-north"]
-
-
-def test_log_run_records_start_and_end(store: Store) -> None:
-    store.log_run("r1", "running")
-    store.log_run("r1", "succeeded", "3 notebooks")
-
-    [row] = store.query("SELECT run_id, status, detail, finished_at FROM run_log")
-    assert (row["run_id"], row["status"], row["detail"]) == ("r1", "succeeded", "3 notebooks")
-    assert row["finished_at"] is not None
 
 
 def test_component_schema_is_applied_once_and_in_order(tmp_path: Path) -> None:

@@ -10,9 +10,7 @@ import pytest
 from assessment.engagement import load_engagement
 from assessment.summary import (
     ContractStanding,
-    RecentLevel,
     executive_summary,
-    roadmap_position,
 )
 
 
@@ -35,27 +33,11 @@ def standing(pct: float) -> ContractStanding:
     )
 
 
-@pytest.mark.parametrize(
-    ("pct", "reached", "next_stage"),
-    [
-        (24.0, "Base camp", "Camp 1"),
-        (55.0, "Camp 1", "Camp 2"),
-        (84.9, "Camp 1", "Camp 2"),
-        (90.0, "Camp 2", "The summit"),
-        (99.0, "Camp 2", "The summit"),
-        (104.0, "The summit", None),
-    ],
-)
-def test_roadmap_position(engagement, pct: float, reached: str, next_stage: str | None) -> None:
-    position = roadmap_position(engagement, pct)
-    assert (position.reached, position.next_stage) == (reached, next_stage)
-
-
 def test_summary_reads_as_a_client_would_and_escapes_names(engagement) -> None:
     page = executive_summary(engagement, standing(25.1)).data
     assert "25%" in page and "111%" in page and "18%" in page
-    assert "stage &#x27;Base camp&#x27;" in page
-    assert "Next stage: Camp 1, at 55% of the contracted target." in page
+    # before step 1 stored its months, base camp is the figure to date
+    assert "Now 25% of contract: at base camp; next Camp 1 at 55%." in page
     assert "North &lt;Hub&gt;" in page and "<Hub>" not in page
     assert "most valuable actions" not in page  # step 5 adds them
 
@@ -65,20 +47,23 @@ def test_summary_lists_at_most_three_actions(engagement) -> None:
     page = executive_summary(engagement, standing(90), actions=actions).data
     assert "The three most valuable actions" in page
     assert "Coach advisers" in page and "Fourth" not in page
+    one = executive_summary(engagement, standing(90), actions=actions[:1]).data
+    assert "The most valuable action<" in one
 
 
-def test_summit_reached_says_hold_it(engagement) -> None:
+def test_above_the_summit_says_hold_it(engagement) -> None:
     page = executive_summary(engagement, standing(104)).data
-    assert "reached the summit" in page
+    assert "above the summit (100%): hold it." in page
+    assert "plunge" not in page
 
 
-def test_a_published_plan_places_the_contract_by_its_recent_level(engagement) -> None:
-    # 25.1% to date, but 54% over the last three months: the roadmap (as in step 5's section)
-    # marks 54%, still short of Camp 1 at 55%
-    recent = RecentLevel(pct_of_contract=54.0, period="the three months to June 2026")
-    page = executive_summary(engagement, standing(25.1), recent=recent).data
+def test_every_tile_names_its_months(engagement) -> None:
+    page = executive_summary(
+        engagement, standing(25.1).model_copy(update={"period": "Jan 2024–Jun 2026"})
+    ).data
     text = re.sub(r"<[^>]+>", " ", page)
-    assert "25% of its contracted job outcomes to date" in text
-    assert "over the three months to June 2026 it delivered 54%" in text
-    assert "Today 54%" in text
-    assert "at the stage &#x27;Base camp&#x27;" in text
+    assert "Job outcomes, Jan 2024–Jun 2026" in text
+    assert "Furthest ahead, Jan 2024–Jun 2026" in text
+    assert "The contract delivered 25% of its contracted job outcomes over Jan 2024–Jun 2026." in (
+        text
+    )

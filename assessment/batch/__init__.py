@@ -8,13 +8,21 @@ and writes a JSON summary (:mod:`.summary`) and an offline portfolio index page 
 
 from typing import Any
 
-__all__ = ["BatchSummary", "ContractEntry", "Portfolio", "load_portfolio", "run_batch"]
+__all__ = [
+    "BatchSummary",
+    "ContractEntry",
+    "Portfolio",
+    "load_portfolio",
+    "run_batch",
+    "run_with_kernel",
+]
 _HOME = {
     "BatchSummary": "assessment.batch.summary",
     "ContractEntry": "assessment.batch.portfolio",
     "Portfolio": "assessment.batch.portfolio",
     "load_portfolio": "assessment.batch.portfolio",
     "run_batch": "assessment.batch.run",
+    "run_with_kernel": "assessment.batch.contract",
 }
 
 

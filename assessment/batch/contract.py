@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,9 +22,16 @@ from pydantic import BaseModel, Field
 from assessment.batch.engine import WARM_IMPORTS, ContractKernel
 from assessment.engagement import load_engagement
 from assessment.errors import RunFailed, WorkbookError
-from assessment.runner import (
+from assessment.run_folder import (
     MANIFEST_FILE,
+    RUNS_DIR,
     STATUS_FILE,
+    failed_folder,
+    incomplete_folder,
+    run_id_of,
+)
+from assessment.runner import (
+    RunResult,
     file_digest,
     input_files,
     run_engagement,
@@ -71,6 +79,43 @@ class ContractOutcome(BaseModel):
         return f"failed{f' in {where}' if where else ''}: {first[0]}"
 
 
+def run_with_kernel(
+    folder: str | Path,
+    *,
+    run_id: str | None = None,
+    parameters: dict[str, Any] | None = None,
+    notebooks: list[Path] | None = None,
+    warm_imports: bool = True,
+    on_notebook: Callable[[str, float], None] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run one engagement's notebooks on one fresh, warmed kernel of its own.
+
+    What ``assess run`` does for one engagement and each contract of a batch does on its
+    worker: built here, once, so a single run is exactly as quick as a contract of a batch. The
+    kernel boots and imports while the runner checks the extracts.
+
+    Raises:
+        InputError: engagement.yaml or an extract is invalid.
+        RunFailed: A notebook failed; the run folder is marked failed.
+        LockBusy: ``wait`` is False and another run holds the engagement (``on_wait`` is told
+            who holds it while waiting).
+    """
+    kernel = ContractKernel(warm_imports=WARM_IMPORTS if warm_imports else None)
+    with kernel.start():
+        return run_engagement(
+            folder,
+            run_id=run_id,
+            parameters=parameters,
+            notebooks=notebooks,
+            on_notebook=on_notebook,
+            executor=kernel.execute,
+            wait=wait,
+            on_wait=on_wait,
+        )
+
+
 def run_contract(task: ContractTask) -> ContractOutcome:
     """Run one contract's notebooks and report; failures are returned, never raised.
 
@@ -88,16 +133,14 @@ def run_contract(task: ContractTask) -> ContractOutcome:
 
 def _attempt(task: ContractTask) -> ContractOutcome:
     base = {"key": task.key, "folder": task.folder, "run_id": task.run_id, "attempts": 1}
-    kernel = ContractKernel(warm_imports=WARM_IMPORTS if task.warm_imports else None)
     try:
-        with kernel.start():  # boots and imports while the runner checks the extracts
-            result = run_engagement(
-                task.folder,
-                run_id=task.run_id,
-                parameters=task.parameters,
-                notebooks=[Path(n) for n in task.notebooks] or None,
-                executor=kernel.execute,
-            )
+        result = run_with_kernel(
+            task.folder,
+            run_id=task.run_id,
+            parameters=task.parameters,
+            notebooks=[Path(n) for n in task.notebooks] or None,
+            warm_imports=task.warm_imports,
+        )
     except RunFailed as error:
         return ContractOutcome(status="failed", **base, **_failure(task, str(error)))
     except WorkbookError as error:  # bad engagement.yaml or extract: found before any notebook
@@ -114,7 +157,7 @@ def _attempt(task: ContractTask) -> ContractOutcome:
 
 def _failure(task: ContractTask, message: str) -> dict[str, Any]:
     """The notebook, cell and error the runner wrote into the failed run's status.json."""
-    failed = Path(task.folder) / "runs" / f"{task.run_id}.failed"
+    failed = failed_folder(Path(task.folder) / RUNS_DIR, task.run_id)
     try:
         status = json.loads((failed / STATUS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -129,7 +172,7 @@ def _failure(task: ContractTask, message: str) -> dict[str, Any]:
 
 def _discard_incomplete(folder: Path, run_id: str) -> None:
     """Remove this batch's own unfinished run folder of a contract before retrying it."""
-    shutil.rmtree(folder / "runs" / f".incomplete-{run_id}", ignore_errors=True)
+    shutil.rmtree(incomplete_folder(folder / RUNS_DIR, run_id), ignore_errors=True)
 
 
 # -- resume ------------------------------------------------------------------------------------
@@ -148,12 +191,12 @@ def current_inputs(folder: Path) -> dict[str, str] | None:
 
 
 def _run_id(run_folder: Path) -> str:
-    return run_folder.name.removeprefix(".incomplete-").removesuffix(".failed")
+    return run_id_of(run_folder)
 
 
 def newest_run(folder: Path) -> Path | None:
     """The engagement's most recent run folder, whatever became of it."""
-    runs = folder / "runs"
+    runs = folder / RUNS_DIR
     if not runs.is_dir():
         return None
     found = [p for p in runs.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assessment.batch.summary import BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
-from assessment.runner import MANIFEST_FILE, WORKING_PAPERS
+from assessment.run_folder import MANIFEST_FILE, WORKING_PAPERS
 
 LABELS = {"skipped": "up to date", "interrupted": "not run (batch interrupted)"}
 """How a status reads on the page (``skipped`` in the summary: its last run is still good)."""
@@ -114,29 +114,23 @@ def _figures(s: Standing | None) -> str:
     if s is None:
         return "—"
     return (
-        f'{escape(s.kpi_label)}<br><span class="num">{s.actual:,.0f} of {s.target:,.0f}: '
-        f"<strong>{s.pct_of_target:.0f}%</strong></span>"
+        f'{escape(s.kpi_label)}, {escape(s.period)}<br><span class="num">{s.actual:,.0f} of '
+        f"{s.target:,.0f}: <strong>{s.pct_of_target:.0f}%</strong></span>"
         f'<div class="bar"><i style="width:{min(max(s.pct_of_target, 0), 100):.0f}%"></i></div>'
     )
 
 
 def _roadmap(s: Standing | None) -> str:
+    """The stages in increasing order, passed ones marked, and the roadmap state's sentences."""
     if s is None:
         return "—"
-    names = [stage.name for stage in s.stages]
-    here = names.index(s.stage) if s.stage in names else 0
     items = []
-    for position, stage in enumerate(s.stages):
-        kind = "here" if position == here else "reached" if position < here else ""
-        label = stage.name + (f" {stage.fraction:.0%}" if stage.fraction else "")
-        items.append(f'<li class="{kind}">{escape(label)}</li>')
-    following = f"<small>next: {escape(s.next_stage)}</small>" if s.next_stage else ""
-    if s.recent_pct is not None and s.recent_to:
-        following = (
-            f'<small>now <span class="num">{s.recent_pct:.0f}%</span> (3 months to '
-            f"{escape(s.recent_to)})</small> " + following
-        )
-    return f'<ul class="stages">{"".join(items)}</ul>{following}'
+    for stage in s.stages:
+        kind = "here" if stage.name == s.stage else "reached" if stage.reached else ""
+        level = f" {stage.pct:.0f}%" if stage.pct is not None else ""
+        passed = " (passed)" if stage.passed else ""
+        items.append(f'<li class="{kind}">{escape(stage.name + level + passed)}</li>')
+    return f'<ul class="stages">{"".join(items)}</ul><small>{escape(s.roadmap)}</small>'
 
 
 def _links(contract: ContractReport, base: Path, internal: bool) -> str:

@@ -32,6 +32,7 @@ from pydantic import (
 
 from assessment.engagement import ENGAGEMENT_FILE, Key
 from assessment.errors import InputError, Problem
+from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import node_at, read_yaml_model
 
 RESERVED_PARAMETERS = frozenset({"engagement_dir", "run_dir", "run_id"})
@@ -96,7 +97,7 @@ class Portfolio(_Strict):
     @property
     def output_dir(self) -> Path:
         """Where the batch writes the portfolio index and summary (``runs/`` beside the file)."""
-        return self.root / "runs"
+        return self.root / RUNS_DIR
 
     def folder(self, contract: ContractEntry) -> Path:
         """A contract's engagement folder, resolved against the portfolio file."""

@@ -23,6 +23,7 @@ from assessment.batch.portfolio import ContractEntry, Portfolio
 from assessment.batch.progress import Progress
 from assessment.batch.summary import BatchSummary, ContractReport, standing, write_summary
 from assessment.errors import WorkbookError
+from assessment.run_folder import REPORT_HTML
 from assessment.runner import new_run_id, step_notebooks
 
 INDEX_FILE = "index.html"
@@ -54,7 +55,7 @@ def plan(
                     status="skipped",
                     run_id=last.name,
                     run_folder=str(last),
-                    report=str(last / "report.html"),
+                    report=str(last / REPORT_HTML),
                     reason=f"inputs unchanged since run {last.name}",
                 )
             )

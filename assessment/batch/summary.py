@@ -17,26 +17,27 @@ from assessment.batch.contract import ContractOutcome
 from assessment.engagement import Engagement, load_engagement
 from assessment.errors import WorkbookError
 from assessment.files import write_atomically
+from assessment.periods import stored_periods
+from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_state
 from assessment.store import Store
-from assessment.summary import roadmap_position
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
 """Step 1's stored performance to date (one row per site and measure; site ``ALL`` = contract)."""
-TRAJECTORY_FRAME = "recommendations.trajectory"
-"""Step 5's roadmap trajectory once a plan is published (``period``, ``pct``: the headline KPI's
-level over the last three months, the measure its roadmap and the client report place it by)."""
 CONTRACT_ROW = "ALL"
 
 
 class Stage(BaseModel):
-    """A roadmap stage; ``fraction`` None is base camp (where the contract is today)."""
+    """A roadmap stage as the roadmap state orders it (passed stages before base camp)."""
 
     name: str
-    fraction: float | None = None
+    pct: float | None = None
+    is_base: bool = False
+    passed: bool = False
+    reached: bool = False
 
 
 class Standing(BaseModel):
-    """A contract's headline KPI to date and its place on the roadmap."""
+    """A contract's headline KPI to date and its place on the roadmap (one roadmap state)."""
 
     client: str
     contract: str
@@ -45,13 +46,13 @@ class Standing(BaseModel):
     actual: float
     target: float
     pct_of_target: float
+    period: str = Field(default="to date", description="The months of the figure to date.")
     stage: str
     next_stage: str | None = None
     stages: list[Stage] = Field(default_factory=list)
-    recent_pct: float | None = Field(
-        default=None, description="Level over the last three months, once a plan is published."
-    )
-    recent_to: str | None = Field(default=None, description="Its last month (YYYY-MM).")
+    roadmap: str = Field(default="", description="The roadmap in two sentences (with months).")
+    recent_pct: float | None = Field(default=None, description="The level now, when newer.")
+    recent_period: str | None = Field(default=None, description="Its months ('Apr–Jun 2026').")
 
 
 class ContractReport(ContractOutcome):
@@ -93,29 +94,27 @@ def standing(folder: str | Path) -> Standing | None:
             if not store.has_frame(PERFORMANCE_FRAME):
                 return None
             frame = store.frame(PERFORMANCE_FRAME)
-            trajectory = (
-                store.frame(TRAJECTORY_FRAME) if store.has_frame(TRAJECTORY_FRAME) else None
-            )
+        state = contract_roadmap(engagement)
+        months = stored_periods(engagement)
     except (WorkbookError, OSError, ValueError, KeyError):
         return None
-    return _standing(engagement, frame, trajectory)
+    return _standing(engagement, frame, state, months.to_date.label() if months else "to date")
 
 
-def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Standing | None:
-    """The standing; placed on the roadmap by step 5's recent level when a plan is published.
-
-    The client report's summary does the same, so the index and the report agree.
-    """
+def _standing(
+    engagement: Engagement, frame: Any, state: RoadmapState | None, period: str
+) -> Standing | None:
+    """The standing, placed by the one roadmap state the client report's sections read too."""
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
     if rows.empty:
         return None
     row = rows.iloc[0]
-    stages = [Stage(name=s.name, fraction=s.fraction) for s in engagement.roadmap.stages]
     pct = float(row["pct_of_target"])
-    recent = None if trajectory is None or trajectory.empty else trajectory.iloc[-1]
-    level = pct if recent is None else float(recent["pct"])
-    position = roadmap_position(engagement, level)  # the same stages the client report shows
+    if state is None:
+        stages = [(s.name, s.fraction, s.by) for s in engagement.roadmap.stages]
+        state = roadmap_state(kpi.label, stages, pct, None, None, None)
+    nxt = state.next_stage
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -124,11 +123,16 @@ def _standing(engagement: Engagement, frame: Any, trajectory: Any = None) -> Sta
         actual=float(row["actual"]),
         target=float(row["target"]),
         pct_of_target=round(pct, 1),
-        stage=position.reached,
-        next_stage=position.next_stage,
-        stages=stages,
-        recent_pct=None if recent is None else round(float(recent["pct"]), 1),
-        recent_to=None if recent is None else f"{recent['period']:%Y-%m}",
+        period=period,
+        stage=state.reached,
+        next_stage=nxt.name if nxt else None,
+        stages=[
+            Stage(name=s.name, pct=s.pct, is_base=s.is_base, passed=s.passed, reached=s.reached)
+            for s in state.stages
+        ],
+        roadmap=state.sentence(),
+        recent_pct=None if state.now_pct is None else round(state.now_pct, 1),
+        recent_period=state.now_period.label() if state.now_period else None,
     )
 
 

@@ -1,18 +1,23 @@
 """Step 1, data analysis: hard data aligned to the contract's purpose, and the initial opinion.
 
-The notebook ``notebooks/01_data_analysis.ipynb`` calls these functions cell by cell; the client
-report shows the stored results through the same views.
+The step's public face: notebook ``01_data_analysis.ipynb`` calls these functions cell by cell;
+the report shows the stored results through the same views, and ``client`` adds what only the
+report shows. Modules (the anatomy every step follows, see docs/architecture.md): pure analysis
+(``performance``, ``flow``, ``work_sampling``, ``opinion``, whose ``Hypothesis`` is the step's
+model); ``step`` (read inputs, analyse, save, load; its results live in the shared ``frames``
+and ``hypotheses`` tables, so it has no ``store`` or ``sheets`` of its own); ``views`` (what the
+notebook shows); ``client`` (the report's sections); ``charts``.
 """
 
+from assessment.data_analysis.client import contract_standing, opinion_for_client
 from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
 from assessment.data_analysis.views import (
-    contract_standing,
     flow_charts,
     flow_table,
     headline,
     inputs_summary,
     littles_law_table,
-    opinion_for_client,
+    months_flagged,
     opinion_table,
     performance_chart,
     performance_table,
@@ -33,6 +38,7 @@ __all__ = [
     "inputs_summary",
     "littles_law_table",
     "load",
+    "months_flagged",
     "opinion_for_client",
     "opinion_table",
     "performance_chart",

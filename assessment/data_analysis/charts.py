@@ -90,6 +90,7 @@ def performance_by_site(
     to_date: pd.DataFrame,
     measure: str,
     label: str,
+    period: str = "to date",
 ) -> alt.LayerChart:
     """Bars of performance against contract to date, one per site, with the 100 % contract line.
 
@@ -101,6 +102,7 @@ def performance_by_site(
             ``target``, ``pct_of_target`` (a percentage, 104.2 = 104.2 %), ``gap``.
         measure: The KPI key to show (rows of other measures are ignored).
         label: The KPI's plain-English label, used in the title.
+        period: The months the figures cover ("Jan 2024–Jun 2026"), named in the title.
 
     Returns:
         Horizontal bars sorted from best to worst, coloured meeting / below contract.
@@ -150,8 +152,8 @@ def performance_by_site(
     )
     return alt.layer(bars, _contract_rule("x")).properties(
         title=alt.Title(
-            f"{label}: performance against contract to date",
-            subtitle="Share of the contracted target achieved so far, by site",
+            f"{label}: performance against contract, {period}",
+            subtitle=f"Share of the contracted target achieved over {period}, by site",
         ),
         width=WIDTH,
         height=alt.Step(BAR_STEP),

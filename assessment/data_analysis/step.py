@@ -6,6 +6,7 @@ kind; ``load`` reads the stored results back for the client report, which never 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -18,9 +19,11 @@ from assessment.data_analysis.performance import (
     performance_to_date,
     trend,
 )
+from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
+from assessment.periods import Period, engagement_month_table, periods_from
 from assessment.store import Store
 
 STEP = "data_analysis"
@@ -41,6 +44,9 @@ class DataAnalysis:
     sampling_by_role: pd.DataFrame | None
     value_adding: pd.DataFrame | None
     hypotheses: pd.DataFrame
+    months: pd.DataFrame | None = None
+    opinion_snapshot: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -48,22 +54,40 @@ def read_inputs(engagement: Engagement) -> Extracts:
     return read_extracts(engagement)
 
 
-def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
+def counted_kpi(
+    engagement: Engagement, kpi: pd.DataFrame, as_of: dt.date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI rows of the months that count, and the table of every month with why it is out.
+
+    A month the data does not cover completely, or outside the contract, would make "to date",
+    the recent level, trends and baselines wrong (five days of a month read as a collapse), so
+    it is flagged and left out of every figure.
+    """
+    months = engagement_month_table(engagement, kpi["period"], as_of)
+    used = set(months.loc[months["used"], "period"])
+    return kpi[kpi["period"].isin(used)].reset_index(drop=True), months
+
+
+def analyse(
+    engagement: Engagement, extracts: Extracts, as_of: dt.date | None = None
+) -> DataAnalysis:
     """Run step 1 on validated extracts.
 
     Args:
         engagement: The engagement (thresholds, KPIs, sites).
         extracts: The validated extracts from ``read_inputs``.
+        as_of: The run's day (default today): months not ended by then are incomplete.
 
     Returns:
-        All results, ready to show and to store.
+        All results, ready to show and to store; KPI figures cover only the months that count.
     """
     lower = frozenset(k.key for k in engagement.kpis if k.better == "lower")
     settings = engagement.analysis
     headline = engagement.contract.headline_kpi
-    by_period = performance_by_period(extracts.kpi, lower)
-    to_date = performance_to_date(extracts.kpi, lower)
-    direction = trend(extracts.kpi, headline, settings.trend_months, lower_is_better=lower)
+    kpi, months = counted_kpi(engagement, extracts.kpi, as_of)
+    by_period = performance_by_period(kpi, lower)
+    to_date = performance_to_date(kpi, lower)
+    direction = trend(kpi, headline, settings.trend_months, lower_is_better=lower)
     flow = month = littles = None
     if extracts.caseload is not None:
         flow = flow_by_site(extracts.caseload)
@@ -75,7 +99,21 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
         value = value_adding_share(obs, precision=settings.sampling_precision)
-    hypotheses = opinion(engagement, to_date, flow, value, littles)
+    periods = periods_from(months, settings.recent_months)
+    caseload = _months_of(month)
+    hypotheses = with_periods(
+        hypotheses_frame(opinion(engagement, to_date, flow, value, littles)),
+        periods.to_date if periods else None,
+        caseload,
+    )
+    baseline_kpi, baseline = _baseline(kpi, extracts.kpi.attrs.get("first_extract_to"))
+    formed = with_periods(
+        hypotheses_frame(
+            opinion(engagement, performance_to_date(baseline_kpi, lower), flow, value, littles)
+        ),
+        baseline,
+        caseload,
+    )
     names = _site_names(engagement)
     frames = {
         "performance_by_period": by_period,
@@ -89,7 +127,45 @@ def analyse(engagement: Engagement, extracts: Extracts) -> DataAnalysis:
         "value_adding": value,
     }
     named = {k: _with_site_names(v, names) for k, v in frames.items()}
-    return DataAnalysis(**named, hypotheses=hypotheses_frame(hypotheses))
+    return DataAnalysis(
+        **named,
+        hypotheses=hypotheses,
+        months=months,
+        sources=sources_frame(extracts),
+        opinion_snapshot=snapshot_frame(formed, baseline, as_of or dt.date.today()),
+    )
+
+
+def sources_frame(extracts: Extracts) -> pd.DataFrame:
+    """The first and last day each extract with dates covers, so every figure can name them."""
+    rows = []
+    if extracts.caseload is not None:
+        dates = extracts.caseload["referral_date"].dropna()
+        rows.append(("caseload", dates.min(), dates.max()))
+    if extracts.work_sampling is not None:
+        seen = extracts.work_sampling["observed_at"].dropna()
+        rows.append(("work_sampling", seen.min(), seen.max()))
+    frame = pd.DataFrame(rows, columns=["source", "first", "last"])
+    for column in ("first", "last"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
+
+
+def _months_of(frame: pd.DataFrame | None) -> Period | None:
+    """The months a monthly frame covers (the caseload's flow by month), None without one."""
+    if frame is None or frame.empty:
+        return None
+    return Period(pd.Timestamp(frame["period"].min()), pd.Timestamp(frame["period"].max()))
+
+
+def _baseline(kpi: pd.DataFrame, first_to: object) -> tuple[pd.DataFrame, Period | None]:
+    """The counted KPI months the initial opinion is formed on: those of the first extract."""
+    rows = kpi if first_to is None else kpi[kpi["period"] <= pd.Timestamp(first_to)]
+    if rows.empty:
+        rows = kpi
+    if rows.empty:
+        return rows, None
+    return rows, Period(pd.Timestamp(rows["period"].min()), pd.Timestamp(rows["period"].max()))
 
 
 def opinion(
@@ -129,11 +205,12 @@ def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.Da
     return out
 
 
-def save(engagement: Engagement, result: DataAnalysis) -> str:
+def save(engagement: Engagement, result: DataAnalysis, reform_opinion: bool = False) -> str:
     """Store step 1's results and hypotheses in the engagement's workbook store.
 
     Hypotheses are synchronised by their stable keys, so annotations made in later steps stay
-    attached to them through any number of re-runs.
+    attached to them through any number of re-runs. The initial opinion is frozen the first time
+    (or when the consultant re-forms it on purpose, ``reform_opinion``), never silently after.
 
     Returns:
         One sentence saying what was stored where.
@@ -145,6 +222,8 @@ def save(engagement: Engagement, result: DataAnalysis) -> str:
     }
     records = result.hypotheses.to_dict(orient="records")
     with Store(engagement.store_path) as store:
+        if store.has_frame(SNAPSHOT_FRAME) and not reform_opinion:
+            frames.pop(SNAPSHOT_FRAME, None)
         store.put_frames(STEP, frames)
         store.sync_hypotheses(STEP, records)
     return (

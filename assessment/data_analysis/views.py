@@ -15,8 +15,43 @@ from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
+from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
-from assessment.summary import ContractStanding
+
+
+def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
+    """The engagement's named periods (to date, recent) from the months step 1 counted."""
+    if result.months is None:
+        return None
+    return periods_from(result.months, engagement.analysis.recent_months)
+
+
+def to_date_label(result: DataAnalysis, engagement: Engagement | None = None) -> str:
+    """'Jan 2024–Jun 2026': the months every figure "to date" covers (to date needs no N)."""
+    found = None if result.months is None else periods_from(result.months, 1)
+    return found.to_date.label() if found else "to date"
+
+
+def caseload_period(result: DataAnalysis) -> Period | None:
+    """The months the caseload extract covers (its flow by month)."""
+    frame = result.flow_by_month
+    if frame is None or frame.empty:
+        return None
+    months = pd.to_datetime(frame["period"])
+    return Period(months.min(), months.max())
+
+
+def months_flagged(result: DataAnalysis, engagement: Engagement) -> HTML:
+    """Which months the KPI figures cover, and each month left out with why."""
+    found = periods(result, engagement)
+    if found is None:
+        return callout("Months used", ["No complete month of KPI data inside the contract."])
+    lines = [
+        f"KPI figures to date cover {found.to_date.label()} ({found.data_to_label().lower()}); "
+        f"the recent level covers {found.recent.label()}."
+    ]
+    lines += [f"Left out: {flag}." for flag in found.flagged]
+    return callout("Months used", lines)
 
 
 def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
@@ -53,7 +88,8 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     above = sites[sites["pct_of_target"] >= 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
-        f"target of {number(total['target'])} to date: {pct(total['pct_of_target'])} of contract.",
+        f"target of {number(total['target'])} over {to_date_label(result, engagement)}: "
+        f"{pct(total['pct_of_target'])} of contract.",
         f"{best['site_name']} leads at {pct(best['pct_of_target'])}; {worst['site_name']} is at "
         f"{pct(worst['pct_of_target'])}.",
         (
@@ -63,26 +99,6 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
-
-
-def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractStanding:
-    """Where the contract stands on its headline KPI: the figures of the executive summary."""
-    kpi = engagement.kpi(engagement.contract.headline_kpi)
-    rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
-    total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
-    return ContractStanding(
-        kpi_label=kpi.label,
-        actual=float(total["actual"]),
-        target=float(total["target"]),
-        pct_of_contract=float(total["pct_of_target"]),
-        best_site=str(best["site_name"]),
-        best_pct=float(best["pct_of_target"]),
-        worst_site=str(worst["site_name"]),
-        worst_pct=float(worst["pct_of_target"]),
-        sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
-    )
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -106,7 +122,8 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
             "rank": "Rank",
         },
         {"actual": number, "target": number, "pct_of_target": pct, "gap": number},
-        caption="Actuals against contracted targets over every month of the extract.",
+        caption=f"Actuals against contracted targets, {to_date_label(result, engagement)} "
+        "(complete months inside the contract).",
     )
 
 
@@ -115,7 +132,7 @@ def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date
     sites = rows[(rows["measure"] == kpi.key) & (rows["site"] != ALL_SITES)]
-    return charts.performance_by_site(sites, kpi.key, kpi.label)
+    return charts.performance_by_site(sites, kpi.key, kpi.label, to_date_label(result))
 
 
 def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -126,12 +143,14 @@ def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
 
 
 def trend_table(result: DataAnalysis) -> HTML:
-    """Direction of travel per site over the last months."""
+    """Direction of travel per site over the last months (named)."""
+    months = pd.to_datetime(result.trend["last_period"]).dropna()
+    last = f" ({months.max():%b %Y})" if not months.empty else ""
     return table(
         result.trend,
         {
             "site_name": "Site",
-            "last_pct_of_target": "Latest month, % of target",
+            "last_pct_of_target": f"Latest month{last}, % of target",
             "slope_pp_per_month": "Change per month (pp)",
             "direction": "Direction",
         },
@@ -170,7 +189,16 @@ def flow_table(result: DataAnalysis) -> HTML | None:
             "p80_days_to_outcome": number,
             "throughput_per_month": lambda v: number(v, 1),
         },
-        caption="Customers flowing through each site over the whole extract.",
+        caption=_flow_caption(result),
+    )
+
+
+def _flow_caption(result: DataAnalysis) -> str:
+    months = caseload_period(result)
+    covered = f", customers referred {months.label()}" if months else ""
+    return (
+        f"Customers flowing through each site, from the caseload extract{covered}: its months "
+        "may differ from the KPI extract's, so its counts differ from the KPI table's."
     )
 
 
@@ -244,8 +272,19 @@ def sampling_table(result: DataAnalysis) -> HTML | None:
             "required_n": number,
             "sufficient": lambda v: "yes" if v else "more needed",
         },
-        caption="Work sampling: share of observed staff time spent on value-adding customer work.",
+        caption="Work sampling: share of observed staff time spent on value-adding customer "
+        f"work{_observed(result)}.",
     )
+
+
+def _observed(result: DataAnalysis) -> str:
+    """' (observed 3 Mar–28 Mar 2025)', from the stored extract dates; '' without them."""
+    sources = result.sources
+    if sources is None or "work_sampling" not in set(sources["source"]):
+        return ""
+    row = sources[sources["source"] == "work_sampling"].iloc[0]
+    first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+    return f", observed {first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def opinion_table(result: DataAnalysis) -> HTML:
@@ -258,11 +297,3 @@ def opinion_table(result: DataAnalysis) -> HTML:
         caption="Hypotheses the data suggests, to test with local knowledge (step 2) and "
         "evidence (step 4).",
     )
-
-
-def opinion_for_client(result: DataAnalysis) -> HTML:
-    """The initial opinion as a client reads it (no internal keys)."""
-    if result.hypotheses.empty:
-        return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    frame = pd.DataFrame(result.hypotheses)
-    return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})

@@ -1,19 +1,25 @@
 """Step 4, discovery: evidence from every source, coded; hypotheses tested; journeys compared.
 
-Modules (shared parts are imported, never the other way round):
-
+The step's public face: notebook ``04_discovery.ipynb``, the other steps and the report use only
+what this module exports. Modules (the anatomy every step follows, see docs/architecture.md):
 - ``vocabulary``: the coding vocabularies, read from engagement.yaml's ``method`` section;
 - ``models``: evidence items, journey steps and findings, and their checks;
-- ``analysis``: evidence counts, hypothesis verdicts with triangulation, suggested findings;
-- ``journey``: journey consistency, its relation to performance, today against proposed;
-- ``confidentiality``: what a client may see (no names, no small groups);
 - ``schema`` and ``store``: discovery's tables in the workbook store;
-- ``capture``: the Evidence, Journeys and Findings capture sheets, imported all or nothing;
+- ``sheets``: the Evidence, Journeys and Findings capture sheets, registered;
+- pure analysis: ``analysis`` (counts, verdicts, suggested findings), ``journey`` (consistency,
+  performance, today against proposed), ``confidentiality`` (no names, no small groups);
 - ``step``: every analysis at once, and the client-safe results stored for the report;
-- ``views`` and ``charts``: what the notebook and the report show;
-- ``overview`` and ``editors``: notebook 04's sections and forms.
+- ``views`` (tables) and ``overview`` (the notebook's sections): what the notebook shows;
+- ``editors``: its forms; ``client``: its report sections; ``charts``.
 """
 
+from assessment.discovery import sheets
+from assessment.discovery.client import (
+    findings_for_client,
+    journey_change_for_client,
+    journeys_for_client,
+)
+from assessment.discovery.confidentiality import known_names, redact
 from assessment.discovery.editors import evidence_editor, findings_editor, journey_editor
 from assessment.discovery.overview import (
     coverage,
@@ -23,8 +29,13 @@ from assessment.discovery.overview import (
     today_and_proposed_views,
 )
 from assessment.discovery.step import STEP, Discovery, analyse, client_frames, save
+from assessment.discovery.store import evidence as stored_evidence
+from assessment.discovery.store import findings as stored_findings
+
+SHEETS = sheets.SHEETS
 
 __all__ = [
+    "SHEETS",
     "STEP",
     "Discovery",
     "analyse",
@@ -32,10 +43,17 @@ __all__ = [
     "coverage",
     "evidence_editor",
     "findings_editor",
+    "findings_for_client",
     "hypotheses",
+    "journey_change_for_client",
     "journey_editor",
     "journeys",
+    "journeys_for_client",
+    "known_names",
     "overview",
+    "redact",
     "save",
+    "stored_evidence",
+    "stored_findings",
     "today_and_proposed_views",
 ]

@@ -27,6 +27,10 @@ import pandas as pd
 from assessment.discovery.vocabulary import Vocabulary
 
 VERDICTS = ("confirmed", "refuted", "mixed", "untested")
+MIN_KINDS = 2
+"""Fewest kinds of source a finding or verdict needs not to be weak (triangulation)."""
+MIN_ITEMS = 3
+"""Fewest evidence items a cluster needs to be suggested as a finding."""
 COUNT_KEYS = ["heading", "dimension", "site", "source_type"]
 VERDICT_COLUMNS = [
     "key",
@@ -129,7 +133,7 @@ def verdict(confirms: int, refutes: int) -> str:
 
 
 def hypothesis_verdicts(
-    evidence: pd.DataFrame, hypotheses: pd.DataFrame, *, min_kinds: int = 2
+    evidence: pd.DataFrame, hypotheses: pd.DataFrame, *, min_kinds: int = MIN_KINDS
 ) -> pd.DataFrame:
     """The verdict on every hypothesis, the evidence behind it and how many kinds of source agree.
 
@@ -179,7 +183,7 @@ def verdict_summary(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 def dense_clusters(
-    evidence: pd.DataFrame, *, min_items: int = 3, min_kinds: int = 2
+    evidence: pd.DataFrame, *, min_items: int = MIN_ITEMS, min_kinds: int = MIN_KINDS
 ) -> pd.DataFrame:
     """Heading x dimension cells where evidence gathers from more than one kind of source.
 
@@ -216,8 +220,8 @@ def suggest_findings(
     evidence: pd.DataFrame,
     vocab: Vocabulary,
     *,
-    min_items: int = 3,
-    min_kinds: int = 2,
+    min_items: int = MIN_ITEMS,
+    min_kinds: int = MIN_KINDS,
 ) -> pd.DataFrame:
     """Draft findings to start from: each confirmed hypothesis, then each dense cluster.
 

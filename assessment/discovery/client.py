@@ -21,6 +21,7 @@ from assessment.discovery.views import (
 )
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.periods import stored_periods
 from assessment.presentation import callout, number, table
 from assessment.store import Store
 
@@ -136,8 +137,9 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
         )
+        months = stored_periods(engagement)
         shown = [
-            performance_callout(relation),
+            performance_callout(relation, months.to_date.label() if months else ""),
             consistency_scatter(relation, engagement.site_names()),
             *shown,
         ]

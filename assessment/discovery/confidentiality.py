@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assessment.engagement import DEFAULT_MIN_GROUP_SIZE
+
 IMPERSONAL_SOURCES = frozenset({"document"})
 """Source types whose items stand for no person (a document singles nobody out by itself)."""
 
@@ -256,7 +258,7 @@ def client_quotes(
 
 def client_view(
     evidence: pd.DataFrame,
-    min_group_size: int = 3,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     impersonal: Collection[str] = IMPERSONAL_SOURCES,
 ) -> ClientView:
     """Everything of the evidence a client report or export may show.

@@ -2,7 +2,7 @@
 
 Each editor follows steps 2-3: in a batch run (``interactive=False``) it shows what is stored, as
 an escaped table; interactively it is an :class:`assessment.forms.EntryForm` over the flat rows of
-:mod:`assessment.discovery.capture` (lists typed as ``;``-separated text, as in the capture
+:mod:`assessment.discovery.sheets` (lists typed as ``;``-separated text, as in the capture
 sheet), saving through :mod:`assessment.discovery.store`, so a form is held to every check a sheet
 is, and what the store refuses is shown in the form, field by field.
 """
@@ -13,30 +13,31 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 from IPython.display import HTML
 
 from assessment.discovery import store as tables
-from assessment.discovery.capture import (
+from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
+from assessment.discovery.sheets import (
     SEPARATOR,
     EvidenceRow,
     FindingRow,
     JourneyRow,
+    _evidence_rows,
+    _finding_rows,
+    _journey_rows,
     evidence_input,
     finding_input,
     hypothesis_names,
     journey_input,
     row_field,
 )
-from assessment.discovery.models import Evidence, Finding
-from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
 from assessment.discovery.step import Discovery
 from assessment.discovery.views import journey_table
 from assessment.discovery.vocabulary import Kind, vocabulary
 from assessment.engagement import Engagement
 from assessment.entries import Choices, E
 from assessment.errors import InputError
-from assessment.forms import NEW, EntryForm
+from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
 
@@ -97,25 +98,6 @@ def _choices(engagement: Engagement, *fields: tuple[str, Kind]) -> Choices:
 # -- evidence --------------------------------------------------------------------------------------
 
 
-def evidence_row(item: Evidence) -> EvidenceRow:
-    """A stored evidence item as the flat row a form or a sheet shows."""
-    data = item.model_dump(exclude={"bears_on", "dimensions"})
-    by_direction = {
-        direction: f"{SEPARATOR} ".join(
-            b.hypothesis_key for b in item.bears_on if b.direction == direction
-        )
-        or None
-        for direction in ("confirms", "refutes")
-    }
-    return EvidenceRow.model_validate(
-        data | by_direction | {"dimensions": f"{SEPARATOR} ".join(item.dimensions)}
-    )
-
-
-def _evidence_rows(store: Store) -> list[EvidenceRow]:
-    return [evidence_row(e) for e in tables.evidence_records(store)]
-
-
 def _stored_form(
     engagement: Engagement,
     model: type[E],
@@ -125,20 +107,9 @@ def _stored_form(
     **form: Any,
 ) -> CheckedForm[E]:
     """A form over one of discovery's tables: each save or delete in its own transaction."""
-    with tables.open_store(engagement) as store:
-        found = load(store)
-
-    def save(row: E) -> list[E]:
-        with tables.open_store(engagement) as store:
-            write(store, row)
-            return load(store)
-
-    def delete(entry_id: str) -> list[E]:
-        with tables.open_store(engagement) as store:
-            remove(store, entry_id)
-            return load(store)
-
-    return CheckedForm(model, found, on_save=save, on_delete=delete, **form)
+    return stored_form(  # type: ignore[return-value]
+        lambda: tables.open_store(engagement), model, load, write, remove, form=CheckedForm, **form
+    )
 
 
 def _save_evidence(engagement: Engagement) -> Callable[[Store, EvidenceRow], Any]:
@@ -174,24 +145,6 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
 
 
 # -- journeys --------------------------------------------------------------------------------------
-
-
-def _step_id(journey: str, site: str, order: int) -> str:
-    return f"{journey}|{site}|{order}"
-
-
-def _journey_rows(store: Store) -> list[JourneyRow]:
-    return [
-        JourneyRow.model_validate(
-            step | {"id": _step_id(step["journey"], step["site"], step["order"])}
-        )
-        for step in _no_nan(tables.journeys(store)).to_dict("records")
-    ]
-
-
-def _no_nan(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing values as None (a form shows a blank, not NaN, and NaN fails the checks)."""
-    return frame.astype(object).where(frame.notna(), None)
 
 
 def _replace(store: Store, engagement: Engagement, group: tuple[str, str], rows: list[Any]) -> None:
@@ -249,16 +202,6 @@ def _remove(store: Store, engagement: Engagement, old: JourneyRow) -> None:
 
 
 # -- findings --------------------------------------------------------------------------------------
-
-
-def finding_row(finding: Finding) -> FindingRow:
-    """A stored finding as the flat row a form or a sheet shows."""
-    ids = f"{SEPARATOR} ".join(finding.evidence_ids) or None
-    return FindingRow.model_validate(finding.model_dump() | {"evidence_ids": ids})
-
-
-def _finding_rows(store: Store) -> list[FindingRow]:
-    return [finding_row(f) for f in tables.finding_records(store)]
 
 
 def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:

@@ -99,14 +99,12 @@ def analyse(engagement: Engagement, store: Store) -> Discovery:
 def client_frames(result: Discovery) -> dict[str, pd.DataFrame]:
     """The frames the client report reads, by stored name; none can hold a name.
 
-    Verdicts keep their counts and kinds of source but not the evidence ids behind them, and
-    evidence counts are the suppressed heading x dimension breakdown.
+    Verdicts keep their counts and kinds of source but not the evidence ids behind them; quotes
+    and findings are the confidentiality module's client-safe versions.
     """
     verdicts = result.verdicts.drop(columns=["confirm_ids", "refute_ids"])
     frames = {
         "verdicts": verdicts,
-        "evidence_by_heading_dimension": result.client.by_heading_dimension,
-        "evidence_by_site_role": result.client.by_site_role,
         "quotes": result.client.quotes,
         "findings": client_findings(result.findings, result.evidence),
         "journey_consistency": result.consistency,

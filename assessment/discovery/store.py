@@ -34,7 +34,9 @@ from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
 from assessment.entries import Database
 from assessment.errors import InputError, Problem
-from assessment.store import Store
+from assessment.store import Store, open_engagement_store, register_schema
+
+register_schema(COMPONENT, MIGRATIONS)
 
 Rows = Iterable[Any]
 SaveMode = Literal["upsert", "add", "update"]
@@ -50,10 +52,8 @@ def ensure(store: Store) -> None:
 
 
 def open_store(engagement: Engagement) -> Store:
-    """The engagement's store with discovery's tables in place."""
-    store = Store(engagement.store_path)
-    ensure(store)
-    return store
+    """The engagement's store, with every step's tables in place (discovery's included)."""
+    return open_engagement_store(engagement)
 
 
 def as_vocabulary(source: Engagement | Vocabulary) -> Vocabulary:

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from assessment.discovery.confidentiality import ClientView
 from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
 from assessment.presentation import callout, number, pct, share, table
@@ -174,15 +173,19 @@ def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
     )
 
 
-def performance_callout(relation: JourneyPerformance) -> HTML:
-    """Whether sites that follow the defined journey perform better (the method's claim)."""
+def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
+    """Whether sites that follow the defined journey perform better (the method's claim).
+
+    ``months`` names the period of the performance figures ("Jan 2024–Jun 2026").
+    """
     r = relation.correlation
+    over = f" over {months}" if months else ""
     followed = relation.sites["follows_defined"]
     basis = f"{FOLLOWED:.0%} of its steps, in order"
     if followed.any() and not followed.all():
         first = (
             f"Sites following the defined journey ({basis}): {pct(relation.followed_mean_pct)} "
-            f"of target on average; the others: {pct(relation.others_mean_pct)}."
+            f"of target on average{over}; the others: {pct(relation.others_mean_pct)}."
         )
     elif followed.any():
         first = f"Every site follows the defined journey ({basis})."
@@ -268,49 +271,4 @@ def findings_table(findings: pd.DataFrame, vocab: Vocabulary) -> HTML:
         frame,
         {"heading_label": "Heading", "statement": "Finding", "evidence": "Evidence items"},
         {"evidence": number},
-    )
-
-
-def client_quotes_table(view: ClientView, vocab: Vocabulary) -> HTML:
-    """Shareable quotes as a client sees them: role and site at most, names replaced."""
-    frame = _with_labels(view.quotes, vocab)
-    frame["from"] = [
-        ", ".join(str(p) for p in (role, site) if isinstance(p, str) and p) or "Staff member"
-        for role, site in zip(frame["role"], frame["site_label"], strict=True)
-    ]
-    return table(
-        frame,
-        {
-            "heading_label": "Heading",
-            "text": "What we heard",
-            "from": "From",
-            "source_type_label": "Source",
-        },
-        caption=(
-            "Quotes shared with the interviewees' agreement; attributions are limited so that no "
-            f"group of fewer than {view.min_group_size} people is singled out."
-        ),
-    )
-
-
-def client_counts_table(view: ClientView, vocab: Vocabulary) -> HTML:
-    """Evidence items per site and role for the client; small groups are suppressed."""
-    frame = _with_labels(view.by_site_role, vocab)
-    return table(
-        frame,
-        {"site_label": "Site", "role": "Role", "items": "Evidence items"},
-        {"items": lambda n: "suppressed" if pd.isna(n) else number(n)},
-        caption=f"Cells resting on fewer than {view.min_group_size} people are suppressed.",
-    )
-
-
-def client_findings_table(findings: pd.DataFrame, vocab: Vocabulary) -> HTML:
-    """Draft findings for the client (``confidentiality.client_findings``), by heading."""
-    frame = _with_labels(findings, vocab)
-    order = {key: i for i, key in enumerate(vocab.headings)}
-    frame = frame.assign(_order=frame["heading"].map(order)).sort_values("_order", kind="stable")
-    return table(
-        frame,
-        {"heading_label": "Heading", "statement": "Finding", "evidence_items": "Evidence items"},
-        {"evidence_items": number},
     )

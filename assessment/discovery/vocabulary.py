@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assessment.engagement import Engagement, Method
+from assessment.engagement import DEFAULT_MIN_GROUP_SIZE, Engagement, Method
 
 CONTRACT_WIDE = "ALL"
 """Site value of evidence or a journey about the contract as a whole (as in step 1)."""
@@ -38,7 +38,7 @@ class Vocabulary:
     source_types: Mapping[str, str]
     sentiments: Mapping[str, str]
     sites: Mapping[str, str] = field(default_factory=dict)
-    min_group_size: int = 3
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
 
     def allowed(self, kind: Kind) -> dict[str, str]:
         """Key -> label of one vocabulary (sites include ``ALL``)."""

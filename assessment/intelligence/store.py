@@ -10,7 +10,7 @@ from assessment import entries
 from assessment.engagement import Engagement
 from assessment.entries import Choices
 from assessment.intelligence.models import STANCE_LABELS, IntelligenceNote, ScopeArea
-from assessment.store import Store
+from assessment.store import Store, open_engagement_store, register_schema
 
 COMPONENT = "intelligence"
 NOTES = "intelligence_notes"
@@ -44,11 +44,12 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+register_schema(COMPONENT, MIGRATIONS)
+
+
 def open_store(engagement: Engagement) -> Store:
-    """The engagement's store with step 2's tables in place."""
-    store = Store(engagement.store_path)
-    ensure(store)
-    return store
+    """The engagement's store, with every step's tables in place (step 2's included)."""
+    return open_engagement_store(engagement)
 
 
 def ensure(store: Store) -> None:

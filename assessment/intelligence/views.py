@@ -13,12 +13,10 @@ from collections.abc import Sequence
 import pandas as pd
 from IPython.display import HTML
 
-from assessment import entries
 from assessment.engagement import Engagement
-from assessment.forms import EntryForm
 from assessment.intelligence import store as db
+from assessment.intelligence.leaning import agreed_areas, leaning_by_hypothesis, leaning_counts
 from assessment.intelligence.models import STANCE_LABELS, IntelligenceNote, ScopeArea
-from assessment.intelligence.summary import agreed_areas, leaning_by_hypothesis, leaning_counts
 from assessment.presentation import callout, table
 
 _LEANING_WORDS = {
@@ -101,37 +99,6 @@ def notes_table(notes: Sequence[IntelligenceNote], titles: dict[str, str]) -> st
     return str(shown.data)
 
 
-def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[IntelligenceNote] | HTML:
-    """The intelligence form; in a batch run (not interactive) the stored notes instead."""
-    with db.open_store(engagement) as store:
-        notes = db.notes(store)
-        choices = db.note_choices(store, engagement)
-    titles = choices["hypothesis_key"]
-    if not interactive:
-        return HTML(notes_table(notes, titles))
-
-    def save(note: IntelligenceNote) -> list[IntelligenceNote]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, db.NOTES, note)
-            return db.notes(store)
-
-    def delete(note_id: str) -> list[IntelligenceNote]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, db.NOTES, note_id)
-            return db.notes(store)
-
-    return EntryForm(
-        IntelligenceNote,
-        notes,
-        on_save=save,
-        on_delete=delete,
-        choices=choices,
-        label=lambda n: f"{titles.get(n.hypothesis_key, n.hypothesis_key)[:50]} — {n.source_name}",
-        render=lambda found: notes_table(found, titles),
-        title="Record local knowledge",
-    )
-
-
 def leaning_summary(engagement: Engagement) -> list[HTML]:
     """How local knowledge leans: counts per leaning and the table per hypothesis."""
     by_hypothesis = leaning(engagement)
@@ -199,37 +166,6 @@ def areas_table(areas: Sequence[ScopeArea], titles: dict[str, str]) -> str:
         "agreed": "In scope?",
     }
     return str(table(frame, columns).data)
-
-
-def areas_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeArea] | HTML:
-    """The scope-areas form; in a batch run the stored areas instead."""
-    with db.open_store(engagement) as store:
-        areas = db.areas(store)
-        choices = db.area_choices(store, engagement)
-    titles = choices["hypothesis_key"]
-    if not interactive:
-        return HTML(areas_table(areas, titles))
-
-    def save(area: ScopeArea) -> list[ScopeArea]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, db.AREAS, area)
-            return db.areas(store)
-
-    def delete(area_id: str) -> list[ScopeArea]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, db.AREAS, area_id)
-            return db.areas(store)
-
-    return EntryForm(
-        ScopeArea,
-        areas,
-        on_save=save,
-        on_delete=delete,
-        choices=choices,
-        label=lambda a: a.title,
-        render=lambda found: areas_table(found, titles),
-        title="Scope areas",
-    )
 
 
 def agreed_areas_table(engagement: Engagement) -> HTML:

@@ -27,8 +27,8 @@ def roadmap_chart(
     """
     planned = stages.dropna(subset=["pct", "date"]).copy()
     planned["date"] = pd.to_datetime(planned["date"])
-    planned["label"] = [
-        f"{n} {p:,.0f}%" for n, p in zip(planned["name"], planned["pct"], strict=True)
+    planned["label"] = [  # an unnamed point (the end of a hold line) carries no label
+        f"{n} {p:,.0f}%" if n else "" for n, p in zip(planned["name"], planned["pct"], strict=True)
     ]
     actual = trajectory.copy()
     # each value covers the three months to a month's end: drawn there, like base camp's date

@@ -16,11 +16,15 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
-from assessment.presentation import callout, number, table
-from assessment.recommendations import roadmap
+from assessment.periods import stored_periods, window
+from assessment.presentation import callout, money, number, table
+from assessment.recommendations import measures
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
+from assessment.recommendations.status import shown_pair
+from assessment.recommendations.value import SHARING_RULE, is_valued
+from assessment.roadmap_state import RoadmapState, StageState, contract_roadmap
 from assessment.store import Store
 from assessment.summary import RecentLevel
 
@@ -31,9 +35,7 @@ TREND_LABELS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat", "unknown
 
 def money_format(engagement: Engagement) -> Callable[[object], str]:
     """Money in the engagement's currency, whole units ("£18,000")."""
-    currency = engagement.budget.currency if engagement.budget else "GBP"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
-    return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
+    return money(engagement)
 
 
 def _level(value: object, unit: str) -> str:
@@ -82,10 +84,12 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
     Actions sit under a row naming their action area and recommendation (read once, not on
     every row), so the table fits a page: eight columns, the task first.
     """
-    status = dict(zip(plan["action_id"], plan["status"], strict=True))
-    if progress is not None:
-        status = dict(zip(progress["action_id"], progress["progress"], strict=True))
-    labels = STATUS_LABELS | PROGRESS_LABELS
+    status = {
+        a: f"client says {STATUS_LABELS.get(s, s).lower()}"
+        for a, s in zip(plan["action_id"], plan["status"], strict=True)
+    }
+    if progress is not None:  # the one status rule's verdict, with its reason
+        status = dict(zip(progress["action_id"], _status_texts(progress), strict=True))
     rows = []
     for (area, recommendation), actions in plan.groupby(
         ["action_area", "recommendation"], sort=False
@@ -101,7 +105,7 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
                 r.owner or "–",
                 day(r.target_date),
                 r.stage,
-                labels.get(status.get(r.action_id, ""), "–"),
+                status.get(r.action_id, "–"),
             ]
             tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
             rows.append(
@@ -131,51 +135,88 @@ def action_plan_for_client(engagement: Engagement) -> HTML:
     return HTML(caption + plan_html(engagement, plan, _stored(engagement, "progress")))
 
 
-def _position_today(trajectory: pd.DataFrame | None) -> tuple[float | None, pd.Timestamp | None]:
-    if trajectory is None or trajectory.empty:
-        return None, None
-    return float(trajectory["pct"].iloc[-1]), pd.Timestamp(trajectory["period"].iloc[-1])
-
-
 def roadmap_sentence(engagement: Engagement) -> str | None:
-    """The roadmap in a sentence or two, from the stored roadmap (None before publishing)."""
-    stages = _stored(engagement, "roadmap")
-    if stages is None:
-        return None
-    today, month = _position_today(_stored(engagement, "trajectory"))
-    return roadmap.position_sentence(engagement, stages, today, month)
+    """The roadmap in two sentences, from the one roadmap state (None before step 1 has run)."""
+    state = contract_roadmap(engagement)
+    return state.sentence() if state is not None else None
 
 
-def _when(stages: pd.DataFrame, i: int) -> str:
-    """A stage's date; a stage at or below base camp's level was passed before the plan."""
-    base, row = stages["pct"].iloc[0], stages.iloc[i]
-    if i > 0 and pd.isna(row["date"]) and pd.notna(base) and row["pct"] <= base:
-        return "already passed"
-    return day(row["date"]).replace("–", "no date yet")
+def _planned(state: RoadmapState, hold_until: dt.date) -> pd.DataFrame:
+    """The planned line: base camp, then only the stages still ahead of it.
+
+    Stages at or below base camp were passed before the plan; drawing them would send the line
+    down and back up. Above the summit the line holds base camp's level to ``hold_until``.
+    """
+    base = state.base
+    points = [(base.name, base.pct, state.base_period.end if state.base_period else None)]
+    points += [(s.name, s.pct, s.date) for s in state.ahead]
+    if not state.ahead and base.pct is not None:  # hold: flat, unlabelled end point
+        points.append(("", base.pct, hold_until))
+    return pd.DataFrame(points, columns=["name", "pct", "date"])
 
 
 def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
-    """The roadmap chart with its sentence, and the stages with their dates and actions."""
+    """The roadmap chart with its sentences, and the stages with their dates and actions."""
     stages, trajectory = _stored(engagement, "roadmap"), _stored(engagement, "trajectory")
-    if stages is None or trajectory is None:
+    state = contract_roadmap(engagement)
+    if stages is None or trajectory is None or state is None:
         return [callout("Roadmap", [NO_PLAN])]
-    sentence = roadmap_sentence(engagement) or ""
-    today, month = _position_today(trajectory)
-    now = roadmap.now_sentence(engagement, today, month)
     label = engagement.kpi(engagement.contract.headline_kpi).label
-    shown = stages.assign(
-        level=[_level(p, "%") for p in stages["pct"]],
-        when=[_when(stages, i) for i in range(len(stages))],
-        carried=[
-            t.replace("\n", "; ") if isinstance(t, str) and t else "–" for t in stages["tasks"]
-        ],
+    carried = dict(zip(stages["name"], stages["tasks"], strict=True))
+    shown = pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "level": _level(s.pct, "%"),
+                "when": _stage_when(state, s),
+                "carried": _tasks(carried.get(s.name)),
+            }
+            for s in state.stages
+        ]
+    )
+    hold_until = max(
+        [d for d in (engagement.roadmap.stages[-1].by, engagement.contract.end) if d is not None]
     )
     columns = {"name": "Stage", "level": "% of contract", "when": "By", "carried": "Actions"}
     return [
-        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(sentence)}</strong></p>"),
-        roadmap_chart(stages, trajectory, roadmap.start_sentence(stages), now, label),
-        table(shown, columns),
+        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong>"),
+        roadmap_chart(
+            _planned(state, hold_until),
+            trajectory,
+            state.base_sentence(),
+            state.now_sentence(),
+            label,
+        ),
+        table(shown, columns, kind="aw-stage-table"),
     ]
+
+
+def _stage_when(state: RoadmapState, stage: StageState) -> str:
+    """A stage's date; base camp: its months ('Dec 2025–Feb 2026 (baseline)')."""
+    if not stage.is_base:
+        return stage.when()
+    return f"{state.base_period.label()} (baseline)" if state.base_period else "–"
+
+
+def _tasks(text: object) -> str:
+    return text.replace("\n", "; ") if isinstance(text, str) and text else "–"
+
+
+def value_words(engagement: Engagement) -> str:
+    """What value means here: outcome payments at the contract's price, over which months."""
+    horizon = engagement.analysis.value_horizon_months
+    months = (
+        f"for {horizon} months after each action's target date"
+        if horizon
+        else "from each action's target date to the contract's end "
+        f"({day(engagement.contract.end)})"
+    )
+    return (
+        "Value: outcome payments at the contract's payment per unit, for closing each action's "
+        f"share of the gap to its target, {months}. {SHARING_RULE} A measure without a payment "
+        "per unit is not valued. Cost: the consultants' days at the team's average day rate (or "
+        "the stated cost), plus the client's staff days at the client's day rate where given."
+    )
 
 
 def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
@@ -188,31 +229,94 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "action_area": "Action area",
         "recommendation": "Recommendation",
         "actions": "Actions",
-        "value": "Value",
+        "value": "Value (outcome payments)",
         "cost": "Cost",
+        "effort": "Of which",
         "return": "Return",
     }
+    ranking = ranking.assign(effort=[_effort(r, money) for r in ranking.itertuples()])
     formats = {
-        "value": money,
+        "value": lambda v: money(v) if is_valued(v) else "not valued",
         "cost": money,
-        "return": lambda v: f"{number(v, 1)} ×",
+        "return": lambda v: f"{number(v, 1)} ×" if is_valued(v) else "–",
         "rank": lambda v: str(v),
         "actions": lambda v: str(v),
     }
-    caption = (
-        "Value: closing each action's share of the gap to its target, for the months of "
-        "the contract left after its target date, at the contract's value per unit. "
-        "Cost: the actions' days at the team's day rate, or their stated cost."
+    return table(ranking, columns, formats, caption=value_words(engagement), kind="aw-value")
+
+
+def _effort(row: object, money: Callable[[object], str]) -> str:
+    """'Consultants £9,160 (12 days); client staff £5,280 (24 days)': the cost, split."""
+    days, client = getattr(row, "days", None), getattr(row, "client_days", None)
+    consultants = getattr(row, "consultant_cost", getattr(row, "cost", None))
+    basis = [] if days is None or pd.isna(days) else [f"{days:,.4g} days"]
+    if bool(getattr(row, "cost_stated", False)):
+        basis.append("stated costs")
+    parts = [f"consultants {money(consultants)}" + (f" ({' and '.join(basis)})" if basis else "")]
+    if client is not None and not pd.isna(client):
+        cost = getattr(row, "client_cost", None)
+        priced = money(cost) if cost is not None and not pd.isna(cost) else "not costed"
+        parts.append(f"client staff {priced} ({client:,.4g} days)")
+    return "; ".join(parts)
+
+
+def gaps_html(engagement: Engagement, gaps: pd.DataFrame) -> HTML:
+    """Each KPI's gap valued once, and what its actions share of it (never more)."""
+    money = money_format(engagement)
+    labels, names = engagement.kpi_labels(), engagement.site_names()
+    frame = gaps.assign(
+        kpi=[
+            f"{labels.get(m, m)} ({'whole contract' if s == 'ALL' else names.get(s, s)})"
+            for m, s in zip(gaps["measure"], gaps["site"], strict=True)
+        ],
+        gap=[
+            f"{b:,.0f}% → {t:,.0f}%" for b, t in zip(gaps["baseline"], gaps["target"], strict=True)
+        ],
     )
-    return table(ranking, columns, formats, caption=caption)
+    columns = {
+        "kpi": "Measure",
+        "gap": "Gap closed",
+        "value": "Closing the gap on the plan's dates",
+        "actions": "Actions",
+        "shared": "Their share together",
+    }
+    formats = {"value": money, "shared": money, "actions": lambda v: str(v)}
+    return table(
+        frame, columns, formats, caption="Each measure's gap is counted once.", kind="aw-value-gaps"
+    )
 
 
 def value_for_client(engagement: Engagement) -> HTML:
-    """The published recommendations ranked by return (value over cost)."""
+    """The published recommendations ranked by return, and each measure's gap valued once."""
     ranking = _stored(engagement, "value")
     if ranking is None:
         return callout("Value and cost", [NO_PLAN])
-    return ranking_html(engagement, ranking)
+    gaps = _stored(engagement, "value_gaps")
+    shown = str(ranking_html(engagement, ranking).data)
+    if gaps is not None and not gaps.empty:
+        shown += str(gaps_html(engagement, gaps).data)
+    return HTML(shown)
+
+
+def _status_texts(progress: pd.DataFrame) -> list[str]:
+    """Each action's status with its reason (frames stored before reasons: the label alone)."""
+    if "progress_text" in progress:
+        return [str(t) for t in progress["progress_text"]]
+    return [PROGRESS_LABELS.get(p, str(p)) for p in progress["progress"]]
+
+
+def _pairs(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Now and target as shown: enough decimals that unequal values never read alike."""
+    now, target = [], []
+    for value, goal, unit in zip(frame["current"], frame["target"], frame["unit"], strict=True):
+        if unit != "%":
+            now.append(_level(value, unit))
+            target.append(_level(goal, unit))
+            continue
+        a, b = shown_pair(None if pd.isna(value) else float(value), float(goal))
+        now.append(a)
+        target.append(b)
+    return now, target
 
 
 def progress_for_client(engagement: Engagement) -> HTML:
@@ -220,60 +324,76 @@ def progress_for_client(engagement: Engagement) -> HTML:
     found = _stored(engagement, "progress")
     if found is None:
         return callout("Progress", [NO_PLAN])
+    months = stored_periods(engagement)
+    recent = f" ({months.recent.label()})" if months else ""
+    now, target = _pairs(found)
     frame = found.assign(
-        baseline_text=[_level(v, u) for v, u in zip(found["baseline"], found["unit"], strict=True)],
-        current_text=[_level(v, u) for v, u in zip(found["current"], found["unit"], strict=True)],
-        target_text=[_level(v, u) for v, u in zip(found["target"], found["unit"], strict=True)],
+        baseline_text=[
+            _level(v, u) + _months_to(m, u)
+            for v, u, m in zip(
+                found["baseline"], found["unit"], found["baseline_month"], strict=True
+            )
+        ],
+        current_text=now,
+        target_text=target,
         trend_text=found["trend"].map(TREND_LABELS),
-        status_text=found["progress"].map(PROGRESS_LABELS),
+        status_text=_status_texts(found),
         due=found["target_date"].map(day),
     )
     columns = {
         "task": "Action",
         "measure_label": "Measure",
         "baseline_text": "Baseline",
-        "current_text": "Now",
+        "current_text": f"Now{recent}",
         "target_text": "Target",
         "trend_text": "Trend",
         "due": "Target date",
         "status_text": "Status",
     }
-    counts = frame["progress"].value_counts()
-    lines = [", ".join(f"{PROGRESS_LABELS[k]}: {int(counts.get(k, 0))}" for k in PROGRESS_LABELS)]
+    counts = found["progress"].value_counts()
+    lines = [", ".join(f"{STATUS_LABELS[k]}: {int(counts.get(k, 0))}" for k in STATUS_LABELS)]
     sentence = roadmap_sentence(engagement)
     if sentence:
         lines.append(sentence)
     return HTML(
-        str(callout("Progress of the action plan", lines).data) + str(table(frame, columns).data)
+        str(callout("Progress of the action plan", lines).data)
+        + str(table(frame, columns, kind="aw-progress").data)
     )
 
 
+def _months_to(month: object, unit: str) -> str:
+    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure."""
+    if unit != "%" or month is None or (not isinstance(month, dt.date) and pd.isna(month)):
+        return ""
+    return f" ({window(pd.Timestamp(str(month)), measures.WINDOW_MONTHS).label()})"
+
+
 def recent_level(engagement: Engagement) -> RecentLevel | None:
-    """The headline KPI's level on the roadmap's measure now, for the executive summary.
-
-    The roadmap measures the last three months (the level a plan can move), not the total since
-    the contract began; the summary's roadmap must show the same figure as this section.
-
-    Returns:
-        None before a plan is published (the summary then places the contract by its to-date
-        figure).
-    """
-    today, month = _position_today(_stored(engagement, "trajectory"))
-    if today is None or month is None:
+    """The headline KPI's level now, from the one roadmap state (None before newer data)."""
+    state = contract_roadmap(engagement)
+    if state is None or state.now_pct is None or state.now_period is None:
         return None
-    return RecentLevel(pct_of_contract=today, period=f"the three months to {month:%B %Y}")
+    return RecentLevel(pct_of_contract=state.now_pct, period=state.now_period.label())
 
 
 def most_valuable_actions(engagement: Engagement) -> list[str]:
-    """The three published actions of highest value, as short sentences for the summary."""
+    """The (at most three) published actions of highest value above zero, as short sentences."""
     plan = _stored(engagement, "plan")
     if plan is None or plan.empty:
         return []
     money = money_format(engagement)
-    top = plan.sort_values("value", ascending=False, kind="stable").head(3)
+    valued = plan[plan["value"].notna() & (plan["value"] > 0)]
+    top = valued.sort_values("value", ascending=False, kind="stable").head(3)
     return [
         f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
-        f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} "
-        f"for {money(r.cost)}."
+        f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
+        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}."
         for r in top.itertuples()
     ]
+
+
+def _to_end(engagement: Engagement) -> str:
+    horizon = engagement.analysis.value_horizon_months
+    if horizon:
+        return f"over {horizon} months after its date"
+    return f"to {engagement.contract.end:%b %Y}"

@@ -95,6 +95,9 @@ class Action(Entry):
     stage: str = Field(min_length=1, title="Roadmap stage")
     days: float | None = Field(default=None, ge=0, title="Days", description="Days of effort")
     cost: float | None = Field(default=None, ge=0, title="Stated cost", description="Instead")
+    client_days: float | None = Field(
+        default=None, ge=0, title="Client staff days", description="The client's own effort"
+    )
     stretch_reason: str = Field(
         default="", max_length=400, title="Stretch reason", description="Why a stretch target"
     )

@@ -8,6 +8,7 @@ published (frozen) plan and today's draft are measured the same way.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Sequence
 
 import pandas as pd
@@ -15,12 +16,13 @@ import pandas as pd
 from assessment.engagement import Engagement
 from assessment.recommendations import measures, smart
 from assessment.recommendations.models import ALL_SITES, Action, Recommendation
+from assessment.recommendations.status import action_status
 from assessment.recommendations.value import (
+    Claim,
     action_cost,
     action_value,
-    met,
-    months_after,
-    progress_status,
+    shared_values,
+    value_months,
 )
 
 PERFORMANCE_COLUMNS = ["site", "measure", "period", "actual", "target"]
@@ -48,6 +50,13 @@ def day_rate(engagement: Engagement) -> float:
     return sum(rates) / len(rates) if rates else 0.0
 
 
+def _client_cost(engagement: Engagement, days: float | None) -> float | None:
+    """The client's staff days at ``client_day_rate``; None when either is not given."""
+    if days is None or engagement.client_day_rate is None:
+        return None
+    return days * engagement.client_day_rate
+
+
 def _site_label(engagement: Engagement, site: str) -> str:
     return "whole contract" if site == ALL_SITES else engagement.site_names().get(site, site)
 
@@ -62,16 +71,23 @@ def _kpi_numbers(
     names = engagement.site_names()
     units = measures.monthly_target(performance, key, action.site, start)
     baseline = measures.window_pct(performance, key, action.site, start, lower)
-    months = months_after(action.target_date, engagement.contract.end)
+    months = value_months(
+        action.target_date, engagement.contract.end, engagement.analysis.value_horizon_months
+    )
+    price = engagement.kpi(key).value_per_unit
     return {
         "measure_label": f"{engagement.kpi(key).label} ({_site_label(engagement, action.site)})",
         "unit": "%",
         "baseline": baseline,
         "baseline_month": start,
         "best": (names.get(best[0], best[0]), best[1]) if best else None,
-        "value": action_value(
-            baseline, action.target, units, months, engagement.kpi(key).value_per_unit
-        ),
+        "units": units,
+        "value_months": months,
+        "price": price,
+        # before sharing: what closing its own gap is worth (None: not valued)
+        "value": action_value(baseline, action.target, units, months, price)
+        if price > 0 and baseline is not None
+        else None,
     }
 
 
@@ -92,7 +108,10 @@ def _row(
             "baseline": action.baseline,
             "baseline_month": None,
             "best": None,
-            "value": 0.0,
+            "units": None,
+            "value_months": None,
+            "price": None,
+            "value": None,  # a named measure has no price: not valued
         }
     facts = smart.ActionFacts(
         task=action.task,
@@ -135,8 +154,17 @@ def _row(
         "target_date": action.target_date,
         "stage": action.stage,
         "days": action.days,
-        "cost": action_cost(action.days, action.cost, day_rate(engagement)),
+        "consultant_cost": action_cost(action.days, action.cost, day_rate(engagement)),
+        "cost_stated": bool(action.cost),
+        "client_days": action.client_days,
+        "client_cost": _client_cost(engagement, action.client_days),
+        "cost": action_cost(action.days, action.cost, day_rate(engagement))
+        + (_client_cost(engagement, action.client_days) or 0.0),
         "value": numbers["value"],
+        "value_claimed": numbers["value"],
+        "units": numbers["units"],
+        "value_months": numbers["value_months"],
+        "price": numbers["price"],
         "stretch_reason": action.stretch_reason,
         "status": action.status,
         "status_note": action.status_note,
@@ -170,8 +198,16 @@ PLAN_COLUMNS = [  # the columns, in the order shown
     "target_date",
     "stage",
     "days",
+    "consultant_cost",
+    "cost_stated",
+    "client_days",
+    "client_cost",
     "cost",
     "value",
+    "value_claimed",
+    "units",
+    "value_months",
+    "price",
     "stretch_reason",
     "status",
     "status_note",
@@ -202,10 +238,57 @@ def evaluate_plan(
         if a.recommendation_id == rec.id and rec.id in by_id
     ]
     frame = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    for column in ("baseline", "current_typed", "target", "days", "cost", "value"):
+    numeric = ("baseline", "current_typed", "target", "days", "cost", "value", "value_claimed")
+    numeric += ("consultant_cost", "client_days", "client_cost")
+    for column in (*numeric, "units", "value_months", "price"):
         frame[column] = frame[column].astype("float64")
     frame["baseline_month"] = pd.to_datetime(frame["baseline_month"])
+    values, _ = plan_values(frame)
+    frame["value"] = [values.get(a, math.nan) for a in frame["action_id"]]
     return frame
+
+
+GAP_COLUMNS = ["measure", "site", "baseline", "target", "value", "claimed", "shared", "actions"]
+
+
+def plan_values(plan: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
+    """Each valued action's share of its KPI's gap, and each gap valued once (``GAP_COLUMNS``).
+
+    Rows without a claim (a named measure, a KPI without a price or a baseline) stay "not
+    valued"; see :data:`~assessment.recommendations.value.SHARING_RULE` for the rule.
+    """
+    valued = plan[plan["value_claimed"].notna()] if "value_claimed" in plan else plan.iloc[0:0]
+    claims = [
+        Claim(
+            action_id=str(r.action_id),
+            kpi=str(r.measure),
+            site=str(r.site),
+            baseline=float(r.baseline),
+            target=float(r.target),
+            units=float(r.units),
+            months=int(r.value_months),
+            price=float(r.price),
+        )
+        for r in valued.itertuples()
+    ]
+    values, gaps = shared_values(claims, ALL_SITES)
+    frame = pd.DataFrame(
+        [
+            {
+                "measure": g.kpi,
+                "site": g.site,
+                "baseline": g.baseline,
+                "target": g.target,
+                "value": g.value,
+                "claimed": g.claimed,
+                "shared": g.shared,
+                "actions": g.actions,
+            }
+            for g in gaps
+        ],
+        columns=GAP_COLUMNS,
+    )
+    return values, frame
 
 
 # -- progress ------------------------------------------------------------------------------------
@@ -225,38 +308,79 @@ def _current(engagement: Engagement, performance: pd.DataFrame, row: pd.Series) 
     return now, earlier
 
 
-def progress(engagement: Engagement, plan: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame:
+def slope_per_month(now: float | None, earlier: float | None, months: int) -> float | None:
+    """The measure's trajectory in points per month, from the window ``months`` earlier.
+
+    The one place the action plan takes a trend from (a better trend model slots in here).
+    """
+    if now is None or earlier is None or months <= 0:
+        return None
+    return (now - earlier) / months
+
+
+def progress(
+    engagement: Engagement,
+    plan: pd.DataFrame,
+    performance: pd.DataFrame,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     """Each action's measure now against its baseline and target, its trend and its status.
 
-    ``current`` is the KPI's window ending at the latest month of data (named measures: the
+    ``current`` is the KPI's window ending at the latest complete month (named measures: the
     typed current value); ``trend`` compares it with the window three months earlier; the
-    status follows :func:`~assessment.recommendations.value.progress_status`, as of the latest
-    data month's end or the client's status date, whichever is later.
+    status is decided by :func:`~assessment.recommendations.status.action_status`, as of the
+    run's day (or a later status date), with the data to the latest month's end.
     """
     latest = measures.latest_month(performance)
-    data_as_of = measures.month_end(latest) if latest is not None else None
+    data_to = measures.month_end(latest) if latest is not None else None
+    today = today or dt.date.today()
     rows = []
     for _, row in plan.iterrows():
         now, earlier = _current(engagement, performance, row)
         baseline = None if pd.isna(row["baseline"]) else float(row["baseline"])
-        dates = [d for d in (data_as_of, _date(row["status_date"])) if d is not None]
-        as_of = max(dates) if dates else None
-        target_met = met(now, baseline, float(row["target"]))
-        due = _date(row["target_date"])
-        status = progress_status(row["status"], target_met, due, as_of)  # type: ignore[arg-type]
-        trend = measures.trend(now, earlier)
+        as_of = max(d for d in (today, data_to, _date(row["status_date"])) if d is not None)
+        target = float(row["target"])
+        lower = _lower(engagement, row, baseline, target)
+        status = action_status(
+            _reported(row),
+            now,
+            target,
+            lower,
+            _date(row["target_date"]),  # type: ignore[arg-type]
+            as_of,
+            slope_per_month(now, earlier, measures.WINDOW_MONTHS),
+            "%" if row["unit"] == "%" else "",
+            data_to if row["is_kpi"] else None,
+        )
         rows.append(
             {
                 "action_id": row["action_id"],
                 "current": now,
-                "trend": trend,
+                "trend": measures.trend(now, earlier),
                 "as_of": as_of,
-                "progress": status,
+                "progress": status.state,
+                "progress_text": status.text(),
             }
         )
-    frame = pd.DataFrame(rows, columns=["action_id", "current", "trend", "as_of", "progress"])
+    columns = ["action_id", "current", "trend", "as_of", "progress", "progress_text"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame["current"] = frame["current"].astype("float64")
     return plan.merge(frame, on="action_id", how="left")
+
+
+def _reported(row: pd.Series) -> str:
+    """The client's word: '' when they have not reported (the default 'not started' is ours)."""
+    status = str(row["status"] or "")
+    if status == "not_started" and _date(row["status_date"]) is None:
+        return ""
+    return status
+
+
+def _lower(engagement: Engagement, row: pd.Series, baseline: float | None, target: float) -> bool:
+    """Whether lower is better: the KPI's direction, or a named measure's target below baseline."""
+    if row["is_kpi"]:
+        return False  # KPI levels are % of contract, higher always better (inverted if lower)
+    return baseline is not None and target < baseline
 
 
 def _date(value: object) -> dt.date | None:

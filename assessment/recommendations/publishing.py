@@ -13,12 +13,11 @@ import datetime as dt
 import pandas as pd
 
 from assessment import entries
-from assessment.discovery import store as step4
-from assessment.discovery.confidentiality import known_names, redact
+from assessment.discovery import known_names, redact, stored_evidence
 from assessment.engagement import Engagement
 from assessment.errors import InputError, Problem
 from assessment.recommendations import roadmap
-from assessment.recommendations.plan import progress
+from assessment.recommendations.plan import plan_values, progress
 from assessment.recommendations.store import (
     PUBLICATIONS,
     STATUS_FIELDS,
@@ -106,6 +105,7 @@ def client_frames(
         f"{STEP}.plan": _storable(plan),
         f"{STEP}.roadmap": _storable(roadmap.stages(engagement, plan, data)),
         f"{STEP}.value": value_ranking(plan),
+        f"{STEP}.value_gaps": plan_values(plan)[1],
         **progress_frames(engagement, plan, store),
     }
 
@@ -129,7 +129,7 @@ def client_safe(plan: pd.DataFrame, store: Store) -> pd.DataFrame:
     Interviewees are promised that they are never named to the client; a consultant's task or
     note quoting one must not name them in the report either.
     """
-    names = known_names(step4.evidence(store))
+    names = known_names(stored_evidence(store))
     if not names:
         return plan
     safe = plan.copy()

@@ -13,7 +13,6 @@ import pandas as pd
 from assessment.engagement import Engagement
 from assessment.recommendations import measures
 from assessment.recommendations.models import ALL_SITES
-from assessment.summary import roadmap_position
 
 STAGE_COLUMNS = ["position", "name", "fraction", "pct", "date", "actions", "tasks"]
 
@@ -84,45 +83,3 @@ def trajectory(engagement: Engagement, performance: pd.DataFrame) -> pd.DataFram
     """The headline KPI's monthly % of contract (three-month window), contract as a whole."""
     key, lower = _headline(engagement)
     return measures.trajectory(performance, key, ALL_SITES, lower)
-
-
-def start_sentence(stage_frame: pd.DataFrame) -> str:
-    """The roadmap at a glance: 'You are at base camp, 24%; the summit is 100% by …'."""
-    first, last = stage_frame.iloc[0], stage_frame.iloc[-1]
-    start = "–" if pd.isna(first["pct"]) else f"{first['pct']:,.0f}%"
-    by = f" by {pd.Timestamp(last['date']):%d %b %Y}" if pd.notna(last["date"]) else ""
-    if pd.notna(first["pct"]) and first["pct"] >= last["pct"]:
-        until = f" until {pd.Timestamp(last['date']):%d %b %Y}" if pd.notna(last["date"]) else ""
-        summit = f"{last['name'].lower()} ({last['pct']:,.0f}%)"
-        return f"You are at {start}, above {summit}: hold it{until}."
-    return f"You are at {first['name'].lower()}, {start}; {last['name'].lower()} is " + (
-        f"{last['pct']:,.0f}%{by}."
-    )
-
-
-def now_sentence(
-    engagement: Engagement, today: float | None, month: pd.Timestamp | None
-) -> str | None:
-    """Where the contract is on newer data: 'Now at 54% (to June 2026): stage reached …'."""
-    if today is None or month is None:
-        return None
-    position = roadmap_position(engagement, today)
-    sentence = (
-        f"Now at {today:,.0f}% (three months to {month:%B %Y}): stage reached {position.reached}"
-    )
-    if position.next_stage:
-        return f"{sentence}; next {position.next_stage} at {position.next_pct:,.0f}%."
-    return f"{sentence}."
-
-
-def position_sentence(
-    engagement: Engagement,
-    stage_frame: pd.DataFrame,
-    today: float | None,
-    month: pd.Timestamp | None = None,
-) -> str:
-    """The start sentence, and where the contract is now when newer data moved it."""
-    first = stage_frame.iloc[0]
-    moved = today is not None and not pd.isna(first["pct"]) and abs(today - first["pct"]) >= 0.5
-    now = now_sentence(engagement, today, month) if moved else None
-    return start_sentence(stage_frame) + (f" {now}" if now else "")

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from assessment import entries
-from assessment.discovery import store as step4
+from assessment.discovery import stored_findings
 from assessment.engagement import Engagement
 from assessment.entries import Choices, Database
 from assessment.errors import InputError, Problem
@@ -29,7 +29,7 @@ from assessment.recommendations.models import (
     Recommendation,
 )
 from assessment.recommendations.plan import empty_performance, evaluate_plan, kpi_key
-from assessment.store import Store
+from assessment.store import Store, open_engagement_store, register_schema
 
 COMPONENT = "recommendations"
 STEP = "recommendations"
@@ -96,14 +96,20 @@ MIGRATIONS: tuple[str, ...] = (
         created_at    TEXT NOT NULL
     );
     """,
+    # 2: the client's own staff days of an action (costed at engagement.yaml client_day_rate)
+    """
+    ALTER TABLE rec_actions ADD COLUMN client_days REAL
+        CHECK (client_days IS NULL OR client_days >= 0);
+    """,
 )
 
 
+register_schema(COMPONENT, MIGRATIONS)
+
+
 def open_store(engagement: Engagement) -> Store:
-    """The engagement's store with the tables of steps 4 and 5 in place."""
-    store = step4.open_store(engagement)
-    store.ensure_schema(COMPONENT, MIGRATIONS)
-    return store
+    """The engagement's store, with every step's tables in place (step 5's included)."""
+    return open_engagement_store(engagement)
 
 
 def recommendations(db: Store | Database) -> list[Recommendation]:
@@ -224,7 +230,7 @@ def performance(store: Store) -> pd.DataFrame:
 
 def finding_ids(store: Store) -> set[str]:
     """Ids of the findings step 4 has stored."""
-    return set(step4.findings(store)["id"])
+    return set(stored_findings(store)["id"])
 
 
 def draft_plan(engagement: Engagement, store: Store) -> pd.DataFrame:

@@ -1,83 +1,37 @@
-"""What step 5 shows the consultant: forms, the SMART check, value and cost, publishing.
+"""What step 5's notebook shows the consultant: the SMART check, value and cost, publishing.
 
-The client's views are in :mod:`assessment.recommendations.client`.
+The forms are in :mod:`assessment.recommendations.editors`, the client's views in
+:mod:`assessment.recommendations.client`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 from IPython.display import HTML
 
-from assessment import entries
-from assessment.capture import SheetSpec
+from assessment.discovery import stored_findings
 from assessment.engagement import Engagement
-from assessment.entries import E
 from assessment.errors import InputError
-from assessment.forms import EntryForm
 from assessment.presentation import callout, table
 from assessment.recommendations import publishing as pub
 from assessment.recommendations import store as db
-from assessment.recommendations.captures import (
-    ACTIONS_SHEET,
-    RECOMMENDATIONS_SHEET,
-    import_captures,
-)
 from assessment.recommendations.client import NO_PLAN, day, plan_html, ranking_html
-from assessment.recommendations.models import Action, Publication, Recommendation
+from assessment.recommendations.plan import progress
 from assessment.recommendations.value import value_ranking
-from assessment.store import Store
 
 # -- the consultant's notebook -----------------------------------------------------------------
-
-
-def import_pending(engagement: Engagement) -> HTML:
-    """Import step 5's capture sheets and the client's status sheets from ``captures/``."""
-    lines = import_captures(engagement)
-    if not lines:
-        return callout("Capture sheets", ["No step 5 capture sheet in captures/ to import."])
-    return callout("Capture sheets imported", lines)
 
 
 def findings_table(engagement: Engagement) -> HTML:
     """Step 4's findings the recommendations answer, by id."""
     with db.open_store(engagement) as store:
-        found = db.step4.findings(store)
+        found = stored_findings(store)
     if found.empty:
         return callout("Findings from step 4", ["No finding stored yet: run step 4 first."])
     headings = engagement.method.headings
     found["heading_label"] = found["heading"].map(lambda h: headings.get(h, h))
     columns = {"id": "Finding id", "heading_label": "Heading", "statement": "Finding"}
     return table(found, columns)
-
-
-def _form(
-    engagement: Engagement,
-    sheet: SheetSpec,
-    load: Callable[[Store], list[E]],
-    label: Callable[[E], str],
-) -> EntryForm[E]:
-    """A form over the entries of one capture sheet's kind; each change is its own transaction."""
-    table_name = {Recommendation: db.RECOMMENDATIONS, Action: db.ACTIONS}[sheet.model]
-
-    def stored(change: Callable[[Store], None] | None = None) -> list[E]:
-        with db.open_store(engagement) as store:
-            if change is not None:
-                change(store)
-            return load(store)
-
-    with db.open_store(engagement) as store:
-        allowed = sheet.choices(store, engagement)
-    return EntryForm(
-        sheet.model,  # type: ignore[arg-type]
-        stored(),
-        on_save=lambda e: stored(lambda s: entries.save_one(s, table_name, e)),
-        on_delete=lambda i: stored(lambda s: entries.delete_one(s, table_name, i)),
-        choices=allowed,
-        label=label,
-        title=sheet.name,
-    )
 
 
 def recommendations_table(engagement: Engagement) -> HTML:
@@ -100,15 +54,6 @@ def recommendations_table(engagement: Engagement) -> HTML:
     return table(frame, columns)
 
 
-def recommendations_editor(
-    engagement: Engagement, interactive: bool
-) -> EntryForm[Recommendation] | HTML:
-    """The recommendations form; in a batch run the stored recommendations instead."""
-    if not interactive:
-        return recommendations_table(engagement)
-    return _form(engagement, RECOMMENDATIONS_SHEET, db.recommendations, lambda r: r.title)
-
-
 def actions_table(engagement: Engagement) -> HTML:
     """The actions as stored: task, measure, owner, due date and stage."""
     plan = _draft(engagement)
@@ -124,13 +69,6 @@ def actions_table(engagement: Engagement) -> HTML:
         "stage": "Roadmap stage",
     }
     return table(frame, columns)
-
-
-def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Action] | HTML:
-    """The actions form; in a batch run the stored actions instead."""
-    if not interactive:
-        return actions_table(engagement)
-    return _form(engagement, ACTIONS_SHEET, db.actions, lambda a: a.task[:60])
 
 
 def _draft(engagement: Engagement) -> pd.DataFrame:
@@ -150,7 +88,10 @@ def smart_check(engagement: Engagement) -> HTML:
         + [f"Fails {r.failing}: {r.task}" for r in plan.itertuples() if not r.smart_passed],
         kind="note" if passed == len(plan) else "warning",
     )
-    return HTML(str(head.data) + plan_html(engagement, plan, None))
+    with db.open_store(engagement) as store:
+        data = db.performance(store)
+    # the same status rule as the client's report, on the same data
+    return HTML(str(head.data) + plan_html(engagement, plan, progress(engagement, plan, data)))
 
 
 def value_and_cost(engagement: Engagement) -> HTML:
@@ -195,31 +136,3 @@ def publish_status(engagement: Engagement) -> HTML:
         return callout(f"Action plan published: version {latest['version']}", [line])
     later = "The plan has changed since: the changes are a draft until published again."
     return callout("Action plan changed since it was published", [line, later], "warning")
-
-
-def publish_editor(engagement: Engagement, interactive: bool) -> EntryForm[Publication] | HTML:
-    """Publish the plan (refused while an action fails SMART); in a batch, apply the requests."""
-    if not interactive:
-        return publish_pending(engagement)
-
-    def save(request: Publication) -> list[Publication]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, db.REQUESTS, request)
-        return []
-
-    return EntryForm(
-        Publication,
-        [],
-        on_save=save,
-        on_delete=lambda _id: [],
-        label=lambda p: f"{p.published_by}, {p.published_on:%d %b %Y}",
-        render=lambda _: str(publish_pending(engagement).data),
-        title="Publish the action plan to the client report",
-    )
-
-
-def save(engagement: Engagement) -> str:
-    """Refresh the published plan's progress on today's data; say what was stored."""
-    if pub.refresh_progress(engagement):
-        return f"Stored the action plan's progress in {engagement.store_path.name}."
-    return "Nothing published yet: the client report shows no action plan."

@@ -16,9 +16,9 @@ from typing import Any
 from assessment import entries
 from assessment.engagement import Engagement
 from assessment.entries import Choices
-from assessment.intelligence import store as step2
+from assessment.intelligence import scope_areas
 from assessment.scoping.models import KIND_LABELS, Activity, Agreement, ScopeItem
-from assessment.store import Store
+from assessment.store import Store, open_engagement_store, register_schema
 
 COMPONENT = "scoping"
 ITEMS = "scope_items"
@@ -66,11 +66,12 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+register_schema(COMPONENT, MIGRATIONS)
+
+
 def open_store(engagement: Engagement) -> Store:
-    """The engagement's store with the tables of steps 2 and 3 in place."""
-    store = step2.open_store(engagement)
-    store.ensure_schema(COMPONENT, MIGRATIONS)
-    return store
+    """The engagement's store, with every step's tables in place (step 3's included)."""
+    return open_engagement_store(engagement)
 
 
 def items(db: Store | entries.Database) -> list[ScopeItem]:
@@ -85,7 +86,7 @@ def activities(db: Store | entries.Database) -> list[Activity]:
 
 def item_choices(store: Store, engagement: Engagement) -> Choices:
     """A scope item belongs to an area agreed to be in scope."""
-    return {"area_id": {a.id: a.title for a in step2.areas(store) if a.agreed}}
+    return {"area_id": {a.id: a.title for a in scope_areas(store) if a.agreed}}
 
 
 def activity_choices(store: Store, engagement: Engagement) -> Choices:
@@ -105,7 +106,7 @@ def agreement_choices(store: Store, engagement: Engagement) -> Choices:
 
 def current_scope(db: Store | entries.Database) -> dict[str, list[dict[str, Any]]]:
     """The scope as it stands, by content (no ids), in a fixed order: what an agreement freezes."""
-    areas = {a.id: a for a in step2.areas(db)}
+    areas = {a.id: a for a in scope_areas(db)}
     found = items(db)
     titles = {i.id: i.title for i in found}
     agreed = [{"title": a.title, "description": a.description} for a in areas.values() if a.agreed]

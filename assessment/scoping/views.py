@@ -1,68 +1,34 @@
-"""What step 3 shows: forms for the scope, the timetable, days and cost, and the agreement.
+"""What step 3's notebook shows: the scope, the timetable, days and cost, and the agreement.
 
-``agreed_scope_for_client`` is the report's "What we agreed to look at": the agreed version only,
-with no costs and nothing from step 2's intelligence notes.
+The forms are in :mod:`assessment.scoping.editors`, the report's section in
+:mod:`assessment.scoping.client`.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from assessment import charts, entries
 from assessment.engagement import Engagement
-from assessment.entries import Choices, E
-from assessment.forms import EntryForm
-from assessment.presentation import callout, number, table
+from assessment.intelligence import scope_areas
+from assessment.presentation import callout, money, number, table
 from assessment.scoping import store as db
-from assessment.scoping.models import Activity, Agreement, ScopeItem
-from assessment.scoping.summary import check_plan, days_and_cost_by, plan_frame, timetable
-from assessment.store import Store
+from assessment.scoping.charts import gantt
+from assessment.scoping.timetable import check_plan, days_and_cost_by, plan_frame, timetable
 
 
 def _money(engagement: Engagement) -> Callable[[object], str]:
-    currency = engagement.budget.currency if engagement.budget else "GBP"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
-    return lambda value: "–" if pd.isna(value) else f"{symbol}{value:,.0f}"
-
-
-def _editor(
-    engagement: Engagement,
-    model: type[E],
-    table_name: str,
-    load: Callable[[Store], list[E]],
-    choices: Callable[[Store, Engagement], Choices],
-    label: Callable[[E], str],
-    title: str,
-) -> EntryForm[E]:
-    """A form over one of step 3's tables, saving each change in its own transaction."""
-    with db.open_store(engagement) as store:
-        found, allowed = load(store), choices(store, engagement)
-
-    def save(entry: E) -> list[E]:
-        with db.open_store(engagement) as store:
-            entries.save_one(store, table_name, entry)
-            return load(store)
-
-    def delete(entry_id: str) -> list[E]:
-        with db.open_store(engagement) as store:
-            entries.delete_one(store, table_name, entry_id)
-            return load(store)
-
-    return EntryForm(
-        model, found, on_save=save, on_delete=delete, choices=allowed, label=label, title=title
-    )
+    return money(engagement)
 
 
 def scope_items_table(engagement: Engagement) -> HTML:
     """The scope items under their areas, with their deliverables."""
     with db.open_store(engagement) as store:
         found = db.items(store)
-        areas = {a.id: a for a in db.step2.areas(store)}
+        areas = {a.id: a for a in scope_areas(store)}
     if not found:
         return callout("Scope items", ["No scope item recorded yet."])
     frame = pd.DataFrame([i.model_dump() for i in found])
@@ -78,15 +44,6 @@ def scope_items_table(engagement: Engagement) -> HTML:
             "detail": "Detail",
             "deliverable": "Deliverable",
         },
-    )
-
-
-def items_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeItem] | HTML:
-    """The scope-items form; in a batch run the stored items instead."""
-    if not interactive:
-        return scope_items_table(engagement)
-    return _editor(
-        engagement, ScopeItem, db.ITEMS, db.items, db.item_choices, lambda i: i.title, "Scope items"
     )
 
 
@@ -117,37 +74,6 @@ def activities_table(engagement: Engagement) -> HTML:
             "cost": "Cost",
         },
         {"days": lambda v: number(v, 1), "cost": _money(engagement)},
-    )
-
-
-def activities_editor(engagement: Engagement, interactive: bool) -> EntryForm[Activity] | HTML:
-    """The activities form; in a batch run the stored activities instead."""
-    if not interactive:
-        return activities_table(engagement)
-    return _editor(
-        engagement,
-        Activity,
-        db.ACTIVITIES,
-        db.activities,
-        db.activity_choices,
-        lambda a: f"{a.title} — {a.person}",
-        "Discovery activities",
-    )
-
-
-def gantt(frame: pd.DataFrame, title: str = "Timetable") -> alt.Chart:
-    """The timetable as a Gantt chart: one bar per activity and person, coloured by person."""
-    return (
-        alt.Chart(frame, title=title)
-        .mark_bar(cornerRadius=2)
-        .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b")),
-            x2="finish:T",
-            y=alt.Y("task:N", sort=None, title=None),
-            color=alt.Color("person:N", title="Who", scale=alt.Scale(range=charts.PALETTE)),
-            tooltip=["task", "activity", "person", "days"],
-        )
-        .properties(width=560, height=alt.Step(18))
     )
 
 
@@ -226,52 +152,3 @@ def scope_status(engagement: Engagement) -> HTML:
         f"draft version {latest.version + 1} until the client agrees them."
     )
     return callout("Scope changed since it was agreed", lines, kind="warning")
-
-
-def agreement_editor(engagement: Engagement, interactive: bool) -> EntryForm[Agreement] | HTML:
-    """Record the client's agreement to the scope as it stands; in a batch run, the status."""
-    if not interactive:
-        return scope_status(engagement)
-
-    def save(agreement: Agreement) -> Sequence[Agreement]:
-        with db.open_store(engagement) as store, store.transaction() as tx:
-            db.record_agreement(tx, agreement)
-        return []  # each agreement is a new record: the form starts afresh
-
-    return EntryForm(
-        Agreement,
-        [],
-        on_save=save,
-        on_delete=lambda _id: [],
-        label=lambda a: f"{a.agreed_by}, {a.agreed_on:%d %b %Y}",
-        render=lambda _: str(scope_status(engagement).data),
-        title="Record the client's agreement to the scope as it stands now",
-    )
-
-
-def agreed_scope_for_client(engagement: Engagement) -> list[HTML | alt.Chart]:
-    """The report's "What we agreed to look at": the agreed version's areas, items, timetable.
-
-    Shows the latest agreed version only, never a draft, never costs or intelligence notes.
-    """
-    with db.open_store(engagement) as store:
-        recorded = db.agreements(store)
-    if not recorded:
-        return [callout("What we agreed to look at", ["The scope has not been agreed yet."])]
-    agreed = recorded[-1]
-    scope = agreed.scope
-    who = (
-        f"Scope of work version {agreed.version}, agreed by {agreed.agreed_by} "
-        f"({agreed.agreed_role}) on {pd.Timestamp(agreed.agreed_on):%d %B %Y}."
-    )
-    shown: list[HTML | alt.Chart] = [HTML(f"<p class='aw-caption'>{html.escape(who)}</p>")]
-    if scope["areas"]:
-        areas = pd.DataFrame(scope["areas"])
-        shown.append(table(areas, {"title": "Scope area", "description": "What it covers"}))
-    if scope["items"]:
-        items = pd.DataFrame(scope["items"])
-        columns = {"area": "Area", "title": "What we will look at", "deliverable": "Deliverable"}
-        shown.append(table(items, columns))
-    if scope["activities"]:
-        shown.append(gantt(timetable(pd.DataFrame(scope["activities"])), "Timetable"))
-    return shown

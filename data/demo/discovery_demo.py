@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assessment.capture import write_workbook
-from assessment.discovery.capture import SHEETS
+from assessment.discovery.sheets import SHEETS
 
 FILE_NAME = "04_discovery.xlsx"
 

@@ -1348,6 +1348,11 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             if spec.key in _BUDGETS
             else {}
         ),
+        **(
+            {"client_day_rate": _CLIENT_DAY_RATES[spec.key]}
+            if spec.key in _CLIENT_DAY_RATES
+            else {}
+        ),
         "roadmap": {"stages": _stages(spec)},
     }
 
@@ -1417,6 +1422,10 @@ def render_engagement(spec: ContractSpec) -> str:
         ],
         "team:": ["", "# The engagement team, for the costs of the scope of work (step 3)."],
         "budget:": ["", "# The engagement's budget: step 3 costs the scope of work against it."],
+        "client_day_rate:": [
+            "",
+            "# A day of the client's own staff: step 5 costs the client's days of each action.",
+        ],
         "roadmap:": [
             "",
             "# Incremental improvement roadmap, as fractions of the contracted target;",
@@ -1579,6 +1588,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 _BUDGETS: dict[str, int] = {"northshore": 20_000, "riverside": 12_000, "eastfield": 5_000}
 """The engagement budget (GBP) of each demo contract: Eastfield's plan deliberately exceeds it."""
+_CLIENT_DAY_RATES = {"northshore": 220}
+"""A day of the client's staff (GBP), for the client's days of step 5's actions."""
 
 
 def _note(
@@ -1858,15 +1869,17 @@ def write_captures(spec: ContractSpec, folder: Path) -> list[Path]:
     The notebooks of steps 2 and 3 import them on every run (idempotently), so the demo's store,
     which is never committed, gets its intelligence and agreed scope through the import path.
     """
+    from assessment import intelligence, scoping
     from assessment.capture import write_workbook
-    from assessment.sheets import SHEETS
+
+    sheets = (*intelligence.SHEETS, *scoping.SHEETS)  # steps 2 and 3: one file per fieldwork
 
     make = _FIELDWORK.get(spec.key)
     if make is None or spec.sites[0].key.startswith("site-"):
         return []  # a scaled benchmark variant: no named sites to speak about
     paths = []
     for name, rows in make().items():
-        paths.append(write_workbook(folder / "captures" / name, SHEETS, rows))
+        paths.append(write_workbook(folder / "captures" / name, sheets, rows))
     paths += _sibling("discovery_demo").write_discovery(spec.key, folder / "captures")
     # step 5 after step 4: its plans answer the findings the step 4 sheet records
     return paths + _sibling("recommendations_demo").write_step5_captures(spec.key, folder)

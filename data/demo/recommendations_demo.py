@@ -26,11 +26,12 @@ def _rec(key: str, area: str, title: str, statement: str, findings: str, agreed:
 
 def _act(key: str, rec: str, task: str, measure: str, site: str, target: float, outcome: str,
          owner: str, set_on: str, due: str, stage: str, days: float | None = None,
-         cost: float | None = None, baseline: float | None = None) -> Row:  # fmt: skip
+         cost: float | None = None, baseline: float | None = None,
+         client_days: float | None = None) -> Row:  # fmt: skip
     return {"id": key, "recommendation_id": rec, "task": task, "measure": measure, "site": site,
             "baseline": baseline, "target": target, "expected_outcome": outcome, "owner": owner,
             "set_on": set_on, "target_date": due, "stage": stage, "days": days, "cost": cost,
-            "status": "Not started"}  # fmt: skip
+            "client_days": client_days, "status": "Not started"}  # fmt: skip
 
 
 def northshore() -> dict[str, list[Row]]:
@@ -55,11 +56,11 @@ def northshore() -> dict[str, list[Row]]:
         _act("ns-a1", "ns-r1", "Train every Eastgate adviser to follow Harbour Street's journey "
              "step by step", "Job outcomes", "Eastgate Centre", 45,
              "More Eastgate customers reach a job outcome", "Eastgate site manager", s,
-             "30/06/2026", "Camp 1", days=12),
+             "30/06/2026", "Camp 1", days=12, client_days=24),
         _act("ns-a2", "ns-r1", "Train every Westfield adviser to follow Harbour Street's journey "
              "step by step", "Job outcomes", "Westfield House", 55,
              "More Westfield customers reach a job outcome", "Westfield site manager", s,
-             "30/06/2026", "Camp 1", days=12),
+             "30/06/2026", "Camp 1", days=12, client_days=30),
         _act("ns-a3", "ns-r1", "Give each customer one named adviser from referral to job start",
              "Customers telling their story more than once (%)", "ALL", 20,
              "Customers tell their story once and wait less; fewer drop out before starting",
@@ -71,7 +72,7 @@ def northshore() -> dict[str, list[Row]]:
         _act("ns-a5", "ns-r2", "Run a daily 15-minute caseload huddle at Westfield to book each "
              "customer's next step", "Starts", "Westfield House", 100,
              "Every referred customer starts within the month", "Westfield team leader", s,
-             "30/06/2026", "Camp 1", days=4),
+             "30/06/2026", "Camp 1", days=4, client_days=15),
         _act("ns-a6", "ns-r3", "Rebuild the monthly MI pack around job outcomes per site and "
              "adviser", "Job outcomes", "ALL", 55, "Managers act on outcomes each month",
              "Head of performance", s, "30/06/2026", "Camp 1", days=8),
@@ -180,8 +181,8 @@ def status_rows(plan: dict[str, list[Row]]) -> list[Row]:
 def write_step5_captures(key: str, folder: Path) -> list[Path]:
     """Write a demo contract's step 5 capture sheet (and northshore's status sheet)."""
     from assessment.capture import save_workbook
-    from assessment.recommendations.captures import write_sheet
     from assessment.recommendations.excel import export_rows, plan_workbook
+    from assessment.recommendations.sheets import write_sheet
 
     make = PLANS.get(key)
     if make is None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from assessment.cli import main
-from assessment.runner import executed_notebook, run_status
+from assessment.run_folder import executed_notebook
+from assessment.runner import run_status
 
 from .conftest import break_kpi_extract, copy_engagement, write_portfolio
 

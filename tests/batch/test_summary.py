@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -9,11 +10,11 @@ import pandas as pd
 from assessment.batch.index import render_index
 from assessment.batch.summary import (
     PERFORMANCE_FRAME,
-    TRAJECTORY_FRAME,
     BatchSummary,
     ContractReport,
     standing,
 )
+from assessment.periods import MONTHS_FRAME, month_table
 from assessment.store import Store
 
 from .conftest import copy_engagement
@@ -45,7 +46,12 @@ def test_standing_reads_the_headline_kpi_from_the_store(tmp_path: Path) -> None:
         620.0,
         1000.0,
     )
-    assert (found.pct_of_target, found.stage, found.next_stage) == (62.0, "Camp 1", "Camp 2")
+    # without step 1's months the figure to date is base camp: Camp 1 (55%) lies below it
+    assert (found.pct_of_target, found.stage, found.next_stage) == (62.0, "Base camp", "Camp 2")
+    assert [(s.name, s.passed) for s in found.stages][:2] == [
+        ("Camp 1", True),
+        ("Base camp", False),
+    ]
 
 
 def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> None:
@@ -77,21 +83,43 @@ def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> Non
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;bad&lt;/b&gt;" in html and "01_data_analysis.ipynb, cell 4" in html
     assert "620 of 1,000" in html and "62%" in html
-    assert '<li class="here">Camp 1 55%</li>' in html and "next: Camp 2" in html
+    assert '<li class="reached">Camp 1 55% (passed)</li>' in html
+    assert '<li class="here">Base camp 62%</li>' in html and "next Camp 2 at 85%" in html
     assert "P &amp; Co" in html
 
 
-def test_a_published_plan_places_the_contract_by_its_recent_level(tmp_path: Path) -> None:
-    # 62% to date is Camp 1; over the last three months (to June 2026) it delivered 90%: Camp 2,
-    # as the client report's roadmap says once step 5 has published its plan
+def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) -> None:
+    # base camp: Oct-Dec 2025 at 40 % (the first extract's last three months); now: Apr-Jun
+    # 2026 at 90 %: Camp 2 reached, the summit next, each level named by its months
     folder = copy_engagement(tmp_path / "acme", "Acme")
     _store_performance(folder, actual=620, target=1000)
-    trajectory = pd.DataFrame(
-        {"period": pd.to_datetime(["2026-05-01", "2026-06-01"]), "pct": [70.0, 90.0]}
+    months = pd.date_range("2025-10-01", "2026-06-01", freq="MS")
+    actual = [40.0, 40.0, 40.0, 60.0, 60.0, 60.0, 90.0, 90.0, 90.0]
+    by_period = pd.DataFrame(
+        {"site": "ALL", "measure": "job_outcomes", "period": months, "actual": actual}
+    ).assign(target=100.0)
+    snapshot = pd.DataFrame({"key": ["k"], "period_to": ["2025-12-31"]})
+    table = month_table(
+        months, dt.date(2024, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 29)
     )
     with Store(folder / "workbook.sqlite") as store:
-        store.put_frames("recommendations", {TRAJECTORY_FRAME: trajectory})
+        store.put_frames(
+            "data_analysis",
+            {
+                "data_analysis.performance_by_period": by_period,
+                "data_analysis.opinion_snapshot": snapshot,
+                MONTHS_FRAME: table,
+            },
+        )
     found = standing(folder)
     assert found is not None
-    assert (found.pct_of_target, found.recent_pct, found.recent_to) == (62.0, 90.0, "2026-06")
+    assert (found.pct_of_target, found.recent_pct, found.recent_period) == (
+        62.0,
+        90.0,
+        "Apr–Jun 2026",
+    )
     assert (found.stage, found.next_stage) == ("Camp 2", "The summit")
+    assert found.roadmap == (
+        "Base camp: 40% of contract over Oct–Dec 2025. Now 90% of contract over Apr–Jun 2026: "
+        "Camp 2 reached; next The summit at 100%."
+    )

@@ -137,7 +137,7 @@ def contract_rule_value(spec: dict[str, Any], channel: str) -> float:
 def test_performance_by_site(starts_to_date: pd.DataFrame) -> None:
     spec = charts.performance_by_site(starts_to_date, "starts", "Job starts").to_dict()
 
-    assert spec["title"]["text"] == "Job starts: performance against contract to date"
+    assert spec["title"]["text"] == "Job starts: performance against contract, to date"
     (bars,) = units_of(spec, "bar")
     encoding = bars["encoding"]
     assert encoding["x"]["field"] == "pct_of_target"

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from assessment.capture import write_workbook
 from assessment.discovery import store as tables
-from assessment.discovery.capture import SHEETS
 from assessment.discovery.models import TEXT_MAX
+from assessment.discovery.sheets import SHEETS
 from assessment.errors import InputError
 from assessment.sheets import import_file, import_pending
 
@@ -184,12 +184,14 @@ def test_a_removed_column_is_named(opinion_engagement, tmp_path) -> None:
     assert "discovery.xlsx, sheet 'Evidence', row 1, 'Heading': column missing" in message
 
 
-def test_step_2_and_3_notebooks_leave_discovery_sheets_alone(opinion_engagement) -> None:
+def test_every_notebook_imports_the_discovery_sheets_once(opinion_engagement) -> None:
     sheet(opinion_engagement.root / "captures")
-    assert "no rows" in import_pending(opinion_engagement).data
-    assert snapshot(opinion_engagement)["evidence"] == []
-    shown = import_pending(opinion_engagement, discovery=True).data
+    shown = import_pending(opinion_engagement).data
     assert "Evidence: 2 new or changed" in shown and "Findings: 1 new or changed" in shown
+    assert "no rows" not in shown
+    again = import_pending(opinion_engagement).data
+    assert "Evidence: 0 new or changed, 2 already imported" in again
+    assert len(snapshot(opinion_engagement)["evidence"]) == 2
 
 
 def test_the_blank_template_has_the_discovery_sheets() -> None:

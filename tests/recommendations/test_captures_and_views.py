@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from assessment import recommendations as step5
+from assessment.discovery import store as discovery_store
 from assessment.engagement import Engagement
 from assessment.errors import InputError
-from assessment.recommendations import captures
 from assessment.recommendations import publishing as pub
+from assessment.recommendations import sheets as captures
 from assessment.recommendations import store as db
+from assessment.sheets import import_file, import_pending, import_pending_files
 
 from .conftest import action, recommendation
 
@@ -31,10 +33,10 @@ def test_the_capture_sheet_imports_once_and_publishes(
 ) -> None:
     folder = engagement.root / "captures"
     captures.write_sheet(folder / "05_recommendations.xlsx", sheet_rows())
-    first = step5.import_pending(engagement)
+    first = import_pending(engagement)
     assert "Recommendations: 1 new or changed" in first.data
     assert "Actions: 1 new or changed" in first.data
-    assert "Actions: 0 new or changed, 1 already imported" in step5.import_pending(engagement).data
+    assert "Actions: 0 new or changed, 1 already imported" in import_pending(engagement).data
     with db.open_store(engagement) as store:
         [saved] = db.actions(store)
     assert (saved.site, saved.status, saved.target_date) == (
@@ -51,7 +53,7 @@ def test_a_failing_plan_is_not_published_and_says_why(saved: Callable) -> None:
     captures.write_sheet(
         engagement.root / "captures" / "05.xlsx", {"Publish": sheet_rows()["Publish"]}
     )
-    captures.import_captures(engagement)
+    import_pending_files(engagement)
     shown = step5.publish_pending(engagement).data
     assert "Not published: the plan fails the SMART check" in shown
     assert "95% is above what any site achieves now (South Hub, 80%)" in shown
@@ -80,12 +82,16 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert script not in value and "£18,000" in value and "£3,800" in value and "4.7 ×" in value
     assert script not in step5.progress_for_client(engagement).data
     sentence, chart, stages = step5.roadmap_for_client(engagement)
-    assert "Camp 1" in stages.data and "no date yet" in stages.data  # Camp 2 has no action
-    assert "You are at base camp, 55%; the summit is 100% by 31 Dec 2025." in sentence.data
-    assert chart.to_dict()["title"]["text"].startswith("You are at base camp, 55%")
+    # Camp 1 (55%) is at base camp's level: passed before the plan; Camp 2 has no action
+    assert "already passed" in stages.data and "no date yet" in stages.data
+    assert (
+        "Base camp: 55% of contract over Apr–Jun 2025. Now 55% of contract over Apr–Jun 2025: "
+        "at base camp; next Camp 2 at 85%." in sentence.data
+    )
+    assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30 Sep 2025): worth £18,000 for £3,800."
+        "30% → 50% by 30 Sep 2025): worth £18,000 in outcome payments to Dec 2025, for £3,800."
     ]
 
 
@@ -96,7 +102,7 @@ def test_a_bad_capture_row_is_named_and_nothing_is_imported(
     rows["Actions"][0] |= {"stage": "Base camp", "target_date": "31/13/2025"}
     path = captures.write_sheet(tmp_path / "bad.xlsx", rows)
     with pytest.raises(InputError) as raised:
-        captures.import_file(engagement, path)
+        import_file(engagement, path)
     text = str(raised.value)
     assert "bad.xlsx, sheet 'Actions', row 3, 'Roadmap stage': unknown value 'Base camp'" in text
     assert "row 3, 'Target date'" in text
@@ -120,9 +126,27 @@ def test_a_name_of_someone_interviewed_never_reaches_the_client_plan(saved: Call
         "shareable": False,
     }
     with db.open_store(engagement) as store:
-        db.step4.add_evidence(store, engagement, [item])
+        discovery_store.add_evidence(store, engagement, [item])
     pub.publish(engagement, "Consultant", dt.date(2025, 7, 12))
     shown = (
         step5.action_plan_for_client(engagement).data + step5.progress_for_client(engagement).data
     )
     assert "Grace" not in shown and "Mensah" not in shown and "[name]" in shown
+
+
+def test_a_sheet_made_before_client_days_still_imports(
+    engagement: Engagement, tmp_path: Path
+) -> None:
+    # a column added to the model since the sheet was made (with a default) is not required
+    import openpyxl
+
+    path = captures.write_sheet(tmp_path / "old.xlsx", sheet_rows())
+    book = openpyxl.load_workbook(path)
+    actions = book["Actions"]
+    headers = [c.value for c in actions[1]]
+    actions.delete_cols(headers.index("Client staff days") + 1)
+    book.save(path)
+    import_file(engagement, path)
+    with db.open_store(engagement) as store:
+        [saved] = db.actions(store)
+    assert saved.client_days is None and saved.target == 50.0

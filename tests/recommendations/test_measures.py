@@ -8,13 +8,10 @@ import pandas as pd
 import pytest
 
 from assessment.recommendations import measures
-from assessment.recommendations.roadmap import start_sentence
 from assessment.recommendations.value import (
     action_cost,
     action_value,
-    met,
     months_after,
-    progress_status,
     value_ranking,
 )
 
@@ -119,30 +116,3 @@ def test_recommendations_are_ranked_by_return() -> None:
     assert list(ranking["recommendation"]) == ["One", "Two", "Three"]
     assert list(ranking["return"].round(2).fillna(-1)) == [4.0, 3.0, -1]
     assert list(ranking["actions"]) == [2, 1, 1]
-
-
-def test_progress_status_done_late_or_on_track() -> None:
-    due = dt.date(2025, 9, 30)
-    assert progress_status("not_started", True, due, dt.date(2025, 6, 30)) == "done"  # met
-    assert progress_status("done", False, due, dt.date(2025, 6, 30)) == "done"  # reported
-    assert progress_status("on_track", False, due, dt.date(2025, 10, 31)) == "late"  # passed
-    assert progress_status("late", False, due, dt.date(2025, 6, 30)) == "late"  # reported
-    assert progress_status("on_track", False, due, dt.date(2025, 9, 30)) == "on_track"
-    assert met(52.0, 30.0, 50.0) and not met(45.0, 30.0, 50.0)
-    assert met(18.0, 62.0, 20.0)  # a target below the baseline: lower is better
-
-
-def test_the_sentence_of_a_contract_above_the_summit_says_hold_it() -> None:
-    stages = pd.DataFrame(
-        {
-            "name": ["Base camp", "Camp 1", "The summit"],
-            "pct": [122.0, 55.0, 100.0],
-            "date": [dt.date(2026, 2, 28), None, dt.date(2026, 6, 30)],
-        }
-    )
-    assert (
-        start_sentence(stages)
-        == "You are at 122%, above the summit (100%): hold it until 30 Jun 2026."
-    )
-    stages.loc[0, "pct"] = 24.0
-    assert start_sentence(stages) == "You are at base camp, 24%; the summit is 100% by 30 Jun 2026."

@@ -12,6 +12,7 @@ from assessment.engagement import Engagement
 from assessment.errors import InputError
 from assessment.recommendations import publishing as pub
 from assessment.recommendations import store as db
+from assessment.recommendations.plan import progress as plan_progress
 
 from .conftest import MONTHS, action, performance_frame, recommendation
 
@@ -102,12 +103,19 @@ def test_progress_on_newer_data_keeps_the_frozen_baseline(saved: Callable) -> No
     engagement = saved()
     pub.publish(engagement, "Consultant", dt.date(2025, 7, 12))
     progress = stored_frame(engagement, "progress").iloc[0]
-    # data to June: now 30 %, three months earlier (March) 20 %: up; 30 June < 30 September
+    # data to June: now 30 %, three months earlier (March) 20 %: up; but the report is made
+    # after 30 September 2025 with the target unmet on the data: late, never "on track"
     assert (progress["current"], progress["trend"], progress["progress"]) == (
         pytest.approx(30),
         "up",
-        "on_track",
+        "late",
     )
+    # on 12 July 2025 the trend (+10 points in 3 months) takes 30 % to about 40 % by 30
+    # September, short of 50 %: at risk
+    with db.open_store(engagement) as store:
+        data, plan = db.performance(store), db.draft_plan(engagement, store)
+    early = plan_progress(engagement, plan, data, today=dt.date(2025, 7, 12)).iloc[0]
+    assert early["progress"] == "at_risk"
     newer = pd.concat([performance_frame(), later_months(north=[10, 10, 10])])
     with db.open_store(engagement) as store:
         store.put_frames("data_analysis", {db.PERFORMANCE_FRAME: newer})

@@ -11,7 +11,8 @@ import sqlite3
 
 import nbformat
 
-from assessment.runner import RunResult, executed_notebook
+from assessment.run_folder import executed_notebook
+from assessment.runner import RunResult
 
 
 def _people(run: RunResult) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
 from assessment.report import external_references
-from assessment.runner import executed_notebook
+from assessment.run_folder import executed_notebook
 from assessment.stored_report import served_notebook
 
 from .conftest import CLIENT

@@ -7,8 +7,8 @@ import datetime as dt
 from assessment import entries
 from assessment.intelligence import store as step2
 from assessment.intelligence.models import ScopeArea
+from assessment.scoping import client, views
 from assessment.scoping import store as db
-from assessment.scoping import views
 from assessment.scoping.models import Activity, Agreement, ScopeItem
 
 
@@ -36,7 +36,7 @@ def test_versions_follow_changes_and_the_report_shows_the_agreed_one(opinion_eng
         entries.save_one(store, db.ITEMS, item)
         entries.save_one(store, db.ACTIVITIES, interview)
     assert "not been agreed" in views.scope_status(e).data
-    assert "not been agreed" in views.agreed_scope_for_client(e)[0].data
+    assert "not been agreed" in client.agreed_scope_for_client(e)[0].data
     assert agree(e, "Jo Client", 10) == 1
     assert agree(e, "Jo Client", 11) == 1  # the same scope agreed again keeps its version
     changed = item.model_copy(update={"deliverable": "A journey map and a benchmark"})
@@ -44,11 +44,11 @@ def test_versions_follow_changes_and_the_report_shows_the_agreed_one(opinion_eng
         entries.save_one(store, db.ITEMS, changed)
     status = views.scope_status(e).data
     assert "changed since version 1" in status and "draft version 2" in status
-    report = "".join(str(getattr(x, "data", "")) for x in views.agreed_scope_for_client(e))
+    report = "".join(str(getattr(x, "data", "")) for x in client.agreed_scope_for_client(e))
     assert "version 1" in report and "A journey map per site" in report
     assert "benchmark" not in report  # the draft never reaches the client
     assert agree(e, "Jo Client", 20) == 2
-    shown = views.agreed_scope_for_client(e)
+    shown = client.agreed_scope_for_client(e)
     report = "".join(str(getattr(x, "data", "")) for x in shown)
     assert "version 2" in report and "A journey map and a benchmark" in report
     assert "Scope agreed: version 2" in views.scope_status(e).data

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from assessment.scoping.models import Activity
-from assessment.scoping.summary import (
+from assessment.scoping.timetable import (
     TOTAL,
     check_plan,
     days_and_cost_by,

@@ -7,10 +7,10 @@ separated by ``;`` and the hypotheses an item bears on sit in two columns, *Conf
 mapping the checks of :mod:`assessment.discovery.models` take, labels and hypothesis titles
 accepted where keys are expected.
 
-Importing reuses the capture machinery of steps 2-3 (:func:`assessment.capture.read_rows` and its
-ledger, so re-importing changes nothing and an older sheet never overwrites newer edits) and
-differs in two ways: every row of every sheet is checked before anything is written, in one
-transaction across the three tables; and a journey is one unit: a changed journey in a sheet
+The sheets are registered with the one capture-sheet registry (:mod:`assessment.capture`): the
+same reader, ledger and all-or-nothing import as every step (re-importing changes nothing and an
+older sheet never overwrites newer edits). Discovery brings its own check (:func:`prepare`):
+the three sheets are checked together, and a journey is one unit: a changed journey in a sheet
 replaces that (journey, site) whole.
 """
 
@@ -25,9 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import Field
 
-from assessment.capture import COMPONENT, MIGRATIONS, ImportResult, SheetSpec, _day_first, read_rows
+from assessment.capture import (
+    Prepared,
+    SheetGroup,
+    SheetSpec,
+    _day_first,
+    imported,
+    ledger,
+    register,
+)
 from assessment.discovery import store as tables
 from assessment.discovery.models import (
     Evidence,
@@ -257,7 +266,9 @@ SHEETS: tuple[SheetSpec, ...] = tuple(
 class Plan:
     """A checked discovery import, ready to write in one transaction."""
 
-    result: ImportResult
+    file: str
+    applied: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     groups: list[tuple[str, str]] = field(default_factory=list)
     steps: list[JourneyStep] = field(default_factory=list)
@@ -279,29 +290,20 @@ def _journey_units(rows: Sequence[Any]) -> dict[str, tuple[str, list[Any]]]:
     return {unit: (_digest([r.digest for r in found]), found) for unit, found in units.items()}
 
 
-def prepare(store: Store, engagement: Engagement, path: str | Path) -> Plan:
-    """Read and check a workbook's discovery sheets (absent sheets: nothing to do).
+def prepare(store: Store, engagement: Engagement, path: Path, rows: list[Any]) -> Prepared:
+    """Check a workbook's discovery rows (absent sheets: nothing to do); what to write.
 
     Rows (and whole journeys) imported before with the same content are skipped.
 
     Raises:
         InputError: Every problem of every sheet, naming file, sheet, row and column.
     """
-    path = Path(path)
-    tables.ensure(store)
-    store.ensure_schema(COMPONENT, MIGRATIONS)
-    rows, problems = read_rows(path, SHEETS)
-    if problems:
-        raise InputError(problems)
-    done = {
-        (r["sheet"], r["row_id"], r["row_hash"])
-        for r in store.query("SELECT sheet, row_id, row_hash FROM capture_ledger")
-    }
+    done = imported(store)
     by_sheet = {spec.name: [r for r in rows if r.sheet is spec] for spec in SHEETS}
-    plan = Plan(ImportResult(path))
+    plan = Plan(path.name)
     fresh = {name: _fresh(plan, name, found, done) for name, found in by_sheet.items()}
     _check(plan, store, engagement, path, fresh, by_sheet)
-    return plan
+    return Prepared(plan.applied, plan.unchanged, lambda tx, now: write_plan(tx, plan, now))
 
 
 def _fresh(plan: Plan, sheet: str, rows: list[Any], done: set[tuple[str, str, str]]) -> list[Any]:
@@ -315,8 +317,8 @@ def _fresh(plan: Plan, sheet: str, rows: list[Any], done: set[tuple[str, str, st
     )
     new = {u: v for u, v in units.items() if (sheet, u, v[0]) not in done}
     plan.ledger += [(sheet, unit, digest) for unit, (digest, _) in new.items()]
-    plan.result.applied[sheet] = len(new)
-    plan.result.unchanged[sheet] = len(units) - len(new)
+    plan.applied[sheet] = len(new)
+    plan.unchanged[sheet] = len(units) - len(new)
     return [row for _, found in new.values() for row in found]
 
 
@@ -364,29 +366,86 @@ def _check(
     plan.groups = list(dict.fromkeys((s.journey, s.site) for s in plan.steps))
 
 
-def apply(store: Store, plan: Plan) -> ImportResult:
-    """Write a checked import in one transaction: all three tables and the ledger, or nothing."""
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-    def write(tx: Database) -> None:
-        tables.write_evidence(tx, plan.evidence, now)
-        tables.write_journeys(tx, plan.groups, plan.steps)
-        tables.write_findings(tx, plan.findings, now)
-        for sheet, unit, digest in plan.ledger:
-            tx.execute(
-                "INSERT OR IGNORE INTO capture_ledger(sheet, row_id, row_hash, file, imported_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (sheet, unit, digest, plan.result.file.name, now),
-            )
-
-    tables.write_all(store, write)
-    return plan.result
+def write_plan(tx: Database, plan: Plan, now: str) -> None:
+    """Write a checked import inside the import's transaction: three tables and the ledger."""
+    tables.write_evidence(tx, plan.evidence, now)
+    tables.write_journeys(tx, plan.groups, plan.steps)
+    tables.write_findings(tx, plan.findings, now)
+    for sheet, unit, digest in plan.ledger:
+        ledger(tx, sheet, unit, digest, plan.file, now)
 
 
-def import_discovery(store: Store, engagement: Engagement, path: str | Path) -> ImportResult:
-    """Check and import a workbook's discovery sheets: all or nothing, idempotent.
+# -- stored entries as rows (the sheet's pre-filled rows, the forms' entries) ---------------------
 
-    Raises:
-        InputError: Every problem of every sheet; the store is unchanged.
-    """
-    return apply(store, prepare(store, engagement, path))
+
+def evidence_row(item: Evidence) -> EvidenceRow:
+    """A stored evidence item as the flat row a form or a sheet shows."""
+    data = item.model_dump(exclude={"bears_on", "dimensions"})
+    by_direction = {
+        direction: f"{SEPARATOR} ".join(
+            b.hypothesis_key for b in item.bears_on if b.direction == direction
+        )
+        or None
+        for direction in ("confirms", "refutes")
+    }
+    return EvidenceRow.model_validate(
+        data | by_direction | {"dimensions": f"{SEPARATOR} ".join(item.dimensions)}
+    )
+
+
+def _evidence_rows(store: Store) -> list[EvidenceRow]:
+    return [evidence_row(e) for e in tables.evidence_records(store)]
+
+
+def _step_id(journey: str, site: str, order: int) -> str:
+    return f"{journey}|{site}|{order}"
+
+
+def _journey_rows(store: Store) -> list[JourneyRow]:
+    return [
+        JourneyRow.model_validate(
+            step | {"id": _step_id(step["journey"], step["site"], step["order"])}
+        )
+        for step in _no_nan(tables.journeys(store)).to_dict("records")
+    ]
+
+
+def _no_nan(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as None (a form shows a blank, not NaN, and NaN fails the checks)."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def finding_row(finding: Finding) -> FindingRow:
+    """A stored finding as the flat row a form or a sheet shows."""
+    ids = f"{SEPARATOR} ".join(finding.evidence_ids) or None
+    return FindingRow.model_validate(finding.model_dump() | {"evidence_ids": ids})
+
+
+def _finding_rows(store: Store) -> list[FindingRow]:
+    return [finding_row(f) for f in tables.finding_records(store)]
+
+
+def current_rows(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Discovery's stored entries per sheet, as rows (``assess capture`` pre-fills them)."""
+    return {
+        EVIDENCE_SHEET: [r.model_dump() for r in _evidence_rows(store)],
+        JOURNEY_SHEET: [r.model_dump() for r in _journey_rows(store)],
+        FINDING_SHEET: [r.model_dump() for r in _finding_rows(store)],
+    }
+
+
+def ledger_units(rows: list[Any]) -> set[tuple[str, str, str]]:
+    """What the ledger records for these rows: a line per row, per whole journey for journeys."""
+    units = set()
+    for spec in SHEETS:
+        mine = [row for row in rows if row.sheet is spec]
+        found = (
+            _journey_units(mine)
+            if spec.name == JOURNEY_SHEET
+            else {r.row_id: (r.digest, [r]) for r in mine}
+        )
+        units |= {(spec.name, unit, digest) for unit, (digest, _) in found.items()}
+    return units
+
+
+GROUP = register(SheetGroup(4, SHEETS, current_rows, prepare, ledger_units))

@@ -7,13 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assessment.intelligence.models import IntelligenceNote, ScopeArea
-from assessment.intelligence.summary import (
+from assessment.intelligence.leaning import (
     agreed_areas,
     leaning,
     leaning_by_hypothesis,
     leaning_counts,
 )
+from assessment.intelligence.models import IntelligenceNote, ScopeArea
 
 HYPOTHESES = pd.DataFrame(
     {

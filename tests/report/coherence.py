@@ -1,0 +1,172 @@
+"""Read a rendered client report (or the portfolio index) as a client would and list contradictions.
+
+Each check returns the contradictions it found, in words, so a failing test says what a client
+would have seen. The checks read only the page's text and tables, never the store:
+
+- one label and period showing two values ("54% of contract over Apr–Jun 2026" and "55% of
+  contract over Apr–Jun 2026");
+- a status that contradicts its numbers (Late with now at or above target; On track past its due
+  date with the target unmet; Done with neither a met target nor the client's word);
+- roadmap stages whose levels do not increase in the order shown;
+- a "most valuable" action worth £0;
+- the actions on one measure sharing more than closing that measure's whole gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import defaultdict
+
+from bs4 import BeautifulSoup, Tag
+
+PERIOD = r"(?:[A-Z][a-z]{2}–[A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{4}(?:–[A-Z][a-z]{2} \d{4})?)"
+"""A period as the report names it: 'Jun 2026', 'Apr–Jun 2026', 'Jan 2024–Jun 2026'."""
+_LEVEL = re.compile(rf"(\d[\d,]*(?:\.\d+)?)% of contract over ({PERIOD})")
+_DELIVERED = re.compile(rf"delivered (\d[\d,]*(?:\.\d+)?)% of its contracted (.+?) over ({PERIOD})")
+_NOW_MARK = re.compile(rf"^Now (\d[\d,]*(?:\.\d+)?)% \(({PERIOD})\)$")
+_TILE = re.compile(rf"^(.+), ({PERIOD})$")
+
+
+def page(html: str) -> BeautifulSoup:
+    """The page without scripts and styles."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    return soup
+
+
+def _number(text: str) -> float | None:
+    match = re.search(r"-?\d[\d,]*(?:\.\d+)?", text)
+    return float(match.group(0).replace(",", "")) if match else None
+
+
+def _rows(soup: BeautifulSoup, kind: str) -> list[dict[str, str]]:
+    """The rows of every table of a kind (CSS class), as header -> cell text."""
+    found = []
+    for table in soup.select(f"table.{kind}"):
+        heads = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        for tr in table.select("tbody tr"):
+            cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+            if len(cells) == len(heads):
+                found.append(dict(zip(heads, cells, strict=True)))
+    return found
+
+
+def figures(soup: BeautifulSoup) -> dict[tuple[str, str], set[float]]:
+    """Every (label, period) the page gives a level for, with the values it shows."""
+    seen: dict[tuple[str, str], set[float]] = defaultdict(set)
+    text = soup.get_text(" ", strip=True)
+    text = re.sub(r"\s+", " ", text)
+    for value, period in _LEVEL.findall(text):
+        seen[("headline % of contract", period)].add(float(value.replace(",", "")))
+    for value, label, period in _DELIVERED.findall(text):
+        seen[(f"{label.lower()} % of contract", period)].add(float(value.replace(",", "")))
+    for span in soup.select(".aw-roadmap-marker span"):
+        match = _NOW_MARK.match(span.get_text(strip=True))
+        if match:
+            seen[("headline % of contract", match.group(2))].add(float(match.group(1)))
+    for tile in soup.select(".aw-tile"):
+        label = tile.select_one(".aw-tile-label")
+        value = tile.select_one(".aw-tile-value")
+        match = _TILE.match(label.get_text(strip=True)) if label else None
+        if match and value and match.group(1).lower() not in ("furthest ahead", "furthest behind"):
+            key = (f"{match.group(1).lower()} % of contract", match.group(2))
+            seen[key].add(float(_number(value.get_text()) or 0))
+    return seen
+
+
+def repeated_labels(soup: BeautifulSoup) -> list[str]:
+    """One label and period with two values (rounded as shown)."""
+    return [
+        f"{label} over {period}: shown as {', '.join(f'{v:g}%' for v in sorted(values))}"
+        for (label, period), values in figures(soup).items()
+        if len({round(v) for v in values}) > 1
+    ]
+
+
+def status_contradictions(soup: BeautifulSoup, report_day: dt.date) -> list[str]:
+    """Statuses that contradict the numbers beside them in the progress table."""
+    found = []
+    for row in _rows(soup, "aw-progress"):
+        now_key = next((k for k in row if k.startswith("Now")), None)
+        now = _number(row[now_key]) if now_key else None
+        target = _number(row["Target"])
+        status = row["Status"]
+        due = dt.datetime.strptime(row["Target date"], "%d %b %Y").date()
+        met = now is not None and target is not None and now >= target
+        # a named measure where lower is better: the target is below the baseline
+        baseline = _number(row["Baseline"])
+        if baseline is not None and target is not None and target < baseline and now is not None:
+            met = now <= target
+        what = f"{row['Action'][:50]}: now {row[now_key] if now_key else '–'}, target "
+        what += f"{row['Target']}, due {row['Target date']}: {status}"
+        if status.startswith("Late") and met:
+            found.append(f"Late with the target met ({what})")
+        if status.startswith("On track") and due < report_day and not met:
+            found.append(f"On track past its due date, target unmet ({what})")
+        client_done = "client says done" in status or "reported done" in status
+        if status.startswith("Done") and not met and not client_done:
+            found.append(f"Done with neither a met target nor the client's word ({what})")
+    return found
+
+
+def stage_levels(soup: BeautifulSoup) -> list[str]:
+    """Roadmap stages (the section's table) whose levels do not increase in the order shown."""
+    found = []
+    rows = _rows(soup, "aw-stage-table")
+    levels = [(r["Stage"], _number(r["% of contract"])) for r in rows]
+    shown = [(name, level) for name, level in levels if level is not None]
+    for (a, la), (b, lb) in itertools.pairwise(shown):
+        if lb <= la:
+            found.append(f"stage {b} ({lb:g}%) after {a} ({la:g}%)")
+    return found
+
+
+def worthless_most_valuable(soup: BeautifulSoup) -> list[str]:
+    """'Most valuable' actions worth £0 (or nothing at all)."""
+    found = []
+    for item in soup.select(".aw-actions li"):
+        text = item.get_text(" ", strip=True)
+        match = re.search(r"worth £([\d,]+)", text)
+        if match is None or float(match.group(1).replace(",", "")) <= 0:
+            found.append(text[:120])
+    return found
+
+
+def overclaimed_gaps(soup: BeautifulSoup) -> list[str]:
+    """Measures whose actions together are given more than closing the measure's whole gap."""
+    found = []
+    for row in _rows(soup, "aw-value-gaps"):
+        whole = _number(row["Closing the gap on the plan's dates"])
+        shared = _number(row["Their share together"])
+        if whole is not None and shared is not None and shared > whole + 0.5:
+            found.append(f"{row['Measure']}: actions share £{shared:,.0f} of a £{whole:,.0f} gap")
+    ranking, shares = _rows(soup, "aw-value"), _rows(soup, "aw-value-gaps")
+    ranked = sum(_number(r["Value (outcome payments)"]) or 0.0 for r in ranking)
+    gaps = sum(_number(r["Their share together"]) or 0.0 for r in shares)
+    if ranking and shares and abs(ranked - gaps) > len(ranking):  # £1 of rounding per row
+        found.append(f"recommendations add to £{ranked:,.0f}, the measures' shares to £{gaps:,.0f}")
+    return found
+
+
+def contradictions(html: str, report_day: dt.date) -> list[str]:
+    """Every contradiction a client would find on the page."""
+    soup = page(html)
+    return [
+        *repeated_labels(soup),
+        *status_contradictions(soup, report_day),
+        *stage_levels(soup),
+        *worthless_most_valuable(soup),
+        *overclaimed_gaps(soup),
+    ]
+
+
+def unnamed_periods(soup: BeautifulSoup) -> list[str]:
+    """Summary tiles whose label names no months."""
+    return [
+        tile.get_text(" ", strip=True)
+        for tile in soup.select(".aw-tile")
+        if not isinstance(tile, Tag) or not re.search(PERIOD, tile.get_text(" ", strip=True))
+    ]

@@ -1,0 +1,113 @@
+"""One set of numbers: every rendered demo report (and the portfolio index) read as a client would.
+
+The demo portfolio runs once, from a fresh copy, through `assess batch`; each report must be free
+of contradictions (see ``coherence``). Riverside is the engagement already above its target: its
+base camp (122%) and its level now (107%) are above the summit. The checks themselves are shown
+to fail on small pages that contradict themselves, so a clean demo means something.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assessment.cli import main
+
+from . import coherence
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    copy = tmp_path_factory.mktemp("coherence") / "demo"
+    shutil.copytree(DEMO, copy, ignore=shutil.ignore_patterns("runs", "work", "*.sqlite*"))
+    out = copy / "summary.json"
+    code = main(["batch", str(copy / "portfolio.yaml"), "--workers", "2", "--quiet"])
+    assert code == 0
+    summary = json.loads((copy / "runs" / "summary.json").read_text(encoding="utf-8"))
+    del out
+    return summary
+
+
+def _report(summary: dict, key: str) -> str:
+    contract = next(c for c in summary["contracts"] if c["key"] == key)
+    return Path(contract["report"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("key", ["northshore", "riverside", "eastfield"])
+def test_no_demo_report_contradicts_itself(demo_batch: dict, key: str) -> None:
+    html = _report(demo_batch, key)
+    assert coherence.contradictions(html, dt.date.today()) == []
+    soup = coherence.page(html)
+    assert coherence.unnamed_periods(soup) == []
+    assert "Data to " in soup.select_one(".aw-cover").get_text()
+    # the checks had something to read: levels with their months, statuses, stages
+    assert coherence.figures(soup)
+    assert coherence._rows(soup, "aw-progress") and coherence._rows(soup, "aw-stage-table")
+
+
+@pytest.mark.notebook
+def test_an_engagement_above_its_target_holds_the_summit_everywhere(demo_batch: dict) -> None:
+    soup = coherence.page(_report(demo_batch, "riverside"))
+    text = soup.get_text(" ", strip=True)
+    assert "above the summit (100%): hold it." in text
+    assert "The contract has reached the summit" not in text
+    stages = coherence._rows(soup, "aw-stage-table")
+    assert [r["By"] for r in stages[:3]] == ["already passed"] * 3
+
+
+@pytest.mark.notebook
+def test_the_index_says_what_each_report_says(demo_batch: dict) -> None:
+    index = Path(demo_batch["index"]).read_text(encoding="utf-8")
+    soup = coherence.page(index)
+    for key in ("northshore", "riverside", "eastfield"):
+        report = coherence.figures(coherence.page(_report(demo_batch, key)))
+        row = coherence.page(str(soup.select_one(f"tr#{key}")))
+        assert coherence.repeated_labels(row) == [], key
+        assert coherence.figures(row), key  # the row names its levels with their months
+        for label_period, values in coherence.figures(row).items():
+            assert {round(v) for v in values} <= {round(v) for v in report[label_period]}, key
+
+
+BAD_PAGE = """
+<section class='aw-summary'>
+<div class='aw-tile'><span class='aw-tile-label'>Job outcomes</span>
+<span class='aw-tile-value'>30%</span></div>
+<ul><li>Now 54% of contract over Apr–Jun 2026.</li>
+<li>Now 55% of contract over Apr–Jun 2026.</li></ul>
+<ol class='aw-actions'><li>Do something: worth £0 for £2,475.</li></ol></section>
+<table class='aw-table aw-stage-table'><thead><tr><th>Stage</th><th>% of contract</th></tr></thead>
+<tbody><tr><td>Base camp</td><td>122%</td></tr><tr><td>Camp 1</td><td>55%</td></tr></tbody></table>
+<table class='aw-table aw-progress'><thead><tr><th>Action</th><th>Baseline</th>
+<th>Now (Apr–Jun 2026)</th>
+<th>Target</th><th>Target date</th><th>Status</th></tr></thead><tbody>
+<tr><td>A</td><td>90%</td><td>100%</td><td>100%</td><td>30 Jun 2026</td><td>Late</td></tr>
+<tr><td>B</td><td>52%</td><td>71%</td><td>80%</td><td>30 Sep 2026</td><td>On track</td></tr>
+<tr><td>C</td><td>52%</td><td>71%</td><td>80%</td><td>30 Sep 2026</td><td>Done</td></tr>
+</tbody></table>
+<table class='aw-table aw-value-gaps'><thead><tr><th>Measure</th>
+<th>Closing the gap on the plan's dates</th><th>Their share together</th></tr></thead><tbody>
+<tr><td>Job outcomes</td><td>£585,750</td><td>£1,050,200</td></tr></tbody></table>
+"""
+
+
+def test_the_checks_find_each_contradiction_a_client_would() -> None:
+    found = coherence.contradictions(BAD_PAGE, dt.date(2026, 11, 29))
+    assert found == [
+        "headline % of contract over Apr–Jun 2026: shown as 54%, 55%",
+        "Late with the target met (A: now 100%, target 100%, due 30 Jun 2026: Late)",
+        "On track past its due date, target unmet (B: now 71%, target 80%, due 30 Sep 2026: "
+        "On track)",
+        "Done with neither a met target nor the client's word (C: now 71%, target 80%, due "
+        "30 Sep 2026: Done)",
+        "stage Camp 1 (55%) after Base camp (122%)",
+        "Do something: worth £0 for £2,475.",
+        "Job outcomes: actions share £1,050,200 of a £585,750 gap",
+    ]
+    assert coherence.unnamed_periods(coherence.page(BAD_PAGE)) == ["Job outcomes 30%"]
