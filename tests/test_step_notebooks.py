@@ -12,7 +12,8 @@ import pytest
 
 from assessment.engagement import load_engagement
 from assessment.report import external_references
-from assessment.runner import RunResult, executed_notebook, run_engagement
+from assessment.run_folder import executed_notebook
+from assessment.runner import RunResult, run_engagement
 from assessment.scoping import store as step3
 
 ROOT = Path(__file__).resolve().parents[1]
