@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -24,40 +22,41 @@ from pydantic import (
 )
 
 from assessment.branding import Branding
-from assessment.errors import InputError
+from assessment.errors import InputError, Problem
+
+# the extract specs and the model base live in modules of their own; imported from here too
+from assessment.extract_specs import CaseloadExtract as CaseloadExtract
+from assessment.extract_specs import Inputs
+from assessment.extract_specs import KpiExtract as KpiExtract
+from assessment.extract_specs import WorkSamplingExtract as WorkSamplingExtract
+from assessment.extract_specs import _Extract as _Extract
+from assessment.model_base import MAX_VALUE as MAX_VALUE
+from assessment.model_base import Category as Category
+from assessment.model_base import Key, _Strict
 from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
 STORE_FILE = "workbook.sqlite"
 
-Key = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", strip_whitespace=True)
-]
-Category = Literal["value_adding", "value_enabling", "non_value"]
-
-
-class _Strict(BaseModel):
-    """Base of every record here: unknown keys are errors (a typo must never pass silently)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
 
 class Client(_Strict):
     """The organisation the engagement serves."""
 
-    name: str = Field(min_length=1)
-    sector: str | None = None
+    name: str = Field(min_length=1, description="The client's name, shown on the report's cover.")
+    sector: str | None = Field(default=None, description="The client's sector, for the index.")
 
 
 class Contract(_Strict):
     """The contract whose outcomes the engagement improves."""
 
-    name: str = Field(min_length=1)
-    reference: str = Field(min_length=1)
-    desired_outcome: str = Field(min_length=1, description="The Successful Customer Outcome.")
-    start: dt.date
-    end: dt.date
+    name: str = Field(min_length=1, description="The contract's name.")
+    reference: str = Field(min_length=1, description="The client's reference for the contract.")
+    desired_outcome: str = Field(
+        min_length=1, description="The outcome the contract pays for, in the client's words."
+    )
+    start: dt.date = Field(description="First day of the contract (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last day of the contract (YYYY-MM-DD).")
     headline_kpi: Key = Field(description="The KPI the roadmap and the headline are measured on.")
 
     @model_validator(mode="after")
@@ -67,12 +66,42 @@ class Contract(_Strict):
         return self
 
 
-class Site(_Strict):
-    """A delivery site; extracts may name it by key, name or any alias."""
+class SiteNames(dict[str, str]):
+    """Site key -> name, carrying the other spellings (aliases) that also name a site.
 
-    key: Key
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+    Used as the choices of a ``site`` field: forms and capture sheets resolve a typed key, name
+    or alias (any case) to the key, as the extracts do.
+
+    Attributes:
+        aliases: Casefolded alias -> site key.
+    """
+
+    def __init__(self, names: dict[str, str], aliases: dict[str, str] | None = None) -> None:
+        super().__init__(names)
+        self.aliases = dict(aliases or {})
+
+    def __or__(self, other: Any) -> SiteNames:  # keep the aliases when a choice is added
+        return SiteNames({**self, **dict(other)}, self.aliases)
+
+    def __ror__(self, other: Any) -> SiteNames:
+        return SiteNames({**dict(other), **self}, self.aliases)
+
+
+class Site(_Strict):
+    """A delivery site; extracts may name it by key, name or any alias.
+
+    ``staff`` (people delivering at the site) weights the site in the contract's work-sampling
+    share; without it for every site the contract's share is stated as unweighted.
+    """
+
+    key: Key = Field(description="Short id: lower case letters, digits, '-' or '_'.")
+    name: str = Field(min_length=1, description="The site's name as the client writes it.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other spellings the client's files use for the site."
+    )
+    staff: int | None = Field(
+        default=None, ge=1, description="People delivering at the site (weights work sampling)."
+    )
 
 
 class Kpi(_Strict):
@@ -83,83 +112,57 @@ class Kpi(_Strict):
     extract wins over both.
     """
 
-    key: Key
-    label: str = Field(min_length=1)
-    unit: str = "customers"
-    better: Literal["higher", "lower"] = "higher"
-    target_per_period: float | None = Field(default=None, ge=0)
-    site_targets: dict[str, float] = Field(default_factory=dict)
-    target_total: float | None = Field(default=None, ge=0)
+    key: Key = Field(description="Short id: lower case letters, digits, '-' or '_'.")
+    label: str = Field(min_length=1, description="The KPI's name in the report.")
+    unit: str = Field(
+        default="customers", description="What the KPI counts, in the client's words."
+    )
+    counts: bool = Field(
+        default=True,
+        description="The KPI counts things (people, referrals): a decimal value is an error.",
+        examples=[False],
+    )
+    better: Literal["higher", "lower"] = Field(
+        default="higher", description="Whether more (higher) or less (lower) is better."
+    )
+    # a KPI is shown as a percentage of its target: a target of 0 would divide by zero and an
+    # absurd one would print a figure nobody can read, so both are refused here
+    target_per_period: float | None = Field(
+        default=None, gt=0, le=MAX_VALUE, description="Target per site per month."
+    )
+    site_targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="Site key -> target per month, overriding the above.",
+        examples=[{"site-b": 60}],
+    )
+    target_total: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_VALUE,
+        description="Target for the whole contract, spread evenly over sites and months.",
+        examples=[4800],
+    )
     value_per_unit: float = Field(default=0.0, ge=0, description="Value of one unit, for ROI.")
 
     @field_validator("site_targets")
     @classmethod
-    def _non_negative(cls, targets: dict[str, float]) -> dict[str, float]:
-        bad = [site for site, value in targets.items() if value < 0]
+    def _positive(cls, targets: dict[str, float]) -> dict[str, float]:
+        bad = [site for site, value in targets.items() if not 0 < value <= MAX_VALUE]
         if bad:
-            raise ValueError(f"targets must be >= 0 (negative for {', '.join(bad)})")
+            raise ValueError(
+                f"targets must be above 0 and at most {MAX_VALUE:,.0f} (not for {', '.join(bad)})"
+            )
         return targets
-
-
-class _Extract(_Strict):
-    """Where a client extract is and how its columns map to ours (ours: theirs)."""
-
-    path: str = Field(min_length=1)
-    sheet: str | None = Field(default=None, description="Sheet name, for Excel files.")
-    columns: dict[str, str] = Field(default_factory=dict)
-    dayfirst: bool = Field(default=True, description="Read 03/04/2024 as 3 April.")
-
-
-class KpiExtract(_Extract):
-    """The KPI extract: long (one row per measure) or wide (one column per measure).
-
-    ``updates`` lists newer extracts of the same layout, oldest first (a client sends the latest
-    months when the engagement runs again): a month a later file holds replaces that month of
-    every earlier file, per site and measure.
-    """
-
-    layout: Literal["long", "wide"] = "long"
-    measures: dict[str, str] = Field(
-        default_factory=dict,
-        description="Long: their measure names -> KPI keys. Wide: KPI key -> actual column.",
-    )
-    targets: dict[str, str] = Field(
-        default_factory=dict, description="Wide only: KPI key -> target column."
-    )
-    updates: list[str] = Field(
-        default_factory=list, description="Newer extracts, same layout; later months win."
-    )
-    data_to: dt.date | None = Field(
-        default=None,
-        description="The last day the newest extract covers: a month ending after it is "
-        "incomplete and is never used (without it, months not yet ended on the run day are).",
-    )
-
-
-class CaseloadExtract(_Extract):
-    """The caseload extract: one row per customer."""
-
-
-class WorkSamplingExtract(_Extract):
-    """Work-sampling observations and how each activity is categorised."""
-
-    activities: dict[str, Category] = Field(min_length=1)
-
-
-class Inputs(_Strict):
-    """The client extracts of this engagement."""
-
-    kpi: KpiExtract
-    caseload: CaseloadExtract | None = None
-    work_sampling: WorkSamplingExtract | None = None
 
 
 class TeamMember(_Strict):
     """A member of the engagement team."""
 
-    name: str = Field(min_length=1)
-    role: str = Field(min_length=1)
-    day_rate: float = Field(ge=0)
+    name: str = Field(min_length=1, description="The team member's name.")
+    role: str = Field(min_length=1, description="Their role in the engagement.")
+    day_rate: float = Field(
+        ge=0, description="Their day rate, for the costs of the scope (step 3)."
+    )
 
 
 DEFAULT_CURRENCY = "GBP"
@@ -171,8 +174,10 @@ DEFAULT_MIN_GROUP_SIZE = 3
 class Budget(_Strict):
     """What the client has set aside for the engagement; step 3's plan is costed against it."""
 
-    amount: float = Field(gt=0)
-    currency: str = Field(default=DEFAULT_CURRENCY, min_length=1, max_length=8)
+    amount: float = Field(gt=0, description="The budget.", examples=[25000])
+    currency: str = Field(
+        default=DEFAULT_CURRENCY, min_length=1, max_length=8, description="Its currency code."
+    )
 
 
 class RoadmapStage(_Strict):
@@ -182,8 +187,14 @@ class RoadmapStage(_Strict):
     latest target date of the actions that carry it.
     """
 
-    name: str = Field(min_length=1)
-    fraction: float | None = Field(default=None, gt=0, le=1.5)
+    name: str = Field(min_length=1, description="The stage's name (Base camp, Camp 1...).")
+    fraction: float | None = Field(
+        default=None,
+        gt=0,
+        le=1.5,
+        description="Share of the contracted target; none for base camp (today's level).",
+        examples=[0.55],
+    )
     by: dt.date | None = Field(default=None, description="When the stage should be reached.")
 
 
@@ -216,13 +227,32 @@ class Roadmap(_Strict):
 class Analysis(_Strict):
     """Thresholds of step 1's initial opinion; defaults suit most contracts."""
 
-    underperformance_pct: float = Field(default=80.0, gt=0)
-    conversion_ratio: float = Field(default=0.6, gt=0, le=1)
-    spread_pp: float = Field(default=40.0, gt=0)
-    value_adding_floor: float = Field(default=0.15, gt=0, lt=1)
-    sampling_precision: float = Field(default=0.03, gt=0, lt=0.5)
-    littles_tolerance: float = Field(default=0.25, gt=0)
-    trend_months: int = Field(default=6, ge=2)
+    underperformance_pct: float = Field(
+        default=80.0, gt=0, description="A site below this % of target is a hypothesis."
+    )
+    conversion_ratio: float = Field(
+        default=0.6, gt=0, le=1, description="Starts per referral below this is a hypothesis."
+    )
+    spread_pp: float = Field(
+        default=40.0, gt=0, description="Sites further apart than this (points) are a hypothesis."
+    )
+    value_adding_floor: float = Field(
+        default=0.15, gt=0, lt=1, description="Value-adding time below this share is a hypothesis."
+    )
+    sampling_precision: float = Field(
+        default=0.03, gt=0, lt=0.5, description="Half-width of the work-sampling interval aimed at."
+    )
+    sampling_relative_precision: float = Field(
+        default=0.2, gt=0, lt=1, description="Work-sampling half-width aimed at, as a share of it."
+    )
+    littles_tolerance: float = Field(
+        default=0.25,
+        gt=0,
+        description="Caseload data off Little's law by more than this are flagged.",
+    )
+    trend_months: int = Field(
+        default=12, ge=6, description="Most complete months a trend is fitted over (6 or more)."
+    )
     recent_months: int = Field(
         default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
     )
@@ -231,6 +261,12 @@ class Analysis(_Strict):
         ge=1,
         description="Months after an action's target date its value counts; default: to the "
         "contract's end.",
+    )
+    customer_time_goal: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="A share of staff time with customers the flow plan restates capacity at.",
     )
 
 
@@ -243,11 +279,13 @@ class Method(_Strict):
 
     Each vocabulary maps a key (what the store keeps) to the label people read; a vocabulary given
     in engagement.yaml replaces its default whole. ``min_group_size`` is the fewest people any
-    breakdown shown to the client may rest on.
+    breakdown shown to the client may rest on; ``min_volume`` the fewest cases a site comparison
+    may rest on.
     """
 
     headings: Vocabulary = Field(
         min_length=1,
+        description="Comment headings of discovery: key -> label.",
         default_factory=lambda: {
             "customer_experience": "Customer experience",
             "leadership_mi": "Leadership & MI",
@@ -257,6 +295,7 @@ class Method(_Strict):
     )
     dimensions: Vocabulary = Field(
         min_length=1,
+        description="Assessment dimensions a comment is rated against.",
         default_factory=lambda: {
             "current_performance": "Current performance",
             "revenue": "Revenue",
@@ -272,6 +311,7 @@ class Method(_Strict):
     )
     source_types: Vocabulary = Field(
         min_length=1,
+        description="Kinds of evidence (interview, observation...).",
         default_factory=lambda: {
             "one_to_one": "One-to-one interview",
             "group_session": "Group work / team session",
@@ -282,13 +322,29 @@ class Method(_Strict):
     )
     sentiments: Vocabulary = Field(
         min_length=1,
+        description="How a comment reads: key -> label.",
         default_factory=lambda: {
             "positive": "Positive",
             "neutral": "Neutral",
             "negative": "Negative",
         },
     )
-    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1)
+    min_group_size: int = Field(
+        default=DEFAULT_MIN_GROUP_SIZE,
+        ge=1,
+        description="Fewest people any breakdown shown to the client rests on.",
+    )
+    min_volume: int = Field(
+        default=30,
+        ge=1,
+        description="Fewest cases a site needs before step 1 calls it behind, ahead or the "
+        "benchmark.",
+    )
+    max_caseload_per_adviser: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most customers one adviser should carry: the flow plan's capacity ceiling.",
+    )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")
     @classmethod
@@ -301,15 +357,45 @@ class Method(_Strict):
         return vocabulary
 
 
+class Terminology(_Strict):
+    """The client's own words for the people served, the staff, the sites and the outcome.
+
+    Every client-facing text, chart, tooltip and form takes its words from here (through
+    :func:`assessment.terminology.words`): a health provider's report says patient, clinician
+    and clinic, never customer. Plurals default to the word with an s.
+    """
+
+    customer: Label = Field(default="customer", description="One person the service serves.")
+    customers: Label | None = Field(
+        default=None, description="Their plural (default: customer + s).", examples=["people"]
+    )
+    adviser: Label = Field(
+        default="adviser",
+        description="A member of staff who works with them.",
+        examples=["clinician"],
+    )
+    advisers: Label | None = Field(default=None, description="Their plural (default: + s).")
+    site: Label = Field(default="site", description="A delivery site.", examples=["clinic"])
+    sites: Label | None = Field(default=None, description="Their plural (default: + s).")
+    outcome: Label | None = Field(
+        default=None,
+        description="The name of the outcome the contract pays for (default: Successful "
+        "Customer Outcome, in the word for customer).",
+        examples=["Discharged well"],
+    )
+
+
 class Engagement(_Strict):
     """One client engagement, as described by its ``engagement.yaml``."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1] = Field(default=1, description="The version of this file's layout.")
     client: Client
     contract: Contract
     sites: list[Site] = Field(min_length=1)
     kpis: list[Kpi] = Field(min_length=1)
-    inputs: Inputs
+    inputs: Inputs = Field(
+        default_factory=Inputs, description="The client's files and how they map to ours."
+    )
     team: list[TeamMember] = Field(default_factory=list)
     budget: Budget | None = Field(default=None, description="The engagement's budget (step 3).")
     client_day_rate: float | None = Field(
@@ -321,6 +407,10 @@ class Engagement(_Strict):
         default=None, description="Report look; overrides templates/branding.yaml."
     )
     method: Method = Field(default_factory=Method, description="Discovery vocabularies (step 4).")
+    terminology: Terminology = Field(
+        default_factory=Terminology,
+        description="The client's words (patient, clinician, clinic) for every client-facing text.",
+    )
 
     _root: Path = PrivateAttr(default=Path("."))
 
@@ -344,6 +434,13 @@ class Engagement(_Strict):
                 problems.append(
                     f"kpis '{kpi.key}' site_targets name unknown site(s) {', '.join(unknown)}"
                 )
+        measures = self._measures()
+        if not measures.keys() <= set(kpi_keys) and not self._measures_reversed():
+            unknown = ", ".join(sorted(set(measures) - set(kpi_keys)))
+            problems.append(
+                f"inputs.kpi.measures names unknown KPI(s) {unknown} (expected KPI key: the "
+                f"client's name, with KPI keys among: {', '.join(kpi_keys)})"
+            )
         for stage in self.roadmap.stages:
             if stage.by is not None and not self.contract.start < stage.by <= self.contract.end:
                 problems.append(
@@ -370,13 +467,67 @@ class Engagement(_Strict):
         return self._root / RUNS_DIR
 
     def input_path(self, relative: str) -> Path:
-        """Resolve an input path given in engagement.yaml against the engagement folder."""
+        """Resolve an input path given in engagement.yaml against the engagement folder.
+
+        Raises:
+            InputError: The path leads out of the folder (through a link, say) and
+                ``inputs.allow_outside`` is not set: a client's file is read only from its
+                own engagement.
+        """
         path = Path(relative)
-        return path if path.is_absolute() else self._root / path
+        path = path if path.is_absolute() else self._root / path
+        root = self._root.resolve()
+        if not self.inputs.allow_outside and not path.resolve().is_relative_to(root):
+            raise InputError.single(
+                self._root / ENGAGEMENT_FILE,
+                f"'{relative}' leads outside the engagement folder {root}: copy the file into "
+                "the folder, or set inputs.allow_outside: true",
+                field="inputs",
+            )
+        return path
+
+    def measure_names(self) -> dict[str, str]:
+        """KPI key -> the client's name for it (measure name or column), as inputs.kpi says.
+
+        The old direction of the long layout (their name: KPI key) is still read; see
+        :meth:`notices` for the message asking to turn it round.
+        """
+        measures = self._measures()
+        if self._measures_reversed():
+            return {ours: theirs for theirs, ours in measures.items()}
+        return dict(measures)
+
+    def _measures(self) -> dict[str, str]:
+        return self.inputs.kpi.measures if self.inputs.kpi is not None else {}
+
+    def _measures_reversed(self) -> bool:
+        keys = {k.key for k in self.kpis}
+        measures = self._measures()
+        return bool(measures) and not set(measures) & keys and set(measures.values()) <= keys
+
+    def notices(self) -> list[Problem]:
+        """Things in engagement.yaml that are read, but should be written differently."""
+        if not self._measures_reversed():
+            return []
+        example = next(iter(self._measures().items()))
+        return [
+            Problem(
+                str(self._root / ENGAGEMENT_FILE),
+                f"measures are written their name -> KPI key ({example[0]}: {example[1]}); "
+                f"write them KPI key -> their name ({example[1]}: {example[0]}), as columns "
+                "and the wide layout do. Read the old way this time.",
+                field="inputs.kpi.measures",
+            )
+        ]
 
     def site_names(self) -> dict[str, str]:
         """Site key -> display name, in the order of engagement.yaml."""
         return {s.key: s.name for s in self.sites}
+
+    def site_choices(self) -> SiteNames:
+        """Site key -> name, with every alias of engagement.yaml (what a typed site may say)."""
+        aliases = {a.strip().casefold(): s.key for s in self.sites for a in s.aliases}
+        return SiteNames(self.site_names(), aliases)
 
     def kpi(self, key: str) -> Kpi:
         """The KPI with this key."""

@@ -34,8 +34,8 @@ class Entry(BaseModel):
 E = TypeVar("E", bound=Entry)
 
 
-class Database(Protocol):
-    """Anything that runs SQL: a transaction of the store (``_Tx``)."""
+class Transaction(Protocol):
+    """An open transaction of the store (``Store.transaction()``): runs SQL, commits with it."""
 
     def execute(self, sql: str, params: Sequence[Any] = ...) -> Any:
         """Run one statement."""
@@ -45,14 +45,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def rows(db: Store | Database, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+Database = Transaction
+"""The former name of :class:`Transaction` (it never was a database), kept for old callers."""
+
+
+def rows(db: Store | Transaction, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     """Rows of a read query, from the store or from inside a transaction (sees its writes)."""
     if isinstance(db, Store):
         return db.query(sql, params)
     return db.execute(sql, params).fetchall()
 
 
-def upsert(tx: Database, table: str, entry: Entry) -> None:
+def upsert(tx: Transaction, table: str, entry: Entry) -> None:
     """Insert the entry, or update every field of the entry with the same id."""
     data = entry.model_dump(mode="json")
     columns = list(data)
@@ -71,12 +75,12 @@ def _column_value(value: Any) -> Any:
     return int(value) if isinstance(value, bool) else value
 
 
-def delete(tx: Database, table: str, entry_id: str) -> None:
+def delete(tx: Transaction, table: str, entry_id: str) -> None:
     """Delete one entry by id (nothing happens when there is none)."""
     tx.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
 
 
-def load(db: Store | Database, table: str, model: type[E]) -> list[E]:
+def load(db: Store | Transaction, table: str, model: type[E]) -> list[E]:
     """Every entry of a table, oldest first, as validated records."""
     names = list(model.model_fields)
     found = rows(db, f"SELECT {', '.join(names)} FROM {table} ORDER BY created_at, rowid")
@@ -122,11 +126,12 @@ def check_values(values: dict[str, Any], choices: Choices) -> list[tuple[str, st
 
 
 def resolve_choice(value: Any, allowed: dict[str, str]) -> Any:
-    """The key a person meant: a key itself, or a label matched regardless of case."""
+    """The key a person meant: a key itself, a label or an alias, matched regardless of case."""
     if value is None or value in allowed:
         return value
     wanted = str(value).strip().casefold()
     for key, label in allowed.items():
         if wanted in (key.casefold(), label.casefold()):
             return key
-    return value
+    # a site's choices carry its aliases (engagement.SiteNames): accepted as the extracts are
+    return getattr(allowed, "aliases", {}).get(wanted, value)

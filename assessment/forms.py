@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -20,13 +21,60 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
 from assessment.entries import Choices, E, check_choices, delete_one, save_one
+from assessment.pickers import BLANK, STYLE, WIDTH, Choice, PickList
 from assessment.store import Store
 
-LONG_TEXT = frozenset({"note", "description", "detail", "deliverable"})
+LONG_TEXT = frozenset({"note", "description", "detail", "deliverable", "text", "statement"})
 """Fields shown as several lines of text."""
 
+SEARCHABLE = frozenset(
+    {"hypothesis_key", "site", "heading", "area_id", "scope_item_id", "recommendation_id", "person"}
+)
+"""Fields naming one other thing (of many, with long names): picked in a searchable box."""
+
 NEW = "__new__"
-_BLANK = "–"
+_BLANK = BLANK
+
+_PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
+    (
+        r"(Field required|required field is missing|String should have at least 1 char\w*)",
+        lambda m: "Please fill this in.",
+    ),
+    (
+        r"String should have at least (\d+) characters",
+        lambda m: f"Please write at least {m[1]} characters.",
+    ),
+    (
+        r"String should have at most (\d+) characters?",
+        lambda m: f"Too long: please keep it to {int(m[1]):,} characters or fewer.",
+    ),
+    (
+        r"Input should be a valid date.*|Input should be a valid datetime.*",
+        lambda m: "Please pick a date.",
+    ),
+    (r"Input should be a valid (number|integer).*", lambda m: "Please enter a number."),
+    (r"Input should be greater than or equal to (\S+)", lambda m: f"Please enter {m[1]} or more."),
+    (r"Input should be greater than (\S+)", lambda m: f"Please enter a number above {m[1]}."),
+    (r"Input should be less than or equal to (\S+)", lambda m: f"Please enter {m[1]} or less."),
+    (r"Input should be a valid string", lambda m: "Please fill this in."),
+    (r"Input should be (?:'[^']*'(?:, | or )?)+", lambda m: "Please choose one of the options."),
+    (
+        r"unknown value (.*) \(expected one of: (.*)\)",
+        lambda m: f"{m[1]} is not in the list: please pick one (for example {m[2]}).",
+    ),
+    (r"^Value error, ", lambda m: ""),
+)
+"""Validation jargon (pydantic's, the checks' own) -> what a consultant reads next to a field."""
+
+
+def plain(message: str) -> str:
+    """A validation message in plain words (unknown messages are returned as they are)."""
+    for pattern, words in _PLAIN:
+        found = re.search(pattern, message)
+        if found:
+            text = message[: found.start()] + words(found) + message[found.end() :]
+            return text[:1].upper() + text[1:]
+    return message
 
 
 def _base(annotation: Any) -> tuple[Any, bool]:
@@ -37,17 +85,34 @@ def _base(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def widget_for(field: FieldInfo, choices: dict[str, str] | None, name: str) -> w.ValueWidget:
-    """The input widget of one model field."""
+def widget_for(
+    field: FieldInfo,
+    choices: dict[str, str] | None,
+    name: str,
+    multi: dict[str, str] | None = None,
+    wording: Callable[[str], str] = str,
+) -> w.DOMWidget:
+    """The input widget of one model field, labelled in the client's words (``wording``).
+
+    Fields that refer to other things are picked by name: one thing in a searchable
+    :class:`~assessment.pickers.Choice`, several (``multi``) in a
+    :class:`~assessment.pickers.PickList`.
+    """
     kind, optional = _base(field.annotation)
+    title = wording(field.title or name)
+    if multi is not None:
+        return PickList(title, multi)
+    if choices is not None and name in SEARCHABLE:
+        return Choice(title, choices, optional)
     layout = w.Layout(width="32em")
     style = {"description_width": "11em"}
-    common: dict[str, Any] = {"description": field.title or name, "layout": layout, "style": style}
+    common: dict[str, Any] = {"description": title, "layout": layout, "style": style}
+    if field.description:
+        common["tooltip"] = wording(field.description)
     if choices is not None or typing.get_origin(kind) is typing.Literal:
-        options = list(choices.items()) if choices is not None else []
-        if choices is None:
-            options = [(str(v), v) for v in typing.get_args(kind)]
-        pairs = [(label, key) for key, label in options]
+        pairs = [(label, key) for key, label in (choices or {}).items()] or [
+            (str(v).replace("_", " ").capitalize(), v) for v in typing.get_args(kind)
+        ]
         if optional:
             pairs.insert(0, (_BLANK, None))
         return w.Dropdown(options=pairs, value=pairs[0][1] if pairs else None, **common)
@@ -58,22 +123,30 @@ def widget_for(field: FieldInfo, choices: dict[str, str] | None, name: str) -> w
     if kind in (int, float):
         return w.FloatText(value=0.0, **common)
     if name in LONG_TEXT:
-        return w.Textarea(value="", rows=3, **common)
+        return w.Textarea(value="", rows=3, **(common | {"layout": w.Layout(width=WIDTH)}))
     return w.Text(value="", **common)
 
 
 class EntryForm(Generic[E]):
     """Add, edit and delete entries of one model, saved through callbacks.
 
+    Behaves like a data-entry tool: after Save the form is cleared for the next entry (the saved
+    one is listed, and picked under *Entry* to change it); what is wrong is said in plain words
+    next to the field; Delete is secondary and asks first.
+
     Args:
         model: The entry's pydantic model.
         entries: The entries stored so far.
         on_save: Stores one valid entry; returns every entry as stored now.
         on_delete: Deletes the entry with this id; returns every entry as stored now.
-        choices: Field -> {value: label} for fields that refer to other things.
+        choices: Field -> {value: label} for fields that refer to one other thing.
+        multi: Field -> {value: label} for ``;``-separated fields that refer to several.
         label: How an entry is named in the picker.
         render: The stored entries as HTML, shown under the form and refreshed on each change.
         title: A heading above the form.
+        below: A widget shown under the listing (say, a filtered view of the entries).
+        wording: Puts a label or title in the client's words (``terminology.reword`` with the
+            engagement): a health provider's form says patient, not customer.
     """
 
     def __init__(
@@ -84,32 +157,51 @@ class EntryForm(Generic[E]):
         on_save: Callable[[E], Sequence[E]],
         on_delete: Callable[[str], Sequence[E]],
         choices: Choices | None = None,
+        multi: Choices | None = None,
         label: Callable[[E], str] = lambda e: e.id,
         render: Callable[[Sequence[E]], str] | None = None,
         title: str = "",
+        below: w.Widget | None = None,
+        wording: Callable[[str], str] = str,
     ) -> None:
         self.model = model
+        self._wording = wording
+        title = wording(title)
         self.choices = choices or {}
+        self.multi = multi or {}
         self._on_save, self._on_delete = on_save, on_delete
         self._label, self._render = label, render
         self.fields = {
-            name: widget_for(info, self.choices.get(name), name)
+            name: widget_for(info, self.choices.get(name), name, self.multi.get(name), wording)
             for name, info in model.model_fields.items()
             if name != "id"
         }
-        self.picker = w.Dropdown(description="Entry", layout=w.Layout(width="32em"))
+        self.errors = {name: w.HTML(layout=w.Layout(margin="0 0 0 11em")) for name in self.fields}
+        self.picker = w.Dropdown(description="Entry", layout=w.Layout(width=WIDTH), style=STYLE)
         self.save_button = w.Button(description="Save", button_style="primary", icon="check")
-        self.delete_button = w.Button(description="Delete", button_style="danger", icon="trash")
+        self.delete_button = w.Button(
+            description="Delete…", icon="trash", layout=w.Layout(margin="0 0 0 4em")
+        )
+        self.confirm_button = w.Button(description="Yes, delete it", button_style="danger")
+        self.cancel_button = w.Button(description="Keep it")
+        self.confirm_text = w.HTML()
+        self.confirm = w.HBox([self.confirm_text, self.confirm_button, self.cancel_button])
+        self.confirm.layout.display = "none"
         self.message = w.HTML()
         self.listing = w.HTML()
         self.save_button.on_click(lambda _: self.submit())
-        self.delete_button.on_click(lambda _: self.delete())
+        self.delete_button.on_click(lambda _: self.ask_delete())
+        self.confirm_button.on_click(lambda _: self.delete())
+        self.cancel_button.on_click(lambda _: self._close_confirm())
         self.picker.observe(lambda change: self.select(change["new"]), names="value")
         heading = w.HTML(f"<h4>{html.escape(title)}</h4>") if title else w.HTML()
+        rows = [w.VBox([self.fields[n], self.errors[n]]) for n in self.fields]
         buttons = w.HBox([self.save_button, self.delete_button])
         self.widget = w.VBox(
-            [heading, self.picker, *self.fields.values(), buttons, self.message, self.listing]
+            [heading, self.picker, *rows, buttons, self.confirm, self.message, self.listing]
+            + ([below] if below is not None else [])
         )
+        self.widget.add_class("aw-form")
         self._defaults = {name: widget.value for name, widget in self.fields.items()}
         self._refresh(list(entries), keep=NEW)
 
@@ -142,15 +234,20 @@ class EntryForm(Generic[E]):
         for name, widget in self.fields.items():
             value = getattr(entry, name) if entry is not None else self._defaults[name]
             widget.value = self._to_widget(widget, value)
+        self._clear_problems()
+        self._close_confirm()
+        self.delete_button.disabled = entry is None
 
     @staticmethod
-    def _to_widget(widget: w.ValueWidget, value: Any) -> Any:
-        if isinstance(widget, w.Dropdown) and value not in {v for _, v in widget.options}:
+    def _to_widget(widget: w.DOMWidget, value: Any) -> Any:
+        if isinstance(widget, Choice) and value is not None and value not in widget.choices:
             # a stored value no longer offered (say, a site renamed): show it rather than fail
+            widget.offer(value, f"{value} (not in the list)")
+        if isinstance(widget, w.Dropdown) and value not in {v for _, v in widget.options}:
             widget.options = [*widget.options, (f"{value} (not in the list)", value)]
         if isinstance(widget, w.FloatText):
             return float(value or 0)
-        if isinstance(widget, w.Text | w.Textarea):
+        if isinstance(widget, w.Text | w.Textarea | PickList):
             return "" if value is None else str(value)
         return value
 
@@ -169,7 +266,12 @@ class EntryForm(Generic[E]):
         return data
 
     def submit(self) -> E | None:
-        """Validate the form and save it; show what is wrong in the form instead when invalid."""
+        """Validate the form and save it; say what is wrong next to each field instead.
+
+        After a save the form is cleared for the next entry, so a second click cannot store the
+        same entry twice; the message names what was saved.
+        """
+        self._close_confirm()
         try:
             entry = self.model.model_validate(self.values())
         except ValidationError as error:
@@ -179,29 +281,76 @@ class EntryForm(Generic[E]):
         if problems:
             self._show_problems(problems)
             return None
-        self._refresh(list(self._on_save(entry)), keep=entry.id)
-        self.message.value = f"<span class='aw-ok'>Saved: {html.escape(self._label(entry))}</span>"
+        self._refresh(list(self._on_save(entry)), keep=NEW)
+        self.message.value = (
+            f"<span class='aw-ok'>✓ Saved “{html.escape(self._label(entry))}”. It is listed "
+            "below; pick it under <b>Entry</b> to change it. The form is ready for the next "
+            "one.</span>"
+        )
         return entry
 
-    def delete(self) -> None:
-        """Delete the entry being edited."""
+    def ask_delete(self) -> None:
+        """Ask before deleting the entry being edited (Delete is never one click)."""
         if self.selected == NEW:
-            self._show_problems([("", "choose an entry to delete first")])
+            self._show_problems([("", "Pick an entry under Entry first, then delete it.")])
+            return
+        name = html.escape(dict((v, k) for k, v in self.picker.options).get(self.selected, ""))
+        self.confirm_text.value = f"Delete “{name}” for good?&nbsp;"
+        self.confirm.layout.display = "flex"
+
+    def _close_confirm(self) -> None:
+        self.confirm.layout.display = "none"
+
+    def delete(self) -> None:
+        """Delete the entry being edited (what *Yes, delete it* does)."""
+        self._close_confirm()
+        if self.selected == NEW:
+            self._show_problems([("", "Pick an entry under Entry first, then delete it.")])
             return
         entry_id = self.selected
         self._refresh(list(self._on_delete(entry_id)), keep=NEW)
         self.message.value = "<span class='aw-ok'>Deleted.</span>"
 
+    def _clear_problems(self) -> None:
+        for box in self.errors.values():
+            box.value = ""
+
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem next to its field, in plain words; a summary by the Save button."""
+        self._clear_problems()
+        by_field: dict[str, list[str]] = {}
+        problems = [(field, self._worded(field, plain(message))) for field, message in problems]
+        for field, message in problems:
+            by_field.setdefault(field if field in self.errors else "", []).append(message)
+        for field, messages in by_field.items():
+            if field:
+                text = " ".join(html.escape(m) for m in dict.fromkeys(messages))
+                self.errors[
+                    field
+                ].value = f"<span class='aw-field-error' style='color:#b00020'>{text}</span>"
         items = "".join(
             f"<li><b>{html.escape(self._title(field))}</b>: {html.escape(message)}</li>"
             for field, message in problems
         )
-        self.message.value = f"<div class='aw-errors'>Not saved:<ul>{items}</ul></div>"
+        count = len({f for f, _ in problems})
+        what = "1 thing needs" if count == 1 else f"{count} things need"
+        self.message.value = (
+            f"<div class='aw-errors' style='color:#b00020'>Not saved: {what} attention."
+            f"<ul>{items}</ul></div>"
+        )
+
+    def _worded(self, field: str, message: str) -> str:
+        """A missing pick says "pick", not "fill in"."""
+        picked = isinstance(self.fields.get(field), Choice | PickList | w.Dropdown)
+        return (
+            "Please pick one from the list."
+            if picked and message == "Please fill this in."
+            else message
+        )
 
     def _title(self, field: str) -> str:
         info = self.model.model_fields.get(field)
-        return (info.title or field) if info is not None else (field or "Entry")
+        return self._wording((info.title or field) if info is not None else (field or "Entry"))
 
 
 def _field_of(location: tuple[Any, ...]) -> str:

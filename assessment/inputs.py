@@ -8,7 +8,6 @@ a fraction of a second.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from assessment.dates import parse_dates
 from assessment.engagement import Engagement, KpiExtract, _Extract
 from assessment.errors import InputError, Problem
+from assessment.input_checks import implausible_kpi, input_warnings
+from assessment.tables import (
+    ReadOptions,
+    _check_workbook,
+    decode_text,
+    header_hint,
+    read_csv_text,
+)
 
 KPI_COLUMNS = ("site", "period", "measure", "actual", "target")
 CASELOAD_COLUMNS = (
@@ -40,6 +48,8 @@ class Extracts:
     kpi: pd.DataFrame
     caseload: pd.DataFrame | None
     work_sampling: pd.DataFrame | None
+    notices: tuple[Problem, ...] = ()
+    """Warnings: read, but worth a look (months outside the contract, a cp1252 file...)."""
 
 
 class _Collector:
@@ -92,12 +102,24 @@ class _Collector:
             raise InputError(self.problems)
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str, int]:
+def read_table(
+    path: Path,
+    sheet: str | None = None,
+    *,
+    spec: _Extract | None = None,
+    notices: list[Problem] | None = None,
+) -> tuple[pd.DataFrame, str, int]:
     """Read a client file as text-faithful columns.
+
+    Args:
+        path: The file.
+        sheet: The Excel sheet (the first by default).
+        spec: The extract's reading options (header_row, encoding); defaults without it.
+        notices: Where to add what the reader had to guess (a cp1252 file, say).
 
     Returns:
         The raw frame, a description of where it came from (file and sheet), and the spreadsheet
-        row number of its first data row (2 under a header row; 1 for Parquet records).
+        row number of its first data row (the row under the header; 1 for Parquet records).
 
     Raises:
         InputError: Missing, empty or unreadable file, unknown format or sheet.
@@ -112,8 +134,9 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str,
         raise InputError.single(path, "file not found (check inputs in engagement.yaml)")
     if path.stat().st_size == 0:
         raise InputError.single(path, "the file is empty (expected a header row and data)")
+    options = ReadOptions.of(spec)
     try:
-        frame, first_row = _read(path, kind, sheet)
+        frame, first_row = _read(path, kind, sheet, options, notices)
     except InputError:
         raise
     except pd.errors.EmptyDataError as exc:
@@ -121,17 +144,32 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str,
     except Exception as exc:  # a corrupt file: name it rather than show a parser traceback
         raise InputError.single(path, f"could not be read as {kind}: {exc}") from exc
     if frame.empty:
-        raise InputError.single(where, "no data rows (expected at least one row under the header)")
+        raise InputError.single(
+            where,
+            "no data rows (expected at least one row under the header, row "
+            f"{options.header_row}; set header_row: if the column names are lower down)",
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.reset_index(drop=True), where, first_row
 
 
-def _read(path: Path, kind: str, sheet: str | None) -> tuple[pd.DataFrame, int]:
+def _read(
+    path: Path,
+    kind: str,
+    sheet: str | None,
+    options: ReadOptions,
+    notices: list[Problem] | None,
+) -> tuple[pd.DataFrame, int]:
+    header = options.header_row - 1
     if kind == "csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]), 2
+        text = decode_text(path, options.encoding, notices)
+        return read_csv_text(text, header), options.header_row + 1
     if kind == "parquet":
         return pd.read_parquet(path), 1
-    with pd.ExcelFile(path, engine="openpyxl") as book:
+    _check_workbook(path)
+    # calamine (Rust) reads a workbook about ten times faster than openpyxl, with the same types;
+    # pandas makes it the default for .xlsx in a coming version.
+    with pd.ExcelFile(path, engine="calamine") as book:
         if sheet is None:
             sheet = book.sheet_names[0]
         elif sheet not in book.sheet_names:
@@ -140,7 +178,11 @@ def _read(path: Path, kind: str, sheet: str | None) -> tuple[pd.DataFrame, int]:
                 f"no sheet named '{sheet}' (the workbook has: {', '.join(book.sheet_names)})",
                 field="sheet",
             )
-        return pd.read_excel(book, sheet_name=sheet), 2
+        # keep "n/a", "NA" and the like as the client wrote them: na_values decides
+        frame = pd.read_excel(
+            book, sheet_name=sheet, header=header, keep_default_na=False, na_values=[""]
+        )
+        return frame, options.header_row + 1
 
 
 def _mapped(
@@ -152,16 +194,21 @@ def _mapped(
 ) -> pd.DataFrame:
     """Rename the client's columns to ours, reporting each required column that is missing."""
     rename = {}
+    missing = []
     for ours in [*required, *optional]:
         theirs = spec.columns.get(ours, ours)
         if theirs in raw.columns:
             rename[theirs] = ours
         elif ours in required:
+            missing.append(theirs)
             check.add(
                 f"missing column '{theirs}' (mapped to '{ours}' in engagement.yaml; "
                 f"the file has: {', '.join(map(str, raw.columns))})",
                 field=theirs,
             )
+    hint = header_hint(raw, missing, check.first_row - 1) if missing else None
+    if hint:
+        check.add(hint, field="header_row")
     check.raise_if_any()
     return raw[list(rename)].rename(columns=rename)
 
@@ -170,29 +217,66 @@ def _theirs(spec: _Extract, ours: str) -> str:
     return spec.columns.get(ours, ours)
 
 
+def _blank(values: pd.Series, spec: _Extract | None) -> pd.Series:
+    """Empty cells, and cells whose text ``na_values`` says means 'no value'."""
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return values.isna()  # typed dates or numbers (Parquet, Excel): only missing is blank
+    text = values.astype("string").str.strip()
+    blank = values.isna() | text.isna() | (text == "")
+    if spec is not None and spec.na_values:
+        blank |= text.str.casefold().isin({v.strip().casefold() for v in spec.na_values})
+    return blank.fillna(True).astype(bool)
+
+
 def _dates(values: pd.Series, spec: _Extract, ours: str, check: _Collector) -> pd.Series:
-    """Parse dates; blanks stay NaT, unparseable text is a problem naming its rows."""
+    """Parse dates, the day/month order decided by the whole column; problems name their rows."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.astype("datetime64[ns]")
-    text = values.where(values.notna(), None)
-    blank = text.isna() | (text.astype(str).str.strip() == "")
-    # the client's format is inferred from the first value and applied to all rows: one format
-    # per column, as an extract should have; rows that do not fit it are reported. A year-first
-    # value (2024-03, 2024-03-31) is never day-first: pandas cannot infer "%Y-%m" with dayfirst
-    # and would warn and fall back to parsing row by row.
-    first = str(text[~blank].iloc[0]) if (~blank).any() else ""
-    dayfirst = spec.dayfirst and not re.match(r"\s*\d{4}[-/.]", first)
-    parsed = pd.to_datetime(text.where(~blank), errors="coerce", dayfirst=dayfirst)
-    bad = parsed.isna() & ~blank
-    if bad.any():
-        check.rows(bad, _theirs(spec, ours), "expected a date such as 2024-03-31", values)
-    return parsed.astype("datetime64[ns]")
+    result = parse_dates(values, _blank(values, spec), dayfirst=spec.dayfirst)
+    column = _theirs(spec, ours)
+    if result.invalid.any():
+        check.rows(result.invalid, column, _expected_date(values, result.invalid), values)
+    if result.wrong_order.any():
+        read, other = (
+            ("day-first", "month-first") if result.dayfirst else ("month-first", "day-first")
+        )
+        expected = (
+            f"a {read} date like the rest of the column; this one is only a date {other}: "
+            "write it as YYYY-MM-DD"
+        )
+        check.rows(result.wrong_order, column, expected, values)
+    if result.ambiguous.any():
+        check.add(_ambiguous(values, result.ambiguous, result.dayfirst, check), field=column)
+    return result.values
 
 
-def _numbers(values: pd.Series, column: str | pd.Series, check: _Collector) -> pd.Series:
+def _expected_date(values: pd.Series, invalid: pd.Series) -> str:
+    words = {"n/a", "na", "-", "tbc", "none", "null", "unknown", "?"}
+    seen = set(values[invalid].astype("string").str.strip().str.casefold().dropna())
+    if seen & words:
+        return "expected a date such as 2024-03-31 (list 'no value' words under na_values)"
+    return "expected a date such as 2024-03-31"
+
+
+def _ambiguous(values: pd.Series, mask: pd.Series, dayfirst: bool | None, check: _Collector) -> str:
+    """One message listing the values that could be read either way, and their rows."""
+    rows = [int(i) + check.first_row for i in mask[mask].index[:10]]
+    shown = ", ".join(f"'{v}'" for v in pd.unique(values[mask].astype(str))[:5])
+    more = f" and {int(mask.sum()) - len(rows)} more" if mask.sum() > len(rows) else ""
+    order = "day-first" if dayfirst else "month-first"
+    return (
+        f"{int(mask.sum())} date(s) such as {shown} (rows {', '.join(map(str, rows))}{more}) "
+        f"read either way, in a column that mixes both orders; they were read {order}: "
+        "check them with the client, or write them as YYYY-MM-DD"
+    )
+
+
+def _numbers(
+    values: pd.Series, column: str | pd.Series, check: _Collector, spec: _Extract | None = None
+) -> pd.Series:
     """Parse non-negative numbers; text and negative counts are problems naming their rows."""
-    parsed = pd.to_numeric(values, errors="coerce").astype("float64")
-    blank = values.isna() | (values.astype(str).str.strip() == "")
+    blank = _blank(values, spec)
+    parsed = pd.to_numeric(values.where(~blank), errors="coerce").astype("float64")
     bad = parsed.isna() & ~blank
     if bad.any():
         check.rows(bad, column, "expected a number", values)
@@ -222,25 +306,39 @@ def _sites(values: pd.Series, engagement: Engagement, column: str, check: _Colle
     return keys.astype(str)
 
 
-def _required_text(values: pd.Series, column: str, check: _Collector) -> pd.Series:
+def _required_text(
+    values: pd.Series, column: str, check: _Collector, spec: _Extract | None = None
+) -> pd.Series:
     text = values.astype("string").str.strip()
-    blank = text.isna() | (text == "")
+    blank = _blank(values, spec)
     if blank.any():
         check.rows(blank, column, "a value is required", values)
     return text.astype(str)
 
 
-def read_kpi(engagement: Engagement) -> pd.DataFrame:
+def read_kpi(engagement: Engagement, notices: list[Problem] | None = None) -> pd.DataFrame:
     """Read the KPI extract and its updates as the canonical long frame, targets filled.
 
     A month a later file (``inputs.kpi.updates``) holds replaces that month of every earlier
     file, per site and measure, so a client's newer extract can restate a month too.
 
+    Args:
+        engagement: The engagement.
+        notices: Where to add what had to be guessed (warnings, not errors).
+
     Raises:
         InputError: Every problem of a file, by row and column (the first bad file's).
     """
     spec = engagement.inputs.kpi
-    frames = [_read_kpi_file(engagement, path) for path in [spec.path, *spec.updates]]
+    if spec is None:
+        raise InputError.single(
+            engagement.root / "engagement.yaml",
+            "no KPI extract mapped yet: put the client's file in inputs/ and run "
+            f"assess map {engagement.root} FILE --write",
+            field="inputs.kpi",
+        )
+    paths = [spec.path, *spec.updates]
+    frames = [_read_kpi_file(engagement, path, notices) for path in paths]
     out = pd.concat(frames, ignore_index=True)
     out = out.drop_duplicates(["site", "period", "measure"], keep="last")
     check = _Collector(str(engagement.input_path(spec.path)), 2)
@@ -253,13 +351,18 @@ def read_kpi(engagement: Engagement) -> pd.DataFrame:
     return out
 
 
-def _read_kpi_file(engagement: Engagement, path: str) -> pd.DataFrame:
+def _read_kpi_file(
+    engagement: Engagement, path: str, notices: list[Problem] | None
+) -> pd.DataFrame:
     """One KPI extract as the long frame (targets as given), every problem named by row."""
     spec = engagement.inputs.kpi
-    raw, where, first_row = read_table(engagement.input_path(path), spec.sheet)
+    assert spec is not None  # read_kpi says when it is missing
+    raw, where, first_row = read_table(
+        engagement.input_path(path), spec.sheet, spec=spec, notices=notices
+    )
     check = _Collector(where, first_row)
     if spec.layout == "wide":
-        raw = _wide_to_long(raw, spec, check)
+        raw = _wide_to_long(raw, engagement.measure_names(), spec, check)
     frame = _mapped(raw, spec, ("site", "period", "measure", "actual"), ("target",), check)
     out = pd.DataFrame(index=frame.index)
     out["site"] = _sites(frame["site"], engagement, _theirs(spec, "site"), check)
@@ -269,14 +372,17 @@ def _read_kpi_file(engagement: Engagement, path: str) -> pd.DataFrame:
     actual_column: str | pd.Series = _theirs(spec, "actual")
     target_column: str | pd.Series = _theirs(spec, "target")
     if spec.layout == "wide":  # name the sheet's column each value came from
-        actual_column = frame["measure"].map(spec.measures)
+        actual_column = frame["measure"].map(engagement.measure_names())
         target_column = frame["measure"].map(spec.targets)
-    out["actual"] = _numbers(frame["actual"], actual_column, check)
-    missing = frame["actual"].isna() | (frame["actual"].astype(str).str.strip() == "")
+    out["actual"] = _numbers(frame["actual"], actual_column, check, spec)
+    missing = _blank(frame["actual"], spec)
     if missing.any():
         check.rows(missing, actual_column, "an actual value is required", frame["actual"])
     target = frame["target"] if "target" in frame else pd.Series(pd.NA, index=frame.index)
-    out["target"] = _numbers(target, target_column, check)
+    out["target"] = _numbers(target, target_column, check, spec)
+    check.raise_if_any()
+    contracted = _fill_targets(out, engagement, _Collector(where, first_row))["target"]
+    implausible_kpi(out, contracted, engagement, (actual_column, target_column), check)
     check.raise_if_any()
     duplicated = out.duplicated(["site", "period", "measure"], keep=False)
     if duplicated.any():
@@ -286,10 +392,12 @@ def _read_kpi_file(engagement: Engagement, path: str) -> pd.DataFrame:
     return out
 
 
-def _wide_to_long(raw: pd.DataFrame, spec: KpiExtract, check: _Collector) -> pd.DataFrame:
+def _wide_to_long(
+    raw: pd.DataFrame, measures: dict[str, str], spec: KpiExtract, check: _Collector
+) -> pd.DataFrame:
     """Turn one column per measure into one row per measure (the client's sheet is kept)."""
     keys = [_theirs(spec, "site"), _theirs(spec, "period")]
-    wanted = [*keys, *spec.measures.values(), *spec.targets.values()]
+    wanted = [*keys, *measures.values(), *spec.targets.values()]
     missing = [c for c in wanted if c not in raw.columns]
     for column in missing:
         check.add(
@@ -297,11 +405,14 @@ def _wide_to_long(raw: pd.DataFrame, spec: KpiExtract, check: _Collector) -> pd.
             f"the file has: {', '.join(map(str, raw.columns))})",
             field=column,
         )
+    hint = header_hint(raw, missing, check.first_row - 1) if missing else None
+    if hint:
+        check.add(hint, field="header_row")
     if not spec.measures:
         check.add("a wide KPI extract needs 'measures' (KPI key: column) in engagement.yaml")
     check.raise_if_any()
     parts = []
-    for kpi, actual_column in spec.measures.items():
+    for kpi, actual_column in measures.items():
         part = raw[keys].copy()
         part["measure"] = kpi
         part["actual"] = raw[actual_column]
@@ -318,12 +429,13 @@ def _measures(
     """Map the client's measure names (or our keys and labels) to KPI keys."""
     lookup = {k.key.casefold(): k.key for k in engagement.kpis}
     lookup |= {k.label.casefold(): k.key for k in engagement.kpis}
-    if spec.layout == "long":  # wide: measures maps KPI key -> column; rows already hold keys
-        lookup |= {theirs.casefold(): ours for theirs, ours in spec.measures.items()}
+    names = engagement.measure_names()
+    if spec.layout == "long":  # wide: the rows already hold KPI keys
+        lookup |= {theirs.strip().casefold(): ours for ours, theirs in names.items()}
     keys = values.astype("string").str.strip().str.casefold().map(lookup)
     unknown = keys.isna()
     if unknown.any():
-        expected = ", ".join(spec.measures or {k.label: k.key for k in engagement.kpis})
+        expected = ", ".join(names.values() or [k.label for k in engagement.kpis])
         check.rows(unknown, _theirs(spec, "measure"), f"a known measure ({expected})", values)
     return keys.astype("string").astype(str)
 
@@ -357,7 +469,9 @@ def _fill_targets(kpi: pd.DataFrame, engagement: Engagement, check: _Collector) 
     return out
 
 
-def read_caseload(engagement: Engagement) -> pd.DataFrame | None:
+def read_caseload(
+    engagement: Engagement, notices: list[Problem] | None = None
+) -> pd.DataFrame | None:
     """Read the caseload extract (one row per customer), or None when the engagement has none.
 
     Raises:
@@ -366,21 +480,30 @@ def read_caseload(engagement: Engagement) -> pd.DataFrame | None:
     spec = engagement.inputs.caseload
     if spec is None:
         return None
-    raw, where, first_row = read_table(engagement.input_path(spec.path), spec.sheet)
+    raw, where, first_row = read_table(
+        engagement.input_path(spec.path), spec.sheet, spec=spec, notices=notices
+    )
     check = _Collector(where, first_row)
     frame = _mapped(raw, spec, ("customer_id", "site", "referral_date"), _CASELOAD_DATES[1:], check)
     out = pd.DataFrame(index=frame.index)
-    out["customer_id"] = _required_text(frame["customer_id"], _theirs(spec, "customer_id"), check)
+    out["customer_id"] = _required_text(
+        frame["customer_id"], _theirs(spec, "customer_id"), check, spec
+    )
     out["site"] = _sites(frame["site"], engagement, _theirs(spec, "site"), check)
     for column in _CASELOAD_DATES:
         values = frame[column] if column in frame else pd.Series(pd.NaT, index=frame.index)
         out[column] = _dates(values, spec, column, check)
-    no_referral = out["referral_date"].isna() & frame["referral_date"].isna()
+    no_referral = _blank(frame["referral_date"], spec)
     if no_referral.any():
         column = _theirs(spec, "referral_date")
         check.rows(no_referral, column, "a referral date is required", frame["referral_date"])
     _date_order(out, spec, check)
-    repeated = out["customer_id"].duplicated(keep="first")
+    # is_unique is one hash pass; the row-by-row mask is built only when something repeats
+    repeated = (
+        pd.Series(False, index=out.index)
+        if out["customer_id"].is_unique
+        else out["customer_id"].duplicated(keep="first")
+    )
     if repeated.any():
         column = _theirs(spec, "customer_id")
         expected = "one row per customer: this id appears on an earlier row"
@@ -406,7 +529,9 @@ def _date_order(out: pd.DataFrame, spec: _Extract, check: _Collector) -> None:
             check.rows(wrong, _theirs(spec, later), expected, shown)
 
 
-def read_work_sampling(engagement: Engagement) -> pd.DataFrame | None:
+def read_work_sampling(
+    engagement: Engagement, notices: list[Problem] | None = None
+) -> pd.DataFrame | None:
     """Read work-sampling observations with each activity's category, or None when absent.
 
     Raises:
@@ -415,18 +540,20 @@ def read_work_sampling(engagement: Engagement) -> pd.DataFrame | None:
     spec = engagement.inputs.work_sampling
     if spec is None:
         return None
-    raw, where, first_row = read_table(engagement.input_path(spec.path), spec.sheet)
+    raw, where, first_row = read_table(
+        engagement.input_path(spec.path), spec.sheet, spec=spec, notices=notices
+    )
     check = _Collector(where, first_row)
     frame = _mapped(raw, spec, SAMPLING_COLUMNS, (), check)
     out = pd.DataFrame(index=frame.index)
     out["observed_at"] = _dates(frame["observed_at"], spec, "observed_at", check)
-    missing = frame["observed_at"].isna()
+    missing = _blank(frame["observed_at"], spec)
     if missing.any():
         column = _theirs(spec, "observed_at")
         check.rows(missing, column, "a date and time is required", frame["observed_at"])
     out["site"] = _sites(frame["site"], engagement, _theirs(spec, "site"), check)
-    out["role"] = _required_text(frame["role"], _theirs(spec, "role"), check)
-    out["activity"] = _required_text(frame["activity"], _theirs(spec, "activity"), check)
+    out["role"] = _required_text(frame["role"], _theirs(spec, "role"), check, spec)
+    out["activity"] = _required_text(frame["activity"], _theirs(spec, "activity"), check, spec)
     lookup = {name.strip().casefold(): cat for name, cat in spec.activities.items()}
     out["category"] = out["activity"].str.casefold().map(lookup)
     unmapped = out["category"].isna()
@@ -449,6 +576,7 @@ def read_extracts(engagement: Engagement) -> Extracts:
         InputError: The problems of every file that has any.
     """
     problems: list[Problem] = []
+    notices: list[Problem] = engagement.notices()
     results = {}
     for name, reader in (
         ("kpi", read_kpi),
@@ -456,9 +584,16 @@ def read_extracts(engagement: Engagement) -> Extracts:
         ("work_sampling", read_work_sampling),
     ):
         try:
-            results[name] = reader(engagement)
+            results[name] = reader(engagement, notices)
         except InputError as error:
             problems.extend(error.problems)
     if problems:
-        raise InputError(problems)
-    return Extracts(**results)
+        raise InputError(_once(problems))
+    extracts = Extracts(**results)
+    notices += input_warnings(engagement, extracts)
+    return Extracts(**results, notices=tuple(_once(notices)))
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once (an update file and its extract may share a fault), in order."""
+    return list(dict.fromkeys(problems))

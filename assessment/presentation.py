@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
 from assessment.periods import stored_periods
+from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
 
@@ -37,6 +38,36 @@ def share(value: Any, digits: int = 1) -> str:
 def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators; a dash when missing."""
     return "–" if pd.isna(value) else f"{value:,.{digits}f}"
+
+
+NBSP = "\u00a0"
+
+
+def date_text(value: Any) -> str:
+    """A date as every client text shows it, "5 Feb 2026", kept on one line; a dash if missing.
+
+    The one date format of the report (tables, sentences, the cover), so a date reads the same
+    everywhere; non-breaking spaces keep a narrow column from wrapping it over three lines.
+    """
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
+        return "–"
+    day = pd.Timestamp(value)
+    return f"{day.day}{NBSP}{day:%b}{NBSP}{day:%Y}"
+
+
+def month_text(value: Any) -> str:
+    """A month as every client text shows it, "Feb 2026", kept on one line; a dash if missing."""
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
+        return "–"
+    return f"{pd.Timestamp(value):%b}{NBSP}{pd.Timestamp(value):%Y}"
+
+
+def days(value: Any) -> str:
+    """A number of days as a client reads it: "63", "2.5" (no ".0"); a dash when missing."""
+    if pd.isna(value):
+        return "–"
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def money(engagement: Engagement) -> Callable[[object], str]:
@@ -78,12 +109,22 @@ def table(
         f"<th{_number_class(numeric[c])}>{html.escape(header)}</th>"
         for c, header in columns.items()
     )
+    # each cell carries its column's header: on a phone or paper a wide table stacks a row's
+    # cells under each other, each labelled (see report.css)
+    labels = {c: html.escape(header, quote=True) for c, header in columns.items()}
     cells = [
-        [(numeric[c], html.escape(text)) for text in frame[c].map(formats.get(c, _plain))]
+        [
+            (numeric[c], labels[c], html.escape(text))
+            for text in frame[c].map(formats.get(c, _plain))
+        ]
         for c in columns
     ]
     rows = "".join(
-        "<tr>" + "".join(f"<td{_number_class(num)}>{text}</td>" for num, text in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td{_number_class(num)} data-label="{label}">{text}</td>' for num, label, text in row
+        )
+        + "</tr>"
         for row in zip(*cells, strict=True)
     )
     head = f"<p class='aw-caption'>{html.escape(caption)}</p>" if caption else ""
@@ -103,8 +144,24 @@ def _plain(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"
     if isinstance(value, pd.Timestamp):
-        return f"{value:%b %Y}"
+        return month_text(value)
     return str(value)
+
+
+class Done(str):
+    """A short confirmation a function returns (a save): plain text, shown formatted.
+
+    It is a ``str`` (so callers and tests read it as the sentence it is), but a notebook shows it
+    as a ticked line rather than a quoted repr ('Stored 10 result tables…').
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return f"<p class='aw-ok aw-done'>✓ {html.escape(str(self))}</p>"
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
@@ -116,21 +173,55 @@ def callout(title: str, lines: Iterable[str], kind: str = "note") -> HTML:
     )
 
 
-def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
+REPORT_TITLE = "Improvement assessment"
+"""The report's title: the cover's kicker and every printed page's running header."""
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that nothing in it can end (quotes, ``</style>``)."""
+    # anything but letters, digits and plain punctuation becomes a CSS escape ("\\22 ")
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:-–—()'/" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def page_style(client: str, title: str = REPORT_TITLE) -> str:
+    """A ``<style>`` giving every printed page its running header and confidentiality footer.
+
+    The page number ("Page 3 of 12") is in the stylesheet; these lines name the client, so the
+    cover writes them (CSS page-margin boxes: Chromium prints them, screens ignore them).
+    """
+    header = css_string(f"{client} · {title}")
+    footer = css_string(f"Confidential — prepared for {client}")
+    box = "color:#52606d;font-family:system-ui,sans-serif;font-size:8pt"
+    return (
+        "<style class='aw-page'>@page{"
+        f"@top-left{{content:{header};{box}}}"
+        f"@bottom-left{{content:{footer};{box}}}}}"
+        "@page :first{@top-left{content:none}}</style>"
+    )
+
+
+def cover(
+    engagement: Engagement, when: dt.date | None = None, *, title: str = REPORT_TITLE
+) -> HTML:
     """The report's cover: firm and logo, client, contract, desired outcome, date and team.
 
-    Carries the engagement's branding (colours and fonts as CSS variables) for the whole page.
+    Carries the engagement's branding (colours and fonts as CSS variables) for the whole page,
+    and the printed pages' running header and footer (:func:`page_style`).
     """
     e = engagement
+    w = words(engagement)
     team = ", ".join(f"{m.name} ({m.role})" for m in e.team) or "–"
     when = when or dt.date.today()
     rows = [
         ("Contract", f"{e.contract.name} ({e.contract.reference})"),
-        ("Successful Customer Outcome", e.contract.desired_outcome),
-        ("Contract period", f"{e.contract.start:%d %B %Y} to {e.contract.end:%d %B %Y}"),
-        ("Delivery sites", ", ".join(s.name for s in e.sites)),
+        (w.outcome, e.contract.desired_outcome),
+        ("Contract period", f"{date_text(e.contract.start)} to {date_text(e.contract.end)}"),
+        (f"Delivery {w.sites}", ", ".join(s.name for s in e.sites)),
         ("Team", team),
-        ("Report date", f"{when:%d %B %Y}"),
+        ("Report date", date_text(when)),
     ]
     found = stored_periods(e)
     if found is not None:  # the report date says when; this says which data it reads
@@ -138,15 +229,16 @@ def cover(engagement: Engagement, when: dt.date | None = None) -> HTML:
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
     brand = for_engagement(e.branding, e.root)
     logo = (
+        # the firm's name is written beside it: the logo adds nothing to read aloud
         f"<img class='aw-logo' src='{html.escape(brand.logo_data_uri, quote=True)}' alt=''>"
         if brand.logo_data_uri
         else ""
     )
     return HTML(
-        f"{brand_style(brand)}<section class='aw-cover'>"
+        f"{brand_style(brand)}{page_style(e.client.name, title)}<section class='aw-cover'>"
         f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
         f"{html.escape(brand.firm_name)}</span></div>"
-        f"<p class='aw-kicker'>Improvement assessment</p><h1>{html.escape(e.client.name)}</h1>"
+        f"<p class='aw-kicker'>{html.escape(title)}</p><h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )
 

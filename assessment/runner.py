@@ -47,6 +47,7 @@ from assessment.run_folder import (
     incomplete_folder,
     working_paper_name,
 )
+from assessment.stage import engagement_stage
 
 IOPUB_TIMEOUT = 60
 """Seconds to wait for a cell's last output after it finished. Papermill's default (4 s) fails
@@ -120,7 +121,8 @@ def input_files(engagement: Engagement) -> dict[str, Path]:
         spec = getattr(engagement.inputs, name)
         if spec is not None:
             files[name] = engagement.input_path(spec.path)
-    for number, update in enumerate(engagement.inputs.kpi.updates, start=1):
+    updates = engagement.inputs.kpi.updates if engagement.inputs.kpi is not None else []
+    for number, update in enumerate(updates, start=1):
         files[f"kpi update {number}"] = engagement.input_path(update)
     for sheet in sorted((engagement.root / "captures").glob("*.xlsx")):
         if not sheet.name.startswith("~$"):  # Excel's lock file while a sheet is open
@@ -270,7 +272,7 @@ def _run_in(
     executor: NotebookExecutor | None,
 ) -> RunResult:
     """Run the notebooks into ``work`` and publish it as ``runs/<id>/``; on failure ``.failed``."""
-    from assessment.report import export_html, external_references
+    from assessment.static_report import export_html, external_references
 
     runs = engagement.runs_dir
     failed = failed_folder(runs, run_id)
@@ -294,7 +296,9 @@ def _run_in(
             timings.append({"notebook": notebook.name, "seconds": round(seconds, 2)})
             if on_notebook:
                 on_notebook(notebook.name, seconds)
-        title = f"{engagement.client.name}: improvement assessment"  # as the Voila page's
+        # as the Voila page's; "Interim report: data analysis" until step 5 is published
+        title = engagement_stage(engagement).page_title(engagement.client.name)
+        manifest["title"] = title
         executed = papers / working_paper_name(REPORT_NOTEBOOK)
         report = export_html(executed, work / REPORT_HTML, title=title)
         leaks = external_references(report.read_text(encoding="utf-8"))

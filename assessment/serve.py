@@ -140,7 +140,7 @@ def page_title(run: Path) -> str:
     """The browser tab's title: the client's name."""
     try:
         manifest = json.loads((run / MANIFEST_FILE).read_text(encoding="utf-8"))
-        return f"{manifest['client']}: improvement assessment"
+        return manifest.get("title") or f"{manifest['client']}: improvement assessment"
     except (OSError, ValueError, KeyError):
         return "Improvement assessment"
 
@@ -161,7 +161,10 @@ def voila_argv(notebook: Path, options: ServeOptions) -> list[str]:
         "--show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--VoilaConfiguration.file_allowlist=(?!)",  # matches no file (and the handler is gone)
+        # the consultant's terminal shows the URL and real problems (warnings and errors) only
+        "--Application.log_level=WARN",
+        # kernels talk to the server over local Unix sockets, not TCP (nor its warning)
+        "--KernelManager.transport=ipc",
         f"--preheat_kernel={options.bound().pool_size > 0}",
         f"--pool_size={options.bound().pool_size}",
         f"--VoilaKernelManager.fill_delay={options.refill_delay}",

@@ -64,29 +64,39 @@ def _pct(value: float) -> str:
 
 
 def _roadmap_html(state: RoadmapState) -> str:
-    """The roadmap as a row of stages with a marker at the level now (clamped to the top)."""
+    """The roadmap: a track with a tick per stage and the marker now, the stages named below.
+
+    The names sit in a row of equal columns (not at their levels), so two close stages (85 % and
+    100 %) never print over each other; the marker is clamped to the top and anchored inside the
+    track near either end.
+    """
     levels = [st.pct for st in state.stages if st.pct is not None]
     top = max([*levels, 100.0])
     level = state.level if state.level is not None else 0.0
     marker = min(max(level, 0.0), top) / top * 100
-    stops = []
+    ticks, stops = [], []
     for stage in state.stages:
-        left = 0.0 if stage.pct is None else stage.pct / top * 100
         label = _pct(stage.pct) if stage.pct is not None else "–"
+        if stage.pct is not None:
+            ticks.append(
+                f"<span class='aw-roadmap-tick' style='left:{stage.pct / top * 100:.1f}%'></span>"
+            )
         reached = " aw-reached" if stage.name == state.reached else ""
         reached += " aw-passed" if stage.passed else ""
         stops.append(
-            f"<li class='aw-stage{reached}' style='left:{left:.1f}%'>"
+            f"<li class='aw-stage{reached}'>"
             f"<span class='aw-stage-name'>{html.escape(stage.name)}</span>"
             f"<span class='aw-stage-level'>{html.escape(label)}</span></li>"
         )
     months = state.now_period or state.base_period
     now = f"Now {_pct(level)}" + (f" ({months.label()})" if months else "")
+    # a wide label ("Now 107% (Apr–Jun 2026)") centred near an end would pass the column
+    end = " aw-start" if marker < 33 else " aw-end" if marker > 67 else ""
     return (
         "<div class='aw-roadmap' role='img' aria-label='Roadmap from base camp to the summit: "
         f"{html.escape(now, quote=True)} of contract'>"
         f"<div class='aw-roadmap-track'><div class='aw-roadmap-fill' style='width:{marker:.1f}%'>"
-        f"</div><div class='aw-roadmap-marker' style='left:{marker:.1f}%'>"
+        f"</div>{''.join(ticks)}<div class='aw-roadmap-marker{end}' style='left:{marker:.1f}%'>"
         f"<span>{html.escape(now)}</span></div></div>"
         f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>{_passed_note(state)}"
     )
@@ -112,6 +122,15 @@ def _tile(label: str, value: str, note: str) -> str:
     )
 
 
+def roadmap_agreed(engagement: Engagement) -> bool:
+    """Whether the consultant has agreed the roadmap's stages (``roadmap:`` in engagement.yaml).
+
+    The model's default stages (base camp, Camp 1 at 55%...) are the method's example, not a
+    plan agreed with the client: a report shows stages as agreed only when this says so.
+    """
+    return "roadmap" in engagement.model_fields_set
+
+
 def standing_state(engagement: Engagement, standing: ContractStanding) -> RoadmapState:
     """The contract's roadmap state; before step 1 stored its months, by the figure to date."""
     state = contract_roadmap(engagement)
@@ -127,6 +146,7 @@ def executive_summary(
     *,
     actions: Sequence[str] = (),
     recent: RecentLevel | None = None,
+    roadmap_below: bool = False,
 ) -> HTML:
     """The summary a client reads first: headline figures, the roadmap, the next actions.
 
@@ -137,6 +157,8 @@ def executive_summary(
         recent: Kept for callers of an earlier version; the roadmap's level now comes from the
             one roadmap state (:func:`assessment.roadmap_state.contract_roadmap`), which the
             roadmap section, progress and the portfolio index read too.
+        roadmap_below: The report shows the roadmap in a section of its own (step 5): the
+            summary then says where the contract stands but draws no second roadmap.
 
     Returns:
         Escaped HTML: three tiles, a few sentences, the roadmap and, when given, the actions.
@@ -165,6 +187,14 @@ def executive_summary(
         f"{s.kpi_label.lower()} over {s.period}."
     )
     sentences = [standing_text, above, state.base_sentence(), state.now_sentence()]
+    agreed = roadmap_agreed(engagement)
+    if not agreed:  # no stage is named before the client has agreed the stages
+        sentences = [
+            standing_text,
+            above,
+            "The stages of the roadmap to the contracted target are agreed with you in the "
+            "recommendations step.",
+        ]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
     listed = list(actions)[:3]
     action_items = "".join(f"<li>{html.escape(a)}</li>" for a in listed)
@@ -173,9 +203,13 @@ def executive_summary(
     actions_html = (
         f"<h3>{heading}</h3><ol class='aw-actions'>{action_items}</ol>" if action_items else ""
     )
+    roadmap = (
+        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(state)}"
+        if agreed and not roadmap_below
+        else ""
+    )
     return HTML(
         "<section class='aw-summary'>"
         f"<div class='aw-tiles'>{tiles}</div><ul class='aw-summary-text'>{text}</ul>"
-        f"<h3>Roadmap: from base camp to the summit</h3>{_roadmap_html(state)}"
-        f"{actions_html}</section>"
+        f"{roadmap}{actions_html}</section>"
     )

@@ -31,21 +31,100 @@ def read_yaml_model(path: Path, model: type[M], expected: str) -> tuple[M, yaml.
     Raises:
         InputError: Invalid YAML (with its line), or every validation problem with its line.
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError.single(
+            path,
+            "is not UTF-8 text: save it as UTF-8 (any text editor can)",
+            location=f"line {line}",
+        ) from exc
     try:
         node = yaml.compose(text, Loader=Loader)
         data = yaml.load(text, Loader=Loader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(path, f"not valid YAML: {problem}", location=line) from exc
+        problem = plain_yaml_problem(exc, text)
+        raise InputError.single(path, problem, location=line) from exc
+    repeated = repeated_keys(node)
+    if repeated:
+        raise InputError(
+            [
+                Problem(str(path), f"'{key}' is given twice in the same section", f"line {n}")
+                for key, n in repeated
+            ]
+        )
     if not isinstance(data, dict):
         raise InputError.single(path, expected)
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
         raise InputError([yaml_problem(path, node, err) for err in exc.errors()]) from exc
+
+
+_PLAIN = (
+    (
+        "mapping values are not allowed",
+        "a ':' where YAML expected none: this line is indented more than the keys above "
+        "it, or a value holding ': ' needs quotes",
+    ),
+    (
+        "expected <block end>",
+        "this line's indentation does not line up with the lines above it: use the same "
+        "number of spaces as the other keys of its section",
+    ),
+    (
+        "could not find expected ':'",
+        "a line of a section without 'key: value' (a missing ':' or an unclosed quote)",
+    ),
+    (
+        "cannot start any token",
+        "a character YAML cannot start a value with here (a tab? use spaces)",
+    ),
+    ("found unexpected end of stream", "a quote or bracket opened and never closed"),
+    ("expected ',' or ']'", "a list in [...] that is not closed, or items without a ','"),
+    ("expected ',' or '}'", "a mapping in {...} that is not closed, or items without a ','"),
+    (
+        "found undefined alias",
+        "a value starting with '*' (YAML reads it as a reference): put it in quotes",
+    ),
+    (
+        "expected alphabetic or numeric character",
+        "a value starting with '*' or '&' (YAML reads a reference): put it in quotes",
+    ),
+)
+
+
+def plain_yaml_problem(error: yaml.YAMLError, text: str) -> str:
+    """A parser's complaint in plain words, with the line it is about quoted."""
+    problem = getattr(error, "problem", None) or str(error)
+    said = next((plain for marker, plain in _PLAIN if marker in problem), None)
+    message = f"not valid YAML: {said or problem}"
+    mark = getattr(error, "problem_mark", None)
+    lines = text.splitlines()
+    if mark is not None and 0 <= mark.line < len(lines) and lines[mark.line].strip():
+        message += f' (the line reads: "{lines[mark.line].strip()[:80]}")'
+    return message
+
+
+def repeated_keys(node: yaml.Node | None) -> list[tuple[str, int]]:
+    """Keys given twice in one mapping (YAML keeps the last silently), with their lines."""
+    found = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    found.append((key.value, key.start_mark.line + 1))
+                seen.add(getattr(key, "value", ""))
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found, key=lambda item: item[1])
 
 
 class Loader(yaml.SafeLoader):

@@ -56,9 +56,9 @@ inputs:
       actual: Achieved
       target: Goal
     measures:
-      Refs: referrals
-      Starts: starts
-      Jobs: job_outcomes
+      referrals: Refs
+      starts: Starts
+      job_outcomes: Jobs
   caseload:
     path: inputs/caseload.csv
     columns:
@@ -240,3 +240,20 @@ def starts_to_date() -> pd.DataFrame:
             "gap": [5.0, -13.0, 4.2, -10.0],
         }
     )
+
+
+KERNEL_FIXTURES = frozenset(
+    {"demo_report_run", "demo_run", "northshore_run", "mixed_batch", "served"}
+)
+"""Fixtures that run notebooks on kernels (or serve them): a test using one is a notebook test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a kernel-starting fixture ``notebook``.
+
+    ``make test-fast`` runs ``-m "not notebook and not browser"``: a test that starts a kernel
+    through a shared fixture must not slip into it because its author forgot the mark.
+    """
+    for item in items:
+        if KERNEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.notebook)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,15 +18,28 @@ def test_new_creates_an_engagement_that_loads(
 ) -> None:
     folder = tmp_path / "acme"
 
-    code = main(["new", str(folder), "--client", "Acme Ltd"])
+    code = main(
+        ["new", str(folder), "--client", "Acme Ltd", "--start", "2025-04-01", "--end", "2027-03-31"]
+    )
 
     assert code == 0
-    assert load_engagement(folder).client.name == "Acme Ltd"
-    header = (folder / "inputs/kpi_extract.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "Site,Month,Measure,Actual,Target"
+    engagement = load_engagement(folder)
+    assert engagement.client.name == "Acme Ltd"
+    assert (engagement.contract.start, engagement.contract.end) == (
+        dt.date(2025, 4, 1),
+        dt.date(2027, 3, 31),
+    )
     out = capsys.readouterr().out
     assert f"New engagement for Acme Ltd in {folder}" in out
-    assert f"assess check {folder}" in out
+    assert f"assess map {folder} FILE --write" in out
+    assert main(["check", str(folder)]) == 0  # nothing the scaffold wrote fails the first check
+
+
+def test_new_needs_the_contract_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["new", str(tmp_path / "a"), "--client", "A", "--start", "1/4/25", "--end", "x"])
+
+    assert "expected a date such as 2025-04-01, got '1/4/25'" in capsys.readouterr().err
 
 
 def test_new_refuses_a_folder_with_content_and_leaves_it_alone(
@@ -35,7 +49,9 @@ def test_new_refuses_a_folder_with_content_and_leaves_it_alone(
     folder.mkdir()
     (folder / "engagement.yaml").write_text("client: {name: Someone else}\n", encoding="utf-8")
 
-    code = main(["new", str(folder), "--client", "Acme Ltd"])
+    code = main(
+        ["new", str(folder), "--client", "Acme Ltd", "--start", "2025-04-01", "--end", "2027-03-31"]
+    )
 
     assert code == 2
     captured = capsys.readouterr()

@@ -234,3 +234,36 @@ def test_roadmap_dates_must_not_go_back_in_time(engagement_dir: Path, yaml_text:
     error = load_error(engagement_dir, text)
 
     assert "stage dates (by) must not go back in time" in str(error)
+
+
+def _edited(folder: Path, old: str, new: str) -> Path:
+    path = folder / "engagement.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def test_measures_written_the_old_way_are_read_with_a_notice(engagement_dir: Path) -> None:
+    old = _edited(
+        engagement_dir,
+        "      referrals: Refs\n      starts: Starts\n      job_outcomes: Jobs\n",
+        "      Refs: referrals\n      Starts: starts\n      Jobs: job_outcomes\n",
+    )
+    engagement = load_engagement(old)
+
+    assert engagement.measure_names() == {
+        "referrals": "Refs",
+        "starts": "Starts",
+        "job_outcomes": "Jobs",
+    }
+    (notice,) = engagement.notices()
+    assert notice.field == "inputs.kpi.measures"
+    assert "write them KPI key -> their name (referrals: Refs)" in notice.message
+
+
+def test_measures_naming_an_unknown_kpi_are_an_error(engagement_dir: Path) -> None:
+    typo = _edited(engagement_dir, "      starts: Starts\n", "      strats: Starts\n")
+
+    with pytest.raises(InputError, match=r"inputs.kpi.measures names unknown KPI\(s\) strats"):
+        load_engagement(typo)

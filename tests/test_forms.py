@@ -8,8 +8,9 @@ import ipywidgets as w
 from IPython.display import HTML
 
 from assessment import intelligence, scoping
-from assessment.forms import NEW, EntryForm
+from assessment.forms import NEW, EntryForm, plain
 from assessment.intelligence import store as step2
+from assessment.pickers import Choice, PickList
 from assessment.scoping import store as step3
 
 
@@ -39,11 +40,25 @@ def test_widgets_follow_the_model(opinion_engagement) -> None:
     assert isinstance(form.fields["stance"], w.Dropdown)
     assert isinstance(form.fields["recorded_on"], w.DatePicker)
     assert isinstance(form.fields["note"], w.Textarea)
+    # references are picked by name in a searchable box, never typed as keys
+    assert isinstance(form.fields["hypothesis_key"], Choice)
     hypotheses = dict(form.fields["hypothesis_key"].options)
     assert hypotheses["Little time with customers at South Hub"] == "time-with-customer:south"
     sites = dict(form.fields["site"].options)
     assert sites["–"] is None and sites["South Hub"] == "south"  # optional: blank allowed
     assert "id" not in form.fields
+
+
+def test_saving_clears_the_form_so_a_second_click_adds_nothing(opinion_engagement) -> None:
+    form = intelligence.notes_editor(opinion_engagement, interactive=True)
+    fill(form, **NOTE)
+    form.save_button.click()
+    assert "Saved “Little time with customers at South Hub — Pat Jones”" in form.message.value
+    assert form.selected == NEW and form.fields["note"].value == ""
+    assert form.fields["hypothesis_key"].value is None
+    form.save_button.click()  # the same click again: nothing to save, nothing duplicated
+    assert len(stored_notes(opinion_engagement)) == 1
+    assert "Not saved" in form.message.value
 
 
 def test_add_edit_delete_saved_to_the_store(opinion_engagement) -> None:
@@ -63,18 +78,86 @@ def test_add_edit_delete_saved_to_the_store(opinion_engagement) -> None:
     again.save_button.click()
     [edited] = stored_notes(opinion_engagement)
     assert edited.id == saved.id and edited.note == "Paperwork takes every morning"
+    # Delete asks first: "Keep it" keeps it, "Yes, delete it" deletes
+    again.picker.value = saved.id
+    assert again.delete_button.button_style == "" and not again.delete_button.disabled
     again.delete_button.click()
+    assert again.confirm.layout.display == "flex"
+    assert "Delete “Little time with customers at South Hub — Pat Jones”" in (
+        again.confirm_text.value
+    )
+    again.cancel_button.click()
+    assert len(stored_notes(opinion_engagement)) == 1 and again.confirm.layout.display == "none"
+    again.delete_button.click()
+    again.confirm_button.click()
     assert stored_notes(opinion_engagement) == []
     assert again.selected == NEW and "Deleted" in again.message.value
+    assert again.delete_button.disabled  # nothing picked: nothing to delete
 
 
-def test_invalid_entry_shows_messages_and_saves_nothing(opinion_engagement) -> None:
+def test_invalid_entry_shows_plain_messages_next_to_the_fields(opinion_engagement) -> None:
     form = intelligence.notes_editor(opinion_engagement, interactive=True)
     fill(form, **(NOTE | {"source_name": "  ", "recorded_on": None}))
     form.save_button.click()
     message = form.message.value
-    assert "Not saved" in message and "Who said it" in message and "Date" in message
+    assert "Not saved: 2 things need attention" in message
+    assert "<b>Who said it</b>: Please fill this in." in message
+    assert "<b>Date</b>: Please pick a date." in message
+    assert "Please fill this in." in form.errors["source_name"].value
+    assert "Please pick a date" in form.errors["recorded_on"].value
+    assert form.errors["note"].value == ""
+    assert "should" not in message and "Input" not in message  # no validation jargon
     assert stored_notes(opinion_engagement) == []
+
+
+def test_an_empty_save_says_what_to_fill_in(opinion_engagement) -> None:
+    form = intelligence.notes_editor(opinion_engagement, interactive=True)
+    form.save_button.click()
+    for field in ("hypothesis_key", "source_name", "source_role", "note"):
+        assert form.errors[field].value, field
+    assert "Please fill this in." in form.errors["note"].value
+    assert "String should" not in form.message.value
+
+
+def test_a_site_is_found_by_its_alias_or_part_of_its_name(opinion_engagement) -> None:
+    form = intelligence.notes_editor(opinion_engagement, interactive=True)
+    site = form.fields["site"]
+    site.box.value = "south hub"  # its name, any case
+    assert site.value == "south" and "South Hub" in site.box.options
+    site.box.value = "sth"  # its alias in engagement.yaml, as the extracts accept it
+    assert site.value == "south" and "✓ South Hub" in site.shown.value
+    site.box.value = "nort"  # part of one name only
+    assert site.value == "north"
+    site.box.value = "Nowhere"
+    assert site.value == "Nowhere" and "No match" in site.shown.value
+    fill(form, **(NOTE | {"site": None}))
+    site.box.value = "Nowhere"
+    form.save_button.click()
+    assert "&#x27;Nowhere&#x27; is not in the list: please pick one" in form.errors["site"].value
+
+
+def test_a_pick_list_keeps_what_was_picked_while_searching() -> None:
+    picks = PickList("Confirms", {"h1": "Eastgate Centre at 27% of target", "h2": "Harbour late"})
+    picks.search.value = "eastgate"
+    assert [k for _, k in picks.list.options] == ["h1"]
+    picks.list.value = ("h1",)
+    picks.search.value = "harbour"
+    assert [k for _, k in picks.list.options] == ["h1", "h2"]  # the picked one stays in view
+    picks.list.value = ("h1", "h2")
+    assert picks.value == "h1; h2" and "Eastgate Centre at 27% of target" in picks.shown.value
+    picks.value = "Harbour late"  # a typed title (as in a capture sheet) means its key
+    assert picks.picked == ["h2"] and picks.value == "h2"
+
+
+def test_plain_words_for_validation_jargon() -> None:
+    assert plain("String should have at least 1 character") == "Please fill this in."
+    assert plain("String should have at most 2000 characters") == (
+        "Too long: please keep it to 2,000 characters or fewer."
+    )
+    assert plain("Input should be greater than 0") == "Please enter a number above 0."
+    assert plain("Value error, end must not be before the start") == (
+        "End must not be before the start"
+    )
 
 
 def test_activity_form_rejects_end_before_start_and_negative_days(opinion_engagement) -> None:
@@ -90,7 +173,7 @@ def test_activity_form_rejects_end_before_start_and_negative_days(opinion_engage
     )
     form.save_button.click()
     assert "before the start" in form.message.value and "<b>End</b>" in form.message.value
-    assert "<b>Days</b>" in form.message.value and "greater than 0" in form.message.value
+    assert "<b>Days</b>" in form.message.value and "above 0" in form.message.value
     form.fields["end"].value = dt.date(2025, 2, 6)
     form.fields["days"].value = 2.5
     form.save_button.click()
@@ -135,3 +218,11 @@ def test_a_note_on_a_retired_hypothesis_stays_editable(opinion_engagement) -> No
     again.fields["note"].value = "Still true"
     again.save_button.click()
     assert [n.note for n in stored_notes(opinion_engagement)] == ["Still true"]
+
+
+def test_a_cleared_pick_list_shows_the_whole_list_again() -> None:
+    picks = PickList("Dimensions", {"morale": "Morale", "culture": "Culture"})
+    picks.search.value = "mor"
+    picks.list.value = ("morale",)
+    picks.value = ""  # what a cleared form does
+    assert picks.search.value == "" and len(picks.list.options) == 2 and picks.picked == []

@@ -62,8 +62,10 @@ def test_a_note_typed_in_voila_is_saved(voila_form: str, chromium, opinion_engag
         page.goto(voila_form, timeout=90_000)
         form = page.locator(".widget-vbox").filter(has_text="Record local knowledge").first
         form.locator("button:has-text('Save')").wait_for(timeout=90_000)
-        form.locator("input[type=text]").nth(0).fill("Pat Jones")
-        form.locator("input[type=text]").nth(1).fill("Adviser")
+        form.locator("input[type=text]").nth(0).fill("little time")  # part of a title
+        form.locator("input[type=text]").nth(1).fill("Pat Jones")
+        form.locator("input[type=text]").nth(2).fill("Adviser")
+        form.locator("input[type=text]").nth(3).fill("STH")  # a site's alias
         form.locator("textarea").first.fill("Typed in Voila")
         form.locator("button:has-text('Save')").click()
         form.locator(".aw-errors").wait_for(timeout=10_000)  # no date yet: a message, not a save
@@ -79,4 +81,5 @@ def test_a_note_typed_in_voila_is_saved(voila_form: str, chromium, opinion_engag
         "Typed in Voila",
         "2026-01-20",
     )
+    assert (note.hypothesis_key, note.site) == ("time-with-customer:south", "south")
     assert Path(opinion_engagement.root / "work" / "02_intelligence.ipynb").is_file()

@@ -385,7 +385,10 @@ def test_file_with_a_header_and_no_rows(engagement_dir: Path, rewrite: Rewrite) 
 
     error = error_of(read_caseload, engagement_dir)
 
-    assert shown(error) == [f"{path}: no data rows (expected at least one row under the header)"]
+    assert shown(error) == [
+        f"{path}: no data rows (expected at least one row under the header, row 1; "
+        "set header_row: if the column names are lower down)"
+    ]
 
 
 def test_missing_file_is_named(engagement_dir: Path) -> None:

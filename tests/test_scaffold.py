@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,61 +12,45 @@ from assessment.engagement import load_engagement
 from assessment.errors import InputError
 from assessment.scaffold import check_engagement, new_engagement
 
+START, END = dt.date(2024, 5, 6), dt.date(2026, 5, 5)
 
-def header(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()[0].split(",")
+
+def new(folder: Path, client: str = "Acme Ltd") -> Path:
+    return new_engagement(folder, client, start=START, end=END)
 
 
 def test_new_engagement_loads_with_the_client_and_dates(tmp_path: Path) -> None:
-    folder = new_engagement(tmp_path / "acme", "Acme Ltd", today=dt.date(2024, 5, 6))
+    folder = new(tmp_path / "acme")
 
     engagement = load_engagement(folder)
 
     assert folder == tmp_path / "acme"
     assert engagement.client.name == "Acme Ltd"
-    assert engagement.contract.name == "Acme Ltd main contract"
-    assert engagement.contract.start == dt.date(2024, 5, 6)
-    assert engagement.contract.end == dt.date(2026, 5, 6)
-    assert "{client}" not in (folder / "engagement.yaml").read_text(encoding="utf-8")
+    assert engagement.contract.name == "Acme Ltd contract"
+    assert (engagement.contract.start, engagement.contract.end) == (START, END)
+    text = (folder / "engagement.yaml").read_text(encoding="utf-8")
+    assert "{client}" not in text
+    assert "employ" not in text.casefold()  # sector-neutral: no employment defaults
+    ours = ("customer_id", "customers:", "customer:")  # our keys may stay
+    assert "customer" not in functools.reduce(lambda t, k: t.replace(k, ""), ours, text.casefold())
 
 
-def test_new_engagement_input_templates_have_the_mapped_headers(tmp_path: Path) -> None:
-    folder = new_engagement(tmp_path / "acme", "Acme Ltd")
-    engagement = load_engagement(folder)
-    inputs = engagement.inputs
-    assert inputs.caseload is not None
-    assert inputs.work_sampling is not None
+def test_new_engagement_refuses_a_contract_ending_before_it_starts(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"the contract ends \(2024-05-06\) before it starts"):
+        new_engagement(tmp_path / "acme", "Acme", start=START, end=START)
 
-    kpi_header = header(engagement.input_path(inputs.kpi.path))
-    caseload_header = header(engagement.input_path(inputs.caseload.path))
-    sampling_header = header(engagement.input_path(inputs.work_sampling.path))
-
-    assert kpi_header == ["Site", "Month", "Measure", "Actual", "Target"]
-    assert caseload_header == [
-        "Customer ID",
-        "Site",
-        "Referral date",
-        "Start date",
-        "Outcome date",
-        "Exit date",
-    ]
-    assert sampling_header == ["Observed at", "Site", "Role", "Activity"]
-    # the templates carry exactly the client column names engagement.yaml maps
-    assert kpi_header == list(inputs.kpi.columns.values())
-    assert caseload_header == list(inputs.caseload.columns.values())
-    assert sampling_header == list(inputs.work_sampling.columns.values())
+    assert not (tmp_path / "acme").exists()
 
 
-def test_new_engagement_on_29_february_ends_on_28_february(tmp_path: Path) -> None:
-    folder = new_engagement(tmp_path / "leap", "Leap Ltd", today=dt.date(2024, 2, 29))
+def test_new_engagement_writes_no_placeholder_extract(tmp_path: Path) -> None:
+    folder = new(tmp_path / "acme")
 
-    contract = load_engagement(folder).contract
-
-    assert (contract.start, contract.end) == (dt.date(2024, 2, 29), dt.date(2026, 2, 28))
+    assert load_engagement(folder).inputs.kpi is None
+    assert sorted(p.name for p in (folder / "inputs").iterdir()) == ["README.md"]
 
 
 def test_client_name_with_quotes_still_loads(tmp_path: Path) -> None:
-    folder = new_engagement(tmp_path / "q", 'The "Best" Co')
+    folder = new(tmp_path / "q", 'The "Best" Co')
 
     assert load_engagement(folder).client.name == "The 'Best' Co"
 
@@ -73,7 +58,7 @@ def test_client_name_with_quotes_still_loads(tmp_path: Path) -> None:
 def test_new_engagement_into_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
 
-    folder = new_engagement(tmp_path / "empty", "Acme Ltd")
+    folder = new(tmp_path / "empty")
 
     assert (folder / "engagement.yaml").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no staging left behind
@@ -85,7 +70,7 @@ def test_new_engagement_refuses_a_folder_with_content(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
 
     with pytest.raises(InputError) as caught:
-        new_engagement(folder, "Acme Ltd")
+        new(folder)
 
     assert str(caught.value.problems[0]) == (
         f"{folder}: folder exists and is not empty: choose a new folder"
@@ -97,23 +82,28 @@ def test_new_engagement_refuses_a_folder_with_content(tmp_path: Path) -> None:
 
 def test_new_engagement_needs_a_client_name(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="client's name is required"):
-        new_engagement(tmp_path / "acme", "  ")
+        new(tmp_path / "acme", "  ")
 
     assert not (tmp_path / "acme").exists()
 
 
-def test_fresh_engagement_fails_check_until_extracts_are_added(tmp_path: Path) -> None:
-    folder = new_engagement(tmp_path / "acme", "Acme Ltd")
+def test_fresh_engagement_passes_check_and_says_what_comes_next(tmp_path: Path) -> None:
+    folder = new(tmp_path / "acme")
 
-    with pytest.raises(InputError) as caught:
-        check_engagement(folder)
+    report = check_engagement(folder)
 
-    assert [p.where for p in caught.value.problems] == [
-        str(folder.resolve() / "inputs/kpi_extract.csv"),
-        str(folder.resolve() / "inputs/caseload.csv"),
-        str(folder.resolve() / "inputs/work_sampling.csv"),
-    ]
-    assert all("no data rows" in p.message for p in caught.value.problems)
+    assert report.extracts is None
+    assert "no client extracts mapped yet" in report.summary()
+    assert f"assess map {folder.resolve()} FILE --write" in report.summary()
+
+
+def test_running_without_a_kpi_extract_says_to_map_one(tmp_path: Path) -> None:
+    from assessment.inputs import read_extracts
+
+    folder = new(tmp_path / "acme")
+
+    with pytest.raises(InputError, match="no KPI extract mapped yet"):
+        read_extracts(load_engagement(folder))
 
 
 def test_check_summary_shows_what_was_picked_up(engagement_dir: Path) -> None:

@@ -11,10 +11,10 @@ import papermill
 import pytest
 
 from assessment.engagement import load_engagement
-from assessment.report import external_references
 from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult, run_engagement
 from assessment.scoping import store as step3
+from assessment.static_report import external_references
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo" / "northshore"
@@ -156,7 +156,7 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
         executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
     )
     [saved] = [c for c in executed.cells if c.get("id") == "di-19"]
-    assert "Stored 10 result tables" in saved.outputs[0]["data"]["text/plain"]
+    assert "Stored 8 result tables" in saved.outputs[0]["data"]["text/plain"]
 
 
 @pytest.mark.notebook

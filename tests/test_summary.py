@@ -11,12 +11,43 @@ from assessment.engagement import load_engagement
 from assessment.summary import (
     ContractStanding,
     executive_summary,
+    roadmap_agreed,
 )
+
+AGREED_ROADMAP = """\
+roadmap:  # agreed with the client: the method's stages
+  stages:
+    - name: Base camp
+    - {name: Camp 1, fraction: 0.55}
+    - {name: Camp 2, fraction: 0.85}
+    - {name: The summit, fraction: 1.0}
+"""
 
 
 @pytest.fixture
 def engagement(engagement_dir: Path):
+    path = engagement_dir / "engagement.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + AGREED_ROADMAP, encoding="utf-8")
     return load_engagement(engagement_dir)
+
+
+def test_stages_not_agreed_are_never_named(engagement_dir: Path) -> None:
+    default = load_engagement(engagement_dir)  # no roadmap: in engagement.yaml
+
+    page = executive_summary(default, standing(60.0)).data
+
+    assert not roadmap_agreed(default)
+    assert "Camp" not in page and "aw-roadmap" not in page
+    assert "The contract delivered 60% of its contracted job outcomes over to date." in page
+    assert "are agreed with you in the recommendations step" in page
+    assert "Base camp" not in page
+
+
+def test_the_roadmap_is_drawn_once(engagement) -> None:
+    assert "aw-roadmap" in executive_summary(engagement, standing(60.0)).data
+    below = executive_summary(engagement, standing(60.0), roadmap_below=True).data
+    assert "aw-roadmap" not in below  # step 5's section draws it
+    assert "next Camp 2 at 85%" in below  # the stage is still named
 
 
 def standing(pct: float) -> ContractStanding:

@@ -64,3 +64,33 @@ def test_capture_command_writes_a_sheet_once(opinion_engagement, tmp_path, capsy
     assert target.is_file() and "assess import" in capsys.readouterr().out
     assert main(["capture", str(opinion_engagement.root), str(target)]) == 2  # never overwrites
     assert "exists already" in capsys.readouterr().err
+
+
+def test_open_configures_jupyterlab_for_the_engagement(engagement_dir: Path) -> None:
+    import json
+
+    from assessment.workspace import configure_lab
+
+    assert main(["open", str(engagement_dir), "--no-lab"]) == 0
+    work = engagement_dir / "work"
+    setup = configure_lab(work)
+    notification = (
+        setup.settings_dir / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    )
+    assert json.loads(notification.read_text()) == {"fetchNews": "false", "checkForUpdates": False}
+    [space] = setup.workspaces_dir.glob("*.jupyterlab-workspace")
+    layout = json.loads(space.read_text())["data"]["layout-restorer:data"]["main"]
+    assert layout["dock"]["widgets"][:3] == [
+        "notebook:01_data_analysis.ipynb",
+        "notebook:02_intelligence.ipynb",
+        "notebook:03_scoping.ipynb",
+    ]
+    assert layout["current"] == "notebook:01_data_analysis.ipynb"
+    command = setup.command("--no-browser")
+    assert f"--ServerApp.root_dir={work.resolve()}" in command
+    assert "--ServerApp.ip=127.0.0.1" in command and "--LabApp.news_url=None" in command
+    assert setup.environment["JUPYTERLAB_SETTINGS_DIR"] == str(setup.settings_dir)
+    # a layout the consultant changed is theirs: opening again does not reset it
+    space.write_text(space.read_text().replace('"currentIndex": 0', '"currentIndex": 2'))
+    assert main(["open", str(engagement_dir), "--no-lab"]) == 0
+    assert '"currentIndex": 2' in space.read_text()

@@ -19,10 +19,11 @@ from assessment.charts import (
     BAR_STEP,
     BELOW_COLOUR,
     CONTRACT_COLOUR,
-    DOMAIN,
     MEETING_COLOUR,
     WIDTH,
 )
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 MEETING_CONTRACT = "Meeting contract"
 BELOW_CONTRACT = "Below contract"
@@ -42,8 +43,6 @@ CATEGORY_COLOURS = {
 """Fixed colour of each work-sampling category (the same in every chart and report)."""
 
 STAGE_COLOURS = {"Referrals": "#a9c1d9", "Starts": "#5b8db8", "Outcomes": "#1f4e79"}
-MEDIAN_COLOUR = "#1f4e79"
-P80_COLOUR = "#e09f3e"
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -63,11 +62,18 @@ def _finite(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
+PCT_TEXT = "format(datum.pct_of_target, ',.0f') + '%'"
+"""A tooltip's "104%": the percentage with its sign, as the report's tables write it."""
+
+
 def _contract_rule(axis: Literal["x", "y"], label: str = "Contract (100%)") -> alt.LayerChart:
     """A dashed rule at 100 % of the contracted target, labelled at its end."""
-    data = alt.Data(values=[{"contract": 100.0, "label": label}])
+    data = alt.Data(values=[{"contract": 100.0, "label": label, "contract_text": "100%"}])
     value = alt.X("contract:Q") if axis == "x" else alt.Y("contract:Q")
-    tooltip = [alt.Tooltip("label:N", title="Line"), alt.Tooltip("contract:Q", title="% of target")]
+    tooltip = [
+        alt.Tooltip("label:N", title="Line"),
+        alt.Tooltip("contract_text:N", title="Share of target"),
+    ]
     rule = (
         alt.Chart(data)
         .mark_rule(color=CONTRACT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
@@ -91,6 +97,7 @@ def performance_by_site(
     measure: str,
     label: str,
     period: str = "to date",
+    words: Words | None = None,
 ) -> alt.LayerChart:
     """Bars of performance against contract to date, one per site, with the 100 % contract line.
 
@@ -103,10 +110,12 @@ def performance_by_site(
         measure: The KPI key to show (rows of other measures are ignored).
         label: The KPI's plain-English label, used in the title.
         period: The months the figures cover ("Jan 2024–Jun 2026"), named in the title.
+        words: The client's words (terminology: in engagement.yaml).
 
     Returns:
         Horizontal bars sorted from best to worst, coloured meeting / below contract.
     """
+    w = (words or default_words()).mapping()
     _require(
         to_date,
         ["site", "site_name", "measure", "actual", "target", "pct_of_target", "gap"],
@@ -124,6 +133,7 @@ def performance_by_site(
 
     bars = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_bar()
         .encode(
             x=alt.X("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
@@ -141,10 +151,10 @@ def performance_by_site(
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
                 alt.Tooltip("gap:Q", title="Gap to target", format=",.0f"),
                 alt.Tooltip("status:N", title="Status"),
             ],
@@ -153,20 +163,23 @@ def performance_by_site(
     return alt.layer(bars, _contract_rule("x")).properties(
         title=alt.Title(
             f"{label}: performance against contract, {period}",
-            subtitle=f"Share of the contracted target achieved over {period}, by site",
+            subtitle=f"Share of the contracted target achieved over {period}, by {w['site']}",
         ),
         width=WIDTH,
         height=alt.Step(BAR_STEP),
     )
 
 
-def performance_trend(by_period: pd.DataFrame, measure: str, label: str) -> alt.LayerChart:
+def performance_trend(
+    by_period: pd.DataFrame, measure: str, label: str, words: Words | None = None
+) -> alt.LayerChart:
     """Monthly lines of performance against contract per site, with the 100 % contract line.
 
     Clicking a site in the legend highlights its line (the selection is named
     ``site_selection``); shift-click adds sites. The static SVG shows every line.
 
     Args:
+        words: The client's words (terminology: in engagement.yaml).
         by_period: One row per site and period: ``site``, ``site_name``, ``period`` (first day of
             the month), ``pct_of_target``, ``actual``, ``target``; an optional ``measure`` column
             is filtered on ``measure``.
@@ -176,6 +189,7 @@ def performance_trend(by_period: pd.DataFrame, measure: str, label: str) -> alt.
     Returns:
         A layered chart: lines with points (tooltips) and the contract rule.
     """
+    w = (words or default_words()).mapping()
     _require(
         by_period,
         ["site", "site_name", "period", "pct_of_target", "actual", "target"],
@@ -192,18 +206,19 @@ def performance_trend(by_period: pd.DataFrame, measure: str, label: str) -> alt.
     site_selection = alt.selection_point(name="site_selection", fields=["site_name"], bind="legend")
     lines = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_line(point=True)
         .encode(
             x=alt.X("yearmonth(period):T", title="Month", axis=alt.Axis(format="%b %Y")),
             y=alt.Y("pct_of_target:Q", title="% of contracted target"),
-            color=alt.Color("site_name:N", title="Site"),
+            color=alt.Color("site_name:N", title=w["Site"]),
             opacity=alt.when(site_selection).then(alt.value(1.0)).otherwise(alt.value(0.15)),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("yearmonth(period):T", title="Month", format="%B %Y"),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
             ],
         )
         .add_params(site_selection)
@@ -211,26 +226,30 @@ def performance_trend(by_period: pd.DataFrame, measure: str, label: str) -> alt.
     return alt.layer(lines, _contract_rule("y")).properties(
         title=alt.Title(
             f"{label}: performance against contract by month",
-            subtitle="In the interactive report, click a site in the legend to highlight it",
+            subtitle=f"Actual as a share of the contracted target, each month, by {w['site']}",
         ),
         width=WIDTH,
         height=300,
+        # said by the interactive chart only (charts.UPGRADE_SCRIPT): paper cannot be clicked
+        usermeta={"aw_hint": f"Click a {w['site']} in the legend to pick out its line."},
     )
 
 
 FUNNEL_STAGES = {"referrals": "Referrals", "starts": "Starts", "outcomes": "Outcomes"}
 
 
-def flow_funnel(flow: pd.DataFrame) -> alt.Chart:
+def flow_funnel(flow: pd.DataFrame, words: Words | None = None) -> alt.Chart:
     """Grouped bars per site: referrals, then starts, then outcomes (the caseload funnel).
 
     Args:
+        words: The client's words (terminology: in engagement.yaml).
         flow: One row per site: ``site``, ``site_name``, ``referrals``, ``starts``, ``outcomes``,
             ``exits`` (exits appear in the tooltip).
 
     Returns:
         Bars grouped by site, one colour per stage, each with its share of referrals in the tooltip.
     """
+    w = (words or default_words()).mapping()
     _require(flow, ["site", "site_name", "referrals", "starts", "outcomes", "exits"], "flow_funnel")
     flow = _finite(flow, ["referrals", "starts", "outcomes", "exits"])
     long = flow.assign(site_referrals=flow["referrals"]).melt(
@@ -252,7 +271,7 @@ def flow_funnel(flow: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("site_name:N", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("stage:N", sort=stages),
-            y=alt.Y("count:Q", title="Customers"),
+            y=alt.Y("count:Q", title=w["Customers"]),
             color=alt.Color(
                 "stage:N",
                 title="Stage",
@@ -261,17 +280,17 @@ def flow_funnel(flow: pd.DataFrame) -> alt.Chart:
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("count:Q", title="Customers", format=",.0f"),
+                alt.Tooltip("count:Q", title=w["Customers"], format=",.0f"),
                 alt.Tooltip("share_of_referrals:Q", title="Share of referrals", format=".0%"),
-                alt.Tooltip("exits:Q", title="Exits (site)", format=",.0f"),
+                alt.Tooltip("exits:Q", title=f"Exits ({w['site']})", format=",.0f"),
             ],
         )
         .properties(
             title=alt.Title(
-                "Caseload flow: referrals, starts and outcomes by site",
-                subtitle="How many referred customers start, and how many reach an outcome",
+                f"Caseload flow: referrals, starts and outcomes by {w['site']}",
+                subtitle=f"How many referred {w['customers']} start, and how many reach an outcome",
             ),
             width=WIDTH,
             height=300,
@@ -279,76 +298,11 @@ def flow_funnel(flow: pd.DataFrame) -> alt.Chart:
     )
 
 
-def time_to_outcome(flow: pd.DataFrame) -> alt.LayerChart:
-    """Median and 80th-percentile days from start to outcome per site, as a range per site.
-
-    Args:
-        flow: One row per site: ``site``, ``site_name``, ``median_days_to_outcome``,
-            ``p80_days_to_outcome`` (other columns are ignored).
-
-    Returns:
-        A dot-and-range chart, sites sorted from fastest to slowest median.
-    """
-    columns = ["site", "site_name", "median_days_to_outcome", "p80_days_to_outcome"]
-    _require(flow, columns, "time_to_outcome")
-    rows = _finite(flow[columns], columns[2:])
-    y = alt.Y(
-        "site_name:N",
-        title=None,
-        sort=alt.EncodingSortField(field="median_days_to_outcome", order="ascending"),
-    )
-    tooltip = [
-        alt.Tooltip("site_name:N", title="Site"),
-        alt.Tooltip("median_days_to_outcome:Q", title="Median days", format=",.0f"),
-        alt.Tooltip("p80_days_to_outcome:Q", title="80th percentile days", format=",.0f"),
-    ]
-    span = (
-        alt.Chart(rows)
-        .mark_rule(color=DOMAIN, strokeWidth=3)
-        .encode(
-            x=alt.X("median_days_to_outcome:Q", title="Days from start to outcome"),
-            x2="p80_days_to_outcome:Q",
-            y=y,
-            tooltip=tooltip,
-        )
-    )
-    statistics = {"median_days_to_outcome": "Median", "p80_days_to_outcome": "80th percentile"}
-    points = (
-        alt.Chart(rows)
-        .transform_fold(list(statistics), as_=["statistic_key", "days"])
-        .transform_calculate(
-            statistic="datum.statistic_key === 'median_days_to_outcome' ? 'Median' : "
-            "'80th percentile'"
-        )
-        .mark_point(filled=True, size=90, opacity=1)
-        .encode(
-            x=alt.X("days:Q", title="Days from start to outcome"),
-            y=y,
-            color=alt.Color(
-                "statistic:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=list(statistics.values()), range=[MEDIAN_COLOUR, P80_COLOUR]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    return alt.layer(span, points).properties(
-        title=alt.Title(
-            "Time from start to outcome by site",
-            subtitle="Median (half of outcomes are quicker) and 80th percentile",
-        ),
-        width=WIDTH,
-        height=alt.Step(BAR_STEP),
-    )
-
-
-def work_sampling_profile(profile: pd.DataFrame) -> alt.Chart:
+def work_sampling_profile(profile: pd.DataFrame, words: Words | None = None) -> alt.Chart:
     """Stacked bars per site: the share of observed time by category (value adding first).
 
     Args:
+        words: The client's words (terminology: in engagement.yaml).
         profile: One row per site and category: ``site``, ``site_name``, ``category``
             (``value_adding``, ``value_enabling``, ``non_value``), ``count``, ``n``, ``share``
             (0-1), ``ci_low``, ``ci_high`` (0-1, 95 % interval).
@@ -356,6 +310,7 @@ def work_sampling_profile(profile: pd.DataFrame) -> alt.Chart:
     Returns:
         Horizontal stacked bars, one per site, with fixed category colours.
     """
+    w = (words or default_words()).mapping()
     _require(
         profile,
         ["site", "site_name", "category", "count", "n", "share", "ci_low", "ci_high"],
@@ -408,7 +363,7 @@ def work_sampling_profile(profile: pd.DataFrame) -> alt.Chart:
             ),
             order=alt.Order("category_order:Q", sort="ascending"),
             tooltip=[
-                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("category_label:N", title="Category"),
                 alt.Tooltip("share:Q", title="Share of time", format=".1%"),
                 alt.Tooltip("ci_low:Q", title="95% interval from", format=".1%"),
@@ -428,16 +383,18 @@ def work_sampling_profile(profile: pd.DataFrame) -> alt.Chart:
     )
 
 
-def value_adding_with_ci(value_share: pd.DataFrame) -> alt.LayerChart:
+def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) -> alt.LayerChart:
     """The value-adding share of time per site with its 95 % confidence interval.
 
     Args:
+        words: The client's words (terminology: in engagement.yaml).
         value_share: One row per site: ``site``, ``site_name``, ``n`` (observations), ``share``,
             ``ci_low``, ``ci_high`` (fractions 0-1).
 
     Returns:
         A point per site with an error bar, sites sorted from highest to lowest share.
     """
+    w = (words or default_words()).mapping()
     columns = ["site", "site_name", "n", "share", "ci_low", "ci_high"]
     _require(value_share, columns, "value_adding_with_ci")
     rows = _finite(value_share[columns], columns[2:])
@@ -445,7 +402,7 @@ def value_adding_with_ci(value_share: pd.DataFrame) -> alt.LayerChart:
         "site_name:N", title=None, sort=alt.EncodingSortField(field="share", order="descending")
     )
     tooltip = [
-        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("site_name:N", title=w["Site"]),
         alt.Tooltip("share:Q", title="Value-adding share", format=".1%"),
         alt.Tooltip("ci_low:Q", title="95% interval from", format=".1%"),
         alt.Tooltip("ci_high:Q", title="95% interval to", format=".1%"),
@@ -479,4 +436,61 @@ def value_adding_with_ci(value_share: pd.DataFrame) -> alt.LayerChart:
         ),
         width=WIDTH,
         height=alt.Step(BAR_STEP),
+    )
+
+
+def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
+    """Share of starters with an outcome by each week since their start, per site (Kaplan–Meier).
+
+    Counts everyone who started, those still waiting included (censored), so the line is the
+    chance of an outcome by that time, not the speed of the quick ones. The band is its 95%
+    interval.
+
+    Args:
+        curves: ``site, site_name, days, outcome_share, low, high`` (shares 0-1), one row per
+            site and week; the contract as a whole may be among them as its own line.
+
+    Returns:
+        Lines per site over their interval bands; clicking a site in the legend picks it out.
+    """
+    columns = ["site", "site_name", "days", "outcome_share", "low", "high"]
+    _require(curves, columns, "outcome_over_time")
+    rows = _finite(curves[columns], columns[2:]).dropna(subset=["outcome_share"])
+    rows = rows.assign(months=rows["days"] / (365.25 / 12))
+    pick = alt.selection_point(name="survival_site", fields=["site_name"], bind="legend")
+    x = alt.X("months:Q", title="Months since start", scale=alt.Scale(zero=True))
+    colour = alt.Color("site_name:N", title="Site")
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("months:Q", title="Months since start", format=".1f"),
+        alt.Tooltip("outcome_share:Q", title="With an outcome", format=".1%"),
+        alt.Tooltip("low:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("high:Q", title="95% interval to", format=".1%"),
+    ]
+    band = (
+        alt.Chart(rows)
+        .mark_area(opacity=0.15, interpolate="step-after")
+        .encode(x=x, y="low:Q", y2="high:Q", color=colour)
+        .transform_filter(pick)
+    )
+    line = (
+        alt.Chart(rows)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y("outcome_share:Q", title="Share with an outcome", axis=alt.Axis(format="%")),
+            color=colour,
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.2)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    return alt.layer(band, line).properties(
+        title=alt.Title(
+            "Chance of an outcome by time since start, by site",
+            subtitle="Kaplan–Meier: everyone who started, those still waiting included; "
+            "band: 95% interval",
+        ),
+        width=WIDTH,
+        height=300,
     )

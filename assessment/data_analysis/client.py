@@ -12,7 +12,7 @@ from IPython.display import HTML
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
-from assessment.data_analysis.views import to_date_label
+from assessment.data_analysis.views import littles_law_table, to_date_label, with_strength
 from assessment.engagement import Engagement
 from assessment.presentation import callout, table
 from assessment.summary import ContractStanding
@@ -39,23 +39,71 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     )
 
 
+MATERIAL_RATIO = 1.5
+"""A data check is material to the opinion when the figures are off by more than half (the
+caseload over 1.5 times, or under 1/1.5 of, what throughput and time in service imply); below
+that it belongs in the data-quality appendix only (ramp-up months alone move it that much)."""
+
+
+def _material(hypotheses: pd.DataFrame) -> pd.Series:
+    """Which hypotheses belong in the client's opinion: all but immaterial data checks."""
+    checks = hypotheses["kind"] == "data-quality"
+    ratio = hypotheses["figures"].map(lambda f: f.get("ratio") if isinstance(f, dict) else None)
+    ratio = pd.to_numeric(ratio, errors="coerce")
+    material = (ratio > MATERIAL_RATIO) | (ratio < 1 / MATERIAL_RATIO)
+    return ~checks | material.fillna(False)
+
+
 def opinion_for_client(result: DataAnalysis) -> HTML:
     """The initial opinion as formed, beside what today's data says (no internal keys).
 
-    The opinion the scope was agreed on is frozen with its period; it is never rewritten.
+    The opinion the scope was agreed on is frozen with its period; it is never rewritten. Data
+    checks reach it only when material; all of them are in the data-quality appendix.
     """
+    hypotheses = result.hypotheses
+    if not hypotheses.empty:
+        hypotheses = hypotheses[_material(hypotheses)]
     snapshot = result.opinion_snapshot
+    if snapshot is not None and not snapshot.empty:
+        checks = snapshot["key"].astype(str).str.startswith("data-quality:")
+        snapshot = snapshot[~checks | snapshot["key"].isin(set(hypotheses.get("key", [])))]
     if snapshot is None or snapshot.empty:
-        if result.hypotheses.empty:
+        if hypotheses.empty:
             return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-        frame = pd.DataFrame(result.hypotheses)
-        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+        return table(
+            with_strength(hypotheses),
+            {
+                "title": "Hypothesis",
+                "strength_text": "Strength",
+                "statement": "What the data shows",
+            },
+        )
     then = str(snapshot["period"].iloc[0]) or "the first extract"
     now = to_date_label(result)
     formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
     return table(
-        then_and_now(snapshot, result.hypotheses),
+        then_and_now(snapshot, hypotheses),
         {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
         caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
         f"kept as it was; beside it, what the data of {now} says.",
     )
+
+
+def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> list[HTML]:
+    """The appendix of data checks (Little's law), or nothing when no check is flagged."""
+    hypotheses = result.hypotheses
+    checks = hypotheses[hypotheses["kind"] == "data-quality"] if not hypotheses.empty else None
+    if checks is None or checks.empty:
+        return []
+    intro = (
+        "<h2>Appendix: data quality</h2><p>Checks of the extracts themselves. A caseload that "
+        "does not add up (Little's law: caseload = starts × time in service) usually means "
+        "missing dates in the extract, or months of ramp-up; the figures above are as the "
+        "extract gives them.</p>"
+    )
+    shown: list[HTML] = [
+        HTML(intro),
+        table(checks, {"title": "Check", "statement": "What the data show"}),
+    ]
+    littles = littles_law_table(result, engagement)
+    return [*shown, littles] if littles is not None else shown

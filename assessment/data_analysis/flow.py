@@ -287,11 +287,11 @@ def _littles_explanation(result: pd.DataFrame, tolerance: float) -> pd.Series:
     """Name the likely data problem behind each flagged row (empty text when not flagged)."""
     larger = (
         "caseload larger than starts × time in service: exits may be missing from the "
-        "extract (customers who left, or were closed without an exit date, still look open)"
+        "extract (people who left, or were closed without an exit date, still look open)"
     )
     smaller = (
         "caseload smaller than starts × time in service: long-open cases may have been closed "
-        "in bulk inside the window (a caseload clean-up), or open customers may be missing from "
+        "in bulk inside the window (a caseload clean-up), or open cases may be missing from "
         "the extract (truncated, or only closed cases exported)"
     )
     text = pd.Series(

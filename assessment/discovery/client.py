@@ -7,6 +7,8 @@ these functions, and the report shows the discovery as it was when notebook 04 l
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -19,11 +21,12 @@ from assessment.discovery.views import (
     consistency_table,
     performance_callout,
 )
-from assessment.discovery.vocabulary import Vocabulary, vocabulary
+from assessment.discovery.vocabulary import CONTRACT_WIDE, Vocabulary, vocabulary
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods
-from assessment.presentation import callout, number, table
+from assessment.presentation import callout, days, table
 from assessment.store import Store
+from assessment.terminology import say, words
 
 Shown = list[HTML | alt.TopLevelMixin]
 
@@ -76,7 +79,7 @@ def findings_for_client(engagement: Engagement) -> Shown:
             findings["evidence_items"], findings["source_kinds"], findings["weak"], strict=True
         )
     ]
-    findings["quotes"] = _quotes_of(findings, frames.get("quotes"))
+    findings["quotes"] = _quotes_of(findings, frames.get("quotes"), _site_words(engagement))
     return [
         table(
             findings,
@@ -87,8 +90,11 @@ def findings_for_client(engagement: Engagement) -> Shown:
                 "quotes": "What we heard",
             },
             caption=(
-                "Findings from interviews, team sessions, observations, customer feedback and "
-                "documents; a finding resting on one kind of source only is marked weak."
+                say(
+                    "Findings from interviews, team sessions, observations, {customer} feedback "
+                    "and documents; a finding resting on one kind of source only is marked weak.",
+                    engagement,
+                )
             ),
             kind="aw-findings",
         )
@@ -104,30 +110,43 @@ def _by_heading(findings: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     return out.sort_values("_order", kind="stable").drop(columns="_order")
 
 
-def _quotes_of(findings: pd.DataFrame, quotes: pd.DataFrame | None) -> list[str]:
-    """Each finding's shareable quotes as one text cell ("…" — role, site)."""
+def _site_words(engagement: Engagement) -> dict[str, str]:
+    """Site key -> what a client reads: the site's name, or "across the contract"."""
+    return engagement.site_names() | {CONTRACT_WIDE: "across the contract"}
+
+
+def _quotes_of(
+    findings: pd.DataFrame, quotes: pd.DataFrame | None, sites: dict[str, str]
+) -> list[str]:
+    """Each finding's shareable quotes as one text cell (“…” — Role, Site name)."""
     if quotes is None or quotes.empty:
         return ["–"] * len(findings)
     by_id = quotes.set_index("evidence_id")
     cells = []
     for ids in findings["quote_ids"]:
-        shown = [_quote(by_id.loc[i]) for i in ids if i in by_id.index][:2]
+        shown = [_quote(by_id.loc[i], sites) for i in ids if i in by_id.index][:2]
         cells.append(" ".join(shown) or "–")
     return cells
 
 
-def _quote(row: pd.Series) -> str:
-    who = ", ".join(str(v) for v in (row["role"], row["site"]) if isinstance(v, str) and v)
-    return f"“{row['text']}”" + (f" ({who})" if who else "")
+def _quote(row: pd.Series, sites: dict[str, str]) -> str:
+    """A quote and who said it, in the client's words: a role and a site's name, never a key."""
+    site = row["site"]
+    site = sites.get(site, site) if isinstance(site, str) and site else None
+    role = row["role"] if isinstance(row["role"], str) and row["role"] else None
+    who = ", ".join(v for v in (role, site) if v)
+    who = who[:1].upper() + who[1:]
+    return f"“{row['text']}”" + (f" — {who}" if who else "")
 
 
 def journeys_for_client(engagement: Engagement) -> Shown:
     """Journey consistency per site and its relation to performance against contract."""
     frames = _frames(engagement, "journey_consistency", "journey_summary", "journey_performance")
     if frames is None or frames["journey_consistency"].empty:
-        return _not_yet("The customer journey")
+        return _not_yet(say("The {customer} journey", engagement))
     vocab = vocabulary(engagement)
-    shown: Shown = [consistency_table(frames["journey_consistency"], vocab)]
+    chosen = words(engagement)
+    shown: Shown = [consistency_table(frames["journey_consistency"], vocab, chosen)]
     sites = frames.get("journey_performance")
     if sites is not None and not sites.empty:
         summary = frames["journey_summary"].iloc[0]
@@ -136,11 +155,13 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             correlation=float(summary["correlation"]),
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
+            p_value=float(summary.get("correlation_p", math.nan)),
+            n_sites=int(summary.get("correlation_n", len(sites))),
         )
         months = stored_periods(engagement)
         shown = [
             performance_callout(relation, months.to_date.label() if months else ""),
-            consistency_scatter(relation, engagement.site_names()),
+            consistency_scatter(relation, engagement.site_names(), chosen),
             *shown,
         ]
     return shown
@@ -158,24 +179,25 @@ def journey_change_for_client(engagement: Engagement) -> Shown:
     comparison = JourneyComparison.from_summary(steps.drop(columns="site"), row)
     names = engagement.site_names()
     changes["site_label"] = changes["site"].map(lambda s: names.get(s, s))
-    title = f"Cutting out the complexity for the customer: {names.get(site, site)}"
+    chosen = words(engagement)
+    title = f"Cutting out the complexity for the {chosen.customer}: {names.get(site, site)}"
     return [
-        comparison_callout(comparison, title),
-        journey_side_by_side(comparison),
+        comparison_callout(comparison, title, chosen),
+        journey_side_by_side(comparison, chosen),
         table(
             changes,
             {
-                "site_label": "Site",
+                "site_label": say("{Site}", engagement),
                 "steps_today": "Steps today",
                 "steps_proposed": "Steps proposed",
-                "days_today": "Customer days today",
-                "days_proposed": "Customer days proposed",
+                "days_today": say("{Customer} days today", engagement),
+                "days_proposed": say("{Customer} days proposed", engagement),
                 "handoffs_today": "Hand-offs today",
                 "handoffs_proposed": "Hand-offs proposed",
             },
             {
-                "days_today": lambda d: number(d, 1),
-                "days_proposed": lambda d: number(d, 1),
+                "days_today": days,
+                "days_proposed": days,
             },
             caption="Every site's journey today against the proposed journey.",
         ),

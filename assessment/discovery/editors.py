@@ -9,13 +9,16 @@ is, and what the store refuses is shown in the form, field by field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 from IPython.display import HTML
 
 from assessment.discovery import store as tables
+from assessment.discovery.log import EvidenceLog
 from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
 from assessment.discovery.sheets import (
     SEPARATOR,
@@ -40,31 +43,17 @@ from assessment.errors import InputError
 from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
-
-LONG_TEXT = ("text", "statement")
-"""Fields shown as several lines (a quote, a finding)."""
+from assessment.terminology import reword
 
 
 class CheckedForm(EntryForm[E]):
-    """An entry form whose saves the store may refuse; the refusal is shown in the form."""
+    """An entry form whose saves the store may refuse; the refusal is shown in the form.
 
-    def __init__(self, model: type[E], entries: Sequence[E], **kwargs: Any) -> None:
-        super().__init__(model, entries, **kwargs)
-        for name in LONG_TEXT:
-            if name in self.fields:
-                self._as_long_text(name)
+    Attributes:
+        log: The filtered, paged evidence log shown under the evidence form (None elsewhere).
+    """
 
-    def _as_long_text(self, name: str) -> None:
-        old = self.fields[name]
-        new = w.Textarea(
-            value=old.value,
-            rows=3,
-            description=old.description,
-            layout=w.Layout(width="32em"),
-            style={"description_width": "11em"},
-        )
-        self.fields[name] = new
-        self.widget.children = tuple(new if c is old else c for c in self.widget.children)
+    log: EvidenceLog | None = None
 
     def submit(self) -> E | None:
         """Save the form; problems of the form or of the store's checks are shown in it."""
@@ -95,6 +84,26 @@ def _choices(engagement: Engagement, *fields: tuple[str, Kind]) -> Choices:
     return {name: vocab.allowed(kind) for name, kind in fields}
 
 
+def _hypothesis_titles(engagement: Engagement) -> dict[str, str]:
+    """Hypothesis key -> title, current ones first (what an evidence item may bear on)."""
+    with tables.open_store(engagement) as store:
+        frame = store.hypotheses(include_retired=True)
+    retired = frame["status"] != "current"
+    titles = frame["title"].where(~retired, frame["title"] + " (retired)")
+    return dict(zip(frame["key"], titles, strict=True))
+
+
+def _evidence_names(engagement: Engagement) -> dict[str, str]:
+    """Evidence id -> a line naming it (role, site, date and the start of the quote)."""
+    vocab = vocabulary(engagement)
+    with tables.open_store(engagement) as store:
+        items = tables.evidence_records(store)
+    return {
+        e.id: f"{e.id}: {e.role}, {vocab.label('sites', e.site)}, {e.date:%d %b %Y} — {e.text}"
+        for e in items
+    }
+
+
 # -- evidence --------------------------------------------------------------------------------------
 
 
@@ -107,6 +116,7 @@ def _stored_form(
     **form: Any,
 ) -> CheckedForm[E]:
     """A form over one of discovery's tables: each save or delete in its own transaction."""
+    form.setdefault("wording", functools.partial(reword, engagement=engagement))
     return stored_form(  # type: ignore[return-value]
         lambda: tables.open_store(engagement), model, load, write, remove, form=CheckedForm, **form
     )
@@ -125,7 +135,20 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
     """The evidence log's form; in a batch run the stored log instead."""
     if not interactive:
         return evidence_log(engagement)
-    return _stored_form(
+    titles = _hypothesis_titles(engagement)
+    vocab = vocabulary(engagement)
+
+    def stored_evidence() -> pd.DataFrame:
+        with tables.open_store(engagement) as store:
+            return tables.evidence(store)
+
+    log = EvidenceLog(stored_evidence, vocab, titles)
+
+    def listed(rows: Sequence[EvidenceRow]) -> str:
+        log.reload()
+        return f"<p class='aw-caption'>{len(rows)} evidence items: filter and page them below.</p>"
+
+    form = _stored_form(
         engagement,
         EvidenceRow,
         _evidence_rows,
@@ -138,10 +161,18 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
             ("heading", "headings"),
             ("sentiment", "sentiments"),
         ),
+        multi={
+            "dimensions": vocab.allowed("dimensions"),
+            "confirms": titles,
+            "refutes": titles,
+        },
         label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {r.text[:50]}",
-        render=_rendered(lambda: evidence_log(engagement)),
-        title="Evidence log",
+        render=listed,
+        title="Record evidence",
+        below=log.widget,
     )
+    form.log = log
+    return form
 
 
 # -- journeys --------------------------------------------------------------------------------------
@@ -214,6 +245,7 @@ def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:
         ),
         lambda store, entry_id: tables.delete_findings(store, [entry_id]),
         choices=_choices(engagement, ("heading", "headings")),
+        multi={"evidence_ids": _evidence_names(engagement)},
         label=lambda r: f"{r.id}: {r.statement[:60]}",
         render=_rendered(lambda: findings_log(overview(engagement))),
         title="Draft findings",

@@ -28,15 +28,8 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-from assessment.capture import (
-    Prepared,
-    SheetGroup,
-    SheetSpec,
-    _day_first,
-    imported,
-    ledger,
-    register,
-)
+from assessment.capture import SheetSpec, _day_first
+from assessment.capture_registry import Prepared, SheetGroup, imported, ledger, register
 from assessment.discovery import store as tables
 from assessment.discovery.models import (
     Evidence,
@@ -49,7 +42,7 @@ from assessment.discovery.models import (
 )
 from assessment.discovery.vocabulary import vocabulary
 from assessment.engagement import Engagement
-from assessment.entries import Database, Entry
+from assessment.entries import Entry, Transaction
 from assessment.errors import InputError, Problem
 from assessment.store import Store
 
@@ -76,7 +69,7 @@ class EvidenceRow(Entry):
         description="One-to-one interview, Group work / team session, Observation, ...",
     )
     site: str = Field(title="Site", description="Site name, or ALL for the contract")
-    role: str = Field(title="Role", description="Job role, no names")
+    role: str = Field(min_length=1, title="Role", description="Job role, no names")
     interviewee: str | None = Field(
         default=None, title="Interviewee", description="Internal only: never shown to the client"
     )
@@ -84,7 +77,7 @@ class EvidenceRow(Entry):
         default=None, title="Participants", description="How many people (group sessions)"
     )
     date: dt.date = Field(title="Date", description="dd/mm/yyyy")
-    text: str = Field(title="Comment or quote")
+    text: str = Field(min_length=1, title="Comment or quote")
     heading: str = Field(
         title="Heading",
         description="Customer experience; Leadership & MI; Resources; Targets & measures ...",
@@ -121,7 +114,7 @@ class FindingRow(Entry):
     """One draft finding as typed in a sheet or a form."""
 
     heading: str = Field(title="Heading", description="One of the four headings")
-    statement: str = Field(title="Finding", description="In a sentence")
+    statement: str = Field(min_length=1, title="Finding", description="In a sentence")
     evidence_ids: str | None = Field(
         default=None, title="Evidence", description="Evidence ids, separated by ;"
     )
@@ -247,7 +240,7 @@ def _checked(
 # -- importing -------------------------------------------------------------------------------------
 
 
-def _not_generic(tx: Database, entry: Any) -> None:
+def _not_generic(tx: Transaction, entry: Any) -> None:
     raise TypeError("discovery sheets are imported by assessment.discovery.capture.prepare")
 
 
@@ -366,7 +359,7 @@ def _check(
     plan.groups = list(dict.fromkeys((s.journey, s.site) for s in plan.steps))
 
 
-def write_plan(tx: Database, plan: Plan, now: str) -> None:
+def write_plan(tx: Transaction, plan: Plan, now: str) -> None:
     """Write a checked import inside the import's transaction: three tables and the ledger."""
     tables.write_evidence(tx, plan.evidence, now)
     tables.write_journeys(tx, plan.groups, plan.steps)

@@ -27,6 +27,7 @@ from assessment.discovery.journey import (
 )
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
+from assessment.presentation import Done
 from assessment.store import Store
 
 STEP = "discovery"
@@ -112,6 +113,8 @@ def client_frames(result: Discovery) -> dict[str, pd.DataFrame]:
             {
                 "cross_site_consistency": [result.cross_site],
                 "correlation": [_performance_value(result, "correlation")],
+                "correlation_p": [_performance_value(result, "p_value")],
+                "correlation_n": [_performance_value(result, "n_sites")],
                 "followed_mean_pct": [_performance_value(result, "followed_mean_pct")],
                 "others_mean_pct": [_performance_value(result, "others_mean_pct")],
             }
@@ -143,7 +146,7 @@ def _performance_value(result: Discovery, name: str) -> float:
     return math.nan if result.performance is None else float(getattr(result.performance, name))
 
 
-def save(engagement: Engagement, result: Discovery) -> str:
+def save(engagement: Engagement, result: Discovery) -> Done:
     """Store step 4's client-safe results as frames, in one transaction.
 
     Returns:
@@ -152,4 +155,7 @@ def save(engagement: Engagement, result: Discovery) -> str:
     frames = client_frames(result)
     with Store(engagement.store_path) as store:
         store.put_frames(STEP, frames)
-    return f"Stored {len(frames)} result tables in {engagement.store_path.name}."
+    return Done(
+        f"Stored {len(frames)} result tables for the report (client-safe: no names, small "
+        f"groups suppressed) in {engagement.store_path.name}."
+    )

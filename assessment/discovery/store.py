@@ -32,7 +32,7 @@ from assessment.discovery.models import (
 from assessment.discovery.schema import COMPONENT, MIGRATIONS, TABLES
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
-from assessment.entries import Database
+from assessment.entries import Transaction
 from assessment.errors import InputError, Problem
 from assessment.store import Store, open_engagement_store, register_schema
 
@@ -73,7 +73,7 @@ def _ids(store: Store, table: str) -> set[str]:
     return {row["id"] for row in store.query(f"SELECT id FROM {table}")}
 
 
-def write_all(store: Store, write: Callable[[Database], None]) -> None:
+def write_all(store: Store, write: Callable[[Transaction], None]) -> None:
     """Run writes in one transaction; a constraint the checks missed becomes an InputError.
 
     Several writers (evidence, journeys, findings of one capture sheet) may share the
@@ -163,7 +163,7 @@ def _evidence_values(r: Evidence) -> list[Any]:
     return [data[f] for f in _EVIDENCE_FIELDS]
 
 
-def write_evidence(tx: Database, records: list[Evidence], now: str) -> None:
+def write_evidence(tx: Transaction, records: list[Evidence], now: str) -> None:
     """Upsert checked evidence items (and their bearings) inside a transaction."""
     columns = ", ".join(_EVIDENCE_FIELDS)
     updates = ", ".join(f"{c}=excluded.{c}" for c in _EVIDENCE_FIELDS[1:])
@@ -272,7 +272,9 @@ def replace_journeys(
     return groups
 
 
-def write_journeys(tx: Database, groups: list[tuple[str, str]], steps: list[JourneyStep]) -> None:
+def write_journeys(
+    tx: Transaction, groups: list[tuple[str, str]], steps: list[JourneyStep]
+) -> None:
     """Replace the journeys ``groups`` names with checked ``steps`` inside a transaction."""
     for journey, site in groups:
         tx.execute(
@@ -337,7 +339,7 @@ def save_findings(
     return [r.id for r in records]
 
 
-def write_findings(tx: Database, records: list[Finding], now: str) -> None:
+def write_findings(tx: Transaction, records: list[Finding], now: str) -> None:
     """Upsert checked findings (and their links to evidence) inside a transaction."""
     for r in records:
         tx.execute(

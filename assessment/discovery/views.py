@@ -14,9 +14,16 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
+from assessment.discovery.journey import (
+    FOLLOWED,
+    MIN_CORRELATION_SITES,
+    JourneyComparison,
+    JourneyPerformance,
+)
 from assessment.discovery.vocabulary import Kind, Vocabulary
-from assessment.presentation import callout, number, pct, share, table
+from assessment.presentation import callout, days, number, pct, share, table
+from assessment.terminology import Words
+from assessment.terminology import words as default_words
 
 VERDICT_LABELS = {
     "confirmed": "Confirmed",
@@ -115,15 +122,31 @@ def verdict_table(verdicts: pd.DataFrame, vocab: Vocabulary) -> HTML:
 
 
 def verdict_callout(verdicts: pd.DataFrame) -> HTML:
-    """How the hypotheses fared, in one line per verdict, weak ones named."""
+    """How the hypotheses fared, in one line per verdict.
+
+    A verdict resting on one kind of source is marked where it stands ("Confirmed … (one kind of
+    source so far)"), and the last line says how both hold: the verdict stands, but it is not a
+    finding until another kind of source agrees.
+    """
     lines = []
     for key, label in VERDICT_LABELS.items():
-        titles = verdicts.loc[verdicts["verdict"] == key, "title"].tolist()
-        if titles:
+        chosen = verdicts[verdicts["verdict"] == key]
+        if not chosen.empty:
+            titles = [
+                f"{t} (one kind of source so far)" if w else t
+                for t, w in zip(chosen["title"], chosen["weak"], strict=True)
+            ]
             lines.append(f"{label} ({len(titles)}): {'; '.join(titles)}")
-    weak = verdicts.loc[verdicts["weak"], "title"].tolist()
-    if weak:
-        lines.append(f"Needs another kind of source: {'; '.join(weak)}")
+    weak = verdicts[verdicts["weak"]]
+    if not weak.empty:
+        named = "; ".join(
+            f"{t} ({VERDICT_LABELS[v].lower()})"
+            for t, v in zip(weak["title"], weak["verdict"], strict=True)
+        )
+        lines.append(
+            f"The verdict stands, but rests on one kind of source: find another kind (an "
+            f"observation, a group session, customer feedback) before it becomes a finding: {named}"
+        )
     return callout("Hypotheses tested against the evidence", lines or ["No hypotheses yet."])
 
 
@@ -143,29 +166,32 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "duration_days": "Typical days",
             "adds_value": "Adds value",
         },
-        {"order": number, "duration_days": lambda d: number(d, 1)},
+        {"order": number, "duration_days": days},
     )
 
 
-def consistency_table(consistency: pd.DataFrame, vocab: Vocabulary) -> HTML:
-    """Per site: steps, customer days and consistency with the defined journey and other sites."""
+def consistency_table(
+    consistency: pd.DataFrame, vocab: Vocabulary, words: Words | None = None
+) -> HTML:
+    """Per site: steps, their days and consistency with the defined journey and other sites."""
+    w = (words or default_words()).mapping()
     frame = _with_labels(consistency, vocab)
     frame["follows"] = frame["follows_defined"].map({True: "yes", False: "no"})
     return table(
         frame,
         {
-            "site_label": "Site",
+            "site_label": w["Site"],
             "steps": "Steps",
             "value_adding_steps": "Value-adding steps",
             "duration_days": "Typical days",
             "contract_score": "Consistency with defined journey",
-            "peer_score": "Consistency with other sites",
+            "peer_score": f"Consistency with other {w['sites']}",
             "follows": "Follows the defined journey",
         },
         {
             "steps": number,
             "value_adding_steps": number,
-            "duration_days": lambda d: number(d, 1),
+            "duration_days": days,
             "contract_score": lambda s: share(s, 0),
             "peer_score": lambda s: share(s, 0),
         },
@@ -178,7 +204,6 @@ def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
 
     ``months`` names the period of the performance figures ("Jan 2024–Jun 2026").
     """
-    r = relation.correlation
     over = f" over {months}" if months else ""
     followed = relation.sites["follows_defined"]
     basis = f"{FOLLOWED:.0%} of its steps, in order"
@@ -193,13 +218,28 @@ def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
         first = f"No site follows a defined journey ({basis})."
     lines = [
         first,
-        (
-            f"Correlation of consistency and performance across sites: {r:+.2f}."
-            if not math.isnan(r)
-            else "Too few sites (or no spread) to correlate consistency with performance."
-        ),
+        correlation_words(relation),
     ]
     return callout("Journey consistency and performance", lines)
+
+
+def correlation_words(relation: JourneyPerformance) -> str:
+    """The rank correlation with its n and p-value, or "too few sites to say"."""
+    n, r = relation.n_sites, relation.correlation
+    if n < MIN_CORRELATION_SITES:
+        return (
+            f"Consistency and performance across sites: too few sites to say ({n} with both "
+            f"figures; a correlation needs at least {MIN_CORRELATION_SITES})."
+        )
+    if math.isnan(r):
+        return f"Consistency and performance across {n} sites: no spread to correlate."
+    p = relation.p_value
+    sure = "more than chance" if p < 0.05 else "within what chance gives"
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.2f}"
+    return (
+        f"Rank correlation (Spearman) of consistency and performance across {n} sites: "
+        f"{r:+.2f} ({p_text}: {sure})."
+    )
 
 
 def comparison_table(comparison: JourneyComparison) -> HTML:
@@ -224,16 +264,19 @@ def comparison_table(comparison: JourneyComparison) -> HTML:
 
 
 def comparison_callout(
-    comparison: JourneyComparison, title: str = "Cutting out the complexity for the customer"
+    comparison: JourneyComparison, title: str | None = None, words: Words | None = None
 ) -> HTML:
-    """What the proposed journey saves the customer, in four lines."""
+    """What the proposed journey saves the people served, in four lines (client's words)."""
     c = comparison
+    w = words or default_words()
+    title = title or f"Cutting out the complexity for the {w.customer}"
     removed = "; ".join(c.removed) or "none"
     return callout(
         title,
         [
             f"Steps: {c.steps_today} today, {c.steps_proposed} proposed (removed: {removed}).",
-            f"Customer time: {number(c.days_today, 1)} days today, {number(c.days_proposed, 1)} "
+            f"{w.mapping()['Customer']} time: {number(c.days_today, 1)} days today, "
+            f"{number(c.days_proposed, 1)} "
             f"proposed: {number(c.days_saved, 1)} days saved.",
             f"Hand-offs between owners: {c.handoffs_today} today, {c.handoffs_proposed} proposed.",
             f"Value-adding steps: {share(c.value_adding_share_today, 0)} today, "

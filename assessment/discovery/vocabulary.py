@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assessment.engagement import DEFAULT_MIN_GROUP_SIZE, Engagement, Method
+from assessment.terminology import reword
 
 CONTRACT_WIDE = "ALL"
 """Site value of evidence or a journey about the contract as a whole (as in step 1)."""
@@ -48,16 +49,19 @@ class Vocabulary:
         return values
 
     def resolve(self, kind: Kind, value: object) -> str | None:
-        """The key meant by a value: the key itself, or its label in any case; None if unknown."""
+        """The key meant: the key, its label or a site's alias, in any case; None if unknown."""
         allowed = self.allowed(kind)
         text = str(value).strip()
         if text in allowed:
             return text
         wanted = text.casefold()
-        return next(
+        found = next(
             (k for k, label in allowed.items() if wanted in (k.casefold(), label.casefold())),
             None,
         )
+        if found is None and kind == "sites":  # a site's aliases name it too, as in the extracts
+            found = getattr(self.sites, "aliases", {}).get(wanted)
+        return found
 
     def label(self, kind: Kind, key: str) -> str:
         """The label of a key, or the key itself when it is not (or no longer) in the vocabulary."""
@@ -71,14 +75,22 @@ def from_method(method: Method, sites: Mapping[str, str] | None = None) -> Vocab
         dimensions=dict(method.dimensions),
         source_types=dict(method.source_types),
         sentiments=dict(method.sentiments),
-        sites=dict(sites or {}),
+        sites=sites if sites is not None else {},
         min_group_size=method.min_group_size,
     )
 
 
 def vocabulary(engagement: Engagement) -> Vocabulary:
     """The engagement's vocabulary: its ``method`` section (or the defaults) and its sites."""
-    return from_method(engagement.method, engagement.site_names())
+    method = engagement.method
+    # the method's default labels speak of customers: in the client's words unless the
+    # consultant wrote the vocabulary in engagement.yaml
+    reworded = {
+        name: {key: reword(label, engagement) for key, label in getattr(method, name).items()}
+        for name in ("headings", "dimensions", "source_types", "sentiments")
+        if name not in method.model_fields_set
+    }
+    return from_method(method.model_copy(update=reworded), engagement.site_choices())
 
 
 def default_vocabulary(sites: Mapping[str, str] | None = None) -> Vocabulary:

@@ -17,6 +17,7 @@ from assessment.intelligence.store import open_store
 from assessment.intelligence.views import (
     agreed_areas_table,
     basis_of_opinion,
+    hypotheses_view,
     hypothesis_cards,
     leaning,
     leaning_summary,
@@ -31,6 +32,7 @@ __all__ = [
     "agreed_areas_table",
     "areas_editor",
     "basis_of_opinion",
+    "hypotheses_view",
     "hypothesis_cards",
     "intelligence_notes",
     "leaning",

@@ -57,12 +57,12 @@ def ensure(store: Store) -> None:
     store.ensure_schema(COMPONENT, MIGRATIONS)
 
 
-def notes(db: Store | entries.Database) -> list[IntelligenceNote]:
+def notes(db: Store | entries.Transaction) -> list[IntelligenceNote]:
     """Every intelligence note, oldest first."""
     return entries.load(db, NOTES, IntelligenceNote)
 
 
-def areas(db: Store | entries.Database) -> list[ScopeArea]:
+def areas(db: Store | entries.Transaction) -> list[ScopeArea]:
     """Every scope area, oldest first."""
     return entries.load(db, AREAS, ScopeArea)
 
@@ -82,7 +82,7 @@ def note_choices(store: Store, engagement: Engagement) -> Choices:
     return {
         "hypothesis_key": hypothesis_titles(store),
         "stance": STANCE_LABELS,
-        "site": engagement.site_names(),
+        "site": engagement.site_choices(),
     }
 
 

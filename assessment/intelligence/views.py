@@ -8,8 +8,9 @@ name or a role.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML
 
@@ -17,7 +18,8 @@ from assessment.engagement import Engagement
 from assessment.intelligence import store as db
 from assessment.intelligence.leaning import agreed_areas, leaning_by_hypothesis, leaning_counts
 from assessment.intelligence.models import STANCE_LABELS, IntelligenceNote, ScopeArea
-from assessment.presentation import callout, table
+from assessment.pickers import keys_toggle
+from assessment.presentation import Formatter, callout, number, pct, share, table
 
 _LEANING_WORDS = {
     "supported": "Supported by local knowledge",
@@ -27,17 +29,73 @@ _LEANING_WORDS = {
 }
 
 
-def figures_text(figures: dict[str, object]) -> str:
-    """A hypothesis's figures as one readable line ('pct of target 25.1 · actual 1,262')."""
+def _points(value: float) -> str:
+    return f"{value:,.0f} points"
+
+
+_FIGURES: dict[str, tuple[str, Formatter]] = {
+    "pct_of_target": ("{} of target", pct),
+    "actual": ("{} achieved", number),
+    "target": ("target {}", number),
+    "gap": ("{} short of target", number),
+    "rank": ("ranked {}", number),
+    "threshold_pct": ("flagged below {} of target", pct),
+    "contract_pct": ("contract as a whole at {} of target", pct),
+    "conversion_to_outcome": ("{} of starts converted to outcomes", share),
+    "starts": ("{} starts", number),
+    "outcomes": ("{} outcomes", number),
+    "best_conversion_to_outcome": ("best site converts {}", share),
+    "ratio_to_best": ("{} of the best site's rate", share),
+    "best_pct": ("best {} of target", pct),
+    "worst_pct": ("lowest {} of target", pct),
+    "spread_pp": ("spread {}", _points),
+    "threshold_pp": ("flagged above a spread of {}", _points),
+    "cv": ("variation between sites {}", share),
+    "n_sites": ("{} sites", number),
+    "share": ("{} of time with customers", share),
+    "value_adding": ("{} observations with customers", number),
+    "n": ("{} observations", number),
+    "required_n": ("{} needed for ±5 points", number),
+    "threshold_share": ("flagged below {}", share),
+    "caseload": ("caseload {}", number),
+    "expected_caseload": ("expected {}", number),
+    "ratio": ("{} of the expected caseload", lambda v: share(v, 0)),
+    "mean_days_in_service": ("{} days in service on average", number),
+    "starts_per_month": ("{} starts a month", lambda v: number(v, 1)),
+    "open_at_start": ("{} open at the start", number),
+    "open_at_end": ("{} open at the end", number),
+}
+"""Figure name -> how the consultant reads it (wording and format as in the report)."""
+
+
+def figures_text(figures: dict[str, object], sites: Mapping[str, str] | None = None) -> str:
+    """A hypothesis's figures in words, formatted as in the report.
+
+    For example "30% of target · 1,952 achieved · 4,556 short of target · flagged below 80% of
+    target"; a site is named ("best site Harbour Street"), never given by its key.
+    """
+    names = sites or {}
     parts = []
-    for name, value in figures.items():
-        if isinstance(value, float):
-            shown = f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
-        elif isinstance(value, int):
-            shown = f"{value:,}"
+    if "ci_low" in figures and "ci_high" in figures:
+        interval = f"95% interval {share(figures['ci_low'])}–{share(figures['ci_high'])}"
+    else:
+        interval = ""
+    before = {"best_pct": "best_site", "worst_pct": "worst_site"}  # a site before its figure
+    order = [n for f in _FIGURES for n in (before.get(f), f) if n]
+    ranked = sorted(figures.items(), key=lambda i: order.index(i[0]) if i[0] in order else 99)
+    for name, value in ranked:
+        if name in ("ci_low", "ci_high"):
+            continue
+        if name in ("best_site", "worst_site"):
+            word = "best" if name == "best_site" else "lowest"
+            parts.append(f"{word} site {names.get(str(value), str(value))}")
+        elif name in _FIGURES and isinstance(value, int | float):
+            wording, shown = _FIGURES[name]
+            parts.append(wording.format(shown(value)))
         else:
-            shown = str(value)
-        parts.append(f"{name.replace('_', ' ')} {shown}")
+            parts.append(f"{name.replace('_', ' ')} {value}")
+        if name == "share" and interval:
+            parts[-1] += f" ({interval})"
     return " · ".join(parts)
 
 
@@ -47,8 +105,13 @@ def leaning(engagement: Engagement) -> pd.DataFrame:
         return leaning_by_hypothesis(store.hypotheses(), db.notes(store))
 
 
-def hypothesis_cards(engagement: Engagement) -> HTML:
-    """Each hypothesis with its figures and what local knowledge says (internal: names shown)."""
+def hypothesis_cards(engagement: Engagement, show_keys: bool = False) -> HTML:
+    """Each hypothesis with its figures and what local knowledge says (internal: names shown).
+
+    Args:
+        engagement: The engagement.
+        show_keys: Also show each hypothesis's key (what a capture sheet may be typed with).
+    """
     with db.open_store(engagement) as store:
         hypotheses = store.hypotheses()
         notes = db.notes(store)
@@ -67,21 +130,35 @@ def hypothesis_cards(engagement: Engagement) -> HTML:
             f"{n.recorded_on:%d %b %Y})</i></li>"
             for n in by_key.get(row.key, [])
         )
+        key = f"<p class='aw-key'>Key: <code>{html.escape(row.key)}</code></p>"
         cards.append(
             f"<div class='aw-card'><h4>{html.escape(row.title)}</h4>"
             f"<p>{html.escape(row.statement)}</p>"
-            f"<p class='aw-figures'>{html.escape(figures_text(row.figures))}</p>"
-            f"<p class='aw-key'>Key: <code>{html.escape(row.key)}</code></p>"
+            f"<p class='aw-figures'>{html.escape(figures_text(row.figures, sites))}</p>"
+            f"{key if show_keys else ''}"
             f"<ul>{heard or '<li>Not yet discussed.</li>'}</ul></div>"
         )
     return HTML("".join(cards))
 
 
-def notes_table(notes: Sequence[IntelligenceNote], titles: dict[str, str]) -> str:
-    """The notes as an internal HTML table (who said it included)."""
+def hypotheses_view(engagement: Engagement, interactive: bool) -> HTML | w.VBox:
+    """The hypothesis cards; in ``assess open`` with a "show keys" box (keys for capture sheets)."""
+    if not interactive:
+        return hypothesis_cards(engagement)
+    return keys_toggle(lambda keys: hypothesis_cards(engagement, show_keys=keys))
+
+
+def notes_table(
+    notes: Sequence[IntelligenceNote],
+    titles: dict[str, str],
+    sites: Mapping[str, str] | None = None,
+) -> str:
+    """The notes as an internal HTML table (who said it included; sites by name)."""
     if not notes:
         return "<p>No intelligence recorded yet.</p>"
+    names = sites or {}
     frame = pd.DataFrame([n.model_dump() for n in notes])
+    frame["site"] = frame["site"].map(lambda k: names.get(k, k) if k else "All sites")
     frame["hypothesis"] = frame["hypothesis_key"].map(titles).fillna(frame["hypothesis_key"])
     frame["stance"] = frame["stance"].map(STANCE_LABELS)
     shown = table(
@@ -95,6 +172,7 @@ def notes_table(notes: Sequence[IntelligenceNote], titles: dict[str, str]) -> st
             "note": "Note",
             "recorded_on": "Date",
         },
+        {"recorded_on": lambda d: f"{d:%d %b %Y}"},
     )
     return str(shown.data)
 
@@ -130,8 +208,9 @@ def basis_of_opinion(engagement: Engagement) -> HTML:
         by_hypothesis = leaning_by_hypothesis(hypotheses, db.notes(store))
     if hypotheses.empty:
         return callout("Basis of our opinion", ["Run step 1 first: there are no hypotheses yet."])
+    sites = engagement.site_names()
     frame = by_hypothesis.assign(
-        figures=hypotheses["figures"].map(figures_text).to_numpy(),
+        figures=hypotheses["figures"].map(lambda f: figures_text(f, sites)).to_numpy(),
         leaning=by_hypothesis["leaning"].map(_LEANING_WORDS),
     )
     intro = (

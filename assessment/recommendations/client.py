@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods, window
-from assessment.presentation import callout, money, number, table
+from assessment.presentation import callout, date_text, money, number, table
 from assessment.recommendations import measures
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
@@ -45,10 +45,8 @@ def _level(value: object, unit: str) -> str:
 
 
 def day(value: object) -> str:
-    """A date as "30 Sep 2025"; a dash when missing."""
-    if value is None or value == "" or (not isinstance(value, dt.date) and pd.isna(value)):
-        return "–"
-    return f"{pd.Timestamp(value):%d %b %Y}"
+    """A date as "30 Sep 2025" (the report's one date format); a dash when missing."""
+    return date_text(value)
 
 
 def _stored(engagement: Engagement, name: str) -> pd.DataFrame | None:
@@ -107,10 +105,15 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
                 r.stage,
                 status.get(r.action_id, "–"),
             ]
-            tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+            # each cell names its column: on a phone and on paper the rows stack (report.css)
+            tds = "".join(
+                f"<td data-label='{html.escape(h, quote=True)}'>{html.escape(str(c))}</td>"
+                for h, c in zip(PLAN_HEADS[1:-1], cells, strict=True)
+            )
             rows.append(
-                f"<tr class='aw-action'><td class='aw-task'>{html.escape(str(r.task))}</td>"
-                f"{tds}<td>{_smart_cell(r.smart)}</td></tr>"
+                f"<tr class='aw-action'><td class='aw-task' data-label='Action'>"
+                f"{html.escape(str(r.task))}</td>{tds}"
+                f"<td data-label='SMART'>{_smart_cell(r.smart)}</td></tr>"
             )
     head = "".join(f"<th>{html.escape(h)}</th>" for h in PLAN_HEADS)
     return (
@@ -229,20 +232,33 @@ def ranking_html(engagement: Engagement, ranking: pd.DataFrame) -> HTML:
         "action_area": "Action area",
         "recommendation": "Recommendation",
         "actions": "Actions",
-        "value": "Value (outcome payments)",
+        "value_text": "Value (outcome payments)",
         "cost": "Cost",
         "effort": "Of which",
         "return": "Return",
     }
-    ranking = ranking.assign(effort=[_effort(r, money) for r in ranking.itertuples()])
+    ranking = ranking.assign(
+        effort=[_effort(r, money) for r in ranking.itertuples()],
+        value_text=[_value_text(r, money) for r in ranking.itertuples()],
+    )
     formats = {
-        "value": lambda v: money(v) if is_valued(v) else "not valued",
         "cost": money,
         "return": lambda v: f"{number(v, 1)} ×" if is_valued(v) else "–",
         "rank": lambda v: str(v),
         "actions": lambda v: str(v),
     }
     return table(ranking, columns, formats, caption=value_words(engagement), kind="aw-value")
+
+
+def _value_text(row: object, money: Callable[[object], str]) -> str:
+    """The value as shown: 'not valued', or why a valued action earns nothing in the horizon."""
+    value = getattr(row, "value", None)
+    if value is None or not is_valued(float(value)):
+        return "not valued"
+    months = getattr(row, "value_months", None)
+    if value == 0 and months is not None and not pd.isna(months) and months == 0:
+        return f"{money(0)}: due at the contract's end, no months left to earn"
+    return money(value)
 
 
 def _effort(row: object, money: Callable[[object], str]) -> str:
@@ -346,7 +362,7 @@ def progress_for_client(engagement: Engagement) -> HTML:
         "baseline_text": "Baseline",
         "current_text": f"Now{recent}",
         "target_text": "Target",
-        "trend_text": "Trend",
+        "trend_text": "Trend vs the 3 months before",
         "due": "Target date",
         "status_text": "Status",
     }
@@ -387,9 +403,17 @@ def most_valuable_actions(engagement: Engagement) -> list[str]:
     return [
         f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
         f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
-        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}."
+        f"outcome payments {_to_end(engagement)}, for {money(r.cost)}{_split(r, money)}."
         for r in top.itertuples()
     ]
+
+
+def _split(row: object, money: Callable[[object], str]) -> str:
+    """' (consultants £9,160; client staff £5,280)' when the client's days are costed too."""
+    client = getattr(row, "client_cost", None)
+    if client is None or pd.isna(client):
+        return ""
+    return f" ({_effort(row, money)})"
 
 
 def _to_end(engagement: Engagement) -> str:

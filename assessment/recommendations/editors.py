@@ -6,6 +6,7 @@ applies the pending requests), as :mod:`assessment.recommendations.views` shows 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from IPython.display import HTML
@@ -18,8 +19,14 @@ from assessment.forms import EntryForm, table_form
 from assessment.recommendations import store as db
 from assessment.recommendations.models import Action, Publication, Recommendation
 from assessment.recommendations.sheets import ACTIONS_SHEET, RECOMMENDATIONS_SHEET
-from assessment.recommendations.views import actions_table, publish_pending, recommendations_table
+from assessment.recommendations.views import (
+    actions_table,
+    finding_names,
+    publish_pending,
+    recommendations_table,
+)
 from assessment.store import Store
+from assessment.terminology import reword
 
 
 def _form(
@@ -27,6 +34,8 @@ def _form(
     sheet: SheetSpec,
     load: Callable[[Store], list[E]],
     label: Callable[[E], str],
+    render: Callable[[], HTML],
+    multi: dict[str, dict[str, str]] | None = None,
 ) -> EntryForm[E]:
     """A form over the entries of one capture sheet's kind; each change is its own transaction."""
     table_name = {Recommendation: db.RECOMMENDATIONS, Action: db.ACTIONS}[sheet.model]
@@ -38,8 +47,11 @@ def _form(
         table_name,
         load,
         choices=allowed,
+        multi=multi,
         label=label,
+        render=lambda _entries: str(render().data),
         title=sheet.name,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 
@@ -49,14 +61,27 @@ def recommendations_editor(
     """The recommendations form; in a batch run the stored recommendations instead."""
     if not interactive:
         return recommendations_table(engagement)
-    return _form(engagement, RECOMMENDATIONS_SHEET, db.recommendations, lambda r: r.title)
+    return _form(
+        engagement,
+        RECOMMENDATIONS_SHEET,
+        db.recommendations,
+        lambda r: r.title,
+        lambda: recommendations_table(engagement),
+        multi={"finding_ids": finding_names(engagement)},
+    )
 
 
 def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Action] | HTML:
     """The actions form; in a batch run the stored actions instead."""
     if not interactive:
         return actions_table(engagement)
-    return _form(engagement, ACTIONS_SHEET, db.actions, lambda a: a.task[:60])
+    return _form(
+        engagement,
+        ACTIONS_SHEET,
+        db.actions,
+        lambda a: a.task[:60],
+        lambda: actions_table(engagement),
+    )
 
 
 def publish_editor(engagement: Engagement, interactive: bool) -> EntryForm[Publication] | HTML:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from assessment import entries
 from assessment.discovery import stored_findings
 from assessment.engagement import Engagement
-from assessment.entries import Choices, Database
+from assessment.entries import Choices, Transaction
 from assessment.errors import InputError, Problem
 from assessment.recommendations.models import (
     ALL_SITES,
@@ -38,6 +38,7 @@ ACTIONS = "rec_actions"
 REQUESTS = "rec_publish_requests"
 PUBLICATIONS = "rec_publications"
 PERFORMANCE_FRAME = "data_analysis.performance_by_period"
+FLOW_PLAN_FRAME = "data_analysis.flow_plan_months"
 STATUS_FIELDS = ("status", "status_note", "status_date")
 
 # Append only: never edit a released migration.
@@ -112,17 +113,17 @@ def open_store(engagement: Engagement) -> Store:
     return open_engagement_store(engagement)
 
 
-def recommendations(db: Store | Database) -> list[Recommendation]:
+def recommendations(db: Store | Transaction) -> list[Recommendation]:
     """Every recommendation, oldest first."""
     return entries.load(db, RECOMMENDATIONS, Recommendation)
 
 
-def actions(db: Store | Database) -> list[Action]:
+def actions(db: Store | Transaction) -> list[Action]:
     """Every action, oldest first."""
     return entries.load(db, ACTIONS, Action)
 
 
-def requests(db: Store | Database) -> list[Publication]:
+def requests(db: Store | Transaction) -> list[Publication]:
     """Every request to publish, oldest first."""
     return entries.load(db, REQUESTS, Publication)
 
@@ -144,7 +145,7 @@ def action_choices(store: Store, engagement: Engagement) -> Choices:
     """An action names a recommendation, a site (or ALL), a roadmap stage and a status."""
     return {
         "recommendation_id": {r.id: r.title for r in recommendations(store)},
-        "site": {ALL_SITES: ALL_SITES} | engagement.site_names(),
+        "site": {ALL_SITES: "ALL (the contract as a whole)"} | engagement.site_choices(),
         "stage": stage_choices(engagement),
         "status": STATUS_LABELS,
     }
@@ -235,12 +236,18 @@ def finding_ids(store: Store) -> set[str]:
 
 def draft_plan(engagement: Engagement, store: Store) -> pd.DataFrame:
     """The plan as it stands in the store, evaluated against today's data (every action)."""
+    flow = FLOW_PLAN_FRAME if store.has_frame(FLOW_PLAN_FRAME) else None
     return evaluate_plan(
-        engagement, performance(store), finding_ids(store), recommendations(store), actions(store)
+        engagement,
+        performance(store),
+        finding_ids(store),
+        recommendations(store),
+        actions(store),
+        store.frame(flow) if flow else None,
     )
 
 
-def digest(engagement: Engagement, store: Store | Database) -> str:
+def digest(engagement: Engagement, store: Store | Transaction) -> str:
     """A fingerprint of the plan's content, as it is read.
 
     Client status updates do not change it, nor do values that are not used: a typed baseline
@@ -263,7 +270,7 @@ def _content(engagement: Engagement, action: Action) -> dict[str, Any]:
     return values | {"days": action.days or 0.0, "cost": action.cost or 0.0}
 
 
-def publications(store: Store | Database) -> list[dict[str, Any]]:
+def publications(store: Store | Transaction) -> list[dict[str, Any]]:
     """Every published version, oldest first."""
     rows = entries.rows(store, f"SELECT * FROM {PUBLICATIONS} ORDER BY version")
     return [dict(r) for r in rows]

@@ -43,6 +43,7 @@ RANKING_COLUMNS = [
     "cost_stated",
     "client_days",
     "client_cost",
+    "value_months",
     "return",
     "rank",
 ]
@@ -209,9 +210,8 @@ def value_ranking(plan: pd.DataFrame) -> pd.DataFrame:
     if plan.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     keys = ["recommendation_id", "action_area", "recommendation"]
-    effort: dict[str, object] = {
-        c: math.nan for c in ("days", "client_days", "client_cost") if c not in plan
-    }
+    optional = ("days", "client_days", "client_cost", "value_months")
+    effort: dict[str, object] = {c: math.nan for c in optional if c not in plan}
     if "consultant_cost" not in plan:
         effort["consultant_cost"] = plan["cost"]
     if "cost_stated" not in plan:
@@ -228,6 +228,7 @@ def value_ranking(plan: pd.DataFrame) -> pd.DataFrame:
             cost_stated=("cost_stated", "any"),
             client_days=("client_days", lambda v: v.sum(min_count=1)),
             client_cost=("client_cost", lambda v: v.sum(min_count=1)),
+            value_months=("value_months", "max"),
         )
     )
     grouped = grouped.reset_index()

@@ -34,6 +34,13 @@ def findings_table(engagement: Engagement) -> HTML:
     return table(found, columns)
 
 
+def finding_names(engagement: Engagement) -> dict[str, str]:
+    """Finding id -> "id: statement", what a recommendation's findings are picked from."""
+    with db.open_store(engagement) as store:
+        found = stored_findings(store)
+    return {str(r.id): f"{r.id}: {r.statement}" for r in found.itertuples()}
+
+
 def recommendations_table(engagement: Engagement) -> HTML:
     """The recommendations as stored, with the client's agreement."""
     with db.open_store(engagement) as store:

@@ -6,6 +6,7 @@ of :mod:`assessment.scoping.views`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from IPython.display import HTML
@@ -17,6 +18,7 @@ from assessment.scoping import store as db
 from assessment.scoping.models import Activity, Agreement, ScopeItem
 from assessment.scoping.views import activities_table, scope_items_table, scope_status
 from assessment.store import Store
+from assessment.terminology import reword
 
 
 def _editor(
@@ -27,6 +29,7 @@ def _editor(
     choices: Callable[[Store, Engagement], Choices],
     label: Callable[[E], str],
     title: str,
+    render: Callable[[Engagement], HTML],
 ) -> EntryForm[E]:
     """A form over one of step 3's tables, saving each change in its own transaction."""
     with db.open_store(engagement) as store:
@@ -38,7 +41,9 @@ def _editor(
         load,
         choices=allowed,
         label=label,
+        render=lambda _entries: str(render(engagement).data),
         title=title,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 
@@ -47,7 +52,14 @@ def items_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeIt
     if not interactive:
         return scope_items_table(engagement)
     return _editor(
-        engagement, ScopeItem, db.ITEMS, db.items, db.item_choices, lambda i: i.title, "Scope items"
+        engagement,
+        ScopeItem,
+        db.ITEMS,
+        db.items,
+        db.item_choices,
+        lambda i: i.title,
+        "Scope items",
+        scope_items_table,
     )
 
 
@@ -63,6 +75,7 @@ def activities_editor(engagement: Engagement, interactive: bool) -> EntryForm[Ac
         db.activity_choices,
         lambda a: f"{a.title} — {a.person}",
         "Discovery activities",
+        activities_table,
     )
 
 

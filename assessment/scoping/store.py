@@ -74,12 +74,12 @@ def open_store(engagement: Engagement) -> Store:
     return open_engagement_store(engagement)
 
 
-def items(db: Store | entries.Database) -> list[ScopeItem]:
+def items(db: Store | entries.Transaction) -> list[ScopeItem]:
     """Every scope item, oldest first."""
     return entries.load(db, ITEMS, ScopeItem)
 
 
-def activities(db: Store | entries.Database) -> list[Activity]:
+def activities(db: Store | entries.Transaction) -> list[Activity]:
     """Every activity, oldest first."""
     return entries.load(db, ACTIVITIES, Activity)
 
@@ -94,7 +94,7 @@ def activity_choices(store: Store, engagement: Engagement) -> Choices:
     return {
         "kind": KIND_LABELS,
         "scope_item_id": {i.id: i.title for i in items(store)},
-        "site": engagement.site_names(),
+        "site": engagement.site_choices(),
         "person": {m.name: f"{m.name} ({m.role})" for m in engagement.team},
     }
 
@@ -104,7 +104,7 @@ def agreement_choices(store: Store, engagement: Engagement) -> Choices:
     return {}
 
 
-def current_scope(db: Store | entries.Database) -> dict[str, list[dict[str, Any]]]:
+def current_scope(db: Store | entries.Transaction) -> dict[str, list[dict[str, Any]]]:
     """The scope as it stands, by content (no ids), in a fixed order: what an agreement freezes."""
     areas = {a.id: a for a in scope_areas(db)}
     found = items(db)
@@ -151,7 +151,7 @@ class AgreedVersion:
     scope: dict[str, list[dict[str, Any]]]
 
 
-def agreements(db: Store | entries.Database) -> list[AgreedVersion]:
+def agreements(db: Store | entries.Transaction) -> list[AgreedVersion]:
     """Every recorded agreement, oldest first."""
     found = entries.rows(
         db,
@@ -172,7 +172,7 @@ def agreements(db: Store | entries.Database) -> list[AgreedVersion]:
     ]
 
 
-def record_agreement(tx: entries.Database, agreement: Agreement) -> int:
+def record_agreement(tx: entries.Transaction, agreement: Agreement) -> int:
     """Record the client's agreement to the scope as it stands now; returns its version.
 
     The same scope agreed again keeps its version; a scope changed since the last agreement

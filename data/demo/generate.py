@@ -158,6 +158,7 @@ class SiteSpec:
         kpi_label: The spelling of the KPI extract (an alias).
         sampling_label: The spelling of the work-sampling sheet (an alias).
         behaviour: How the site performs.
+        staff: People delivering at the site (weights the contract's work-sampling share).
     """
 
     key: str
@@ -165,6 +166,7 @@ class SiteSpec:
     kpi_label: str
     sampling_label: str
     behaviour: Behaviour
+    staff: int | None = None
 
     @property
     def aliases(self) -> list[str]:
@@ -248,6 +250,11 @@ class ContractSpec:
     story: str
     id_digits: int = 6
     caseload_from: str = ""  # first month of referrals when the caseload predates the KPIs
+    headline_kpi: str = "job_outcomes"
+    sector: str = "Employment services"
+    desired_outcome: str = "Customers move into sustained employment"
+    terminology: tuple[tuple[str, str], ...] = ()  # the client's words (engagement.yaml)
+    roadmap_agreed: bool = True  # False: no roadmap: in engagement.yaml until step 5 agrees it
 
     @property
     def referrals_from(self) -> str:
@@ -369,6 +376,9 @@ _NORTHSHORE_SITES = (
     ("westfield", "Westfield House", "WESTFIELD HSE", "Westfield office"),
 )
 
+_NORTHSHORE_STAFF = {"harbour": 3, "millbrook": 5, "eastgate": 40, "westfield": 45}
+"""Advisers per site: the small sites are small teams, so the contract's share is weighted."""
+
 _JOB_RAMP = (0.0, 0.1, 0.3, 0.5, 0.7, 0.85)
 
 
@@ -398,7 +408,7 @@ def northshore(customers: int = DEFAULT_CUSTOMERS, sites: int = DEFAULT_SITES) -
     chosen_volume = sum(c[4].referrals for c in chosen)
     scale = customers / DEFAULT_CUSTOMERS * default_volume / chosen_volume
     site_specs = tuple(
-        SiteSpec(key, name, code, obs, _scaled(behaviour, scale))
+        SiteSpec(key, name, code, obs, _scaled(behaviour, scale), _NORTHSHORE_STAFF.get(key))
         for key, name, code, obs, behaviour in chosen
     )
     return ContractSpec(
@@ -566,21 +576,21 @@ def riverside() -> ContractSpec:
                 "Quayside Hub",
                 "RS-QUAY",
                 "Quayside team",
-                site(60, 0.12, 0.34, (41, 96, 119)),
+                site(60, 0.12, 0.34, (30, 100, 126)),
             ),
             SiteSpec(
                 "old-town",
                 "Old Town Centre",
                 "RS-OLDT",
                 "Old Town team",
-                site(55, 0.11, 0.31, (36, 92, 128)),
+                site(55, 0.11, 0.31, (22, 98, 136)),
             ),
             SiteSpec(
                 "northgate",
                 "Northgate Office",
                 "RS-NGTE",
                 "Northgate team",
-                site(52, 0.10, 0.26, (31, 90, 135)),
+                site(52, 0.10, 0.26, (20, 95, 141)),
             ),
         ),
         kpis=(
@@ -703,14 +713,14 @@ def eastfield() -> ContractSpec:
                 "Eastfield Central",
                 "EF CENTRAL",
                 "Central hub",
-                site(60, 0.225, (38, 95, 123)),
+                site(60, 0.225, (24, 104, 128)),
             ),
             SiteSpec(
                 "parkside",
                 "Parkside Youth Hub",
                 "EF PARKSIDE",
                 "Parkside hub",
-                site(54, 0.215, (33, 97, 126)),
+                site(54, 0.17, (20, 100, 136)),
             ),
         ),
         kpis=(
@@ -764,6 +774,129 @@ def eastfield() -> ContractSpec:
         },
         team=(("Alex Morgan", "Engagement lead", 950), ("Sam Okafor", "Consultant", 700)),
         story="Stable: just under 80% of its job-outcome profile, month after month.",
+    )
+
+
+def brookside() -> ContractSpec:
+    """Brookside Community Health: two clinics, step 1 only, in the provider's own words."""
+    vocabulary = Vocabulary(
+        activities={
+            "value_adding": [("Patient consultation", 0.6), ("Home visit", 0.4)],
+            "value_enabling": [
+                ("Clinical notes", 0.5),
+                ("Referral letters", 0.3),
+                ("Team huddle", 0.2),
+            ],
+            "non_value": [
+                ("Waiting for a room", 0.4),
+                ("Chasing results", 0.35),
+                ("Re-keying data", 0.25),
+            ],
+        },
+        roles={
+            "value_adding": [("Clinician", 0.8), ("Healthcare assistant", 0.2)],
+            "value_enabling": [("Clinician", 0.5), ("Administrator", 0.5)],
+            "non_value": [("Clinician", 0.6), ("Administrator", 0.4)],
+        },
+    )
+
+    def clinic(referrals: float, rate: float, sampling: tuple[int, int, int]) -> Behaviour:
+        return Behaviour(
+            referrals=referrals,
+            start_rate=0.9,
+            start_days=14,
+            outcome_rate=rate,
+            outcome_rate_end=None,
+            outcome_days=60,
+            sustain_rate=0.8,
+            dropout_rate=0.3,
+            dropout_days=40,
+            programme_days=150,
+            targets={"referrals": 90, "seen": 80, "discharged_well": 45},
+            sampling=sampling,
+        )
+
+    return ContractSpec(
+        key="brookside",
+        stream=31,
+        client="Brookside Community Health",
+        contract="Community Clinics — Brookside",
+        reference="BCH-CC-2024",
+        start=dt.date(2024, 7, 1),
+        end=dt.date(2026, 6, 30),
+        first_month="2024-07",
+        months=15,
+        customers=2_600,
+        sites=(
+            SiteSpec(
+                "riverside-clinic",
+                "Riverside Clinic",
+                "RIVERSIDE",
+                "Riverside",
+                clinic(88, 0.55, (70, 100, 86)),
+            ),
+            SiteSpec(
+                "hilltop-clinic",
+                "Hilltop Clinic",
+                "HILLTOP",
+                "Hilltop",
+                clinic(80, 0.42, (45, 110, 101)),
+            ),
+        ),
+        kpis=(
+            KpiSpec("referrals", "Referrals", "patients", "referral", "Referrals received"),
+            KpiSpec("seen", "Patients seen", "patients", "start", "First appointments"),
+            KpiSpec(
+                "discharged_well",
+                "Discharged well",
+                "patients",
+                "outcome",
+                "Discharged well",
+                ramp=(0.3, 0.7),
+                value_per_unit=400,
+            ),
+        ),
+        default_site="riverside-clinic",
+        vocabulary=vocabulary,
+        study_start=dt.date(2025, 9, 8),
+        kpi_format="long-csv",
+        kpi_columns={
+            "site": "Clinic",
+            "period": "Month",
+            "measure": "Measure",
+            "actual": "Actual",
+            "target": "Target",
+        },
+        kpi_month_format="%b-%Y",  # "Jul-2025", as the provider's MI system labels months
+        caseload_format="csv",
+        caseload_columns={
+            "customer_id": "Patient ID",
+            "site": "Clinic",
+            "referral_date": "Date referred",
+            "start_date": "First appointment",
+            "outcome_date": "Discharged well",
+            "exit_date": "Left service",
+        },
+        id_prefix="BCH",
+        sampling_columns={
+            "observed_at": "Observed at",
+            "site": "Clinic",
+            "role": "Staff role",
+            "activity": "Activity",
+        },
+        team=(("Alex Morgan", "Engagement lead", 950),),
+        story="Step 1 only: the data analysis of a community health provider, in its own words "
+        "(patients, clinicians, clinics); Hilltop discharges fewer patients well.",
+        headline_kpi="discharged_well",
+        roadmap_agreed=False,
+        sector="Community health",
+        desired_outcome="Patients are discharged well, their treatment complete",
+        terminology=(
+            ("customer", "patient"),
+            ("adviser", "clinician"),
+            ("site", "clinic"),
+            ("outcome", "Discharged well"),
+        ),
     )
 
 
@@ -1309,7 +1442,7 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
         if spec.kpi_month_format.startswith("%d"):
             kpi_input["dayfirst"] = True  # months as 01/03/2025
         kpi_input["columns"] = dict(spec.kpi_columns)
-        kpi_input["measures"] = {k.client_name: k.key for k in spec.kpis}
+        kpi_input["measures"] = {k.key: k.client_name for k in spec.kpis}
         kpi_input["updates"] = [f"inputs/{UPDATE_NAME}.csv"]
     caseload_columns = {k: v for k, v in spec.caseload_columns.items() if k != "sustained_date"}
     caseload: dict[str, object] = {"path": f"inputs/caseload.{spec.caseload_format}"}
@@ -1319,17 +1452,19 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
     categories = ("value_adding", "value_enabling", "non_value")
     return {
         "schema_version": 1,
-        "client": {"name": spec.client, "sector": "Employment services"},
+        "client": {"name": spec.client, "sector": spec.sector},
         "contract": {
             "name": spec.contract,
             "reference": spec.reference,
-            "desired_outcome": "Customers move into sustained employment",
+            "desired_outcome": spec.desired_outcome,
             "start": spec.start,
             "end": spec.end,
-            "headline_kpi": _J,
+            "headline_kpi": spec.headline_kpi,
         },
         "sites": [
-            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)} for s in spec.sites
+            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)}
+            | ({"staff": s.staff} if s.staff is not None else {})
+            for s in spec.sites
         ],
         "kpis": kpis,
         "inputs": {
@@ -1353,8 +1488,19 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             if spec.key in _CLIENT_DAY_RATES
             else {}
         ),
-        "roadmap": {"stages": _stages(spec)},
+        **({"roadmap": {"stages": _stages(spec)}} if spec.roadmap_agreed else {}),
+        **({"terminology": dict(spec.terminology)} if spec.terminology else {}),
+        **_FLOW_PLAN_SETTINGS.get(spec.key, {}),
     }
+
+
+_FLOW_PLAN_SETTINGS: dict[str, dict[str, object]] = {
+    "northshore": {
+        "analysis": {"customer_time_goal": 0.2},
+        "method": {"max_caseload_per_adviser": 60},
+    }
+}
+"""Northshore's flow plan checks capacity: a maximum caseload and a time-with-customers goal."""
 
 
 _STAGES = (("Camp 1", 0.55), ("Camp 2", 0.85), ("The summit", 1.0))
@@ -1381,10 +1527,15 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+SCHEMA_COMMENT = "../../../assessment/engagement.schema.json"
+"""Where YAML editors find the schema of engagement.yaml, from a demo engagement's folder."""
+
+
 def render_engagement(spec: ContractSpec) -> str:
     """engagement.yaml text: the document with light comments, checked to load back equal."""
     document = engagement_document(spec)
     header = [
+        f"# yaml-language-server: $schema={SCHEMA_COMMENT}",
         f"# engagement.yaml: demo engagement '{spec.key}' ({spec.client}).",
         *textwrap.wrap(spec.story, 98, initial_indent="# ", subsequent_indent="# "),
         "# Generated by data/demo/generate.py: change the script and regenerate, not this file.",
@@ -1408,13 +1559,18 @@ def render_engagement(spec: ContractSpec) -> str:
             ),
         ],
         "inputs:": ["", "# The client's extracts, in their own column names (ours: theirs)."],
+        "analysis:": [
+            "",
+            "# Flow plan: restate capacity at this share of staff time with customers.",
+        ],
+        "method:": ["", "# Flow plan: the most customers one adviser should carry."],
         "    updates:": [
             "    # The client's next extract: its months extend or replace the first's."
         ],
         "    measures:": (
             ["    # KPI key: column of actuals; targets: KPI key: column of targets."]
             if spec.kpi_format == "wide-xlsx"
-            else ["    # Their measure names: our KPI keys. A blank target takes the contract's."]
+            else ["    # KPI key: their measure name. A blank target takes the contract's."]
         ),
         "    activities:": [
             "    # Every activity observed, in the observers' words: value_adding (with the",
@@ -1448,7 +1604,7 @@ def render_engagement(spec: ContractSpec) -> str:
 def render_portfolio(specs: Sequence[ContractSpec]) -> str:
     """portfolio.yaml: the demo contracts a delivery lead re-runs together."""
     document = {
-        "name": "Demo portfolio — employment services",
+        "name": "Demo portfolio — employment and community health services",
         "contracts": [{"key": s.key, "path": s.key, "parameters": {}} for s in specs],
     }
     header = (
@@ -1519,7 +1675,7 @@ def generate(
     if customers < 1 or sites < 1:
         raise ValueError("customers and sites must be at least 1")
     out.mkdir(parents=True, exist_ok=True)
-    specs = [northshore(customers, sites), riverside(), eastfield()]
+    specs = [northshore(customers, sites), riverside(), eastfield(), brookside()]
     results = [generate_contract(spec, out, seed) for spec in specs]
     (out / "portfolio.yaml").write_bytes(render_portfolio(specs).encode("utf-8"))
     return results
@@ -1528,8 +1684,9 @@ def generate(
 def summary(result: Generated) -> pd.DataFrame:
     """Headline figures per site: % of job-outcome target to date, conversion, value adding."""
     spec, caseload = result.spec, result.caseload
-    actual, target = result.figures[_J]
-    starts = result.figures["starts"][0].sum(axis=1)
+    actual, target = result.figures[spec.headline_kpi]
+    start_kpi = next(k.key for k in spec.kpis if k.event == "start")
+    starts = result.figures[start_kpi][0].sum(axis=1)
     value = result.sampling.assign(va=result.sampling["category"] == "value_adding")
     share = value.groupby("site")["va"].agg(["sum", "size"])
     frame = pd.DataFrame(

@@ -11,6 +11,8 @@ import pytest
 from assessment.cli import main
 from assessment.runner import run_status
 
+pytestmark = pytest.mark.notebook  # runs contracts on kernels
+
 
 def test_batch_runs_on_a_dask_scheduler(
     make_portfolio: Callable[..., Path],

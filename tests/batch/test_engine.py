@@ -8,12 +8,15 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import pytest
 from papermill.engines import papermill_engines
 
 from assessment.batch.engine import ENGINE_NAME, WarmKernelEngine
 from assessment.batch.local import run_local
 from assessment.batch.portfolio import load_portfolio
 from assessment.batch.run import plan
+
+pytestmark = pytest.mark.notebook  # starts kernels
 
 
 def test_no_state_crosses_from_one_contract_to_the_next(

@@ -12,6 +12,8 @@ from assessment.cli import main
 
 from .conftest import break_kpi_extract
 
+pytestmark = pytest.mark.notebook  # runs batches on kernels
+
 
 def _batch(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, str]]:
     code = main(["batch", str(path), "--workers", "2", "--resume", "--quiet", "--json"])

@@ -54,7 +54,7 @@ def test_evidence_form_saves_through_the_store(opinion_engagement) -> None:
     assert [(b.hypothesis_key, b.direction) for b in item.bears_on] == [
         ("time-with-customer:south", "confirms")
     ]
-    assert "Paperwork takes all morning." in form.listing.value
+    assert "Paperwork takes all morning." in form.log.table.value
     # reopened, the form shows the item as typed: lists as text
     again = editors.evidence_editor(opinion_engagement, interactive=True)
     again.picker.value = item.id
@@ -73,7 +73,8 @@ def test_evidence_form_shows_what_the_store_refuses(opinion_engagement) -> None:
         and "<b>Dimensions</b>: unknown dimension &#x27;Weather&#x27;" in message
     )
     assert "<b>Refutes</b>: no hypothesis with key &#x27;no-such&#x27;" in message
-    assert f"<b>Comment or quote</b>: String should have at most {TEXT_MAX} characters" in message
+    assert f"<b>Comment or quote</b>: Too long: please keep it to {TEXT_MAX:,} char" in message
+    assert "Too long" in form.errors["text"].value and "no-such" in form.errors["refutes"].value
     assert stored(opinion_engagement)["evidence"] == []
 
 
@@ -81,7 +82,7 @@ def test_every_view_shows_script_as_text(opinion_engagement) -> None:
     form = editors.evidence_editor(opinion_engagement, interactive=True)
     fill(form, **ITEM | {"text": SCRIPT, "role": SCRIPT})
     form.save_button.click()
-    html = form.listing.value + editors.evidence_editor(opinion_engagement, False).data
+    html = form.log.table.value + editors.evidence_editor(opinion_engagement, False).data
     assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -105,6 +106,7 @@ def test_journey_form_saves_a_step_and_refuses_a_repeated_order(opinion_engageme
     for entry_id in ("current|north|1", "current|north|2"):
         form.picker.value = entry_id
         form.delete_button.click()
+        form.confirm_button.click()
     assert stored(opinion_engagement)["journeys"].empty
     assert isinstance(editors.journey_editor(opinion_engagement, False), HTML)
 
@@ -138,3 +140,13 @@ def test_findings_form_refuses_unknown_evidence(opinion_engagement) -> None:
     assert "<b>Evidence</b>: no evidence item with id &#x27;e9&#x27;" in form.message.value
     assert stored(opinion_engagement)["findings"] == []
     assert "No finding written yet." in editors.findings_editor(opinion_engagement, False).data
+
+
+def test_an_empty_evidence_save_names_every_missing_field(opinion_engagement) -> None:
+    form = editors.evidence_editor(opinion_engagement, interactive=True)
+    form.save_button.click()
+    for name in ("site", "role", "date", "text", "heading"):
+        assert form.errors[name].value, name
+    assert "Please fill this in." in form.errors["text"].value
+    assert "Please pick one from the list." in form.errors["heading"].value
+    assert stored(opinion_engagement)["evidence"] == []

@@ -10,9 +10,12 @@ import re
 import sqlite3
 
 import nbformat
+import pytest
 
 from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult
+
+pytestmark = pytest.mark.notebook  # runs the demo's notebooks
 
 
 def _people(run: RunResult) -> list[str]:

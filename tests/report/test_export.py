@@ -6,8 +6,8 @@ import pytest
 
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
-from assessment.report import external_references
 from assessment.run_folder import executed_notebook
+from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
 
 from .conftest import CLIENT
@@ -26,12 +26,13 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
         body.index(text)
         for text in (
             'class="aw-cover"',
-            ">Executive summary<",
-            'class="aw-roadmap"',
-            "Performance against contract",
-            "Flow: from referral to outcome",
-            "Time with the customer",
-            ">Initial opinion<",
+            'class="aw-toc"',
+            'id="Executive-summary"',
+            'class="aw-roadmap-sentence"',  # step 5's section: the one roadmap
+            'id="Performance-against-contract"',
+            'id="Flow:-from-referral-to-outcome"',
+            'id="Time-with-the-people-served"',
+            'id="Initial-opinion"',
             ">Provenance<",
         )
     ]

@@ -7,8 +7,8 @@ import urllib.parse
 
 import pytest
 
-from assessment.report import external_references
 from assessment.serve import ServeError, ServeOptions, resolve_run
+from assessment.static_report import external_references
 
 from .conftest import CLIENT, Served
 

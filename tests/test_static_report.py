@@ -1,4 +1,4 @@
-"""Tests of the offline HTML export (assessment.report) and its offline check."""
+"""Tests of the offline HTML export (assessment.static_report) and its offline check."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from assessment import charts, report
+from assessment import charts
+from assessment import static_report as report
 from assessment.data_analysis import charts as step_charts
-from assessment.report import export_html, external_references
+from assessment.static_report import export_html, external_references
 
 CODE_MARKER = "SECRET_CODE_MARKER"
 STDOUT_MARKER = "STDOUT_MARKER_must_not_show"

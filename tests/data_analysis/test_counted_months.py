@@ -1,0 +1,50 @@
+"""Step 1 counts only complete months inside the contract: "to date" and the opinion follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assessment import data_analysis as step1
+from assessment.engagement import load_engagement
+
+KPI = """Office,Month,Metric,Achieved,Profile
+North Hub,2023-12,Jobs,99,
+North Hub,2024-01,Jobs,10,
+North Hub,2024-02,Jobs,20,
+North Hub,2024-03,Jobs,1,
+South Hub,2024-01,Jobs,5,
+South Hub,2024-02,Jobs,5,
+South Hub,2024-03,Jobs,0,
+"""
+
+
+@pytest.fixture
+def partial(engagement_dir: Path, rewrite) -> Path:
+    # December 2023 is before the contract; the data runs to 5 March 2024: March is partial
+    rewrite(engagement_dir, "inputs/kpi.csv", KPI)
+    text = (engagement_dir / "engagement.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    path: inputs/kpi.csv\n", "    path: inputs/kpi.csv\n    data_to: 2024-03-05\n"
+    )
+    (engagement_dir / "engagement.yaml").write_text(text, encoding="utf-8")
+    return engagement_dir
+
+
+def test_to_date_leaves_out_a_partial_month_and_months_before_the_contract(partial: Path) -> None:
+    engagement = load_engagement(partial)
+    result = step1.analyse(engagement, step1.read_inputs(engagement), as_of=dt.date(2024, 4, 2))
+    rows = result.performance_to_date
+    north = rows[(rows["site"] == "north") & (rows["measure"] == "job_outcomes")].iloc[0]
+    # January and February only: 10 + 20 = 30 outcomes; not 99 (Dec 2023), not 1 (5 days of March)
+    assert (north["actual"], north["periods"]) == (30, 2)
+    assert set(result.performance_by_period["period"].dt.strftime("%Y-%m")) == {
+        "2024-01",
+        "2024-02",
+    }
+    flags = step1.months_flagged(result, engagement).data
+    assert "Dec 2023: outside the contract period" in flags
+    assert "Mar 2024: incomplete: the data runs to 05 March 2024" in flags
+    assert "KPI figures to date cover Jan–Feb 2024" in flags
