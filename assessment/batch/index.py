@@ -5,9 +5,10 @@ month its data runs to, its headline KPI to date and its recent level (each labe
 period), where it stands on the roadmap from base camp to the summit, and links to its report
 and provenance (its executed notebooks, the consultant's working papers, only with
 ``internal``); portfolio totals above. No run ids, time stamps or worker counts: a run that
-failed says so in words, with where it stopped. Every text is HTML-escaped, links are relative to the page (the
-folder can be copied or published as it is), the style is inline and nothing loads from the
-internet; on a phone each contract's row stacks into a card. The page is written atomically.
+failed says so in words, with where it stopped. Every text is HTML-escaped, links are relative
+to the page (the folder can be copied or published as it is), the style is inline and nothing
+loads from the internet; on a phone each contract's row stacks into a card. The page is written
+atomically.
 """
 
 from __future__ import annotations
