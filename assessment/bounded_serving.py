@@ -52,6 +52,8 @@ _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", r
 _DATA_TYPE = re.compile(r"""type\s*=\s*["']?application/""", re.I)
 _LOADER = re.compile(r"<script data-aw-voila-loader>.*?</script>", re.S)
 COOKIE_OPTIONS = {"samesite": "Strict", "httponly": True}
+CLOSE_GRACE = 5.0
+"""Seconds a page's kernel outlives the page's connection (a reload reconnects within them)."""
 _KERNEL_ID = re.compile(r'"kernelId":\s*"(?P<id>[0-9a-f-]{36})"')
 
 
@@ -90,6 +92,7 @@ class KernelBound:
         in_use: Kernel id -> when a page was last seen connected to it (or it was handed out).
         page: The report as rendered once, without a kernel: served beyond the bound.
         most_alive: The most kernels seen alive at once.
+        connected: Kernels a page has been seen connected to (released soon after it goes).
     """
 
     max_kernels: int
@@ -100,6 +103,7 @@ class KernelBound:
     page_gzip: bytes = b""
     page_policy: str = ""
     most_alive: int = 0
+    connected: set[str] = field(default_factory=set)
 
     def remember(self, rendered: str) -> None:
         """Keep the first fully rendered page, without its kernel, with its CSP, ready to send."""
@@ -132,9 +136,14 @@ class KernelBound:
         for kernel_id, seen in list(self.in_use.items()):
             if kernel_id not in alive:  # shut down by the page's beacon
                 del self.in_use[kernel_id]
+                self.connected.discard(kernel_id)
             elif connections.get(kernel_id, 0) > 0:
                 self.in_use[kernel_id] = now
-            elif now - seen >= self.idle_seconds:
+                self.connected.add(kernel_id)
+            elif now - seen >= (CLOSE_GRACE if kernel_id in self.connected else self.idle_seconds):
+                # its page was connected and has gone (closed: the beacon needs the widget
+                # manager, which the page does not load), or it never connected
+                self.connected.discard(kernel_id)
                 del self.in_use[kernel_id]
                 await kernel_manager.shutdown_kernel(kernel_id, now=True)
                 released.append(kernel_id)
