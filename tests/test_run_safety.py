@@ -133,8 +133,12 @@ def test_a_second_run_says_who_holds_the_engagement_or_waits(engagement_dir: Pat
         ):
             run(engagement_dir, wait=False)
         told: list[str] = []
-        threading.Timer(0.5, release.set).start()
-        result = run(engagement_dir, on_wait=told.append)
+
+        def waiting(who: str) -> None:  # the first run ends once the second is waiting
+            told.append(who)
+            threading.Timer(0.3, release.set).start()
+
+        result = run(engagement_dir, on_wait=waiting)
     finally:
         release.set()
         thread.join()
