@@ -25,6 +25,7 @@ from assessment.recommendations.views import (
     recommendations_table,
 )
 from assessment.store import Store
+from assessment.wording import short
 
 
 def _form(
@@ -76,7 +77,7 @@ def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Actio
         engagement,
         ACTIONS_SHEET,
         db.actions,
-        lambda a: a.task[:60],
+        lambda a: short(a.task),
         lambda: actions_table(engagement),
     )
 
