@@ -39,6 +39,14 @@ _PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
         r"unknown value (.*) \(expected one of: (.*)\)",
         lambda m: f"{m[1]} is not in the list: please pick one (for example {m[2]}).",
     ),
+    (
+        r"unknown ([a-z][a-z ]*) ('[^']*') \(expected one of: .*\)",
+        lambda m: f"No {m[1]} called {m[2]}: please pick one from the list.",
+    ),
+    (
+        r"no hypothesis with key ('[^']*').*",
+        lambda m: f"No hypothesis called {m[1]}: please pick one from the list.",
+    ),
     (r"^Value error, ", lambda m: ""),
 )
 """Validation jargon (pydantic's, the checks' own) -> what a consultant reads next to a field."""

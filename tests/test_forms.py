@@ -156,6 +156,9 @@ def test_plain_words_for_validation_jargon() -> None:
         "Too long: please keep it to 2,000 characters or fewer."
     )
     assert plain("Input should be greater than 0") == "Please enter a number above 0."
+    assert plain("unknown site 'Nowhere' (expected one of: north, south, ALL)") == (
+        "No site called 'Nowhere': please pick one from the list."
+    )
     assert plain("Value error, end must not be before the start") == (
         "End must not be before the start"
     )
