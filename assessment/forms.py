@@ -49,15 +49,16 @@ def widget_for(
     choices: dict[str, str] | None,
     name: str,
     multi: dict[str, str] | None = None,
+    wording: Callable[[str], str] = str,
 ) -> w.DOMWidget:
-    """The input widget of one model field.
+    """The input widget of one model field, labelled in the client's words (``wording``).
 
     Fields that refer to other things are picked by name: one thing in a searchable
     :class:`~assessment.pickers.Choice`, several (``multi``) in a
     :class:`~assessment.pickers.PickList`.
     """
     kind, optional = _base(field.annotation)
-    title = field.title or name
+    title = wording(field.title or name)
     if multi is not None:
         return PickList(title, multi)
     if choices is not None and name in SEARCHABLE:
@@ -66,7 +67,7 @@ def widget_for(
     style = {"description_width": "11em"}
     common: dict[str, Any] = {"description": title, "layout": layout, "style": style}
     if field.description:
-        common["tooltip"] = field.description
+        common["tooltip"] = wording(field.description)
     if choices is not None or typing.get_origin(kind) is typing.Literal:
         pairs = [(label, key) for key, label in (choices or {}).items()] or [
             (str(v).replace("_", " ").capitalize(), v) for v in typing.get_args(kind)
@@ -103,6 +104,8 @@ class EntryForm(Generic[E]):
         render: The stored entries as HTML, shown under the form and refreshed on each change.
         title: A heading above the form.
         below: A widget shown under the listing (say, a filtered view of the entries).
+        wording: Puts a label or title in the client's words (``terminology.reword`` with the
+            engagement): a health provider's form says patient, not customer.
     """
 
     def __init__(
@@ -118,14 +121,17 @@ class EntryForm(Generic[E]):
         render: Callable[[Sequence[E]], str] | None = None,
         title: str = "",
         below: w.Widget | None = None,
+        wording: Callable[[str], str] = str,
     ) -> None:
         self.model = model
+        self._wording = wording
+        title = wording(title)
         self.choices = choices or {}
         self.multi = multi or {}
         self._on_save, self._on_delete = on_save, on_delete
         self._label, self._render = label, render
         self.fields = {
-            name: widget_for(info, self.choices.get(name), name, self.multi.get(name))
+            name: widget_for(info, self.choices.get(name), name, self.multi.get(name), wording)
             for name, info in model.model_fields.items()
             if name != "id"
         }
@@ -305,7 +311,7 @@ class EntryForm(Generic[E]):
 
     def _title(self, field: str) -> str:
         info = self.model.model_fields.get(field)
-        return (info.title or field) if info is not None else (field or "Entry")
+        return self._wording((info.title or field) if info is not None else (field or "Entry"))
 
 
 def _field_of(location: tuple[Any, ...]) -> str:

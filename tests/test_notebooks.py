@@ -84,6 +84,24 @@ def test_demo_report_shows_the_four_sites_offline(demo_run) -> None:
 
 
 @pytest.mark.notebook
+def test_demo_report_shows_the_flow_plan_with_its_period_and_monthly_gaps(demo_run) -> None:
+    html = demo_run.report.read_text(encoding="utf-8")
+    section = html[html.index("Flow plan: the on-flow each site needs") :]
+    assert "The plan covers July to December 2026" in section
+    assert "Flow plan for July to December 2026" in section
+    assert "Starts needed for the outcome target against actual starts, by site" in section
+    # Eastgate and Westfield: short each month whose starts still convert, by how much
+    for site, short in (("Eastgate Centre", "682"), ("Westfield House", "1,038")):
+        for month in ("July 2026", "August 2026"):
+            row = f"<td>{site}</td><td>{month}</td>"
+            assert row in section
+            assert f">{short}</td>" in section.split(row)[1].split("</tr>")[0]
+    opinion = html[html.index("Initial opinion") :]
+    assert "Eastgate Centre starts too few customers for its target" in opinion
+    assert "Westfield House starts too few customers for its target" in opinion
+
+
+@pytest.mark.notebook
 def test_executed_notebook_stored_hypotheses(demo_run) -> None:
     executed = nbformat.read(demo_run.folder / "01_data_analysis.ipynb", as_version=4)
     last = executed.cells[-1].outputs[0]["data"]["text/plain"]

@@ -12,7 +12,7 @@ from IPython.display import HTML
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
-from assessment.data_analysis.views import littles_law_table, to_date_label
+from assessment.data_analysis.views import littles_law_table, to_date_label, with_strength
 from assessment.engagement import Engagement
 from assessment.presentation import callout, table
 from assessment.summary import ContractStanding
@@ -70,8 +70,14 @@ def opinion_for_client(result: DataAnalysis) -> HTML:
     if snapshot is None or snapshot.empty:
         if hypotheses.empty:
             return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-        frame = pd.DataFrame(hypotheses)
-        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+        return table(
+            with_strength(hypotheses),
+            {
+                "title": "Hypothesis",
+                "strength_text": "Strength",
+                "statement": "What the data shows",
+            },
+        )
     then = str(snapshot["period"].iloc[0]) or "the first extract"
     now = to_date_label(result)
     formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))

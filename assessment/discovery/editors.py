@@ -9,6 +9,7 @@ is, and what the store refuses is shown in the form, field by field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ from assessment.errors import InputError
 from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
+from assessment.terminology import reword
 from assessment.wording import short
 
 
@@ -115,6 +117,7 @@ def _stored_form(
     **form: Any,
 ) -> CheckedForm[E]:
     """A form over one of discovery's tables: each save or delete in its own transaction."""
+    form.setdefault("wording", functools.partial(reword, engagement=engagement))
     return stored_form(  # type: ignore[return-value]
         lambda: tables.open_store(engagement), model, load, write, remove, form=CheckedForm, **form
     )

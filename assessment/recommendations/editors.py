@@ -6,6 +6,7 @@ applies the pending requests), as :mod:`assessment.recommendations.views` shows 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from IPython.display import HTML
@@ -25,6 +26,7 @@ from assessment.recommendations.views import (
     recommendations_table,
 )
 from assessment.store import Store
+from assessment.terminology import reword
 from assessment.wording import short
 
 
@@ -50,6 +52,7 @@ def _form(
         label=label,
         render=lambda _entries: str(render().data),
         title=sheet.name,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 

@@ -116,3 +116,18 @@ def test_recommendations_are_ranked_by_return() -> None:
     assert list(ranking["recommendation"]) == ["One", "Two", "Three"]
     assert list(ranking["return"].round(2).fillna(-1)) == [4.0, 3.0, -1]
     assert list(ranking["actions"]) == [2, 1, 1]
+
+
+def test_window_interval_is_the_exact_poisson_interval_of_the_three_months() -> None:
+    # 20 outcomes against 18 over three months: 111%, Garwood interval of 20 is 12.22 to 30.89.
+    performance = pd.DataFrame(
+        {
+            "site": "harbour",
+            "measure": "jobs",
+            "period": pd.date_range("2025-04-01", periods=3, freq="MS"),
+            "actual": [6.0, 7.0, 7.0],
+            "target": [6.0, 6.0, 6.0],
+        }
+    )
+    low, high = measures.window_interval(performance, "jobs", "harbour", pd.Timestamp("2025-06-01"))
+    assert (round(low), round(high)) == (68, 172)
