@@ -156,7 +156,9 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
         executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
     )
     [saved] = [c for c in executed.cells if c.get("id") == "di-19"]
-    assert "Stored 8 result tables" in saved.outputs[0]["data"]["text/plain"]
+    shown = saved.outputs[0]["data"]
+    assert "Stored 8 result tables for the report" in shown["text/plain"]  # no repr quotes
+    assert shown["text/html"].startswith("<p class='aw-ok aw-done'>✓ Stored 8")
 
 
 @pytest.mark.notebook
