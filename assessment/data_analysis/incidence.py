@@ -41,7 +41,8 @@ def outcome_incidence(
         One row per site with starters: ``site, started, outcomes, share, low, high,
         median_days`` — ``share`` is missing where no starter has been followed that long;
         ``median_days`` is the first day by which half of ``share`` is reached (the typical time
-        to outcome of those who convert within the horizon).
+        to outcome of those who convert within the horizon); ``referral_days`` the median days
+        from referral to start (computed here because it shares the one pass over the sites).
     """
     started = caseload["start_date"].notna().to_numpy()
     frame = caseload[started]
@@ -75,6 +76,8 @@ def outcome_incidence(
     reached = incidence >= (share / 2)[:, None]
     median = np.where(reached.any(axis=1), reached.argmax(axis=1), -1).astype(float)
     median[(median < 0) | np.isnan(share) | (share <= 0)] = np.nan
+    referral = frame["referral_date"].to_numpy(dtype="datetime64[ns]")
+    waited = (start - referral) / _ONE_DAY
     return pd.DataFrame(
         {
             "site": [str(x) for x in sites],
@@ -84,8 +87,24 @@ def outcome_incidence(
             "low": np.where(np.isnan(share), np.nan, 1 - high),
             "high": np.where(np.isnan(share), np.nan, 1 - low),
             "median_days": median,
+            "referral_days": _group_median(codes, waited, n_sites),
         }
     )
+
+
+def _group_median(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The median of ``values`` per group code (NaN values left out), as pandas computes it."""
+    keep = ~np.isnan(values)
+    codes, values = codes[keep], values[keep]
+    ordered = values[np.lexsort((values, codes))]
+    sizes = np.bincount(codes, minlength=n)
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    out = np.full(n, np.nan)
+    has = sizes > 0
+    low = offsets[has] + (sizes[has] - 1) // 2
+    high = offsets[has] + sizes[has] // 2
+    out[has] = (ordered[low] + ordered[high]) / 2
+    return out
 
 
 def _log_log_interval(
