@@ -313,7 +313,8 @@ def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> st
     if observations is None or observations.empty:
         return None
     names = engagement.site_names()
-    observed = [names[s] for s in names if s in set(observations["site"])]
+    seen = set(observations["site"].unique())  # once, not once per site
+    observed = [names[s] for s in names if s in seen]
     sites = (
         f"all {len(names)} {words(engagement).sites}"
         if len(observed) == len(names) and len(names) > 2

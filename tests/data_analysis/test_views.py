@@ -23,7 +23,7 @@ def text(shown) -> str:
 def test_performance_table_gives_each_percentage_its_interval_and_verdict(northshore):
     engagement, result = northshore
     shown = text(step1.performance_table(result, engagement))
-    assert "Actuals against contracted targets, Jan 2024 to Jun 2026." in shown
+    assert "Actuals against contracted targets, Jan 2024–Jun 2026 (complete months" in shown
     # Harbour Street: 194 job outcomes against 159 (122%); Garwood interval on the dispersion.
     assert "<td>Harbour Street</td><td class='aw-number'>194</td>" in shown
     assert "122% (90% to 161%)" in shown
@@ -62,7 +62,7 @@ def test_flow_table_labels_the_window_ratio_and_the_cohort_rate(northshore):
 def test_sampling_table_weights_the_contract_by_staff(northshore):
     _, result = northshore
     shown = text(step1.sampling_table(result))
-    assert "Contract total: weighted by staff." in shown
+    assert "Overall: weighted by staff." in shown
     contract = result.value_adding.set_index("site").loc["ALL"]
     assert 0.067 < contract["share"] < 0.069  # 7.0%, 19.9%, 8.2%, 5.5% weighted 40/3/5/45
 
