@@ -142,7 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from assessment.export import export_report
 
-    exported = export_report(args.run, args.to, pdf=args.pdf)
+    exported = export_report(args.run, args.to, pdf=args.pdf, paper=args.paper)
     print(f"Report: {exported.html.resolve()}")
     if exported.pdf:
         print(f"PDF: {exported.pdf.resolve()}")
@@ -171,6 +171,12 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("run", type=Path, help="a run folder, or an engagement (its latest run)")
     export.add_argument("--to", type=Path, required=True, help="the folder to write into")
     export.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
+    export.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        default="a4",
+        help="the PDF's paper: a4 (default) or letter (US)",
+    )
     export.set_defaults(handler=_export)
 
 

@@ -134,7 +134,10 @@ def voila_argv(notebook: Path, options: ServeOptions) -> list[str]:
         "--show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--VoilaConfiguration.file_allowlist=(?!)",  # matches no file (and the handler is gone)
+        # the consultant's terminal shows the URL and real problems (warnings and errors) only
+        "--Application.log_level=WARN",
+        # kernels talk to the server over local Unix sockets, not TCP (nor its warning)
+        "--KernelManager.transport=ipc",
         f"--preheat_kernel={options.pool_size > 0}",
         f"--pool_size={max(options.pool_size, 0)}",
         f"--VoilaKernelManager.fill_delay={options.refill_delay}",

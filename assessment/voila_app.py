@@ -25,6 +25,26 @@ _DROPPED = (re.compile(r".*/voila/files/\(\.\*\)$"), re.compile(r"^/\(\.\*\)$"))
 _TEMPLATE_ASSET = re.compile(r"^[A-Za-z0-9_-]+/static/[A-Za-z0-9_./-]+$")
 
 
+PAGE_EXTENSIONS = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "@voila-dashboards/widgets-manager7",
+    "jupyterlab_pygments",
+)
+"""JupyterLab extensions Voila would load into the page; the report needs none of them (an
+empty allow-list means "all" to Voila, so they are denied by name)."""
+
+_NOISE = ("is not trusted", "notebook-signing key")
+"""Messages that are no problem here: the served notebook is ours, built for this run, and
+carries no script of its own (its outputs are the run's, rendered by our template)."""
+
+
+def _quiet(record: logging.LogRecord) -> bool:
+    """Keep a log record unless it is known noise (:data:`_NOISE`)."""
+    message = record.getMessage()
+    return not any(noise in message for noise in _NOISE)
+
+
 class TemplateAssetHandler(TemplateStaticFileHandler):
     """Voila's template asset handler, refusing odd paths with a 404 instead of a server error."""
 
@@ -48,9 +68,17 @@ class ReportServer(Voila):
     extra_resources: ClassVar[dict[str, Any]] = {}
 
     def initialize(self, argv: Any = None) -> None:
-        """Set our template resources before Voila reads its configuration."""
-        self.config.VoilaConfiguration.resources = dict(self.extra_resources)
+        """Set our template resources and page options before Voila reads its configuration."""
+        voila = self.config.VoilaConfiguration
+        voila.resources = dict(self.extra_resources)
+        voila.file_allowlist = ["(?!)"]  # matches no file (and the file handler is gone)
+        # No JupyterLab extension in the client's page: the report shows no widget, and the
+        # installed widget managers are built for a newer JupyterLab than Voila's bundled 4.2.5
+        # ("Unsatisfied version ... of shared singleton module @jupyterlab/services").
+        voila.extension_denylist = list(PAGE_EXTENSIONS)
         super().initialize(argv)
+        for logger in (self.log, logging.getLogger("tornado.application")):
+            logger.addFilter(_quiet)
 
     def init_handlers(self) -> list:
         """Voila's routes minus the file handler, with the report answered on ``/`` only."""

@@ -62,11 +62,18 @@ def _finite(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
+PCT_TEXT = "format(datum.pct_of_target, ',.0f') + '%'"
+"""A tooltip's "104%": the percentage with its sign, as the report's tables write it."""
+
+
 def _contract_rule(axis: Literal["x", "y"], label: str = "Contract (100%)") -> alt.LayerChart:
     """A dashed rule at 100 % of the contracted target, labelled at its end."""
-    data = alt.Data(values=[{"contract": 100.0, "label": label}])
+    data = alt.Data(values=[{"contract": 100.0, "label": label, "contract_text": "100%"}])
     value = alt.X("contract:Q") if axis == "x" else alt.Y("contract:Q")
-    tooltip = [alt.Tooltip("label:N", title="Line"), alt.Tooltip("contract:Q", title="% of target")]
+    tooltip = [
+        alt.Tooltip("label:N", title="Line"),
+        alt.Tooltip("contract_text:N", title="Share of target"),
+    ]
     rule = (
         alt.Chart(data)
         .mark_rule(color=CONTRACT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
@@ -126,6 +133,7 @@ def performance_by_site(
 
     bars = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_bar()
         .encode(
             x=alt.X("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
@@ -146,7 +154,7 @@ def performance_by_site(
                 alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
                 alt.Tooltip("gap:Q", title="Gap to target", format=",.0f"),
                 alt.Tooltip("status:N", title="Status"),
             ],
@@ -198,6 +206,7 @@ def performance_trend(
     site_selection = alt.selection_point(name="site_selection", fields=["site_name"], bind="legend")
     lines = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_line(point=True)
         .encode(
             x=alt.X("yearmonth(period):T", title="Month", axis=alt.Axis(format="%b %Y")),
@@ -209,7 +218,7 @@ def performance_trend(
                 alt.Tooltip("yearmonth(period):T", title="Month", format="%B %Y"),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
             ],
         )
         .add_params(site_selection)
@@ -217,10 +226,12 @@ def performance_trend(
     return alt.layer(lines, _contract_rule("y")).properties(
         title=alt.Title(
             f"{label}: performance against contract by month",
-            subtitle=f"In the interactive report, click a {w['site']} in the legend to pick it out",
+            subtitle=f"Actual as a share of the contracted target, each month, by {w['site']}",
         ),
         width=WIDTH,
         height=300,
+        # said by the interactive chart only (charts.UPGRADE_SCRIPT): paper cannot be clicked
+        usermeta={"aw_hint": f"Click a {w['site']} in the legend to pick out its line."},
     )
 
 

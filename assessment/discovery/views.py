@@ -21,7 +21,7 @@ from assessment.discovery.journey import (
     JourneyPerformance,
 )
 from assessment.discovery.vocabulary import Kind, Vocabulary
-from assessment.presentation import callout, number, pct, share, table
+from assessment.presentation import callout, days, number, pct, share, table
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
 
@@ -166,7 +166,7 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "duration_days": "Typical days",
             "adds_value": "Adds value",
         },
-        {"order": number, "duration_days": lambda d: number(d, 1)},
+        {"order": number, "duration_days": days},
     )
 
 
@@ -191,7 +191,7 @@ def consistency_table(
         {
             "steps": number,
             "value_adding_steps": number,
-            "duration_days": lambda d: number(d, 1),
+            "duration_days": days,
             "contract_score": lambda s: share(s, 0),
             "peer_score": lambda s: share(s, 0),
         },

@@ -150,10 +150,12 @@ def test_performance_by_site(starts_to_date: pd.DataFrame) -> None:
         "site_name",
         "actual",
         "target",
-        "pct_of_target",
+        "pct_text",
         "gap",
         "status",
     ]
+    # the share of target reads "90%", with its sign, as in the report's tables
+    assert {"calculate": charts.PCT_TEXT, "as": "pct_text"} in bars["transform"]
     assert contract_rule_value(spec, "x") == 100
     rows = dataset(spec)
     assert [row["site_name"] for row in rows] == ["Northshore", "Eastgate", "Southport"]
@@ -192,7 +194,7 @@ def test_performance_trend(monthly_starts: pd.DataFrame) -> None:
     assert encoding["y"]["field"] == "pct_of_target"
     assert encoding["color"]["field"] == "site_name"
     assert encoding["opacity"]["condition"][0]["param"] == "site_selection"
-    assert tooltip_fields(encoding) == ["site_name", "period", "actual", "target", "pct_of_target"]
+    assert tooltip_fields(encoding) == ["site_name", "period", "actual", "target", "pct_text"]
     (selection,) = spec["params"]
     assert selection["name"] == "site_selection"
     assert selection["bind"] == "legend"

@@ -91,7 +91,8 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30 Sep 2025): worth £18,000 in outcome payments to Dec 2025, for £3,800."
+        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 in outcome payments to Dec 2025, "
+        "for £3,800."  # a date never wraps
     ]
 
 
