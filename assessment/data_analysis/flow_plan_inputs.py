@@ -69,8 +69,6 @@ def plan_rates(
         .set_index("site")
         .reindex(sites.index)
     )
-    lag_days = (caseload["start_date"] - caseload["referral_date"]).dt.days
-    referral_lag = lag_days.groupby(caseload["site"]).median().reindex(sites.index)
     share = (
         value_adding.set_index("site")["share"].reindex(sites.index)
         if value_adding is not None
@@ -80,7 +78,7 @@ def plan_rates(
         {
             "site": sites.index.astype("str"),
             "start_rate": sites["conversion_to_start"].to_numpy(dtype=float),
-            "referral_lag": _months(referral_lag.to_numpy(dtype=float)),
+            "referral_lag": _months(rates["referral_days"].to_numpy(dtype=float)),
             "outcome_rate": rates["share"].to_numpy(dtype=float),
             "outcome_low": rates["low"].to_numpy(dtype=float),
             "outcome_high": rates["high"].to_numpy(dtype=float),

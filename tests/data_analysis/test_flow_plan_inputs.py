@@ -321,3 +321,41 @@ def test_northshore_westfield_is_flagged_where_the_extracts_disagree(northshore)
     statements = result.hypotheses.set_index("key")["statement"]
     assert "Caution: over January to June 2026" in statements["flow-gap:westfield"]
     assert "may be overstated" in statements["flow-gap:westfield"]
+
+
+def test_no_plan_once_the_data_reaches_the_contract_end() -> None:
+    caseload = _caseload()
+    kpi = pd.DataFrame(
+        {
+            "site": ["a"] * 2,
+            "period": pd.to_datetime(["2026-01-01"] * 2),
+            "measure": ["referrals", "starts"],
+            "actual": [20.0, 12.0],
+            "target": [20.0, 10.0],
+        }
+    )
+    plan = fpi.build_flow_plan(
+        caseload,
+        kpi,
+        flow_by_site(caseload),
+        None,
+        headline_kpi="job_outcomes",
+        future_targets={"a": 5.0},
+        contract_end=pd.Timestamp("2026-01-31"),
+    )
+    assert plan is None
+    later = fpi.build_flow_plan(
+        caseload,
+        kpi,
+        flow_by_site(caseload),
+        None,
+        headline_kpi="job_outcomes",
+        future_targets={"a": 5.0},
+        contract_end=pd.Timestamp("2026-06-30"),
+    )
+    # Feb–Jun at 5 a month; 40% convert, two months after starting: 12.5 starts a month in
+    # Feb–Apr (later starts come too late); today's 12 a month.
+    summary = later.summary.set_index("site")
+    assert summary.loc["a", "target"] == pytest.approx(25.0)
+    assert summary.loc["a", "needed_starts"] == pytest.approx(12.5)
+    assert summary.loc["a", "starts_today"] == pytest.approx(12.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ from assessment import data_analysis as step1
 from assessment.engagement import load_engagement
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "northshore"
+
+
+def _plain(html: str) -> str:
+    """Table HTML with the cells' attributes (number class, phone labels) taken out."""
+    return re.sub(r"<td[^>]*>", "<td>", html)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +34,7 @@ def test_assumptions_name_the_period_and_each_sites_rates(demo) -> None:
 
 def test_table_shows_needs_against_today_and_capacity(demo) -> None:
     engagement, result = demo
-    html = step1.flow_plan_table(result, engagement).data
+    html = _plain(step1.flow_plan_table(result, engagement).data)
     assert "Flow plan for July to December 2026" in html
     assert "<td>Eastgate Centre</td><td>976 (901–1,056)</td>" in html
     assert "<td>682</td>" in html  # Eastgate: short by 682 starts a month
@@ -37,8 +43,8 @@ def test_table_shows_needs_against_today_and_capacity(demo) -> None:
 
 
 def test_capacity_table_by_littles_law(demo) -> None:
-    _, result = demo
-    html = step1.flow_plan_capacity_table(result).data
+    engagement, result = demo
+    html = _plain(step1.flow_plan_capacity_table(result, engagement).data)
     assert "at most 60 customers each" in html
     # Eastgate: 40 advisers, 976 starts a month × 5.6 months in service = 5,479 customers,
     # 137 each; 91 advisers at 60 each; 32 if time with customers rose from 7.0% to 20%.
@@ -49,13 +55,13 @@ def test_capacity_table_by_littles_law(demo) -> None:
 
 def test_months_table_says_by_how_much_each_month(demo) -> None:
     _, result = demo
-    html = step1.flow_plan_months_table(result).data
+    html = _plain(step1.flow_plan_months_table(result).data)
     for site in ("Eastgate Centre", "Westfield House"):
         assert f"<td>{site}</td><td>July 2026</td>" in html
         assert f"<td>{site}</td><td>August 2026</td>" in html
     assert "Harbour Street" not in html
     # Eastgate's 976 starts need 976 / 70.7% = 1,380 referrals.
-    assert "<td class='aw-number'>1,380</td>" in html
+    assert "<td>1,380</td>" in html
 
 
 def test_chart_faces_needed_against_actual_per_site(demo) -> None:

@@ -61,3 +61,13 @@ def test_hand_computed_leavers_count_as_no_outcome() -> None:
     assert row["share"] == pytest.approx(0.5)  # 2 of 4: the leaver stays in the denominator
     assert row["median_days"] == 10  # half of the 50% is reached at the first outcome
     assert np.isnan(outcome_incidence(caseload, 400, pd.Timestamp("2025-12-31"))["share"][0])
+
+
+def test_referral_days_are_the_median_per_site_as_pandas_gives_it() -> None:
+    caseload = _random_caseload(4)
+    ours = outcome_incidence(caseload, 100).set_index("site")["referral_days"]
+    started = caseload[caseload["start_date"].notna()]
+    theirs = (
+        (started["start_date"] - started["referral_date"]).dt.days.groupby(started["site"]).median()
+    )
+    assert ours.to_numpy() == pytest.approx(theirs.loc[ours.index].to_numpy())
