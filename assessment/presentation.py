@@ -78,6 +78,60 @@ def money(engagement: Engagement) -> Callable[[object], str]:
     return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
 
 
+def section_id(title: str) -> str:
+    """The anchor of a section heading: its text with hyphens for spaces.
+
+    nbconvert makes the ids of markdown headings the same way, so the table of contents links to
+    a markdown section and a section drawn by code alike.
+    """
+    return title.strip().replace(" ", "-")
+
+
+_H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def report_sections(cells: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The section titles of an executed report notebook, in order, for its table of contents.
+
+    A section is a markdown cell's ``## `` heading or an ``<h2>`` in a code cell's HTML output
+    (the sections a step draws); the table of contents links each by :func:`section_id`.
+    """
+    titles: list[str] = []
+    for cell in cells:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            titles += [line[3:].strip() for line in source.splitlines() if line.startswith("## ")]
+            continue
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            titles += [
+                html.unescape(_TAG.sub("", found)).strip() for found in _H2.findall(markup)
+            ]
+    return [title for title in titles if title]
+
+
+def toc_html(titles: list[str]) -> str:
+    """The table of contents: each section linked by its anchor; empty for fewer than three."""
+    if len(titles) < 3:
+        return ""
+    items = "".join(
+        f"<li><a href='#{html.escape(section_id(t), quote=True)}'>{html.escape(t)}</a></li>"
+        for t in titles
+    )
+    return (
+        "<nav class='aw-toc' aria-label='Contents'><p class='aw-toc-title'>Contents</p>"
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def section_heading(title: str) -> str:
+    """A report section's ``<h2>`` with its anchor (escaped), for sections drawn by code."""
+    return f"<h2 id='{html.escape(section_id(title), quote=True)}'>{html.escape(title)}</h2>"
+
+
 def table(
     frame: pd.DataFrame,
     columns: Mapping[str, str],

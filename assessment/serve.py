@@ -201,11 +201,15 @@ def serve(
     run = resolve_run(path)
     options = options.with_token()
     from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
+    from assessment.presentation import report_sections, toc_html
     from assessment.voila_app import ReportServer
 
+    executed = json.loads((run / REPORT_NOTEBOOK).read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
+        # the same table of contents as report.html: from the run's stored sections
+        "aw_toc": toc_html(report_sections(executed["cells"])),
     }
     with _served_folder() as root:
         notebook = prepare_root(run, root)
