@@ -39,6 +39,7 @@ from pydantic import ValidationError
 from assessment.engagement import Engagement
 from assessment.entries import Choices, Entry, Transaction, check_values, resolve_choice, upsert
 from assessment.errors import InputError, Problem
+from assessment.files import write_atomically
 from assessment.store import Store, register_schema
 
 COMPONENT = "capture"
@@ -174,8 +175,16 @@ def _cell(value: Any) -> Any:
 
 
 def save_workbook(book: Workbook, path: Path) -> Path:
-    """Save a workbook byte-identically on every run (fixed properties and zip entry times)."""
+    """Save a workbook byte-identically on every run (fixed properties and zip entry times).
+
+    Every workbook we write goes through here: text that a spreadsheet would run as a formula is
+    written as text (:mod:`assessment.spreadsheet_safety`).
+    """
     from openpyxl.writer.excel import ExcelWriter
+
+    from assessment.spreadsheet_safety import make_formula_safe
+
+    make_formula_safe(book)
 
     book.properties.creator = book.properties.lastModifiedBy = "Assessment Workbook"
     book.properties.created = book.properties.modified = FIXED_TIME
@@ -188,9 +197,7 @@ def save_workbook(book: Workbook, path: Path) -> Path:
             entry = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
             entry.external_attr = 0o600 << 16
             target.writestr(entry, source.read(item.filename))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fixed.getvalue())
-    return path
+    return write_atomically(path, fixed.getvalue())  # never a half-written sheet
 
 
 def write_workbook(

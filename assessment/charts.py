@@ -295,6 +295,7 @@ UPGRADE_SCRIPT = r"""
   var PENDING = "figure.aw-chart:not([data-aw-rendered])";
   var NARROW = 560;  /* below this width (a phone), legends go under the plot */
   var LABELS = 200;  /* room a faceted chart's row labels take beside its plot */
+  var PANEL = 300;  /* narrowest panel of a wrapped faceted chart */
   function text(value) {
     return Array.isArray(value) ? value.join(" ") : (value || "");
   }
@@ -334,6 +335,8 @@ UPGRADE_SCRIPT = r"""
   }
   /* Draw the chart at the column's width, so its text keeps its size (a wide chart scaled down
      to a phone would print its labels at 5 px). */
+  /* Returns how the drawn width is corrected afterwards: the signal to set ("width", or
+     "child_width" for each panel of a faceted chart), its first value and the panels a row. */
   function fit(spec, width) {
     var narrow = width < NARROW;
     if (narrow) {
@@ -343,31 +346,39 @@ UPGRADE_SCRIPT = r"""
       stackCategories(spec);
     }
     if (spec.facet && spec.spec) {
-      if (spec.facet.column && width < 2 * (LABELS + 220)) {
-        spec.facet = {row: spec.facet.column};
+      var columns = 1;
+      if (typeof spec.columns === "number") {  /* wrapped panels: fewer a row when narrow */
+        columns = Math.max(1, Math.min(spec.columns, Math.floor(width / PANEL)));
+        spec.columns = columns;
+      } else if (spec.facet.column) {  /* side by side with long labels: rows when narrow */
+        if (width < 2 * (LABELS + 220)) {
+          spec.facet = {row: spec.facet.column};
+        } else {
+          columns = 2;
+        }
       }
-      var columns = spec.facet.column ? 2 : 1;
       spec.spec.width = Math.max(100, Math.floor(width / columns) - LABELS);
-      return spec;
+      return {signal: "child_width", value: spec.spec.width, columns: columns};
     }
-    if (spec.hconcat || spec.vconcat || spec.concat || spec.repeat) { return spec; }
+    if (spec.hconcat || spec.vconcat || spec.concat || spec.repeat) { return null; }
     /* A first guess at the plot's width; refit() corrects it once the axes are measured. */
     spec.width = Math.max(120, Math.floor(width) - 120);
-    return spec;
+    return {signal: "width", value: spec.width, columns: 1};
   }
   /* Make the drawn chart (plot, axes, legend) exactly the column's width: Vega-Lite's own
-     "fit" is refused for charts with a height per category (a warning in the console). */
-  function refit(result, spec, width, target, tries) {
+     "fit" is refused for charts with a height per category and for faceted charts (a warning
+     in the console). */
+  function refit(result, sizing, width, target, tries) {
     var view = result && result.view;
     var svg = target.querySelector("svg");
     var drawn = svg ? parseFloat(svg.getAttribute("width")) : NaN;
-    if (!view || isNaN(drawn) || typeof spec.width !== "number" || !tries) { return null; }
-    var plot = Math.max(120, Math.floor(spec.width - (drawn - width)));
-    if (Math.abs(plot - spec.width) < 2) { return null; }
-    spec.width = plot;
+    if (!view || !sizing || isNaN(drawn) || !tries) { return null; }
+    var plot = Math.max(100, Math.floor(sizing.value - (drawn - width) / sizing.columns));
+    if (Math.abs(plot - sizing.value) < 2) { return null; }
+    sizing.value = plot;
     /* axes re-measure at the new width (fewer ticks, other labels): check again */
-    return view.width(plot).runAsync().then(function () {
-      return refit(result, spec, width, target, tries - 1);
+    return view.signal(sizing.signal, plot).runAsync().then(function () {
+      return refit(result, sizing, width, target, tries - 1);
     });
   }
   function upgrade(figure) {
@@ -390,10 +401,10 @@ UPGRADE_SCRIPT = r"""
       var spec = JSON.parse(specElement.textContent);
       var width = figure.clientWidth || (figure.parentNode && figure.parentNode.clientWidth) || 600;
       caption(figure, spec);
-      fit(spec, width);
+      var sizing = fit(spec, width);
       figure.insertBefore(target, specElement);
       embed(target, spec, {actions: false, tooltip: true, renderer: "svg", mode: "vega-lite"})
-        .then(function (result) { return refit(result, spec, width, target, 3); })
+        .then(function (result) { return refit(result, sizing, width, target, 3); })
         .then(function () {
           target.style.display = "";
           if (staticView && staticView.parentNode) {

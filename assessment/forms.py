@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from pydantic.fields import FieldInfo
 from assessment.entries import Choices, E, check_choices, delete_one, save_one
 from assessment.pickers import BLANK, STYLE, WIDTH, Choice, PickList
 from assessment.store import Store
+from assessment.wording import plain
 
 LONG_TEXT = frozenset({"note", "description", "detail", "deliverable", "text", "statement"})
 """Fields shown as several lines of text."""
@@ -34,47 +34,6 @@ SEARCHABLE = frozenset(
 
 NEW = "__new__"
 _BLANK = BLANK
-
-_PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
-    (
-        r"(Field required|required field is missing|String should have at least 1 char\w*)",
-        lambda m: "Please fill this in.",
-    ),
-    (
-        r"String should have at least (\d+) characters",
-        lambda m: f"Please write at least {m[1]} characters.",
-    ),
-    (
-        r"String should have at most (\d+) characters?",
-        lambda m: f"Too long: please keep it to {int(m[1]):,} characters or fewer.",
-    ),
-    (
-        r"Input should be a valid date.*|Input should be a valid datetime.*",
-        lambda m: "Please pick a date.",
-    ),
-    (r"Input should be a valid (number|integer).*", lambda m: "Please enter a number."),
-    (r"Input should be greater than or equal to (\S+)", lambda m: f"Please enter {m[1]} or more."),
-    (r"Input should be greater than (\S+)", lambda m: f"Please enter a number above {m[1]}."),
-    (r"Input should be less than or equal to (\S+)", lambda m: f"Please enter {m[1]} or less."),
-    (r"Input should be a valid string", lambda m: "Please fill this in."),
-    (r"Input should be (?:'[^']*'(?:, | or )?)+", lambda m: "Please choose one of the options."),
-    (
-        r"unknown value (.*) \(expected one of: (.*)\)",
-        lambda m: f"{m[1]} is not in the list: please pick one (for example {m[2]}).",
-    ),
-    (r"^Value error, ", lambda m: ""),
-)
-"""Validation jargon (pydantic's, the checks' own) -> what a consultant reads next to a field."""
-
-
-def plain(message: str) -> str:
-    """A validation message in plain words (unknown messages are returned as they are)."""
-    for pattern, words in _PLAIN:
-        found = re.search(pattern, message)
-        if found:
-            text = message[: found.start()] + words(found) + message[found.end() :]
-            return text[:1].upper() + text[1:]
-    return message
 
 
 def _base(annotation: Any) -> tuple[Any, bool]:
@@ -237,6 +196,8 @@ class EntryForm(Generic[E]):
         self._clear_problems()
         self._close_confirm()
         self.delete_button.disabled = entry is None
+        # the picker may cut a long name: the whole of it shows on hover
+        self.picker.tooltip = self._label(entry) if entry is not None else None
 
     @staticmethod
     def _to_widget(widget: w.DOMWidget, value: Any) -> Any:

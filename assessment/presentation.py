@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
 from assessment.periods import stored_periods
+from assessment.run_folder import MANIFEST_FILE
 from assessment.terminology import words
 
 Formatter = Callable[[Any], str]
@@ -75,6 +76,60 @@ def money(engagement: Engagement) -> Callable[[object], str]:
     currency = engagement.budget.currency if engagement.budget else DEFAULT_CURRENCY
     symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
     return lambda value: "–" if value is None or pd.isna(value) else f"{symbol}{value:,.0f}"
+
+
+def section_id(title: str) -> str:
+    """The anchor of a section heading: its text with hyphens for spaces.
+
+    nbconvert makes the ids of markdown headings the same way, so the table of contents links to
+    a markdown section and a section drawn by code alike.
+    """
+    return title.strip().replace(" ", "-")
+
+
+_H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def report_sections(cells: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The section titles of an executed report notebook, in order, for its table of contents.
+
+    A section is a markdown cell's ``## `` heading or an ``<h2>`` in a code cell's HTML output
+    (the sections a step draws); the table of contents links each by :func:`section_id`.
+    """
+    titles: list[str] = []
+    for cell in cells:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            titles += [line[3:].strip() for line in source.splitlines() if line.startswith("## ")]
+            continue
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            titles += [
+                html.unescape(_TAG.sub("", found)).strip() for found in _H2.findall(markup)
+            ]
+    return [title for title in titles if title]
+
+
+def toc_html(titles: list[str]) -> str:
+    """The table of contents: each section linked by its anchor; empty for fewer than three."""
+    if len(titles) < 3:
+        return ""
+    items = "".join(
+        f"<li><a href='#{html.escape(section_id(t), quote=True)}'>{html.escape(t)}</a></li>"
+        for t in titles
+    )
+    return (
+        "<nav class='aw-toc' aria-label='Contents'><p class='aw-toc-title'>Contents</p>"
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def section_heading(title: str) -> str:
+    """A report section's ``<h2>`` with its anchor (escaped), for sections drawn by code."""
+    return f"<h2 id='{html.escape(section_id(title), quote=True)}'>{html.escape(title)}</h2>"
 
 
 def table(
@@ -245,7 +300,7 @@ def cover(
 
 def provenance(run_dir: str | Path | None) -> HTML:
     """Where the report came from: run id, time, workbook version, a hash of each input."""
-    manifest_path = Path(run_dir) / "manifest.json" if run_dir else None
+    manifest_path = Path(run_dir) / MANIFEST_FILE if run_dir else None
     if manifest_path is None or not manifest_path.is_file():
         return HTML(
             "<p class='aw-provenance'>Provenance: not run through <code>assess run</code>.</p>"

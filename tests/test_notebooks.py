@@ -13,6 +13,7 @@ import pytest
 
 from assessment.errors import RunFailed
 from assessment.paths import notebooks_dir
+from assessment.run_folder import executed_notebook
 from assessment.runner import run_engagement, run_status
 from assessment.static_report import external_references
 
@@ -55,7 +56,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
 def test_demo_run_succeeds_with_its_files(demo_run) -> None:
     assert run_status(demo_run.folder) == "succeeded"
     names = {p.name for p in demo_run.folder.iterdir()}
-    assert {"01_data_analysis.ipynb", "report.ipynb", "report.html", "manifest.json"} <= names
+    assert names == {"working-papers", "report.html", "manifest.json", "status.json"}
+    papers = {p.name for p in (demo_run.folder / "working-papers").iterdir()}
+    assert {"01_data_analysis.internal.ipynb", "report.internal.ipynb"} <= papers
     manifest = json.loads((demo_run.folder / "manifest.json").read_text())
     roles = {i["role"] for i in manifest["inputs"]}
     extracts = {"engagement.yaml", "kpi", "kpi update 1", "caseload", "work_sampling"}
@@ -106,7 +109,9 @@ def test_demo_report_shows_the_flow_plan_with_its_period_and_monthly_gaps(demo_r
 
 @pytest.mark.notebook
 def test_executed_notebook_stored_hypotheses(demo_run) -> None:
-    executed = nbformat.read(demo_run.folder / "01_data_analysis.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(demo_run.folder, "01_data_analysis.ipynb"), as_version=4
+    )
     last = executed.cells[-1].outputs[0]["data"]["text/plain"]
     assert "hypotheses" in last and "Stored" in last
 

@@ -74,3 +74,20 @@ def test_an_unknown_paper_is_refused_before_anything_is_written(tmp_path: Path) 
     with pytest.raises(ExportError, match="paper 'a3': expected one of a4, letter"):
         print_pdf(tmp_path / "r.html", tmp_path / "out" / "r.pdf", Path("chromium"), paper="a3")
     assert not (tmp_path / "out").exists()
+
+
+def test_contents_list_markdown_sections_and_those_steps_draw_with_their_anchors() -> None:
+    from assessment.presentation import report_sections, section_heading, toc_html
+
+    cells = [
+        {"cell_type": "markdown", "source": "## Executive summary\n\nWhere we stand."},
+        {"cell_type": "code", "outputs": [{"data": {"text/html": section_heading("The plan")}}]},
+        {"cell_type": "code", "outputs": [{"data": {"text/html": ["<h2>Q&amp;A</h2><p>x</p>"]}}]},
+        {"cell_type": "markdown", "source": ["### Not a section\n"]},
+    ]
+    assert section_heading("The plan") == "<h2 id='The-plan'>The plan</h2>"
+    assert report_sections(cells) == ["Executive summary", "The plan", "Q&A"]
+    toc = toc_html(report_sections(cells))
+    assert "<a href='#Executive-summary'>Executive summary</a>" in toc
+    assert "<a href='#Q&amp;A'>Q&amp;A</a>" in toc
+    assert toc_html(["One", "Two"]) == ""  # two sections need no contents

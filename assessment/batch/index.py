@@ -2,11 +2,13 @@
 
 Per contract: red / amber / green against its roadmap (the rule is stated on the page), the
 month its data runs to, its headline KPI to date and its recent level (each labelled with its
-period), where it stands on the roadmap from base camp to the summit, and links to its report;
-portfolio totals above. No run ids, time stamps or worker counts: a run that failed says so in
-words, with where it stopped. Every text is HTML-escaped, links are relative to the page (the
-folder can be copied or published as it is), the style is inline and nothing loads from the
-internet; on a phone each contract's row stacks into a card. The page is written atomically.
+period), where it stands on the roadmap from base camp to the summit, and links to its report
+and provenance (its executed notebooks, the consultant's working papers, only with
+``internal``); portfolio totals above. No run ids, time stamps or worker counts: a run that
+failed says so in words, with where it stopped. Every text is HTML-escaped, links are relative
+to the page (the folder can be copied or published as it is), the style is inline and nothing
+loads from the internet; on a phone each contract's row stacks into a card. The page is written
+atomically.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from assessment.batch.summary import RAG_RULE, BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
+from assessment.run_folder import MANIFEST_FILE, WORKING_PAPERS
 
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
 RAG_WORDS = {
@@ -75,17 +78,18 @@ font-weight:600}}
 """
 
 
-def write_index(summary: BatchSummary, path: Path) -> Path:
+def write_index(summary: BatchSummary, path: Path, *, internal: bool = False) -> Path:
     """Write the portfolio index page for a batch, atomically.
 
     Args:
         summary: The batch's summary.
         path: The page to write; links are made relative to its folder.
+        internal: Link the executed notebooks (working papers) too: a consultants' index.
 
     Returns:
         ``path``.
     """
-    return write_atomically(path, render_index(summary, path.parent))
+    return write_atomically(path, render_index(summary, path.parent, internal=internal))
 
 
 def _month(value: str | None) -> str:
@@ -106,9 +110,9 @@ def _when(stamp: str) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
-def render_index(summary: BatchSummary, base: Path) -> str:
-    """The index page as text; links relative to ``base``."""
-    rows = "\n".join(_row(contract, base) for contract in summary.contracts)
+def render_index(summary: BatchSummary, base: Path, *, internal: bool = False) -> str:
+    """The index page as text; links relative to ``base`` (working papers too if ``internal``)."""
+    rows = "\n".join(_row(contract, base, internal) for contract in summary.contracts)
     title = escape(summary.portfolio)
     heads = "".join(
         f"<th>{h}</th>"
@@ -158,7 +162,7 @@ def _tile(kind: str, value: str, note: str) -> str:
     return f"<div class='tile {kind}'><b>{escape(value)}</b><span>{escape(note)}</span></div>"
 
 
-def _row(contract: ContractReport, base: Path) -> str:
+def _row(contract: ContractReport, base: Path, internal: bool = False) -> str:
     s = contract.standing
     name = escape(s.client) if s else escape(contract.key.replace("-", " ").title())
     detail = f"<br><small>{escape(s.contract)}</small>" if s else ""
@@ -171,7 +175,7 @@ def _row(contract: ContractReport, base: Path) -> str:
         f'<td data-label="Headline to date">{_to_date(s)}</td>'
         f'<td data-label="Recent">{_recent(s)}</td>'
         f'<td data-label="Roadmap">{_roadmap(s)}</td>'
-        f'<td data-label="Read">{_links(contract, base)}</td></tr>'
+        f'<td data-label="Read">{_links(contract, base, internal)}</td></tr>'
     )
 
 
@@ -237,16 +241,25 @@ def _roadmap(s: Standing | None) -> str:
     return f'<ul class="stages">{"".join(items)}</ul><small>{escape(s.roadmap)}</small>'
 
 
-def _links(contract: ContractReport, base: Path) -> str:
+def _links(contract: ContractReport, base: Path, internal: bool) -> str:
+    """The contract's client-safe files (report, provenance); its working papers if ``internal``.
+
+    The executed notebooks hold interviewees' names and internal notes: an index published for
+    clients must not lead to them (``assess batch --internal`` makes the consultants' index).
+    """
     if not contract.run_folder:
         return "—"
     folder = Path(contract.run_folder)
     links = []
     if contract.report and Path(contract.report).exists():
         links.append(_link(Path(contract.report), base, "Client report"))
-    links += [_link(nb, base, nb.name) for nb in sorted(folder.glob("*.ipynb"))]
-    links.append(_link(folder, base, "run folder"))
-    return "<br>".join(links)
+    if (folder / MANIFEST_FILE).exists():
+        links.append(_link(folder / MANIFEST_FILE, base, "provenance"))
+    if internal:
+        papers = sorted((folder / WORKING_PAPERS).glob("*.ipynb")) or sorted(folder.glob("*.ipynb"))
+        links += [_link(nb, base, f"{nb.name} (internal)") for nb in papers]
+        links.append(_link(folder, base, "run folder (internal)"))
+    return "<br>".join(links) or "—"
 
 
 def _link(target: Path, base: Path, label: str) -> str:

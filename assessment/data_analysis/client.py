@@ -14,7 +14,7 @@ from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
 from assessment.data_analysis.views import littles_law_table, to_date_label, with_strength
 from assessment.engagement import Engagement
-from assessment.presentation import callout, table
+from assessment.presentation import callout, section_heading, table
 from assessment.summary import ContractStanding
 
 
@@ -96,7 +96,8 @@ def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> lis
     if checks is None or checks.empty:
         return []
     intro = (
-        "<h2>Appendix: data quality</h2><p>Checks of the extracts themselves. A caseload that "
+        f"{section_heading('Appendix: data quality')}<p>Checks of the extracts themselves. "
+        "A caseload that "
         "does not add up (Little's law: caseload = starts × time in service) usually means "
         "missing dates in the extract, or months of ramp-up; the figures above are as the "
         "extract gives them.</p>"

@@ -250,7 +250,8 @@ def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataF
     """
     months = plan.months
     rows = months[months["planned"] & months["needed_starts"].notna()].copy()
-    start_rate = rows["site"].map(plan.rates.set_index("site")["start_rate"])
+    # as numbers even when no month is planned (an empty map keeps the sites' text dtype)
+    start_rate = rows["site"].map(plan.rates.set_index("site")["start_rate"]).astype("float64")
     rows["referrals_for_starts"] = rows["needed_starts"] / start_rate.where(start_rate > 0)
     if "site_name" not in rows:
         rows.insert(1, "site_name", rows["site"].map(site_names).fillna(rows["site"]))

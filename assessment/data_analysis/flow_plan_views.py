@@ -88,7 +88,9 @@ def needed_vs_actual_chart(
             "series:N",
             sort=names,
             scale=alt.Scale(domain=names, range=[[1, 0], [1, 0], [5, 4]]),
-            legend=None,
+            # the same legend as the colour's (one legend merged from both): a hidden one here
+            # would conflict with it ("Conflicting legend property disable" in the console)
+            legend=alt.Legend(orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("site_name:N", title=say("{Site}", engagement)),

@@ -106,7 +106,8 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("items:Q", title="Evidence items (refuting to the left)"),
-            # long titles wrap at a fixed width rather than run off the chart's left edge
+            # a bounded label width: a long title ends in "…" (whole in the tooltip) rather than
+            # pushing the chart off its left edge
             y=alt.Y(
                 "hypothesis:N",
                 title=None,

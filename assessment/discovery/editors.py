@@ -44,6 +44,7 @@ from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
 from assessment.terminology import reword
+from assessment.wording import short
 
 
 class CheckedForm(EntryForm[E]):
@@ -166,7 +167,7 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
             "confirms": titles,
             "refutes": titles,
         },
-        label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {r.text[:50]}",
+        label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {short(r.text, 50)}",
         render=listed,
         title="Record evidence",
         below=log.widget,
@@ -246,7 +247,7 @@ def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:
         lambda store, entry_id: tables.delete_findings(store, [entry_id]),
         choices=_choices(engagement, ("heading", "headings")),
         multi={"evidence_ids": _evidence_names(engagement)},
-        label=lambda r: f"{r.id}: {r.statement[:60]}",
+        label=lambda r: f"{r.id}: {short(r.statement)}",
         render=_rendered(lambda: findings_log(overview(engagement))),
         title="Draft findings",
     )
@@ -281,7 +282,7 @@ class FindingsEditor:
         self.suggested = result.suggestions.to_dict("records")
         self.picker = w.Dropdown(
             options=[("Start from a suggestion…", -1)]
-            + [(f"{i + 1}. {s['statement'][:90]}", i) for i, s in enumerate(self.suggested)],
+            + [(f"{i + 1}. {short(s['statement'], 90)}", i) for i, s in enumerate(self.suggested)],
             layout=w.Layout(width="48em"),
         )
         self.use = w.Button(description="Use it", icon="arrow-down")

@@ -78,7 +78,11 @@ def evidence_table(evidence: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "bearing": "Hypotheses",
             "shared": "Shareable",
         },
-        {"date": lambda d: f"{d:%d %b %Y}"},
+        {
+            "date": lambda d: f"{d:%d %b %Y}",
+            # a group session or a document has no interviewee: a blank, not "nan"
+            "interviewee": lambda v: "" if str(v) in ("None", "nan", "<NA>") else str(v),
+        },
         caption=f"{len(frame)} evidence items. Interviewee names stay in this workbook.",
     )
 

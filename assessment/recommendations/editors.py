@@ -27,6 +27,7 @@ from assessment.recommendations.views import (
 )
 from assessment.store import Store
 from assessment.terminology import reword
+from assessment.wording import short
 
 
 def _form(
@@ -79,7 +80,7 @@ def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Actio
         engagement,
         ACTIONS_SHEET,
         db.actions,
-        lambda a: a.task[:60],
+        lambda a: short(a.task),
         lambda: actions_table(engagement),
     )
 

@@ -123,9 +123,9 @@ def test_every_consultant_view_shows_html_as_text(
 
 
 def test_the_consultants_log_names_interviewees(evidence: pd.DataFrame, vocab: Vocabulary) -> None:
-    assert (
-        "Ann Hostile" in views.evidence_table(evidence, vocab).data
-    )  # the report never: test_client
+    shown = views.evidence_table(evidence, vocab).data
+    assert "Ann Hostile" in shown  # the report never: test_client
+    assert ">nan<" not in shown and ">None<" not in shown  # no interviewee: a blank cell
 
 
 def spec_of(chart: Any) -> dict[str, Any]:

@@ -112,3 +112,20 @@ def test_cards_show_keys_only_when_asked(opinion_engagement) -> None:
     assert "Key:" not in shown.value
     box.value = True
     assert f"<code>{NORTH_BELOW}</code>" in shown.value
+
+
+def test_the_notes_table_names_sites() -> None:
+    import datetime as dt
+
+    from assessment.intelligence.models import IntelligenceNote
+
+    common = {"stance": "supports", "source_name": "Pat", "source_role": "Adviser", "note": "n"}
+    notes = [
+        IntelligenceNote(
+            hypothesis_key="h1", site="south", recorded_on=dt.date(2026, 1, 5), **common
+        ),
+        IntelligenceNote(hypothesis_key="h1", site=None, recorded_on=dt.date(2026, 1, 6), **common),
+    ]
+    shown = views.notes_table(notes, {"h1": "Hypothesis one"}, {"south": "South Hub"})
+    assert ">South Hub</td>" in shown and ">All sites</td>" in shown
+    assert ">south<" not in shown and "05 Jan 2026" in shown

@@ -6,6 +6,7 @@ import pytest
 
 from assessment.cli import main
 from assessment.export import ExportError, export_report, find_chromium
+from assessment.run_folder import executed_notebook
 from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
 
@@ -80,7 +81,7 @@ def test_pdf_is_printed_with_chromium(demo_report_run, tmp_path, chromium) -> No
 
 
 def test_served_notebook_replays_the_run_without_code_of_its_own(demo_report_run) -> None:
-    notebook = served_notebook(demo_report_run.folder / "report.ipynb")
+    notebook = served_notebook(executed_notebook(demo_report_run.folder, "report.ipynb"))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert code[0]["source"].startswith("from assessment.stored_report import show_stored")
     assert all(c["source"].startswith("show_stored(report, ") for c in code[1:])
