@@ -24,6 +24,7 @@ import pytest
 from assessment.batch.index import write_index
 from assessment.batch.summary import BatchSummary, ContractReport, standing
 from assessment.export import export_report, print_pdf
+from assessment.run_folder import executed_notebook
 from assessment.store import Store
 
 from .conftest import CLIENT, Served
@@ -241,7 +242,7 @@ def page_fill(pdf: Path, page: int) -> float:
 def section_titles(demo_report_run) -> list[str]:
     import nbformat
 
-    nb = nbformat.read(demo_report_run.folder / "report.ipynb", as_version=4)
+    nb = nbformat.read(executed_notebook(demo_report_run.folder, "report.ipynb"), as_version=4)
     return [
         line[3:].strip()
         for cell in nb.cells
