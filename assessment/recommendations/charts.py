@@ -15,6 +15,7 @@ def roadmap_chart(
     sentence: str,
     now: str | None,
     kpi_label: str,
+    months: int = 3,
 ) -> alt.LayerChart:
     """One chart a client reads at a glance: the actual line, the planned stages, the sentence.
 
@@ -24,6 +25,7 @@ def roadmap_chart(
         sentence: The title: "You are at base camp, 32%; the summit is 100% by 31 Dec 2026."
         now: Where the contract is on the latest data, shown under the title (None: not shown).
         kpi_label: The headline KPI's label, for the subtitle and the axis.
+        months: The months each point covers (the engagement's ``recent_months``).
     """
     planned = stages.dropna(subset=["pct", "date"]).copy()
     planned["date"] = pd.to_datetime(planned["date"])
@@ -42,7 +44,7 @@ def roadmap_chart(
             y=alt.Y("pct:Q", title=f"{kpi_label}: % of contract"),
             tooltip=[
                 alt.Tooltip("period:T", title="Month", format="%B %Y"),
-                alt.Tooltip("pct:Q", title="% of contract (3 months)", format=".0f"),
+                alt.Tooltip("pct:Q", title=f"% of contract ({months} months)", format=".0f"),
             ],
         )
     )
@@ -60,7 +62,7 @@ def roadmap_chart(
     )
     labels = plan.mark_text(align="right", dx=-6, dy=-8, color=MEETING_COLOUR, fontWeight=600)
     legend = (
-        f"Solid: {kpi_label.lower()} over the last 3 months as % of contract, each month. "
+        f"Solid: {kpi_label.lower()} over the last {months} months as % of contract, each month. "
         "Dashed: the planned stages."
     )
     return alt.layer(line, path, labels.encode(text="label:N")).properties(
