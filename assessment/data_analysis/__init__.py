@@ -14,7 +14,15 @@ from assessment.data_analysis.client import (
     data_quality_for_client,
     opinion_for_client,
 )
-from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
+from assessment.data_analysis.step import (
+    STEP,
+    DataAnalysis,
+    analyse,
+    freeze_opinion,
+    load,
+    read_inputs,
+    save,
+)
 from assessment.data_analysis.views import (
     flow_charts,
     flow_table,
@@ -39,6 +47,7 @@ __all__ = [
     "data_quality_for_client",
     "flow_charts",
     "flow_table",
+    "freeze_opinion",
     "headline",
     "inputs_summary",
     "littles_law_table",
