@@ -80,9 +80,10 @@ def test_no_demo_report_contradicts_itself(demo_batch: dict, key: str) -> None:
     assert "Data to " in soup.select_one(".aw-cover").get_text()
     # the checks had something to read: levels with their months, statuses, stages
     assert coherence.figures(soup)
-    if "aw-action-plan" in html:  # a published plan: its progress and stages are read too
+    published = bool(soup.select("table.aw-action-plan"))
+    if published:  # a published plan: its progress and stages are read too
         assert coherence._rows(soup, "aw-progress") and coherence._rows(soup, "aw-stage-table")
-    assert ("aw-action-plan" in html) == (key not in (ABOVE, "brookside"))
+    assert published == (key not in (ABOVE, "brookside"))
 
 
 @pytest.mark.notebook
@@ -108,7 +109,8 @@ def test_the_index_says_what_each_report_says(demo_batch: dict) -> None:
         report = coherence.figures(coherence.page(_report(demo_batch, key)))
         row = coherence.page(str(soup.select_one(f"tr#{key}")))
         assert coherence.repeated_labels(row) == [], key
-        assert coherence.figures(row), key  # the row names its levels with their months
+        if "recommendations step" not in row.get_text():  # stages agreed: levels with months
+            assert coherence.figures(row), key
         for label_period, values in coherence.figures(row).items():
             assert {round(v) for v in values} <= {round(v) for v in report[label_period]}, key
 
