@@ -15,11 +15,8 @@ since edited (or deleted) in the notebook; a row edited in the sheet is new cont
 updates the entry with its id.
 
 **One registry.** Every step declares its sheets in its own ``sheets`` module and registers them
-here (:func:`register`); ``assess capture`` writes every registered sheet, and an import reads
-every registered sheet of a file with the rule above, checks all of them and then writes all of
-them in one transaction (:func:`import_workbook`). A step whose rows are not one entry each
-(discovery's journeys) brings its own check and write (:class:`GroupImport`), under the same
-ledger and the same all-or-nothing rule.
+with :mod:`assessment.capture_registry`, which imports every registered sheet of a file with the
+rule above.
 """
 
 from __future__ import annotations
@@ -29,12 +26,11 @@ import functools
 import hashlib
 import io
 import json
-import sqlite3
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -43,6 +39,7 @@ from pydantic import ValidationError
 from assessment.engagement import Engagement
 from assessment.entries import Choices, Entry, Transaction, check_values, resolve_choice, upsert
 from assessment.errors import InputError, Problem
+from assessment.files import write_atomically
 from assessment.store import Store, register_schema
 
 COMPONENT = "capture"
@@ -119,101 +116,6 @@ def upsert_into(table: str) -> Callable[[Transaction, Entry], None]:
     return lambda tx, entry: upsert(tx, table, entry)
 
 
-# -- the registry -------------------------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """A group's rows checked and ready to write: counts per sheet, and the write itself."""
-
-    applied: dict[str, int]
-    unchanged: dict[str, int]
-    write: Callable[[Transaction, str], None]
-    """Writes the entries and their ledger rows inside the import's transaction (tx, now)."""
-
-
-class GroupImport(Protocol):
-    """A group's own check of its rows (all its sheets at once), for rows that are not entries."""
-
-    def __call__(
-        self, store: Store, engagement: Engagement, path: Path, rows: list[_Row]
-    ) -> Prepared:
-        """Check the rows; raise InputError with every problem, or return what to write."""
-
-
-@dataclass(frozen=True)
-class SheetGroup:
-    """One step's capture sheets, as registered.
-
-    Attributes:
-        step: The step's number: groups are imported (and written) in step order.
-        specs: The step's worksheets, in import order.
-        current: The step's stored entries per sheet, as rows (field -> value, id included),
-            to pre-fill ``assess capture``'s sheet.
-        prepare: The step's own check and write; None: each row is one entry (the default rule).
-        units: What the ledger records for the step's rows, when not one line per row.
-    """
-
-    step: int
-    specs: tuple[SheetSpec, ...]
-    current: Callable[[Store], dict[str, list[dict[str, Any]]]]
-    prepare: GroupImport | None = None
-    units: Callable[[list[_Row]], set[tuple[str, str, str]]] | None = None
-
-    def ledger_units(self, rows: list[_Row]) -> set[tuple[str, str, str]]:
-        """(sheet, id, content hash) the ledger records for these rows once imported.
-
-        One per row by default; a group whose rows form units (discovery's journeys) says.
-        """
-        if self.units is not None:
-            return self.units(rows)
-        return {(row.sheet.name, row.row_id, row.digest) for row in rows}
-
-
-@dataclass(frozen=True)
-class WorkbookKind:
-    """A workbook that is not a capture sheet but is imported from ``captures/`` too.
-
-    Attributes:
-        sheet: The worksheet that identifies it (step 5's exported 'Action plan').
-        load: Imports one such file; returns what was done (with a ``summary()``).
-    """
-
-    sheet: str
-    load: Callable[[Engagement, Path], Any]
-
-
-_GROUPS: dict[int, SheetGroup] = {}
-_KINDS: dict[str, WorkbookKind] = {}
-
-
-def register(group: SheetGroup) -> SheetGroup:
-    """Register a step's capture sheets (its ``sheets`` module does, when imported)."""
-    _GROUPS[group.step] = group
-    return group
-
-
-def register_workbook(kind: WorkbookKind) -> WorkbookKind:
-    """Register another kind of workbook found in ``captures/`` (a client's status updates)."""
-    _KINDS[kind.sheet] = kind
-    return kind
-
-
-def registered() -> list[SheetGroup]:
-    """Every registered group, in step order."""
-    return [_GROUPS[step] for step in sorted(_GROUPS)]
-
-
-def registered_specs() -> list[SheetSpec]:
-    """Every registered worksheet, in import order."""
-    return [spec for group in registered() for spec in group.specs]
-
-
-def workbook_kinds() -> list[WorkbookKind]:
-    """Every registered kind of other workbook."""
-    return list(_KINDS.values())
-
-
 # -- writing ------------------------------------------------------------------------------------
 
 
@@ -273,8 +175,16 @@ def _cell(value: Any) -> Any:
 
 
 def save_workbook(book: Workbook, path: Path) -> Path:
-    """Save a workbook byte-identically on every run (fixed properties and zip entry times)."""
+    """Save a workbook byte-identically on every run (fixed properties and zip entry times).
+
+    Every workbook we write goes through here: text that a spreadsheet would run as a formula is
+    written as text (:mod:`assessment.spreadsheet_safety`).
+    """
     from openpyxl.writer.excel import ExcelWriter
+
+    from assessment.spreadsheet_safety import make_formula_safe
+
+    make_formula_safe(book)
 
     book.properties.creator = book.properties.lastModifiedBy = "Assessment Workbook"
     book.properties.created = book.properties.modified = FIXED_TIME
@@ -287,9 +197,7 @@ def save_workbook(book: Workbook, path: Path) -> Path:
             entry = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
             entry.external_attr = 0o600 << 16
             target.writestr(entry, source.read(item.filename))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fixed.getvalue())
-    return path
+    return write_atomically(path, fixed.getvalue())  # never a half-written sheet
 
 
 def write_workbook(
@@ -305,7 +213,9 @@ def write_workbook(
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
+    """One data row of a worksheet: its sheet, row number, id, content hash and cell values."""
+
     sheet: SheetSpec
     number: int
     row_id: str
@@ -313,14 +223,14 @@ class _Row:
     values: dict[str, Any]
 
 
-def read_rows(path: Path, specs: Sequence[SheetSpec]) -> tuple[list[_Row], list[Problem]]:
+def read_rows(path: Path, specs: Sequence[SheetSpec]) -> tuple[list[Row], list[Problem]]:
     """Every data row of every known sheet, and the problems of the file's layout.
 
     A sheet may be absent (a file for one kind of entry); a known sheet missing a column is a
     problem naming the sheet, row 1 and the column.
     """
     sheets = workbook_cells(path)
-    found: list[_Row] = []
+    found: list[Row] = []
     problems: list[Problem] = []
     for spec in specs:
         if spec.name in sheets:
@@ -358,7 +268,7 @@ def _read_cells(path: str, mtime_ns: int, size: int) -> dict[str, tuple[tuple[An
 
 def _sheet_rows(
     path: Path, spec: SheetSpec, cells: list[tuple[Any, ...]]
-) -> tuple[list[_Row], list[Problem]]:
+) -> tuple[list[Row], list[Problem]]:
     where = f"{path.name}, sheet '{spec.name}'"
     header = [
         str(c).strip().casefold() if c is not None else "" for c in (cells[0] if cells else ())
@@ -389,7 +299,7 @@ def _sheet_rows(
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         row_id = _value(row, id_at) if id_at is not None else None
         rows.append(
-            _Row(spec, number, str(row_id) if row_id else f"h-{digest[:16]}", digest, values)
+            Row(spec, number, str(row_id) if row_id else f"h-{digest[:16]}", digest, values)
         )
     return rows, []
 
@@ -432,8 +342,8 @@ def _day_first(text: str) -> Any:
 
 
 def validate_rows(
-    store: Store, engagement: Engagement, path: Path, rows: list[_Row]
-) -> tuple[list[tuple[_Row, Entry]], int]:
+    store: Store, engagement: Engagement, path: Path, rows: list[Row]
+) -> tuple[list[tuple[Row, Entry]], int]:
     """Validate every row not imported before; raise with every problem, or return the entries.
 
     Returns:
@@ -448,7 +358,7 @@ def validate_rows(
     }
     extra: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    valid: list[tuple[_Row, Entry]] = []
+    valid: list[tuple[Row, Entry]] = []
     cache: dict[str, Choices] = {}
     for row in rows:
         spec = row.sheet
@@ -470,7 +380,7 @@ def validate_rows(
     return valid, len(rows) - len(valid)
 
 
-def _check_row(spec: SheetSpec, row: _Row, choices: Choices, path: Path) -> Entry | list[Problem]:
+def _check_row(spec: SheetSpec, row: Row, choices: Choices, path: Path) -> Entry | list[Problem]:
     where = f"{path.name}, sheet '{spec.name}'"
     titles = {name: title for name, title, _ in spec.columns()}
     values = _coerce(spec, row.values, choices)
@@ -500,110 +410,3 @@ def _message(error: Mapping[str, Any], given: Any) -> str:
     if error["type"] == "missing":
         return "required: this cell is empty"
     return f"{message} (got {given!r})" if given is not None else message
-
-
-# -- importing -----------------------------------------------------------------------------------
-
-
-def import_workbook(
-    store: Store,
-    engagement: Engagement,
-    path: str | Path,
-    groups: Sequence[SheetGroup] | None = None,
-) -> ImportResult:
-    """Import a capture workbook: check every sheet of every group, then write all in one go.
-
-    One rule for every step: a row is applied only if its content was never imported under its
-    id (the ledger); every problem of every sheet is reported at once and nothing is written
-    unless the whole file is valid.
-
-    Args:
-        store: The engagement's store.
-        engagement: The engagement.
-        path: The filled workbook.
-        groups: The sheet groups to read (every registered group by default).
-
-    Raises:
-        InputError: The file, a sheet or a row is invalid; nothing is written.
-    """
-    path = Path(path)
-    groups = registered() if groups is None else list(groups)
-    rows, problems = read_rows(path, [spec for group in groups for spec in group.specs])
-    if problems:
-        raise InputError(problems)
-    result = ImportResult(path)
-    plans: dict[int, Prepared] = {}
-    # the default rule checks the entry rows of every group at once: an area of step 2 typed in
-    # the file is offered to the scope items of step 3 (``SheetSpec.provides``)
-    plain = [row for row in rows if any(row.sheet in g.specs for g in groups if not g.prepare)]
-    try:
-        valid, _ = validate_rows(store, engagement, path, plain)
-    except InputError as error:
-        problems += error.problems
-        valid = []
-    for group in groups:
-        mine = [row for row in rows if row.sheet in group.specs]
-        if group.prepare is None:
-            plans[group.step] = _entries(path, mine, [v for v in valid if v[0] in mine])
-            continue
-        try:
-            plans[group.step] = group.prepare(store, engagement, path, mine)
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
-    for plan in plans.values():
-        result.applied |= plan.applied
-        result.unchanged |= plan.unchanged
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    try:
-        with store.transaction() as tx:
-            for group in groups:
-                plans[group.step].write(tx, now)
-    except sqlite3.IntegrityError as exc:
-        raise InputError.single(path, f"rejected by the store, nothing was stored: {exc}") from exc
-    return result
-
-
-def _entries(path: Path, rows: list[_Row], valid: list[tuple[_Row, Entry]]) -> Prepared:
-    """The default rule: each row one entry, checked against its sheet's model and choices.
-
-    Args:
-        path: The workbook.
-        rows: The group's rows.
-        valid: The group's rows not imported before, each with its checked entry.
-    """
-    unchanged: dict[str, int] = {}
-    applied: dict[str, int] = {}
-    for row in rows:
-        unchanged.setdefault(row.sheet.name, 0)
-    for row, _ in valid:
-        applied[row.sheet.name] = applied.get(row.sheet.name, 0) + 1
-    fresh = {id(r) for r, _ in valid}
-    for row in rows:
-        if id(row) not in fresh:
-            unchanged[row.sheet.name] += 1
-
-    def write(tx: Transaction, now: str) -> None:
-        for row, entry in valid:
-            row.sheet.write(tx, entry)
-            ledger(tx, row.sheet.name, row.row_id, row.digest, path.name, now)
-
-    return Prepared(applied, unchanged, write)
-
-
-def ledger(tx: Transaction, sheet: str, row_id: str, digest: str, file: str, now: str) -> None:
-    """Record one imported row (or unit of rows) in the ledger."""
-    tx.execute(
-        "INSERT OR IGNORE INTO capture_ledger(sheet, row_id, row_hash, file, imported_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (sheet, row_id, digest, file, now),
-    )
-
-
-def imported(store: Store) -> set[tuple[str, str, str]]:
-    """Every (sheet, row id, content hash) imported so far."""
-    return {
-        (r["sheet"], r["row_id"], r["row_hash"])
-        for r in store.query("SELECT sheet, row_id, row_hash FROM capture_ledger")
-    }

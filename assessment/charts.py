@@ -293,6 +293,94 @@ UPGRADE_SCRIPT = r"""
 (function () {
   "use strict";
   var PENDING = "figure.aw-chart:not([data-aw-rendered])";
+  var NARROW = 560;  /* below this width (a phone), legends go under the plot */
+  var LABELS = 200;  /* room a faceted chart's row labels take beside its plot */
+  var PANEL = 300;  /* narrowest panel of a wrapped faceted chart */
+  function text(value) {
+    return Array.isArray(value) ? value.join(" ") : (value || "");
+  }
+  /* The title and subtitle become the figure's caption: HTML wraps on a phone, where a title
+     drawn inside the chart would be cut. A hint on what clicking does (usermeta.aw_hint) is
+     shown by the interactive chart only, never on paper. */
+  function caption(figure, spec) {
+    var title = spec.title;
+    var hint = spec.usermeta && spec.usermeta.aw_hint;
+    if (!title && !hint) { return; }
+    if (title && typeof title !== "object") { title = {text: title}; }
+    var figcaption = document.createElement("figcaption");
+    function line(className, value) {
+      if (!value) { return; }
+      var span = document.createElement("span");
+      span.className = className;
+      span.textContent = text(value);
+      figcaption.appendChild(span);
+    }
+    if (title) {
+      line("aw-figure-title", title.text);
+      line("aw-figure-subtitle", title.subtitle);
+    }
+    line("aw-figure-subtitle aw-interactive-only", hint);
+    figure.insertBefore(figcaption, figure.firstChild);
+    delete spec.title;
+  }
+  /* On a phone, names along a horizontal axis would print over each other: one word a line
+     (level text: tilted labels would read smaller than they are). */
+  function stackCategories(spec) {
+    var x = spec.encoding && spec.encoding.x;
+    if (x && (x.type === "nominal" || x.type === "ordinal") && x.axis !== null) {
+      x.axis = Object.assign({}, x.axis, {labelAngle: 0, labelExpr: "split(datum.label, ' ')"});
+    }
+    var children = (spec.layer || []).concat(spec.spec ? [spec.spec] : []);
+    for (var i = 0; i < children.length; i++) { stackCategories(children[i]); }
+  }
+  /* Draw the chart at the column's width, so its text keeps its size (a wide chart scaled down
+     to a phone would print its labels at 5 px). */
+  /* Returns how the drawn width is corrected afterwards: the signal to set ("width", or
+     "child_width" for each panel of a faceted chart), its first value and the panels a row. */
+  function fit(spec, width) {
+    var narrow = width < NARROW;
+    if (narrow) {
+      /* under the plot, in two columns: a legend in one row would be wider than a phone */
+      spec.config = spec.config || {};
+      spec.config.legend = Object.assign({}, spec.config.legend, {orient: "bottom", columns: 2});
+      stackCategories(spec);
+    }
+    if (spec.facet && spec.spec) {
+      var columns = 1;
+      if (typeof spec.columns === "number") {  /* wrapped panels: fewer a row when narrow */
+        columns = Math.max(1, Math.min(spec.columns, Math.floor(width / PANEL)));
+        spec.columns = columns;
+      } else if (spec.facet.column) {  /* side by side with long labels: rows when narrow */
+        if (width < 2 * (LABELS + 220)) {
+          spec.facet = {row: spec.facet.column};
+        } else {
+          columns = 2;
+        }
+      }
+      spec.spec.width = Math.max(100, Math.floor(width / columns) - LABELS);
+      return {signal: "child_width", value: spec.spec.width, columns: columns};
+    }
+    if (spec.hconcat || spec.vconcat || spec.concat || spec.repeat) { return null; }
+    /* A first guess at the plot's width; refit() corrects it once the axes are measured. */
+    spec.width = Math.max(120, Math.floor(width) - 120);
+    return {signal: "width", value: spec.width, columns: 1};
+  }
+  /* Make the drawn chart (plot, axes, legend) exactly the column's width: Vega-Lite's own
+     "fit" is refused for charts with a height per category and for faceted charts (a warning
+     in the console). */
+  function refit(result, sizing, width, target, tries) {
+    var view = result && result.view;
+    var svg = target.querySelector("svg");
+    var drawn = svg ? parseFloat(svg.getAttribute("width")) : NaN;
+    if (!view || !sizing || isNaN(drawn) || !tries) { return null; }
+    var plot = Math.max(100, Math.floor(sizing.value - (drawn - width) / sizing.columns));
+    if (Math.abs(plot - sizing.value) < 2) { return null; }
+    sizing.value = plot;
+    /* axes re-measure at the new width (fewer ticks, other labels): check again */
+    return view.signal(sizing.signal, plot).runAsync().then(function () {
+      return refit(result, sizing, width, target, tries - 1);
+    });
+  }
   function upgrade(figure) {
     var embed = window.vegaEmbed;
     var specElement = figure.querySelector("script.aw-spec");
@@ -304,13 +392,19 @@ UPGRADE_SCRIPT = r"""
     target.style.display = "none";
     function keepStatic(error) {
       if (target.parentNode) { target.parentNode.removeChild(target); }
+      var made = figure.querySelector("figcaption");
+      if (made) { made.parentNode.removeChild(made); }
       figure.setAttribute("data-aw-rendered", "static");
       if (window.console && error) { window.console.warn("aw-chart kept static:", error); }
     }
     try {
       var spec = JSON.parse(specElement.textContent);
+      var width = figure.clientWidth || (figure.parentNode && figure.parentNode.clientWidth) || 600;
+      caption(figure, spec);
+      var sizing = fit(spec, width);
       figure.insertBefore(target, specElement);
       embed(target, spec, {actions: false, tooltip: true, renderer: "svg", mode: "vega-lite"})
+        .then(function (result) { return refit(result, sizing, width, target, 3); })
         .then(function () {
           target.style.display = "";
           if (staticView && staticView.parentNode) {
@@ -353,7 +447,10 @@ UPGRADE_SCRIPT = r"""
 """Turns every ``figure.aw-chart`` into an interactive vega-embed view (tooltips, selections).
 
 Runs on DOMContentLoaded (or at once if the page is already parsed) and again, through a
-MutationObserver, whenever nodes are added (Voila adds outputs one by one). A figure whose upgrade
-fails keeps its static SVG and gets ``data-aw-rendered="static"``; a finished one gets
+MutationObserver, whenever nodes are added (Voila adds outputs one by one). Each chart is drawn
+at its column's width (legends under the plot on a phone, a faceted chart's columns as rows when
+they would not fit), its title and subtitle moved into a ``<figcaption>`` that wraps, and the
+hint of a spec's ``usermeta.aw_hint`` shown there for the interactive page only. A figure whose
+upgrade fails keeps its static SVG and gets ``data-aw-rendered="static"``; a finished one gets
 ``data-aw-rendered="interactive"``. Needs :func:`javascript_bundle` earlier on the page.
 """

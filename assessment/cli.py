@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessment import __version__
 from assessment.errors import WorkbookError
+
+if TYPE_CHECKING:
+    from assessment.engagement import Engagement
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -88,7 +93,13 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         print(f"Running {args.path} ...", flush=True)
-    result = run_with_kernel(args.path, on_notebook=progress)
+
+    def waiting(who: str) -> None:
+        print(f"Waiting: {args.path} is being run by {who} ...", file=sys.stderr, flush=True)
+
+    result = run_with_kernel(
+        args.path, on_notebook=progress, wait=not args.no_wait, on_wait=waiting
+    )
     print(f"Run {result.run_id} succeeded in {result.seconds:.1f} s.")
     print(f"Report: {result.report.resolve()}")
     return 0
@@ -109,6 +120,7 @@ def _batch(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         quiet=args.quiet,
+        internal=args.internal,
     )
     for failed in summary.failed:
         print(f"failed: {failed.key}: {failed.describe()}", file=sys.stderr)
@@ -130,19 +142,26 @@ def _serve(args: argparse.Namespace) -> int:
         token=args.token or "",
         pool_size=DEFAULT_POOL_SIZE if args.pool_size is None else args.pool_size,
         refill_delay=args.refill_delay,
+        max_kernels=args.max_kernels,
+        kernel_idle=args.kernel_idle,
     )
 
     def announce(url: str) -> None:
         print(f"Serving the client report. Give the client this address:\n  {url}", flush=True)
         print("Stop with Ctrl+C.", flush=True)
 
-    return serve(args.path, options, announce=announce)
+    code = serve(args.path, options, announce=announce)
+    # kernels are killed and the served folder removed by now; the interpreter's own shutdown
+    # then waited about 2 s on Jupyter's threads, so SIGTERM took over 2 s to stop the server
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _export(args: argparse.Namespace) -> int:
     from assessment.export import export_report
 
-    exported = export_report(args.run, args.to, pdf=args.pdf)
+    exported = export_report(args.run, args.to, pdf=args.pdf, paper=args.paper)
     print(f"Report: {exported.html.resolve()}")
     if exported.pdf:
         print(f"PDF: {exported.pdf.resolve()}")
@@ -151,7 +170,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:
     """``assess serve`` and ``assess export``: hand the client report to the client."""
-    from assessment.serve import DEFAULT_REFILL_DELAY
+    from assessment.serve import DEFAULT_KERNEL_IDLE, DEFAULT_REFILL_DELAY
 
     serve = commands.add_parser("serve", help="serve the client report in a browser (Voila)")
     serve.add_argument("path", type=Path, help="the engagement folder (latest run) or a run folder")
@@ -165,12 +184,30 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_REFILL_DELAY,
         help="seconds before a used pre-heated kernel is replaced (default %(default)s)",
     )
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        help="kernels alive at most, the pool included (default: pool + 2); views beyond are "
+        "served at once without a kernel",
+    )
+    serve.add_argument(
+        "--kernel-idle",
+        type=float,
+        default=DEFAULT_KERNEL_IDLE,
+        help="seconds a page's kernel lives on once no page is connected (default %(default)s)",
+    )
     serve.set_defaults(handler=_serve)
 
     export = commands.add_parser("export", help="copy the self-contained report (and a PDF)")
     export.add_argument("run", type=Path, help="a run folder, or an engagement (its latest run)")
     export.add_argument("--to", type=Path, required=True, help="the folder to write into")
     export.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
+    export.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        default="a4",
+        help="the PDF's paper: a4 (default) or letter (US)",
+    )
     export.set_defaults(handler=_export)
 
 
@@ -191,11 +228,22 @@ def _open(args: argparse.Namespace) -> int:
     return start_lab(workspace.folder)
 
 
-def _import(args: argparse.Namespace) -> int:
+def _checked(path: Path) -> Engagement:
+    """The engagement, once its store has been read through (a damaged one is named)."""
     from assessment.engagement import load_engagement
+    from assessment.store import Store
+
+    engagement = load_engagement(path)
+    if engagement.store_path.exists():
+        with Store(engagement.store_path) as store:
+            store.check()
+    return engagement
+
+
+def _import(args: argparse.Namespace) -> int:
     from assessment.sheets import import_file
 
-    result = import_file(load_engagement(args.path), args.file)
+    result = import_file(_checked(args.path), args.file)
     print(f"Imported {result.summary()}")
     return 0
 
@@ -209,13 +257,12 @@ def _freeze_opinion(args: argparse.Namespace) -> int:
 
 
 def _capture(args: argparse.Namespace) -> int:
-    from assessment.engagement import load_engagement
     from assessment.errors import InputError
     from assessment.sheets import write_engagement_sheet
 
     if args.file.exists():
         raise InputError.single(args.file, "exists already: choose a new file name")
-    path = write_engagement_sheet(load_engagement(args.path), args.file)
+    path = write_engagement_sheet(_checked(args.path), args.file)
     print(f"Capture sheet for offline entry: {path}")
     print(f"Import it when filled: assess import {args.path} {path}")
     return 0
@@ -248,15 +295,35 @@ def _add_step_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from assessment.engagement import load_engagement
     from assessment.recommendations import export_plan, import_status
 
-    engagement = load_engagement(args.path)
+    engagement = _checked(args.path)
     if args.action == "export":
         print(f"Action plan for the client's tracking: {export_plan(engagement, args.file)}")
         print(f"Import their status updates with: assess plan import {args.path} {args.file}")
     else:
         print(f"Imported {import_status(engagement, args.file).summary()}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from assessment.backups import backups, restore
+    from assessment.engagement import load_engagement
+    from assessment.runner import engagement_lock
+
+    engagement = load_engagement(args.path)
+    if args.list:
+        found = backups(engagement.store_path)
+        for backup in found:
+            print(backup)
+        if not found:
+            print(f"No backup of {engagement.store_path} yet (one is taken before each run).")
+        return 0
+    with engagement_lock(engagement, wait=False):  # never under a running run
+        chosen, kept = restore(engagement.store_path, args.backup)
+    print(f"Restored {engagement.store_path} from {chosen}.")
+    if kept:
+        print(f"The store it replaced is kept as {kept}.")
     return 0
 
 
@@ -267,6 +334,12 @@ def _add_plan_commands(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("path", type=Path, help="the engagement folder")
     plan.add_argument("file", type=Path, help="the action plan workbook (.xlsx)")
     plan.set_defaults(handler=_plan)
+
+    restore = commands.add_parser("restore", help="bring back a backup of the engagement's store")
+    restore.add_argument("path", type=Path, help="the engagement folder")
+    restore.add_argument("backup", type=Path, nargs="?", help="the backup (default: the newest)")
+    restore.add_argument("--list", action="store_true", help="list the backups, restore nothing")
+    restore.set_defaults(handler=_restore)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -312,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the step notebooks and write the client report")
     run.add_argument("path", type=Path, help="the engagement folder")
     run.add_argument("--quiet", action="store_true", help="print only the outcome")
+    run.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if the engagement is being run already, stop at once (default: wait for it)",
+    )
     run.set_defaults(handler=_run)
 
     batch = commands.add_parser("batch", help="run every contract of a portfolio in parallel")
@@ -323,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--quiet", action="store_true", help="no progress; print only failures")
     batch.add_argument("--json", action="store_true", help="print the summary as JSON")
+    batch.add_argument(
+        "--internal",
+        action="store_true",
+        help="the index links the executed notebooks too (working papers: not for clients)",
+    )
     batch.set_defaults(handler=_batch)
     _add_report_commands(commands)
     _add_step_commands(commands)

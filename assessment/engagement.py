@@ -8,15 +8,12 @@ so a consultant fixes a typo in one pass.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import functools
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -26,25 +23,21 @@ from pydantic import (
 
 from assessment.branding import Branding
 from assessment.errors import InputError, Problem
+
+# the extract specs and the model base live in modules of their own; imported from here too
+from assessment.extract_specs import CaseloadExtract as CaseloadExtract
+from assessment.extract_specs import Inputs
+from assessment.extract_specs import KpiExtract as KpiExtract
+from assessment.extract_specs import WorkSamplingExtract as WorkSamplingExtract
+from assessment.extract_specs import _Extract as _Extract
+from assessment.model_base import MAX_VALUE as MAX_VALUE
+from assessment.model_base import Category as Category
+from assessment.model_base import Key, _Strict
 from assessment.run_folder import RUNS_DIR
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
 STORE_FILE = "workbook.sqlite"
-
-Key = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", strip_whitespace=True)
-]
-Category = Literal["value_adding", "value_enabling", "non_value"]
-MAX_VALUE = 1e9
-"""No KPI figure or target of a service contract comes near a billion: larger is a typo or a
-unit error (pence for pounds), and would print as a number nobody can read."""
-
-
-class _Strict(BaseModel):
-    """Base of every record here: unknown keys are errors (a typo must never pass silently)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Client(_Strict):
@@ -95,12 +88,19 @@ class SiteNames(dict[str, str]):
 
 
 class Site(_Strict):
-    """A delivery site; extracts may name it by key, name or any alias."""
+    """A delivery site; extracts may name it by key, name or any alias.
+
+    ``staff`` (people delivering at the site) weights the site in the contract's work-sampling
+    share; without it for every site the contract's share is stated as unweighted.
+    """
 
     key: Key = Field(description="Short id: lower case letters, digits, '-' or '_'.")
     name: str = Field(min_length=1, description="The site's name as the client writes it.")
     aliases: list[str] = Field(
         default_factory=list, description="Other spellings the client's files use for the site."
+    )
+    staff: int | None = Field(
+        default=None, ge=1, description="People delivering at the site (weights work sampling)."
     )
 
 
@@ -153,158 +153,6 @@ class Kpi(_Strict):
                 f"targets must be above 0 and at most {MAX_VALUE:,.0f} (not for {', '.join(bad)})"
             )
         return targets
-
-
-class _Extract(_Strict):
-    """Where a client extract is and how its columns map to ours (our key: their column)."""
-
-    path: str = Field(
-        min_length=1,
-        description="The file, relative to the engagement folder (.csv, .xlsx, .parquet).",
-    )
-    sheet: str | None = Field(
-        default=None, description="Sheet name, for Excel files.", examples=["KPI extract"]
-    )
-    columns: dict[str, str] = Field(
-        default_factory=dict, description="Our field -> the client's column name."
-    )
-    header_row: int = Field(
-        default=1,
-        ge=1,
-        description="Row of the column names (skip title rows above it).",
-        examples=[3],
-    )
-    encoding: str | None = Field(
-        default=None,
-        description="CSV text encoding; by default UTF-8 (with or without BOM), then cp1252.",
-        examples=["cp1252"],
-    )
-    na_values: list[str] = Field(
-        default_factory=list,
-        description="Cell texts that mean 'no value' (such as n/a, -, TBC): read as blanks.",
-        examples=[["n/a", "-", "TBC"]],
-    )
-    dayfirst: bool = Field(
-        default=True,
-        description="Read 03/04/2024 as 3 April; used only when no value of the column decides it.",
-        examples=[False],
-    )
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_encoding(cls, encoding: str | None) -> str | None:
-        if encoding is not None:
-            try:
-                codecs.lookup(encoding)
-            except LookupError as error:
-                raise ValueError(
-                    "unknown encoding (expected one such as utf-8, utf-8-sig, cp1252, latin-1)"
-                ) from error
-        return encoding
-
-
-def _outside(path: str) -> bool:
-    """Whether a path as written leaves the folder it is relative to."""
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
-        return True
-    depth = 0
-    for part in PurePosixPath(path.replace("\\", "/")).parts:
-        depth += -1 if part == ".." else 0 if part == "." else 1
-        if depth < 0:
-            return True
-    return False
-
-
-class KpiExtract(_Extract):
-    """The KPI extract: long (one row per measure) or wide (one column per measure).
-
-    ``updates`` lists newer extracts of the same layout, oldest first (a client sends the latest
-    months when the engagement runs again): a month a later file holds replaces that month of
-    every earlier file, per site and measure.
-    """
-
-    layout: Literal["long", "wide"] = Field(
-        default="long",
-        description="long: one row per site, month and measure; wide: one column per measure.",
-    )
-    measures: dict[str, str] = Field(
-        default_factory=dict,
-        description="KPI key -> the client's name for it: long, the measure name in the "
-        "measure column; wide, the column of actuals.",
-    )
-    targets: dict[str, str] = Field(
-        default_factory=dict,
-        description="Wide only: KPI key -> target column.",
-        examples=[{"referrals": "Referral target"}],
-    )
-    updates: list[str] = Field(
-        default_factory=list,
-        description="Newer extracts, same layout; later months win.",
-        examples=[["inputs/kpi_extract_2026-06.csv"]],
-    )
-    data_to: dt.date | None = Field(
-        default=None,
-        description="The last day the newest extract covers: a month ending after it is "
-        "incomplete and is never used (without it, months not yet ended on the run day are).",
-    )
-
-
-class CaseloadExtract(_Extract):
-    """The caseload extract: one row per customer.
-
-    Our fields: customer_id, site, referral_date, start_date, outcome_date, exit_date.
-    """
-
-
-class WorkSamplingExtract(_Extract):
-    """Work-sampling observations; our fields: observed_at, site, role, activity."""
-
-    activities: dict[str, Category] = Field(
-        min_length=1,
-        description="Each activity observed -> value_adding, value_enabling or non_value.",
-    )
-
-
-class Inputs(_Strict):
-    """The client extracts of this engagement."""
-
-    kpi: KpiExtract | None = Field(
-        default=None,
-        description="The KPI extract: actuals (and targets) per site and month; needed to run.",
-    )
-    caseload: CaseloadExtract | None = Field(
-        default=None, description="The caseload extract: one row per customer."
-    )
-    work_sampling: WorkSamplingExtract | None = Field(
-        default=None, description="A work-sampling (time-and-motion) study."
-    )
-    allow_outside: bool = Field(
-        default=False,
-        description="Allow paths outside the engagement folder (a shared drive, say).",
-        examples=[True],
-    )
-
-    @model_validator(mode="after")
-    def _inside_the_folder(self) -> Inputs:
-        # checked against the folder again when read (a link may point out of it); lexically
-        # here, so a consultant hears it from `assess check` before any file is opened
-        if self.allow_outside:
-            return self
-        named = {}
-        if self.kpi is not None:
-            named["kpi.path"] = self.kpi.path
-            named |= {f"kpi.updates[{n}]": path for n, path in enumerate(self.kpi.updates)}
-        for name in ("caseload", "work_sampling"):
-            spec = getattr(self, name)
-            if spec is not None:
-                named[f"{name}.path"] = spec.path
-        outside = [f"inputs.{key} '{path}'" for key, path in named.items() if _outside(path)]
-        if outside:
-            raise ValueError(
-                f"{', '.join(outside)} leaves the engagement folder (an absolute path or '..'): "
-                "copy the file into the folder, or set inputs.allow_outside: true"
-            )
-        return self
 
 
 class TeamMember(_Strict):
@@ -394,12 +242,17 @@ class Analysis(_Strict):
     sampling_precision: float = Field(
         default=0.03, gt=0, lt=0.5, description="Half-width of the work-sampling interval aimed at."
     )
+    sampling_relative_precision: float = Field(
+        default=0.2, gt=0, lt=1, description="Work-sampling half-width aimed at, as a share of it."
+    )
     littles_tolerance: float = Field(
         default=0.25,
         gt=0,
         description="Caseload data off Little's law by more than this are flagged.",
     )
-    trend_months: int = Field(default=6, ge=2, description="Months the trend is measured over.")
+    trend_months: int = Field(
+        default=12, ge=6, description="Most complete months a trend is fitted over (6 or more)."
+    )
     recent_months: int = Field(
         default=3, ge=1, le=12, description="Complete months of the 'recent' level (roadmap)."
     )
@@ -408,6 +261,12 @@ class Analysis(_Strict):
         ge=1,
         description="Months after an action's target date its value counts; default: to the "
         "contract's end.",
+    )
+    customer_time_goal: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="A share of staff time with customers the flow plan restates capacity at.",
     )
 
 
@@ -420,7 +279,8 @@ class Method(_Strict):
 
     Each vocabulary maps a key (what the store keeps) to the label people read; a vocabulary given
     in engagement.yaml replaces its default whole. ``min_group_size`` is the fewest people any
-    breakdown shown to the client may rest on.
+    breakdown shown to the client may rest on; ``min_volume`` the fewest cases a site comparison
+    may rest on.
     """
 
     headings: Vocabulary = Field(
@@ -473,6 +333,17 @@ class Method(_Strict):
         default=DEFAULT_MIN_GROUP_SIZE,
         ge=1,
         description="Fewest people any breakdown shown to the client rests on.",
+    )
+    min_volume: int = Field(
+        default=30,
+        ge=1,
+        description="Fewest cases a site needs before step 1 calls it behind, ahead or the "
+        "benchmark.",
+    )
+    max_caseload_per_adviser: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most customers one adviser should carry: the flow plan's capacity ceiling.",
     )
 
     @field_validator("headings", "dimensions", "source_types", "sentiments")

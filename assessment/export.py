@@ -2,7 +2,8 @@
 
 The HTML is the run's own ``report.html`` (self-contained: it opens offline from an e-mail or a
 USB stick), copied atomically. The PDF is printed by headless Chromium from that file, with the
-report's print stylesheet (a page per section, no interactive chrome).
+report's print stylesheet: A4 unless asked for US Letter, a page per section, "Page X of Y", the
+running header and the confidentiality footer, no interactive chrome.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ CHROMIUM_FLAGS = (
 )
 PDF_TIMEOUT_SECONDS = 120
 
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+"""``--paper`` choices and their CSS ``@page`` size; the stylesheet's default is A4."""
+
+PRINT_WIDTHS = {"a4": 688, "letter": 710}
+"""Width in CSS px of the paper less the stylesheet's 14 mm side margins: the window Chromium
+lays the page out in before printing, so charts are drawn at the width they print at."""
+
 
 class ExportError(WorkbookError):
     """The report cannot be exported (no report, no Chromium for --pdf, Chromium failed)."""
@@ -57,23 +65,46 @@ def find_chromium() -> Path | None:
     return None
 
 
-def print_pdf(html: Path, pdf: Path, chromium: Path) -> Path:
+def _page_for_paper(html: Path, paper: str, folder: Path) -> Path:
+    """The page to print: ``html`` itself for A4, else a copy in ``folder`` sized for ``paper``."""
+    if paper == "a4":
+        return html
+    text = html.read_text(encoding="utf-8")
+    rule = f"<style>@page{{size:{PAPER_SIZES[paper]}}}</style>"
+    # after the stylesheet (in the head), so this size wins over its A4
+    text = text.replace("</head>", rule + "</head>", 1) if "</head>" in text else rule + text
+    copy = folder / html.name
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+def print_pdf(html: Path, pdf: Path, chromium: Path, *, paper: str = "a4") -> Path:
     """Print ``html`` to ``pdf`` with headless Chromium (written atomically).
+
+    Args:
+        html: The report page.
+        pdf: The PDF to write.
+        chromium: Chromium's executable.
+        paper: ``"a4"`` (the default) or ``"letter"``.
 
     Raises:
         ExportError: Chromium failed or wrote nothing; the message carries its last words.
     """
+    if paper not in PAPER_SIZES:
+        raise ExportError(f"paper {paper!r}: expected one of {', '.join(PAPER_SIZES)}")
     pdf.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
     os.close(handle)
     try:
         with tempfile.TemporaryDirectory(prefix="aw-chromium-") as profile:
+            page = _page_for_paper(html, paper, Path(profile))
             command = [
                 str(chromium),
                 *CHROMIUM_FLAGS,
+                f"--window-size={PRINT_WIDTHS[paper]},1000",
                 f"--user-data-dir={profile}",
                 f"--print-to-pdf={tmp}",
-                html.resolve().as_uri(),
+                page.resolve().as_uri(),
             ]
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
@@ -94,13 +125,16 @@ def print_pdf(html: Path, pdf: Path, chromium: Path) -> Path:
     return pdf
 
 
-def export_report(path: str | Path, to: str | Path, *, pdf: bool = False) -> Exported:
+def export_report(
+    path: str | Path, to: str | Path, *, pdf: bool = False, paper: str = "a4"
+) -> Exported:
     """Copy a run's ``report.html`` into ``to`` as ``<engagement>-<run id>.html`` (and a PDF).
 
     Args:
         path: A run folder, or an engagement folder (its latest good run).
         to: The folder to write into (created if needed).
         pdf: Also print a PDF with headless Chromium.
+        paper: The PDF's paper, ``"a4"`` (default) or ``"letter"``.
 
     Raises:
         ExportError: No good run or no report.html; ``pdf`` without Chromium installed.
@@ -123,5 +157,7 @@ def export_report(path: str | Path, to: str | Path, *, pdf: bool = False) -> Exp
     stem = f"{run.parent.parent.name}-{run.name}"
     target = Path(to) / f"{stem}.html"
     write_atomically(target, source.read_bytes())
-    written = print_pdf(target, target.with_suffix(".pdf"), chromium) if chromium else None
+    written = (
+        print_pdf(target, target.with_suffix(".pdf"), chromium, paper=paper) if chromium else None
+    )
     return Exported(target, written)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from pydantic.fields import FieldInfo
 from assessment.entries import Choices, E, check_choices, delete_one, save_one
 from assessment.pickers import BLANK, STYLE, WIDTH, Choice, PickList
 from assessment.store import Store
+from assessment.wording import plain
 
 LONG_TEXT = frozenset({"note", "description", "detail", "deliverable", "text", "statement"})
 """Fields shown as several lines of text."""
@@ -34,47 +34,6 @@ SEARCHABLE = frozenset(
 
 NEW = "__new__"
 _BLANK = BLANK
-
-_PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
-    (
-        r"(Field required|required field is missing|String should have at least 1 char\w*)",
-        lambda m: "Please fill this in.",
-    ),
-    (
-        r"String should have at least (\d+) characters",
-        lambda m: f"Please write at least {m[1]} characters.",
-    ),
-    (
-        r"String should have at most (\d+) characters?",
-        lambda m: f"Too long: please keep it to {int(m[1]):,} characters or fewer.",
-    ),
-    (
-        r"Input should be a valid date.*|Input should be a valid datetime.*",
-        lambda m: "Please pick a date.",
-    ),
-    (r"Input should be a valid (number|integer).*", lambda m: "Please enter a number."),
-    (r"Input should be greater than or equal to (\S+)", lambda m: f"Please enter {m[1]} or more."),
-    (r"Input should be greater than (\S+)", lambda m: f"Please enter a number above {m[1]}."),
-    (r"Input should be less than or equal to (\S+)", lambda m: f"Please enter {m[1]} or less."),
-    (r"Input should be a valid string", lambda m: "Please fill this in."),
-    (r"Input should be (?:'[^']*'(?:, | or )?)+", lambda m: "Please choose one of the options."),
-    (
-        r"unknown value (.*) \(expected one of: (.*)\)",
-        lambda m: f"{m[1]} is not in the list: please pick one (for example {m[2]}).",
-    ),
-    (r"^Value error, ", lambda m: ""),
-)
-"""Validation jargon (pydantic's, the checks' own) -> what a consultant reads next to a field."""
-
-
-def plain(message: str) -> str:
-    """A validation message in plain words (unknown messages are returned as they are)."""
-    for pattern, words in _PLAIN:
-        found = re.search(pattern, message)
-        if found:
-            text = message[: found.start()] + words(found) + message[found.end() :]
-            return text[:1].upper() + text[1:]
-    return message
 
 
 def _base(annotation: Any) -> tuple[Any, bool]:
@@ -90,15 +49,16 @@ def widget_for(
     choices: dict[str, str] | None,
     name: str,
     multi: dict[str, str] | None = None,
+    wording: Callable[[str], str] = str,
 ) -> w.DOMWidget:
-    """The input widget of one model field.
+    """The input widget of one model field, labelled in the client's words (``wording``).
 
     Fields that refer to other things are picked by name: one thing in a searchable
     :class:`~assessment.pickers.Choice`, several (``multi``) in a
     :class:`~assessment.pickers.PickList`.
     """
     kind, optional = _base(field.annotation)
-    title = field.title or name
+    title = wording(field.title or name)
     if multi is not None:
         return PickList(title, multi)
     if choices is not None and name in SEARCHABLE:
@@ -107,7 +67,7 @@ def widget_for(
     style = {"description_width": "11em"}
     common: dict[str, Any] = {"description": title, "layout": layout, "style": style}
     if field.description:
-        common["tooltip"] = field.description
+        common["tooltip"] = wording(field.description)
     if choices is not None or typing.get_origin(kind) is typing.Literal:
         pairs = [(label, key) for key, label in (choices or {}).items()] or [
             (str(v).replace("_", " ").capitalize(), v) for v in typing.get_args(kind)
@@ -144,6 +104,8 @@ class EntryForm(Generic[E]):
         render: The stored entries as HTML, shown under the form and refreshed on each change.
         title: A heading above the form.
         below: A widget shown under the listing (say, a filtered view of the entries).
+        wording: Puts a label or title in the client's words (``terminology.reword`` with the
+            engagement): a health provider's form says patient, not customer.
     """
 
     def __init__(
@@ -159,14 +121,17 @@ class EntryForm(Generic[E]):
         render: Callable[[Sequence[E]], str] | None = None,
         title: str = "",
         below: w.Widget | None = None,
+        wording: Callable[[str], str] = str,
     ) -> None:
         self.model = model
+        self._wording = wording
+        title = wording(title)
         self.choices = choices or {}
         self.multi = multi or {}
         self._on_save, self._on_delete = on_save, on_delete
         self._label, self._render = label, render
         self.fields = {
-            name: widget_for(info, self.choices.get(name), name, self.multi.get(name))
+            name: widget_for(info, self.choices.get(name), name, self.multi.get(name), wording)
             for name, info in model.model_fields.items()
             if name != "id"
         }
@@ -231,6 +196,8 @@ class EntryForm(Generic[E]):
         self._clear_problems()
         self._close_confirm()
         self.delete_button.disabled = entry is None
+        # the picker may cut a long name: the whole of it shows on hover
+        self.picker.tooltip = self._label(entry) if entry is not None else None
 
     @staticmethod
     def _to_widget(widget: w.DOMWidget, value: Any) -> Any:
@@ -344,7 +311,7 @@ class EntryForm(Generic[E]):
 
     def _title(self, field: str) -> str:
         info = self.model.model_fields.get(field)
-        return (info.title or field) if info is not None else (field or "Entry")
+        return self._wording((info.title or field) if info is not None else (field or "Entry"))
 
 
 def _field_of(location: tuple[Any, ...]) -> str:

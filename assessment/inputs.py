@@ -167,7 +167,9 @@ def _read(
     if kind == "parquet":
         return pd.read_parquet(path), 1
     _check_workbook(path)
-    with pd.ExcelFile(path, engine="openpyxl") as book:
+    # calamine (Rust) reads a workbook about ten times faster than openpyxl, with the same types;
+    # pandas makes it the default for .xlsx in a coming version.
+    with pd.ExcelFile(path, engine="calamine") as book:
         if sheet is None:
             sheet = book.sheet_names[0]
         elif sheet not in book.sheet_names:
@@ -496,7 +498,12 @@ def read_caseload(
         column = _theirs(spec, "referral_date")
         check.rows(no_referral, column, "a referral date is required", frame["referral_date"])
     _date_order(out, spec, check)
-    repeated = out["customer_id"].duplicated(keep="first")
+    # is_unique is one hash pass; the row-by-row mask is built only when something repeats
+    repeated = (
+        pd.Series(False, index=out.index)
+        if out["customer_id"].is_unique
+        else out["customer_id"].duplicated(keep="first")
+    )
     if repeated.any():
         column = _theirs(spec, "customer_id")
         expected = "one row per customer: this id appears on an earlier row"

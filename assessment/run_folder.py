@@ -22,6 +22,27 @@ LATEST_FILE = "LATEST"
 """Names the newest succeeded run of an engagement."""
 INCOMPLETE_PREFIX = ".incomplete-"
 FAILED_SUFFIX = ".failed"
+CLIENT_FILES = (REPORT_HTML, MANIFEST_FILE, STATUS_FILE)
+"""The client part of a run folder: the report and its provenance, safe to hand over."""
+WORKING_PAPERS = "working-papers"
+"""The consultant's part of a run folder: the executed notebooks, with names and internal notes.
+
+Kept apart by folder and by name (``<notebook>.internal.ipynb``), and each opens with a banner
+(a markdown cell tagged ``INTERNAL_BANNER_TAG``), so the client part can be published or mailed
+without them."""
+INTERNAL_BANNER_TAG = "aw-internal-banner"
+
+
+def working_paper_name(notebook: str) -> str:
+    """The executed notebook's name in a run: ``01_data_analysis.internal.ipynb``."""
+    return f"{Path(notebook).stem}.internal.ipynb"
+
+
+def executed_notebook(run_folder: Path, notebook: str) -> Path:
+    """Where a run keeps the executed ``notebook`` (runs made before the split: at the top)."""
+    path = Path(run_folder) / WORKING_PAPERS / working_paper_name(notebook)
+    old = Path(run_folder) / Path(notebook).name
+    return old if not path.exists() and old.exists() else path
 
 
 def incomplete_folder(runs: Path, run_id: str) -> Path:

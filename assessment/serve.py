@@ -26,10 +26,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
 from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE
+
+if TYPE_CHECKING:
+    from assessment.bounded_serving import KernelBound
 
 VOILA_TEMPLATE = "workbook"
 DEFAULT_POOL_SIZE = 6
@@ -41,6 +45,12 @@ Starting a kernel blocks Voila's event loop and takes a core for about a second:
 burst of clients is still loading the page (Voila's default, 1 s), refills slowed the burst's
 slowest page by half (bench/bench_report.py). A seventh visitor within the delay gets a kernel
 started on request, like plain Voila."""
+
+
+EXTRA_KERNELS = 2
+"""Default ``--max-kernels``: the pool plus this many kernels handed to open pages."""
+DEFAULT_KERNEL_IDLE = 60.0
+"""Seconds a kernel handed to a page lives on with no page connected to it."""
 
 
 class ServeError(WorkbookError):
@@ -56,6 +66,21 @@ class ServeOptions:
     token: str = ""
     pool_size: int = DEFAULT_POOL_SIZE
     refill_delay: float = DEFAULT_REFILL_DELAY
+    max_kernels: int | None = None
+    kernel_idle: float = DEFAULT_KERNEL_IDLE
+
+    def bound(self) -> KernelBound:
+        """The kernel bound: ``max_kernels`` (default pool + 2); the pool fits inside it."""
+        from assessment.bounded_serving import KernelBound
+
+        most = self.pool_size + EXTRA_KERNELS if self.max_kernels is None else self.max_kernels
+        if most < 1:
+            raise ServeError(f"--max-kernels must be at least 1 (got {most})")
+        return KernelBound(
+            max_kernels=most,
+            pool_size=min(max(self.pool_size, 0), most - 1),
+            idle_seconds=self.kernel_idle,
+        )
 
     def with_token(self) -> ServeOptions:
         """These options with a random URL-safe token when none was given."""
@@ -78,6 +103,7 @@ def resolve_run(path: str | Path) -> Path:
     Raises:
         ServeError: No succeeded run, or the run lacks its executed report notebook.
     """
+    from assessment.run_folder import executed_notebook
     from assessment.runner import latest_run, run_status
 
     folder = Path(path).resolve()
@@ -93,17 +119,18 @@ def resolve_run(path: str | Path) -> Path:
             raise ServeError(f"{folder}: no succeeded run under runs/; run: assess run {folder}")
     else:
         raise ServeError(f"{folder}: not an engagement folder or a run folder")
-    if not (run / REPORT_NOTEBOOK).is_file():
-        raise ServeError(f"{run}: {REPORT_NOTEBOOK} is missing; re-run: assess run")
+    if not executed_notebook(run, REPORT_NOTEBOOK).is_file():
+        raise ServeError(f"{run}: the executed {REPORT_NOTEBOOK} is missing; re-run: assess run")
     return run
 
 
 def prepare_root(run: Path, root: Path) -> Path:
     """Write the served notebook into ``root`` (an empty folder); return its path."""
+    from assessment.run_folder import executed_notebook
     from assessment.stored_report import served_notebook
 
     notebook = root / REPORT_NOTEBOOK
-    content = served_notebook(run / REPORT_NOTEBOOK)
+    content = served_notebook(executed_notebook(run, REPORT_NOTEBOOK))
     content["metadata"]["title"] = page_title(run)
     notebook.write_text(json.dumps(content), encoding="utf-8")
     return notebook
@@ -134,9 +161,12 @@ def voila_argv(notebook: Path, options: ServeOptions) -> list[str]:
         "--show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--VoilaConfiguration.file_allowlist=(?!)",  # matches no file (and the handler is gone)
-        f"--preheat_kernel={options.pool_size > 0}",
-        f"--pool_size={max(options.pool_size, 0)}",
+        # the consultant's terminal shows the URL and real problems (warnings and errors) only
+        "--Application.log_level=WARN",
+        # kernels talk to the server over local Unix sockets, not TCP (nor its warning)
+        "--KernelManager.transport=ipc",
+        f"--preheat_kernel={options.bound().pool_size > 0}",
+        f"--pool_size={options.bound().pool_size}",
         f"--VoilaKernelManager.fill_delay={options.refill_delay}",
     ]
 
@@ -171,11 +201,15 @@ def serve(
     run = resolve_run(path)
     options = options.with_token()
     from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
+    from assessment.presentation import report_sections, toc_html
     from assessment.voila_app import ReportServer
 
+    executed = json.loads((run / REPORT_NOTEBOOK).read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
+        # the same table of contents as report.html: from the run's stored sections
+        "aw_toc": toc_html(report_sections(executed["cells"])),
     }
     with _served_folder() as root:
         notebook = prepare_root(run, root)
@@ -185,5 +219,7 @@ def serve(
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in jupyter_path if p)
         ReportServer.announce = staticmethod(lambda: announce(options.url()))
         ReportServer.extra_resources = resources
+        ReportServer.kernel_bound = options.bound()
+        ReportServer.on_stop = staticmethod(lambda: shutil.rmtree(root.parent, ignore_errors=True))
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0

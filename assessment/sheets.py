@@ -20,18 +20,14 @@ import assessment.intelligence
 import assessment.recommendations
 import assessment.scoping  # noqa: F401
 from assessment import entries
-from assessment.capture import (
-    ImportResult,
-    SheetSpec,
+from assessment.capture import ImportResult, SheetSpec, read_rows, workbook_cells, write_workbook
+from assessment.capture_registry import (
     import_workbook,
     imported,
     ledger,
-    read_rows,
     registered,
     registered_specs,
-    workbook_cells,
     workbook_kinds,
-    write_workbook,
 )
 from assessment.engagement import Engagement
 from assessment.errors import InputError

@@ -17,6 +17,7 @@ from typing import Any
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
+from assessment.presentation import section_heading
 from assessment.store import Store
 from assessment.terminology import say
 
@@ -166,7 +167,7 @@ def section(stage: EngagementStage, key: str, render: Callable[..., Any], *args:
         return []
     shown = render(*args)
     content = shown if isinstance(shown, list | tuple) else [shown]
-    head = f"<h2>{html.escape(heading)}</h2>" + (f"<p>{html.escape(intro)}</p>" if intro else "")
+    head = section_heading(heading) + (f"<p>{html.escape(intro)}</p>" if intro else "")
     return [HTML(head), *[c for c in content if c is not None]]
 
 
@@ -182,7 +183,8 @@ def what_comes_next(stage: EngagementStage, engagement: Engagement | None = None
     )
     return [
         HTML(
-            "<h2>What comes next</h2><p>This report covers the steps done so far. Still to "
+            f"{section_heading('What comes next')}<p>This report covers the steps done so far. "
+            "Still to "
             f"come:</p><ol class='aw-next-steps'>{items}</ol>"
         )
     ]

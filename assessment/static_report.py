@@ -85,6 +85,9 @@ class ReportOutputsPreprocessor(Preprocessor):
                 kept.append(output)
             cell.outputs = kept
         resources["aw_chart_count"] = charts
+        from assessment.presentation import report_sections, toc_html
+
+        resources["aw_toc"] = toc_html(report_sections(nb.cells))
         if charts:
             from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from IPython.display import publish_display_data
 
+from assessment.run_folder import INTERNAL_BANNER_TAG
+
 __all__ = ["client_outputs", "served_notebook", "show_stored"]
 
 HIDDEN_OUTPUT_TYPES = frozenset({"stream", "error"})
@@ -85,6 +87,8 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
     )
     cells: list[dict[str, Any]] = [_code_cell(SETUP_CELL_ID, setup)]
     for cell in report["cells"]:
+        if INTERNAL_BANNER_TAG in cell.get("metadata", {}).get("tags", []):
+            continue  # the working paper's "internal" banner is not part of the report
         if cell.get("cell_type") == "markdown":
             cells.append(
                 {"cell_type": "markdown", "id": cell["id"], "metadata": {}, "source": _source(cell)}

@@ -70,29 +70,39 @@ def _pct(value: float) -> str:
 
 
 def _roadmap_html(state: RoadmapState) -> str:
-    """The roadmap as a row of stages with a marker at the level now (clamped to the top)."""
+    """The roadmap: a track with a tick per stage and the marker now, the stages named below.
+
+    The names sit in a row of equal columns (not at their levels), so two close stages (85 % and
+    100 %) never print over each other; the marker is clamped to the top and anchored inside the
+    track near either end.
+    """
     levels = [st.pct for st in state.stages if st.pct is not None]
     top = max([*levels, 100.0])
     level = state.level if state.level is not None else 0.0
     marker = min(max(level, 0.0), top) / top * 100
-    stops = []
+    ticks, stops = [], []
     for stage in state.stages:
-        left = 0.0 if stage.pct is None else stage.pct / top * 100
         label = _pct(stage.pct) if stage.pct is not None else "–"
+        if stage.pct is not None:
+            ticks.append(
+                f"<span class='aw-roadmap-tick' style='left:{stage.pct / top * 100:.1f}%'></span>"
+            )
         reached = " aw-reached" if stage.name == state.reached else ""
         reached += " aw-passed" if stage.passed else ""
         stops.append(
-            f"<li class='aw-stage{reached}' style='left:{left:.1f}%'>"
+            f"<li class='aw-stage{reached}'>"
             f"<span class='aw-stage-name'>{html.escape(stage.name)}</span>"
             f"<span class='aw-stage-level'>{html.escape(label)}</span></li>"
         )
     months = state.now_period or state.base_period
     now = f"Now {_pct(level)}" + (f" ({months.label()})" if months else "")
+    # a wide label ("Now 107% (Apr–Jun 2026)") centred near an end would pass the column
+    end = " aw-start" if marker < 33 else " aw-end" if marker > 67 else ""
     return (
         "<div class='aw-roadmap' role='img' aria-label='Roadmap from base camp to the summit: "
         f"{html.escape(now, quote=True)} of contract'>"
         f"<div class='aw-roadmap-track'><div class='aw-roadmap-fill' style='width:{marker:.1f}%'>"
-        f"</div><div class='aw-roadmap-marker' style='left:{marker:.1f}%'>"
+        f"</div>{''.join(ticks)}<div class='aw-roadmap-marker{end}' style='left:{marker:.1f}%'>"
         f"<span>{html.escape(now)}</span></div></div>"
         f"<ol class='aw-roadmap-stages'>{''.join(stops)}</ol></div>{_passed_note(state)}"
     )

@@ -69,12 +69,16 @@ class _Words(dict[str, str]):
 def reword(text: str, engagement: Engagement | None = None) -> str:
     """A default text written in our words (customer, site), in the client's words.
 
+    Whole words only: "site" becomes "clinic", "Sites" "Clinics"; "website" stays.
+
     For the method's default labels (such as "Customer experience"), which are data and so
     carry no braces; a label the consultant wrote in engagement.yaml is never reworded.
     """
     chosen = words(engagement).mapping()
     return re.sub(
-        r"\b(customers|customer|Customers|Customer)\b", lambda m: chosen[m.group(1)], text
+        r"\b(customers|customer|Customers|Customer|sites|site|Sites|Site)\b",
+        lambda m: chosen[m.group(1)],
+        text,
     )
 
 

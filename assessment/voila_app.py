@@ -7,8 +7,13 @@ server process pays it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import re
+import shutil
+import signal
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -16,6 +21,15 @@ import tornado.ioloop
 import tornado.web
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from assessment.bounded_serving import (
+    CSP_BASE,
+    SCRIPT_SRC_BASE,
+    BoundedReportHandler,
+    KernelBound,
+    ReportIdentityProvider,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -23,6 +37,26 @@ _LOG = logging.getLogger(__name__)
 # renders the notebook on any path (we answer on "/" alone).
 _DROPPED = (re.compile(r".*/voila/files/\(\.\*\)$"), re.compile(r"^/\(\.\*\)$"))
 _TEMPLATE_ASSET = re.compile(r"^[A-Za-z0-9_-]+/static/[A-Za-z0-9_./-]+$")
+
+
+PAGE_EXTENSIONS = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "@voila-dashboards/widgets-manager7",
+    "jupyterlab_pygments",
+)
+"""JupyterLab extensions Voila would load into the page; the report needs none of them (an
+empty allow-list means "all" to Voila, so they are denied by name)."""
+
+_NOISE = ("is not trusted", "notebook-signing key")
+"""Messages that are no problem here: the served notebook is ours, built for this run, and
+carries no script of its own (its outputs are the run's, rendered by our template)."""
+
+
+def _quiet(record: logging.LogRecord) -> bool:
+    """Keep a log record unless it is known noise (:data:`_NOISE`)."""
+    message = record.getMessage()
+    return not any(noise in message for noise in _NOISE)
 
 
 class TemplateAssetHandler(TemplateStaticFileHandler):
@@ -33,6 +67,17 @@ class TemplateAssetHandler(TemplateStaticFileHandler):
         if not _TEMPLATE_ASSET.match(path) or ".." in path.split("/"):
             raise tornado.web.HTTPError(404)
         return super().parse_url_path(path)
+
+
+RELEASE_EVERY_MS = 1000
+"""How often kernels whose page has gone are looked for."""
+
+
+def _bounded(handler: type) -> type:
+    """The report handler made bounded; every other handler as it is."""
+    if isinstance(handler, type) and issubclass(handler, TornadoVoilaHandler):
+        return BoundedReportHandler
+    return handler
 
 
 class ReportServer(Voila):
@@ -47,10 +92,32 @@ class ReportServer(Voila):
     announce: ClassVar[Callable[[], None] | None] = None
     extra_resources: ClassVar[dict[str, Any]] = {}
 
+    kernel_bound: ClassVar[KernelBound | None] = None
+    on_stop: ClassVar[Callable[[], None] | None] = None
+
     def initialize(self, argv: Any = None) -> None:
-        """Set our template resources before Voila reads its configuration."""
-        self.config.VoilaConfiguration.resources = dict(self.extra_resources)
+        """Set resources and page options before Voila reads its configuration; bound kernels.
+
+        Also the edges: our identity provider (token only), Strict cookies and the base CSP.
+        """
+        voila = self.config.VoilaConfiguration
+        voila.resources = dict(self.extra_resources)
+        voila.file_allowlist = ["(?!)"]  # matches no file (and the file handler is gone)
+        # No JupyterLab extension in the client's page: the report shows no widget, and the
+        # installed widget managers are built for a newer JupyterLab than Voila's bundled 4.2.5
+        # ("Unsatisfied version ... of shared singleton module @jupyterlab/services").
+        voila.extension_denylist = list(PAGE_EXTENSIONS)
         super().initialize(argv)
+        for logger in (self.log, logging.getLogger("tornado.application")):
+            logger.addFilter(_quiet)
+        self.identity_provider_class = ReportIdentityProvider
+        bound = self.kernel_bound or KernelBound(max_kernels=8, pool_size=6, idle_seconds=60)
+        self.tornado_settings = {
+            **self.tornado_settings,
+            "aw_kernel_bound": bound,
+            "xsrf_cookie_kwargs": {"samesite": "Strict", "httponly": False},  # the page reads it
+            "headers": {"Content-Security-Policy": "; ".join([*CSP_BASE, SCRIPT_SRC_BASE])},
+        }
 
     def init_handlers(self) -> list:
         """Voila's routes minus the file handler, with the report answered on ``/`` only."""
@@ -64,13 +131,36 @@ class ReportServer(Voila):
             if handler[1] is TemplateStaticFileHandler:
                 handler = (pattern, TemplateAssetHandler, *handler[2:])
             handlers.append(handler)
-        return handlers
+        return [(h[0], _bounded(h[1]), *h[2:]) for h in handlers]
 
     def start(self) -> None:
         """Start serving; announce the URL once the event loop runs (the port is bound)."""
         if self.announce is not None:
             tornado.ioloop.IOLoop.current().add_callback(self.announce)
+        bound = self.tornado_settings["aw_kernel_bound"]
+
+        async def release() -> None:
+            await bound.release_idle(self.kernel_manager)
+
+        tornado.ioloop.PeriodicCallback(release, RELEASE_EVERY_MS).start()
         super().start()
+
+    def _handle_signal_stop(self, sig: int, frame: Any) -> None:
+        """SIGTERM: kill the kernels, remove our folders and exit, now.
+
+        Voila stops its event loop and shuts each kernel down politely (13-14 s); a loop busy
+        starting a pooled kernel would delay even that. Nothing here needs saving: the page
+        only shows stored outputs. A kernel still being started sees its parent go and ends.
+        """
+        try:
+            kill_kernels(self.kernel_manager)
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
+            if self.on_stop is not None:
+                self.on_stop()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
 
     def stop(self) -> None:
         """Shut every kernel down, pre-heated ones included, then let Voila clean up."""
@@ -81,8 +171,33 @@ class ReportServer(Voila):
         super().stop()
 
 
+def kill_kernels(kernel_manager: Any) -> int:
+    """Kill every kernel's process group at once (SIGKILL): a stopping server waits for none.
+
+    The kernels hold nothing to save (the page only shows stored outputs), and a polite shutdown
+    of each in turn took 13-14 s after SIGTERM. Pre-heated kernels still starting are cancelled.
+
+    Returns:
+        How many kernel processes were killed.
+    """
+    for pool in getattr(kernel_manager, "_pools", {}).values():
+        for task in pool:
+            task.cancel()
+    killed = 0
+    for kernel_id in list(kernel_manager.list_kernel_ids()):
+        kernel = kernel_manager.get_kernel(kernel_id)
+        pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+        if not pid:
+            continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # the kernel started its own session (group)
+            killed += 1
+    return killed
+
+
 async def shutdown_kernels(kernel_manager: Any) -> None:
     """Shut every kernel down (pooled ones included), so none outlives the server."""
+    kill_kernels(kernel_manager)
     await kernel_manager.shutdown_all(now=True)
 
 

@@ -15,7 +15,7 @@ from assessment.presentation import cover
 
 def test_firm_default_is_read_from_templates_with_an_embedded_logo() -> None:
     firm = branding.firm_branding()
-    assert firm.firm_name == "Assessment Workbook"
+    assert firm.firm_name == "Summit Partners"
     assert firm.logo_data_uri is not None
     assert firm.logo_data_uri.startswith("data:image/svg+xml;base64,")
 

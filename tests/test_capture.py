@@ -271,3 +271,11 @@ def test_scope_items_go_under_agreed_areas_only(opinion_engagement, tmp_path) ->
         "sheet 'Scope items', row 3, 'Scope area'",
         "unknown value 'Time with customers' (expected one of: none yet)",
     )
+
+
+def test_a_site_typed_by_its_alias_is_accepted(opinion_engagement, tmp_path) -> None:
+    typed = NOTE | {"id": "n-alias", "site": "STH"}  # South Hub's alias in engagement.yaml
+    activity = ACTIVITY | {"site": "northern", "scope_item_id": None}  # North Hub's, any case
+    import_file(opinion_engagement, sheet(tmp_path, intelligence=[typed], activities=[activity]))
+    found = snapshot(opinion_engagement)
+    assert found["notes"][0].site == "south" and found["activities"][0].site == "north"

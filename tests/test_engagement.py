@@ -267,3 +267,25 @@ def test_measures_naming_an_unknown_kpi_are_an_error(engagement_dir: Path) -> No
 
     with pytest.raises(InputError, match=r"inputs.kpi.measures names unknown KPI\(s\) strats"):
         load_engagement(typo)
+
+
+def test_site_choices_carry_the_aliases_a_typed_site_may_use(engagement_dir: Path) -> None:
+    from assessment.entries import check_values, resolve_choice
+
+    choices = {"ALL": "ALL (the contract as a whole)"} | load_engagement(
+        engagement_dir
+    ).site_choices()
+    assert dict(choices) == {
+        "ALL": "ALL (the contract as a whole)",
+        "north": "North Hub",
+        "south": "South Hub",
+    }
+    for typed, key in [
+        ("STH", "south"),
+        ("northern", "north"),
+        ("North Hub", "north"),
+        ("ALL", "ALL"),
+    ]:
+        assert resolve_choice(typed, choices) == key, typed
+    assert resolve_choice("Nowhere", choices) == "Nowhere"
+    assert check_values({"site": "Nowhere"}, {"site": choices})  # reported, never guessed

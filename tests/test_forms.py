@@ -8,10 +8,11 @@ import ipywidgets as w
 from IPython.display import HTML
 
 from assessment import intelligence, scoping
-from assessment.forms import NEW, EntryForm, plain
+from assessment.forms import NEW, EntryForm
 from assessment.intelligence import store as step2
 from assessment.pickers import Choice, PickList
 from assessment.scoping import store as step3
+from assessment.wording import plain, short
 
 
 def fill(form: EntryForm, **values: object) -> None:
@@ -155,6 +156,9 @@ def test_plain_words_for_validation_jargon() -> None:
         "Too long: please keep it to 2,000 characters or fewer."
     )
     assert plain("Input should be greater than 0") == "Please enter a number above 0."
+    assert plain("unknown site 'Nowhere' (expected one of: north, south, ALL)") == (
+        "No site called 'Nowhere': please pick one from the list."
+    )
     assert plain("Value error, end must not be before the start") == (
         "End must not be before the start"
     )
@@ -226,3 +230,16 @@ def test_a_cleared_pick_list_shows_the_whole_list_again() -> None:
     picks.list.value = ("morale",)
     picks.value = ""  # what a cleared form does
     assert picks.search.value == "" and len(picks.list.options) == 2 and picks.picked == []
+
+
+def test_a_long_name_is_cut_at_a_word() -> None:
+    assert short("Paperwork takes all morning", 60) == "Paperwork takes all morning"
+    assert short("Paperwork takes all morning, every morning", 24) == "Paperwork takes all…"
+
+
+def test_the_entry_picker_shows_a_long_name_whole_on_hover(opinion_engagement) -> None:
+    form = intelligence.notes_editor(opinion_engagement, interactive=True)
+    fill(form, **NOTE)
+    form.save_button.click()
+    form.picker.value = form.entries[0].id
+    assert form.picker.tooltip == "Little time with customers at South Hub — Pat Jones"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from assessment.errors import RunFailed
 from assessment.paths import notebooks_dir
+from assessment.run_folder import executed_notebook
 from assessment.runner import run_engagement, run_status
 from assessment.static_report import external_references
 
@@ -54,7 +56,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
 def test_demo_run_succeeds_with_its_files(demo_run) -> None:
     assert run_status(demo_run.folder) == "succeeded"
     names = {p.name for p in demo_run.folder.iterdir()}
-    assert {"01_data_analysis.ipynb", "report.ipynb", "report.html", "manifest.json"} <= names
+    assert names == {"working-papers", "report.html", "manifest.json", "status.json"}
+    papers = {p.name for p in (demo_run.folder / "working-papers").iterdir()}
+    assert {"01_data_analysis.internal.ipynb", "report.internal.ipynb"} <= papers
     manifest = json.loads((demo_run.folder / "manifest.json").read_text())
     roles = {i["role"] for i in manifest["inputs"]}
     extracts = {"engagement.yaml", "kpi", "kpi update 1", "caseload", "work_sampling"}
@@ -84,8 +88,30 @@ def test_demo_report_shows_the_four_sites_offline(demo_run) -> None:
 
 
 @pytest.mark.notebook
+def test_demo_report_shows_the_flow_plan_with_its_period_and_monthly_gaps(demo_run) -> None:
+    html = demo_run.report.read_text(encoding="utf-8")
+    section = re.sub(
+        r"<td[^>]*>", "<td>", html[html.index("Flow plan: the on-flow each site needs") :]
+    )
+    assert "The plan covers July to December 2026" in section
+    assert "Flow plan for July to December 2026" in section
+    assert "Starts needed for the outcome target against actual starts, by site" in section
+    # Eastgate and Westfield: short each month whose starts still convert, by how much
+    for site, short in (("Eastgate Centre", "682"), ("Westfield House", "1,038")):
+        for month in ("July 2026", "August 2026"):
+            row = f"<td>{site}</td><td>{month}</td>"
+            assert row in section
+            assert f">{short}</td>" in section.split(row)[1].split("</tr>")[0]
+    opinion = html[html.index("Initial opinion") :]
+    assert "Eastgate Centre starts too few customers for its target" in opinion
+    assert "Westfield House starts too few customers for its target" in opinion
+
+
+@pytest.mark.notebook
 def test_executed_notebook_stored_hypotheses(demo_run) -> None:
-    executed = nbformat.read(demo_run.folder / "01_data_analysis.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(demo_run.folder, "01_data_analysis.ipynb"), as_version=4
+    )
     last = executed.cells[-1].outputs[0]["data"]["text/plain"]
     assert "hypotheses" in last and "Stored" in last
 

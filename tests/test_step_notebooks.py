@@ -11,6 +11,7 @@ import papermill
 import pytest
 
 from assessment.engagement import load_engagement
+from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult, run_engagement
 from assessment.scoping import store as step3
 from assessment.static_report import external_references
@@ -51,7 +52,7 @@ def store_counts(folder: Path) -> dict[str, int]:
 
 @pytest.mark.notebook
 def test_step2_shows_the_imported_intelligence(northshore_run: RunResult) -> None:
-    cells = text_of(northshore_run.folder / "02_intelligence.ipynb")
+    cells = text_of(executed_notebook(northshore_run.folder, "02_intelligence.ipynb"))
     assert "01_intelligence.xlsx" in cells["in-02"]
     assert "Grace Mensah" in cells["in-04"]  # internal: the consultant sees who said it
     assert "Supported by local knowledge: 3" in cells["in-08"]
@@ -62,12 +63,14 @@ def test_step2_shows_the_imported_intelligence(northshore_run: RunResult) -> Non
 
 @pytest.mark.notebook
 def test_step3_costs_the_plan_and_shows_the_agreed_version(northshore_run: RunResult) -> None:
-    cells = text_of(northshore_run.folder / "03_scoping.ipynb")
+    cells = text_of(executed_notebook(northshore_run.folder, "03_scoping.ipynb"))
     # by hand: Alex 6 + 1 + 2 days x 950, Priya 6 + 1 days x 780, Tom 5 days x 560
     assert "21.0 days of work, costing £16,810" in cells["sc-10"]
     assert "Within the budget of £20,000: £3,190 left" in cells["sc-10"]
     assert "Scope agreed: version 2" in cells["sc-12"]
-    executed = nbformat.read(northshore_run.folder / "03_scoping.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "03_scoping.ipynb"), as_version=4
+    )
     [timetable] = [c for c in executed.cells if c.get("id") == "sc-08"]
     assert "aw-chart" in timetable.outputs[0]["data"]["text/html"]  # the Gantt chart
 
@@ -126,10 +129,13 @@ def flat(text: str) -> str:
 @pytest.mark.notebook
 def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: RunResult) -> None:
     # one import rule: the first notebook to run (02) imports every capture sheet, 04 included
-    first = flat(text_of(northshore_run.folder / "02_intelligence.ipynb")["in-02"])
+    first = flat(
+        text_of(executed_notebook(northshore_run.folder, "02_intelligence.ipynb"))["in-02"]
+    )
     assert "04_discovery.xlsx: Evidence: 61 new or changed, 0 already imported" in first
     assert "Journeys: 6 new or changed" in first
-    cells = {k: flat(v) for k, v in text_of(northshore_run.folder / "04_discovery.ipynb").items()}
+    executed_04 = executed_notebook(northshore_run.folder, "04_discovery.ipynb")
+    cells = {k: flat(v) for k, v in text_of(executed_04).items()}
     assert "04_discovery.xlsx: Evidence: 0 new or changed, 61 already imported" in cells["di-03"]
     assert "62 evidence items" in cells["di-05"] and "Grace Mensah" in cells["di-05"]  # internal
     # 34 interviews of the demo and the markup item; 6 sessions, 12 observations
@@ -146,14 +152,20 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
     assert "Eastgate Centre's journey today" in cells["di-13"].replace("&#x27;", "'")
     assert "Steps: 9 today, 5 proposed" in cells["di-13"] and "30.0 days saved" in cells["di-13"]
     assert "Only Harbour Street follows the contract" in cells["di-17"]
-    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
+    )
     [saved] = [c for c in executed.cells if c.get("id") == "di-19"]
-    assert "Stored 10 result tables" in saved.outputs[0]["data"]["text/plain"]
+    shown = saved.outputs[0]["data"]
+    assert "Stored 8 result tables for the report" in shown["text/plain"]  # no repr quotes
+    assert shown["text/html"].startswith("<p class='aw-ok aw-done'>✓ Stored 8")
 
 
 @pytest.mark.notebook
 def test_step4_shows_markup_as_text_and_keeps_names_internal(northshore_run: RunResult) -> None:
-    executed = nbformat.read(northshore_run.folder / "04_discovery.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "04_discovery.ipynb"), as_version=4
+    )
     shown = [
         str(value)
         for cell in executed.cells

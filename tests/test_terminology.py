@@ -10,7 +10,7 @@ import pytest
 from assessment import data_analysis as step1
 from assessment.engagement import load_engagement
 from assessment.presentation import cover
-from assessment.terminology import say, words
+from assessment.terminology import reword, say, words
 
 HEALTH_TERMS = """\
 terminology:
@@ -28,8 +28,15 @@ def health(engagement_dir: Path) -> Path:
         "desired_outcome: Customers move into sustained employment",
         "desired_outcome: Patients are discharged well",
     )
-    # little time with patients at South Hub, so the opinion speaks of it
     path.write_text(text + HEALTH_TERMS, encoding="utf-8")
+    # surely little time with patients at South Hub (0 of 40, interval 0-8.8%): the opinion
+    # speaks of it
+    rows = "".join(
+        f"0{2 + i % 3}/01/2024 {9 + i // 6:02d}:{i % 6 * 10:02d},South Hub,Adviser,Waiting\n"
+        for i in range(40)
+    )
+    sampling = engagement_dir / "inputs" / "work_sampling.csv"
+    sampling.write_text(sampling.read_text(encoding="utf-8") + rows, encoding="utf-8")
     return engagement_dir
 
 
@@ -68,6 +75,7 @@ def test_step1_views_charts_and_cover_never_say_customer(health: Path) -> None:
         step1.performance_table(result, engagement).data,
         step1.trend_table(result, engagement).data,
         step1.flow_table(result, engagement).data,
+        step1.time_to_outcome_table(result, engagement).data,
         step1.littles_law_table(result, engagement).data,
         step1.sampling_table(result, engagement).data,
         step1.opinion_for_client(result).data,
@@ -84,8 +92,8 @@ def test_step1_views_charts_and_cover_never_say_customer(health: Path) -> None:
     assert "Discharged well" in shown[0]
     assert "Delivery clinics" in shown[0]
     assert "Patients" in step1.flow_charts(result, engagement)[0].to_json()
-    assert "With the patient" in shown[7]
-    assert "Little time with patients at South Hub" in shown[8]
+    assert "With the patient" in shown[8]
+    assert "Little time with patients at South Hub" in shown[9]
 
 
 @pytest.mark.notebook
@@ -109,3 +117,16 @@ def test_the_health_demos_report_never_says_customer(tmp_path: Path) -> None:
     assert report.count("<h2>What comes next</h2>") == 1
     assert report.count("<strong>Recommendations</strong>") == 1
     assert "Camp 1" not in report  # no roadmap agreed yet
+
+
+def test_forms_speak_the_clients_words(health: Path) -> None:
+    from assessment.discovery.editors import journey_editor
+
+    form = journey_editor(load_engagement(health), interactive=True)
+
+    labels = [widget.description for widget in form.fields.values()]
+    assert "Clinic" in labels and "Site" not in labels
+    assert reword("Customer feedback from each site", load_engagement(health)) == (
+        "Patient feedback from each clinic"
+    )
+    assert "Patient journeys: one step at a time" in form.widget.children[0].value

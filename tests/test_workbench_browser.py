@@ -300,7 +300,9 @@ def test_a_step_notebook_runs_saves_lists_and_keeps_the_entry(
     page.screenshot(path=str(output_dir / f"{name[:2]}-rerun.png"), full_page=False)
 
 
-def test_lab_opens_the_steps_in_order_without_the_news_popup(lab: Lab, page) -> None:
+def test_lab_opens_the_steps_in_order_without_the_news_popup(
+    lab: Lab, page, output_dir: Path
+) -> None:
     page.goto(lab.url("/lab"), timeout=90_000)
     tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tabLabel")
     tabs.first.wait_for(timeout=90_000)
@@ -311,6 +313,7 @@ def test_lab_opens_the_steps_in_order_without_the_news_popup(lab: Lab, page) -> 
         "02_intelligence.ipynb",
     ]
     assert page.get_by_text("official Jupyter news").count() == 0
+    page.screenshot(path=str(output_dir / "lab-opened.png"))
     # the working folder is the root: the file browser lists the working copies only
     listing = page.locator(".jp-DirListing-itemText").all_inner_texts()
     assert "02_intelligence.ipynb" in listing and "engagement.yaml" not in listing

@@ -87,6 +87,8 @@ def run_with_kernel(
     notebooks: list[Path] | None = None,
     warm_imports: bool = True,
     on_notebook: Callable[[str, float], None] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run one engagement's notebooks on one fresh, warmed kernel of its own.
 
@@ -97,6 +99,8 @@ def run_with_kernel(
     Raises:
         InputError: engagement.yaml or an extract is invalid.
         RunFailed: A notebook failed; the run folder is marked failed.
+        LockBusy: ``wait`` is False and another run holds the engagement (``on_wait`` is told
+            who holds it while waiting).
     """
     kernel = ContractKernel(warm_imports=WARM_IMPORTS if warm_imports else None)
     with kernel.start():
@@ -107,6 +111,8 @@ def run_with_kernel(
             notebooks=notebooks,
             on_notebook=on_notebook,
             executor=kernel.execute,
+            wait=wait,
+            on_wait=on_wait,
         )
 
 

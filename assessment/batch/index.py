@@ -1,126 +1,237 @@
-"""The portfolio index: one offline HTML page listing every contract of a batch.
+"""The portfolio index: one offline HTML page a delivery lead reads across every contract.
 
-For each contract: how its run ended (and, when it failed, the notebook, cell and error), where
-it stands on its roadmap from base camp to the summit, its headline figures, and links to its
-report and executed notebooks. Every text is HTML-escaped, links are relative to the page (the
-folder can be copied or published as it is), the style is inline and nothing loads from the
-internet. The page is written atomically.
+Per contract: red / amber / green against its roadmap (the rule is stated on the page), the
+month its data runs to, its headline KPI to date and its recent level (each labelled with its
+period), where it stands on the roadmap from base camp to the summit, and links to its report
+and provenance (its executed notebooks, the consultant's working papers, only with
+``internal``); portfolio totals above. No run ids, time stamps or worker counts: a run that
+failed says so in words, with where it stopped. Every text is HTML-escaped, links are relative
+to the page (the folder can be copied or published as it is), the style is inline and nothing
+loads from the internet; on a phone each contract's row stacks into a card. The page is written
+atomically.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections import defaultdict
 from html import escape
 from pathlib import Path
 
-from assessment.batch.summary import BatchSummary, ContractReport, Standing
+from assessment.batch.summary import RAG_RULE, BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
+from assessment.run_folder import MANIFEST_FILE, WORKING_PAPERS
 
-LABELS = {"skipped": "up to date", "interrupted": "not run (batch interrupted)"}
-"""How a status reads on the page (``skipped`` in the summary: its last run is still good)."""
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_WORDS = {
+    "green": "on or ahead of the roadmap",
+    "amber": "a little behind the roadmap",
+    "red": "well behind the roadmap",
+}
+NOT_REFRESHED = {
+    "failed": "Not refreshed: its latest run failed",
+    "interrupted": "Not refreshed: the batch was stopped before it ran",
+}
+"""What a run that did not finish means for the contract's figures, in words."""
 
 STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
-max-width:72rem;color:#1f2933;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}.meta{color:#52606d;margin-top:0}
-.counts span{display:inline-block;margin-right:1rem;font-weight:600}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;
+max-width:72rem;color:#1f2933;padding:1.5rem 1rem 3rem;line-height:1.45}
+h1{font-size:1.7rem;margin:.1rem 0 .2rem}.kicker{margin:0;color:#1f4e79;font-weight:650;
+font-size:.8rem;letter-spacing:.08em;text-transform:uppercase}.meta{color:#52606d;margin:0 0 1rem}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;
+margin:1rem 0}
+.tile{background:#f4f6f8;border-top:4px solid #1f4e79;padding:.6rem .8rem}
+.tile b{display:block;font-size:1.6rem;color:#1f4e79;line-height:1.2}
+.tile span{color:#52606d;font-size:.85rem}
+.tile.green{border-color:#2f7d5b}.tile.amber{border-color:#d69e2e}.tile.red{border-color:#c8553d}
+.rule{color:#52606d;font-size:.85rem;border-left:4px solid #d9dee3;padding-left:.75rem}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
-th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid #d9e2ec;vertical-align:top}
-th{background:#f0f4f8;font-size:.85rem;text-transform:uppercase;letter-spacing:.03em}
-.status{font-weight:700;border-radius:.3rem;padding:.1rem .4rem;font-size:.85rem}
-.succeeded{background:#e3f9e5;color:#05400a}.failed{background:#ffe3e3;color:#610404}
-.skipped{background:#e0e8f9;color:#19216c}.interrupted{background:#fff3c4;color:#513c06}
+th,td{text-align:left;padding:.55rem .6rem;border-bottom:1px solid #d9e2ec;vertical-align:top;
+overflow-wrap:break-word}
+th{background:#f0f4f8;font-size:.85rem}
+small{color:#52606d}
+.rag{display:inline-block;font-weight:700;border-radius:.3rem;padding:.1rem .45rem;
+font-size:.85rem;white-space:nowrap}
+.rag.green{background:#e3f9e5;color:#05400a}.rag.amber{background:#fff3c4;color:#513c06}
+.rag.red{background:#ffe3e3;color:#610404}.rag.none{background:#e4e7eb;color:#323f4b}
 .num{font-variant-numeric:tabular-nums;white-space:nowrap}
-.bar{background:#e4e7eb;border-radius:.25rem;height:.5rem;width:10rem;margin:.3rem 0}
+.bar{background:#e4e7eb;border-radius:.25rem;height:.5rem;max-width:10rem;margin:.3rem 0}
 .bar i{display:block;height:100%;background:#2680c2;border-radius:.25rem}
 .stages{list-style:none;padding:0;margin:0;display:flex;gap:.25rem;flex-wrap:wrap}
-.stages li{font-size:.75rem;padding:.05rem .35rem;border:1px solid #bcccdc;border-radius:.25rem;
-color:#829ab1}.stages li.reached{color:#1f2933;border-color:#2680c2}
+.stages li{font-size:.8rem;padding:.05rem .35rem;border:1px solid #bcccdc;border-radius:.25rem;
+color:#52606d}.stages li.reached{color:#1f2933;border-color:#2680c2}
 .stages li.here{background:#2680c2;color:#fff;border-color:#2680c2}
-.error{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.8rem;color:#610404;
-margin:.3rem 0 0}
+.problem{color:#610404;font-weight:600;margin:.4rem 0 0}
+.error{white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui-monospace,monospace;
+font-size:.8rem;color:#610404;margin:.3rem 0 0}
 a{color:#0b69a3}
+@media (max-width:40rem),print{
+thead{display:none}table,tbody,tr,td{display:block;width:100%}
+tr{border-bottom:2px solid #bcccdc;padding:.5rem 0}td{border:0;padding:.25rem 0}
+td[data-label]::before{content:attr(data-label);display:block;color:#52606d;font-size:.8rem;
+font-weight:600}}
+@media print{body{max-width:none;padding:0}tr{break-inside:avoid}.tiles{display:block}
+.tile{display:inline-block;width:32%;margin:0 .5% .5rem 0;vertical-align:top}}
 """
 
 
-def write_index(summary: BatchSummary, path: Path) -> Path:
+def write_index(summary: BatchSummary, path: Path, *, internal: bool = False) -> Path:
     """Write the portfolio index page for a batch, atomically.
 
     Args:
         summary: The batch's summary.
         path: The page to write; links are made relative to its folder.
+        internal: Link the executed notebooks (working papers) too: a consultants' index.
 
     Returns:
         ``path``.
     """
-    return write_atomically(path, render_index(summary, path.parent))
+    return write_atomically(path, render_index(summary, path.parent, internal=internal))
 
 
-def render_index(summary: BatchSummary, base: Path) -> str:
-    """The index page as text; links relative to ``base``."""
-    counts = "".join(
-        f'<span class="{escape(k)}">{escape(LABELS.get(k, k))}: {v}</span>'
-        for k, v in summary.counts.items()
-    )
-    rows = "\n".join(_row(contract, base) for contract in summary.contracts)
+def _month(value: str | None) -> str:
+    """A month "2026-06" as "Jun 2026" (the report's month format); a dash when missing."""
+    if not value:
+        return "–"
+    return f"{dt.datetime.strptime(value, '%Y-%m'):%b}\u00a0{value[:4]}"
+
+
+def _when(stamp: str) -> str:
+    """An ISO time stamp as a reader writes it: "29 Nov 2026, 12:58 UTC"."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def render_index(summary: BatchSummary, base: Path, *, internal: bool = False) -> str:
+    """The index page as text; links relative to ``base`` (working papers too if ``internal``)."""
+    rows = "\n".join(_row(contract, base, internal) for contract in summary.contracts)
     title = escape(summary.portfolio)
+    heads = "".join(
+        f"<th>{h}</th>"
+        for h in ("Contract", "Against the roadmap", "Headline to date", "Recent", "Roadmap", "")
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}: portfolio index</title><style>{STYLE}</style></head>
-<body><h1>{title}</h1>
-<p class="meta">Batch {escape(summary.batch_id)}, finished {escape(summary.finished_at)} in
-{summary.seconds:.0f} s ({escape(summary.executor)}, {summary.workers} worker(s)).</p>
-<p class="counts">{counts}</p>
-<table><thead><tr><th>Contract</th><th>Status</th><th>Headline KPI to date</th>
-<th>Roadmap: base camp → summit</th><th>Links</th></tr></thead>
+<title>{title}: portfolio</title><style>{STYLE}</style></head>
+<body><p class="kicker">Portfolio</p><h1>{title}</h1>
+<p class="meta">Reports refreshed {escape(_when(summary.finished_at))}.</p>
+{_totals(summary)}
+<p class="rule"><strong>Red, amber, green.</strong> {escape(RAG_RULE)}</p>
+<table><thead><tr>{heads}</tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
 """
 
 
-def _row(contract: ContractReport, base: Path) -> str:
+def _totals(summary: BatchSummary) -> str:
+    """Tiles: contracts, how many are green / amber / red, and each headline KPI summed."""
+    standings = [c.standing for c in summary.contracts if c.standing]
+    tiles = [_tile("", str(len(summary.contracts)), "contracts")]
+    for rag, label in RAG_LABELS.items():
+        count = sum(1 for s in standings if s.rag == rag)
+        tiles.append(_tile(rag, str(count), f"{label.lower()}: {RAG_WORDS[rag]}"))
+    by_kpi: dict[str, list[Standing]] = defaultdict(list)
+    for s in standings:
+        by_kpi[s.kpi_label].append(s)
+    for label, group in by_kpi.items():
+        actual = sum(s.actual for s in group)
+        target = sum(s.target for s in group)
+        share = f"{actual / target * 100:,.0f}%" if target else "–"
+        tiles.append(
+            _tile(
+                "",
+                share,
+                f"{label.lower()} to date across {len(group)} contract"
+                f"{'s' * (len(group) != 1)}: {actual:,.0f} of {target:,.0f} contracted",
+            )
+        )
+    return f"<div class='tiles'>{''.join(tiles)}</div>"
+
+
+def _tile(kind: str, value: str, note: str) -> str:
+    return f"<div class='tile {kind}'><b>{escape(value)}</b><span>{escape(note)}</span></div>"
+
+
+def _row(contract: ContractReport, base: Path, internal: bool = False) -> str:
     s = contract.standing
-    name = escape(s.client) if s else escape(contract.key)
+    name = escape(s.client) if s else escape(contract.key.replace("-", " ").title())
     detail = f"<br><small>{escape(s.contract)}</small>" if s else ""
+    if s and s.data_to:
+        detail += f"<br><small>Figures as of {escape(_month(s.data_to))}</small>"
     return (
-        f'<tr id="{escape(contract.key)}"><td><strong>{name}</strong>{detail}'
-        f"<br><small>{escape(contract.key)}</small></td>"
-        f"<td>{_status(contract)}</td><td>{_figures(s)}</td><td>{_roadmap(s)}</td>"
-        f"<td>{_links(contract, base)}</td></tr>"
+        f'<tr id="{escape(contract.key)}"><td data-label="Contract"><strong>{name}</strong>'
+        f"{detail}{_problem(contract)}</td>"
+        f'<td data-label="Against the roadmap">{_rag(s)}</td>'
+        f'<td data-label="Headline to date">{_to_date(s)}</td>'
+        f'<td data-label="Recent">{_recent(s)}</td>'
+        f'<td data-label="Roadmap">{_roadmap(s)}</td>'
+        f'<td data-label="Read">{_links(contract, base, internal)}</td></tr>'
     )
 
 
-def _status(contract: ContractReport) -> str:
-    label = LABELS.get(contract.status, contract.status)
-    html = f'<span class="status {escape(contract.status)}">{escape(label)}</span>'
-    if contract.status == "skipped" and contract.reason:
-        html += f"<br><small>{escape(contract.reason)}</small>"
-    if contract.status != "failed":
-        return html
+def _problem(contract: ContractReport) -> str:
+    """A run that did not finish, in words; where it stopped and its error for the lead."""
+    words = NOT_REFRESHED.get(contract.status)
+    if words is None:
+        return ""
     where = ", ".join(
         p for p in (contract.notebook, f"cell {contract.cell}" if contract.cell else None) if p
     )
-    if where:
-        html += f"<br><small>{escape(where)}</small>"
-    return html + f'<p class="error">{escape((contract.error or "").strip())}</p>'
+    html = f'<p class="problem">{escape(words)}{": " + escape(where) if where else ""}.</p>'
+    if contract.error:
+        html += (
+            f'<details><summary>What went wrong</summary><p class="error">'
+            f"{escape(contract.error.strip())}</p></details>"
+        )
+    return html
 
 
-def _figures(s: Standing | None) -> str:
+def _rag(s: Standing | None) -> str:
+    if s is None or s.rag is None:
+        return '<span class="rag none">No figures yet</span>'
+    due = (
+        f"<br><small>Planned by {escape(_month(s.data_to))}: {escape(s.due_stage)}, "
+        f'<span class="num">{s.due_pct:,.0f}%</span></small>'
+        if s.due_stage and s.due_pct is not None
+        else "<br><small>No stage due yet</small>"
+    )
+    return f'<span class="rag {escape(s.rag)}">{RAG_LABELS[s.rag]}</span>{due}'
+
+
+def _to_date(s: Standing | None) -> str:
     if s is None:
-        return "—"
+        return "–"
     return (
-        f'{escape(s.kpi_label)}, {escape(s.period)}<br><span class="num">{s.actual:,.0f} of '
-        f"{s.target:,.0f}: <strong>{s.pct_of_target:.0f}%</strong></span>"
+        f'{escape(s.kpi_label)}: <span class="num"><strong>{s.pct_of_target:,.0f}%</strong> of '
+        f"contract</span><br><small>{s.actual:,.0f} of {s.target:,.0f} contracted</small>"
+        f"<br><small>{escape(s.period)}</small>"
         f'<div class="bar"><i style="width:{min(max(s.pct_of_target, 0), 100):.0f}%"></i></div>'
+    )
+
+
+def _recent(s: Standing | None) -> str:
+    if s is None or s.recent_pct is None or not s.recent_period:
+        return "<small>No recent level yet</small>"
+    return (
+        f'<span class="num"><strong>{s.recent_pct:,.0f}%</strong> of contract</span>'
+        f"<br><small>{escape(s.recent_period)}</small>"
     )
 
 
 def _roadmap(s: Standing | None) -> str:
     """The stages in increasing order, passed ones marked, and the roadmap state's sentences."""
     if s is None:
-        return "—"
+        return "–"
     if not s.agreed:  # as the report: no stage is named before the client agrees them
         return f"<small>{escape(s.roadmap)}</small>"
     items = []
@@ -132,16 +243,25 @@ def _roadmap(s: Standing | None) -> str:
     return f'<ul class="stages">{"".join(items)}</ul><small>{escape(s.roadmap)}</small>'
 
 
-def _links(contract: ContractReport, base: Path) -> str:
+def _links(contract: ContractReport, base: Path, internal: bool) -> str:
+    """The contract's client-safe files (report, provenance); its working papers if ``internal``.
+
+    The executed notebooks hold interviewees' names and internal notes: an index published for
+    clients must not lead to them (``assess batch --internal`` makes the consultants' index).
+    """
     if not contract.run_folder:
         return "—"
     folder = Path(contract.run_folder)
     links = []
     if contract.report and Path(contract.report).exists():
-        links.append(_link(Path(contract.report), base, "client report"))
-    links += [_link(nb, base, nb.name) for nb in sorted(folder.glob("*.ipynb"))]
-    links.append(_link(folder, base, "run folder"))
-    return "<br>".join(links)
+        links.append(_link(Path(contract.report), base, "Client report"))
+    if (folder / MANIFEST_FILE).exists():
+        links.append(_link(folder / MANIFEST_FILE, base, "provenance"))
+    if internal:
+        papers = sorted((folder / WORKING_PAPERS).glob("*.ipynb")) or sorted(folder.glob("*.ipynb"))
+        links += [_link(nb, base, f"{nb.name} (internal)") for nb in papers]
+        links.append(_link(folder, base, "run folder (internal)"))
+    return "<br>".join(links) or "—"
 
 
 def _link(target: Path, base: Path, label: str) -> str:

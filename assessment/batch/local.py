@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -43,13 +45,40 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["assessment.batch.contract"])
+    # the guard first: the fork server dies with this process (see its docstring)
+    context.set_forkserver_preload(
+        ["assessment.batch.forkserver_guard", "assessment.batch.contract"]
+    )
     return context
 
 
 def _init_worker(started: Any) -> None:
     global _started
     _started = started
+    die_with_parent()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Have this process killed when its parent ends (Linux ``PR_SET_PDEATHSIG``).
+
+    A worker's parent is the pool's fork server, which ends when the batch's process ends
+    (however it ends: ``kill -9`` too); without this, workers killed with their batch went on
+    finishing contracts for a minute or more, and an immediate ``--resume`` ran those contracts
+    a second time beside them. The worker's kernel template and kernels end with the worker
+    (see :mod:`.zygote`). Elsewhere than Linux, a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getppid()
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the signal was armed
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _run_in_worker(task: ContractTask) -> ContractOutcome:

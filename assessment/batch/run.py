@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Generator
-from contextlib import closing
+from contextlib import AbstractContextManager, closing
 from typing import TextIO
 
+from assessment import locks
 from assessment.batch.contract import ContractOutcome, ContractTask, up_to_date
 from assessment.batch.index import write_index
 from assessment.batch.local import default_workers, run_local
@@ -81,6 +82,7 @@ def run_batch(
     quiet: bool = False,
     stream: TextIO | None = None,
     warm_imports: bool = True,
+    internal: bool = False,
 ) -> BatchSummary:
     """Run the portfolio's contracts and write the index and the summary.
 
@@ -92,13 +94,59 @@ def run_batch(
         quiet: No progress display.
         stream: Where the progress display goes (stderr by default).
         warm_imports: Pre-import the heavy modules in each contract's kernel.
+        internal: The index links the working papers too (a consultants' index, not a client's).
 
     Returns:
         The batch's summary (also written to ``runs/summary.json`` beside portfolio.yaml).
 
     Raises:
         SchedulerUnreachable: The Dask scheduler did not answer.
+        LockBusy: Another batch of this portfolio is running (named in the message).
     """
+    with portfolio_lock(portfolio):
+        return _run_batch(
+            portfolio,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            quiet=quiet,
+            stream=stream,
+            warm_imports=warm_imports,
+            internal=internal,
+        )
+
+
+def portfolio_lock(portfolio: Portfolio) -> AbstractContextManager[None]:
+    """One batch of a portfolio at a time: a second one (or ``--resume``) is refused at once.
+
+    Waiting would hide a scheduled batch behind a stuck one; refusing names the batch that runs.
+    """
+
+    def busy(who: str) -> str:
+        return (
+            f"another batch of {portfolio.file} is running ({who}): wait for it to end, or stop "
+            "it, before running or resuming this portfolio"
+        )
+
+    return locks.hold(
+        portfolio.output_dir / locks.PORTFOLIO_LOCK,
+        f"assess batch {portfolio.file}",
+        wait=False,
+        busy=busy,
+    )
+
+
+def _run_batch(
+    portfolio: Portfolio,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    quiet: bool,
+    stream: TextIO | None,
+    warm_imports: bool,
+    internal: bool,
+) -> BatchSummary:
     began, started_at = time.perf_counter(), _now()
     batch_id = new_run_id()
     tasks, skipped = plan(portfolio, batch_id, resume=resume, warm_imports=warm_imports)
@@ -137,7 +185,7 @@ def run_batch(
         interrupted=interrupted,
     )
     write_summary(summary, out / SUMMARY_FILE)
-    write_index(summary, out / INDEX_FILE)
+    write_index(summary, out / INDEX_FILE, internal=internal)
     if interrupted:
         raise BatchInterrupted(summary)
     return summary

@@ -7,6 +7,7 @@ its position on its roadmap, from base camp to the summit.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from assessment.batch.contract import ContractOutcome
 from assessment.engagement import Engagement, load_engagement
 from assessment.errors import WorkbookError
 from assessment.files import write_atomically
-from assessment.periods import stored_periods
+from assessment.periods import Period, stored_periods
 from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_agreed, roadmap_state
 from assessment.store import Store
 
@@ -54,6 +55,56 @@ class Standing(BaseModel):
     agreed: bool = Field(default=True, description="Whether the client agreed the stages.")
     recent_pct: float | None = Field(default=None, description="The level now, when newer.")
     recent_period: str | None = Field(default=None, description="Its months ('Apr–Jun 2026').")
+    data_to: str | None = Field(
+        default=None, description="The last month of the data (YYYY-MM): what it is as of."
+    )
+    due_stage: str | None = Field(
+        default=None, description="The latest stage the roadmap plans to reach by data_to."
+    )
+    due_pct: float | None = Field(default=None, description="That stage's level, % of target.")
+    rag: str | None = Field(default=None, description="green, amber or red: see RAG_RULE.")
+
+
+RAG_POINTS = 10.0
+"""How far below the roadmap's planned level (points of % of target) a contract is still amber."""
+
+RAG_RULE = (
+    "Green: at or above the level the roadmap plans for the data's latest month. "
+    f"Amber: below it by less than {RAG_POINTS:.0f} points of the contracted target. "
+    f"Red: {RAG_POINTS:.0f} points or more below it. The level is the one the roadmap places "
+    "the contract by: the headline KPI over its recent months."
+)
+"""The red / amber / green rule, stated on the portfolio index beside the colours."""
+
+
+def roadmap_rag(level: float | None, due_pct: float | None) -> str | None:
+    """Red, amber or green against the roadmap (:data:`RAG_RULE`); None without a level.
+
+    Args:
+        level: Where the contract is, % of the contracted target (the roadmap state's level).
+        due_pct: The level the roadmap plans for now (None: no stage due yet).
+    """
+    if level is None:
+        return None
+    if due_pct is None or level >= due_pct:
+        return "green"
+    return "amber" if level > due_pct - RAG_POINTS else "red"
+
+
+def due_stage(state: RoadmapState, data_to: dt.date | None) -> tuple[str, float] | None:
+    """The highest stage of the plan whose date has come by ``data_to`` (the data's last day).
+
+    Base camp is where the plan starts, not a stage it is due to reach: a contract that began
+    above the summit and holds it is not behind its roadmap.
+    """
+    if data_to is None:
+        return None
+    due = [
+        (s.name, s.pct)
+        for s in state.stages
+        if not s.is_base and s.pct is not None and s.date is not None and s.date <= data_to
+    ]
+    return max(due, key=lambda stage: stage[1]) if due else None
 
 
 class ContractReport(ContractOutcome):
@@ -99,13 +150,27 @@ def standing(folder: str | Path) -> Standing | None:
         months = stored_periods(engagement)
     except (WorkbookError, OSError, ValueError, KeyError):
         return None
-    return _standing(engagement, frame, state, months.to_date.label() if months else "to date")
+    return _standing(
+        engagement,
+        frame,
+        state,
+        months.to_date.label() if months else "to date",
+        months.to_date if months else None,
+    )
 
 
 def _standing(
-    engagement: Engagement, frame: Any, state: RoadmapState | None, period: str
+    engagement: Engagement,
+    frame: Any,
+    state: RoadmapState | None,
+    period: str,
+    months: Period | None = None,
 ) -> Standing | None:
-    """The standing, placed by the one roadmap state the client report's sections read too."""
+    """The standing, placed by the one roadmap state the client report's sections read too.
+
+    Its red / amber / green compares the state's level with the stage the roadmap plans for the
+    data's last month (``months``: the period the figures to date cover).
+    """
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = frame[(frame["measure"] == kpi.key) & (frame["site"] == CONTRACT_ROW)]
     if rows.empty:
@@ -118,6 +183,7 @@ def _standing(
             kpi.label, stages, pct, None, None, None, agreed=roadmap_agreed(engagement)
         )
     nxt = state.next_stage
+    due = due_stage(state, months.end if months else None)
     return Standing(
         client=engagement.client.name,
         contract=engagement.contract.name,
@@ -137,6 +203,10 @@ def _standing(
         agreed=state.agreed,
         recent_pct=None if state.now_pct is None else round(state.now_pct, 1),
         recent_period=state.now_period.label() if state.now_period else None,
+        data_to=f"{months.last:%Y-%m}" if months else None,
+        due_stage=due[0] if due else None,
+        due_pct=round(due[1], 1) if due else None,
+        rag=roadmap_rag(state.level, due[1] if due else None),
     )
 
 

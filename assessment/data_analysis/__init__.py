@@ -3,16 +3,25 @@
 The step's public face: notebook ``01_data_analysis.ipynb`` calls these functions cell by cell;
 the report shows the stored results through the same views, and ``client`` adds what only the
 report shows. Modules (the anatomy every step follows, see docs/architecture.md): pure analysis
-(``performance``, ``flow``, ``work_sampling``, ``opinion``, whose ``Hypothesis`` is the step's
-model); ``step`` (read inputs, analyse, save, load; its results live in the shared ``frames``
-and ``hypotheses`` tables, so it has no ``store`` or ``sheets`` of its own); ``views`` (what the
-notebook shows); ``client`` (the report's sections); ``charts``.
+(``performance``, ``flow``, ``work_sampling``, ``trends``, ``comparisons``, ``survival``,
+``opinion``, whose ``Hypothesis`` is the step's model); ``step`` (read inputs, analyse, save,
+load; its results live in the shared ``frames`` and ``hypotheses`` tables, so it has no ``store``
+or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the report's
+sections); ``charts``.
 """
 
 from assessment.data_analysis.client import (
     contract_standing,
     data_quality_for_client,
     opinion_for_client,
+)
+from assessment.data_analysis.flow_plan_views import (
+    flow_plan_assumptions,
+    flow_plan_capacity_table,
+    flow_plan_chart,
+    flow_plan_levers_table,
+    flow_plan_months_table,
+    flow_plan_table,
 )
 from assessment.data_analysis.step import (
     STEP,
@@ -35,6 +44,7 @@ from assessment.data_analysis.views import (
     performance_table,
     sampling_charts,
     sampling_table,
+    time_to_outcome_table,
     trend_chart,
     trend_table,
 )
@@ -46,6 +56,12 @@ __all__ = [
     "contract_standing",
     "data_quality_for_client",
     "flow_charts",
+    "flow_plan_assumptions",
+    "flow_plan_capacity_table",
+    "flow_plan_chart",
+    "flow_plan_levers_table",
+    "flow_plan_months_table",
+    "flow_plan_table",
     "flow_table",
     "freeze_opinion",
     "headline",
@@ -61,6 +77,7 @@ __all__ = [
     "sampling_charts",
     "sampling_table",
     "save",
+    "time_to_outcome_table",
     "trend_chart",
     "trend_table",
 ]

@@ -19,7 +19,6 @@ from assessment.charts import (
     BAR_STEP,
     BELOW_COLOUR,
     CONTRACT_COLOUR,
-    DOMAIN,
     MEETING_COLOUR,
     WIDTH,
 )
@@ -44,8 +43,6 @@ CATEGORY_COLOURS = {
 """Fixed colour of each work-sampling category (the same in every chart and report)."""
 
 STAGE_COLOURS = {"Referrals": "#a9c1d9", "Starts": "#5b8db8", "Outcomes": "#1f4e79"}
-MEDIAN_COLOUR = "#1f4e79"
-P80_COLOUR = "#e09f3e"
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -65,11 +62,18 @@ def _finite(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
+PCT_TEXT = "format(datum.pct_of_target, ',.0f') + '%'"
+"""A tooltip's "104%": the percentage with its sign, as the report's tables write it."""
+
+
 def _contract_rule(axis: Literal["x", "y"], label: str = "Contract (100%)") -> alt.LayerChart:
     """A dashed rule at 100 % of the contracted target, labelled at its end."""
-    data = alt.Data(values=[{"contract": 100.0, "label": label}])
+    data = alt.Data(values=[{"contract": 100.0, "label": label, "contract_text": "100%"}])
     value = alt.X("contract:Q") if axis == "x" else alt.Y("contract:Q")
-    tooltip = [alt.Tooltip("label:N", title="Line"), alt.Tooltip("contract:Q", title="% of target")]
+    tooltip = [
+        alt.Tooltip("label:N", title="Line"),
+        alt.Tooltip("contract_text:N", title="Share of target"),
+    ]
     rule = (
         alt.Chart(data)
         .mark_rule(color=CONTRACT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
@@ -129,6 +133,7 @@ def performance_by_site(
 
     bars = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_bar()
         .encode(
             x=alt.X("pct_of_target:Q", title="% of contracted target", scale=alt.Scale(zero=True)),
@@ -149,7 +154,7 @@ def performance_by_site(
                 alt.Tooltip("site_name:N", title=w["Site"]),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
                 alt.Tooltip("gap:Q", title="Gap to target", format=",.0f"),
                 alt.Tooltip("status:N", title="Status"),
             ],
@@ -201,6 +206,7 @@ def performance_trend(
     site_selection = alt.selection_point(name="site_selection", fields=["site_name"], bind="legend")
     lines = (
         alt.Chart(rows)
+        .transform_calculate(pct_text=PCT_TEXT)
         .mark_line(point=True)
         .encode(
             x=alt.X("yearmonth(period):T", title="Month", axis=alt.Axis(format="%b %Y")),
@@ -212,7 +218,7 @@ def performance_trend(
                 alt.Tooltip("yearmonth(period):T", title="Month", format="%B %Y"),
                 alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
                 alt.Tooltip("target:Q", title="Target", format=",.0f"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
             ],
         )
         .add_params(site_selection)
@@ -220,10 +226,12 @@ def performance_trend(
     return alt.layer(lines, _contract_rule("y")).properties(
         title=alt.Title(
             f"{label}: performance against contract by month",
-            subtitle=f"In the interactive report, click a {w['site']} in the legend to pick it out",
+            subtitle=f"Actual as a share of the contracted target, each month, by {w['site']}",
         ),
         width=WIDTH,
         height=300,
+        # said by the interactive chart only (charts.UPGRADE_SCRIPT): paper cannot be clicked
+        usermeta={"aw_hint": f"Click a {w['site']} in the legend to pick out its line."},
     )
 
 
@@ -287,74 +295,6 @@ def flow_funnel(flow: pd.DataFrame, words: Words | None = None) -> alt.Chart:
             width=WIDTH,
             height=300,
         )
-    )
-
-
-def time_to_outcome(flow: pd.DataFrame, words: Words | None = None) -> alt.LayerChart:
-    """Median and 80th-percentile days from start to outcome per site, as a range per site.
-
-    Args:
-        words: The client's words (terminology: in engagement.yaml).
-        flow: One row per site: ``site``, ``site_name``, ``median_days_to_outcome``,
-            ``p80_days_to_outcome`` (other columns are ignored).
-
-    Returns:
-        A dot-and-range chart, sites sorted from fastest to slowest median.
-    """
-    w = (words or default_words()).mapping()
-    columns = ["site", "site_name", "median_days_to_outcome", "p80_days_to_outcome"]
-    _require(flow, columns, "time_to_outcome")
-    rows = _finite(flow[columns], columns[2:])
-    y = alt.Y(
-        "site_name:N",
-        title=None,
-        sort=alt.EncodingSortField(field="median_days_to_outcome", order="ascending"),
-    )
-    tooltip = [
-        alt.Tooltip("site_name:N", title=w["Site"]),
-        alt.Tooltip("median_days_to_outcome:Q", title="Median days", format=",.0f"),
-        alt.Tooltip("p80_days_to_outcome:Q", title="80th percentile days", format=",.0f"),
-    ]
-    span = (
-        alt.Chart(rows)
-        .mark_rule(color=DOMAIN, strokeWidth=3)
-        .encode(
-            x=alt.X("median_days_to_outcome:Q", title="Days from start to outcome"),
-            x2="p80_days_to_outcome:Q",
-            y=y,
-            tooltip=tooltip,
-        )
-    )
-    statistics = {"median_days_to_outcome": "Median", "p80_days_to_outcome": "80th percentile"}
-    points = (
-        alt.Chart(rows)
-        .transform_fold(list(statistics), as_=["statistic_key", "days"])
-        .transform_calculate(
-            statistic="datum.statistic_key === 'median_days_to_outcome' ? 'Median' : "
-            "'80th percentile'"
-        )
-        .mark_point(filled=True, size=90, opacity=1)
-        .encode(
-            x=alt.X("days:Q", title="Days from start to outcome"),
-            y=y,
-            color=alt.Color(
-                "statistic:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=list(statistics.values()), range=[MEDIAN_COLOUR, P80_COLOUR]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    return alt.layer(span, points).properties(
-        title=alt.Title(
-            "Time from start to outcome by site",
-            subtitle="Median (half of outcomes are quicker) and 80th percentile",
-        ),
-        width=WIDTH,
-        height=alt.Step(BAR_STEP),
     )
 
 
@@ -496,4 +436,61 @@ def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) 
         ),
         width=WIDTH,
         height=alt.Step(BAR_STEP),
+    )
+
+
+def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
+    """Share of starters with an outcome by each week since their start, per site (Kaplan–Meier).
+
+    Counts everyone who started, those still waiting included (censored), so the line is the
+    chance of an outcome by that time, not the speed of the quick ones. The band is its 95%
+    interval.
+
+    Args:
+        curves: ``site, site_name, days, outcome_share, low, high`` (shares 0-1), one row per
+            site and week; the contract as a whole may be among them as its own line.
+
+    Returns:
+        Lines per site over their interval bands; clicking a site in the legend picks it out.
+    """
+    columns = ["site", "site_name", "days", "outcome_share", "low", "high"]
+    _require(curves, columns, "outcome_over_time")
+    rows = _finite(curves[columns], columns[2:]).dropna(subset=["outcome_share"])
+    rows = rows.assign(months=rows["days"] / (365.25 / 12))
+    pick = alt.selection_point(name="survival_site", fields=["site_name"], bind="legend")
+    x = alt.X("months:Q", title="Months since start", scale=alt.Scale(zero=True))
+    colour = alt.Color("site_name:N", title="Site")
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("months:Q", title="Months since start", format=".1f"),
+        alt.Tooltip("outcome_share:Q", title="With an outcome", format=".1%"),
+        alt.Tooltip("low:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("high:Q", title="95% interval to", format=".1%"),
+    ]
+    band = (
+        alt.Chart(rows)
+        .mark_area(opacity=0.15, interpolate="step-after")
+        .encode(x=x, y="low:Q", y2="high:Q", color=colour)
+        .transform_filter(pick)
+    )
+    line = (
+        alt.Chart(rows)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y("outcome_share:Q", title="Share with an outcome", axis=alt.Axis(format="%")),
+            color=colour,
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.2)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    return alt.layer(band, line).properties(
+        title=alt.Title(
+            "Chance of an outcome by time since start, by site",
+            subtitle="Kaplan–Meier: everyone who started, those still waiting included; "
+            "band: 95% interval",
+        ),
+        width=WIDTH,
+        height=300,
     )

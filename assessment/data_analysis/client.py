@@ -12,9 +12,9 @@ from IPython.display import HTML
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
-from assessment.data_analysis.views import littles_law_table, to_date_label
+from assessment.data_analysis.views import littles_law_table, to_date_label, with_strength
 from assessment.engagement import Engagement
-from assessment.presentation import callout, table
+from assessment.presentation import callout, section_heading, table
 from assessment.summary import ContractStanding
 
 
@@ -70,8 +70,14 @@ def opinion_for_client(result: DataAnalysis) -> HTML:
     if snapshot is None or snapshot.empty:
         if hypotheses.empty:
             return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-        frame = pd.DataFrame(hypotheses)
-        return table(frame, {"title": "Hypothesis", "statement": "What the data shows"})
+        return table(
+            with_strength(hypotheses),
+            {
+                "title": "Hypothesis",
+                "strength_text": "Strength",
+                "statement": "What the data shows",
+            },
+        )
     then = str(snapshot["period"].iloc[0]) or "the first extract"
     now = to_date_label(result)
     formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
@@ -90,7 +96,8 @@ def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> lis
     if checks is None or checks.empty:
         return []
     intro = (
-        "<h2>Appendix: data quality</h2><p>Checks of the extracts themselves. A caseload that "
+        f"{section_heading('Appendix: data quality')}<p>Checks of the extracts themselves. "
+        "A caseload that "
         "does not add up (Little's law: caseload = starts × time in service) usually means "
         "missing dates in the extract, or months of ramp-up; the figures above are as the "
         "extract gives them.</p>"

@@ -5,18 +5,24 @@ knowledge on it. Each hypothesis has a stable ``key`` built from the rule and it
 KPI), never from figures, so a re-run with fresh data updates the statement and figures of the
 same hypothesis and the consultant's annotations, keyed on it, survive.
 
-Rules, in the order their hypotheses are listed (within a rule: contract first, then the
-worst site first; Little's law flags by site key):
+Noise never becomes a hypothesis: each rule fires only when its test passes at 95% (site
+comparisons corrected for the number of sites compared, see ``comparisons``), and each hypothesis
+carries its p-value and its strength in words in ``figures``. The opinion lists them strongest
+first (smallest p-value; data checks, which have none, last). Rules:
 
-1. ``perf-gap:{site}:{kpi}``: a site, or the contract ("ALL"), below a share of its contracted
-   headline KPI.
-2. ``conversion-gap:{site}``: a site converting starts into outcomes at a fraction of the best
-   site's rate.
-3. ``spread:{kpi}``: a wide gap between the best and the worst site on a KPI.
-4. ``time-with-customer:{site}``: a low share of observed time spent with customers.
+1. ``perf-gap:{site}:{kpi}``: the contract below a share of its contracted headline KPI (and
+   surely below target: its interval's top under 100%), or a site below that share and behind
+   the rest of the contract.
+2. ``conversion-gap:{site}``: a site converting starts into outcomes behind the rest of the
+   contract, at a fraction of the best site's rate (sites with enough starts only).
+3. ``spread:{kpi}``: a wide gap between the best and the worst site with enough cases, and sites
+   that differ more than chance allows (heterogeneity test).
+4. ``time-with-customer:{site}``: a share of observed time with customers whose whole interval
+   lies below the floor.
 5. ``data-quality:littles-law:{site}``: caseload figures that break Little's law (the contract
    only when no single site does).
-6. ``benchmark:{site}:{kpi}``: the best site above contract on the headline KPI.
+6. ``benchmark:{site}:{kpi}``: the best site ahead of the rest of the contract and above contract
+   on the headline KPI.
 """
 
 from __future__ import annotations
@@ -27,9 +33,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from assessment.data_analysis.comparisons import (
+    AHEAD,
+    BEHIND,
+    MIN_VOLUME,
+    TOO_FEW_CASES,
+    compare_to_rest,
+    holm,
+    strength,
+)
 from assessment.data_analysis.flow import DAYS_PER_MONTH
-from assessment.data_analysis.performance import ALL_SITES, site_spread
+from assessment.data_analysis.performance import ALL_SITES
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
 
@@ -38,6 +54,7 @@ Figure = float | int | str
 _CONTRACT_NAME = "the contract as a whole"
 # Fractions said in words when a ratio is this close to them (numbers are always given too).
 _FRACTION_WORDS = {1 / 2: "half", 1 / 3: "a third of", 1 / 4: "a quarter of", 1 / 5: "a fifth of"}
+_SIGNIFICANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -51,8 +68,9 @@ class Hypothesis:
         site: Site key, or None when it concerns the contract as a whole.
         kpi: KPI key, or None when the rule is not about one KPI.
         title: A short heading.
-        statement: The hypothesis in plain English, with its numbers.
-        figures: The figures behind the statement (JSON-ready: floats, ints and strings).
+        statement: The hypothesis in plain English, with its numbers and their uncertainty.
+        figures: The figures behind the statement (JSON-ready: floats, ints and strings),
+            including ``p_value`` (where tested) and ``strength``.
     """
 
     key: str
@@ -62,6 +80,12 @@ class Hypothesis:
     title: str
     statement: str
     figures: dict[str, Figure]
+
+    @property
+    def p_value(self) -> float | None:
+        """The p-value behind the hypothesis, or None for a data check."""
+        value = self.figures.get("p_value")
+        return float(value) if isinstance(value, int | float) else None
 
 
 @dataclass(frozen=True)
@@ -82,7 +106,7 @@ class _Names:
 
 
 def initial_opinion(
-    to_date: pd.DataFrame,
+    comparison: pd.DataFrame,
     flow: pd.DataFrame | None,
     value_share: pd.DataFrame | None,
     headline_kpi: str,
@@ -95,13 +119,14 @@ def initial_opinion(
     spread_pp: float = 40.0,
     value_adding_floor: float = 0.15,
     benchmark_pct: float = 100.0,
+    min_volume: float = MIN_VOLUME,
     words: Words | None = None,
     study: str | None = None,
 ) -> list[Hypothesis]:
-    """Hypotheses the data suggests, in a deterministic order (see the module docstring).
+    """Hypotheses the data suggests, strongest first (see the module docstring).
 
     Args:
-        to_date: ``performance_to_date`` output.
+        comparison: ``comparisons.site_comparison`` output (sites with intervals and verdicts).
         flow: ``flow_by_site`` output, or None without a caseload extract.
         value_share: ``value_adding_share`` output, or None without a work-sampling study.
         headline_kpi: The KPI key the contract is measured on.
@@ -111,129 +136,249 @@ def initial_opinion(
         underperformance_pct: Rule 1 fires below this percentage of target.
         conversion_ratio: Rule 2 fires below this fraction of the best site's conversion rate.
         spread_pp: Rule 3 fires when best and worst sites are more than this many points apart.
-        value_adding_floor: Rule 4 fires below this share of time with customers.
+        value_adding_floor: Rule 4 fires when the interval lies below this share.
         benchmark_pct: Rule 6 fires when the best site is above this percentage of target.
+        min_volume: Fewest starts for a site's conversion to be compared (rule 2).
         words: The client's words (terminology:) for the statements.
         study: What the work-sampling study covers ("Study: Riverside Clinic, 01-03 Oct
             2025"): its overall figure is the study's, never the contract's.
 
     Returns:
-        The hypotheses, rule by rule.
+        The hypotheses, ranked by strength (rule order breaks ties).
     """
     names = _Names(site_names, kpi_labels, words or default_words())
-    headline = to_date[(to_date["measure"] == headline_kpi) & to_date["pct_of_target"].notna()]
-    return [
+    headline = comparison[
+        (comparison["measure"] == headline_kpi) & comparison["pct_of_target"].notna()
+    ]
+    hyps = [
         *_below_contract(headline, names, underperformance_pct),
-        *_conversion_gaps(flow, headline, names.kpi(headline_kpi), names, conversion_ratio),
-        *_spreads(to_date, headline_kpi, names, spread_pp),
+        *_conversion_gaps(
+            flow, headline, names.kpi(headline_kpi), names, conversion_ratio, min_volume
+        ),
+        *_spreads(comparison, headline_kpi, names, spread_pp),
         *_time_with_customer(value_share, names, value_adding_floor, study),
         *_littles_flags(littles, names),
         *_benchmark(headline, names, benchmark_pct),
     ]
+    return rank_by_strength(hyps)
+
+
+def rank_by_strength(hyps: Iterable[Hypothesis]) -> list[Hypothesis]:
+    """Strongest first: by p-value; data checks (no p-value) last; stable within ties."""
+    return sorted(hyps, key=lambda h: (h.p_value is None, h.p_value or 0.0))
 
 
 def hypotheses_frame(hyps: Iterable[Hypothesis]) -> pd.DataFrame:
     """The hypotheses as a table, one row each, ready to show or to store.
 
     Args:
-        hyps: Hypotheses, e.g. from ``initial_opinion``.
+        hyps: Hypotheses, e.g. from ``initial_opinion`` (their order is kept: it is the rank).
 
     Returns:
         Columns ``key, kind, site, kpi, title, statement, figures``; ``figures`` holds each
-        hypothesis's dict of figures (the store writes it as JSON).
+        hypothesis's dict of figures, its ``p_value`` and ``strength`` among them (the store
+        writes it as JSON).
     """
     columns = ["key", "kind", "site", "kpi", "title", "statement", "figures"]
     rows = [[h.key, h.kind, h.site, h.kpi, h.title, h.statement, dict(h.figures)] for h in hyps]
     return pd.DataFrame(rows, columns=columns)
 
 
+def _evidence(p_value: float | None) -> dict[str, Figure]:
+    """The p-value and strength figures of a hypothesis."""
+    return _figures(p_value=p_value, strength=strength(p_value))
+
+
+def _p_words(p_value: float) -> str:
+    """A p-value as a reader sees it: "p < 0.001" or "p = 0.012"."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
 def _below_contract(headline: pd.DataFrame, names: _Names, threshold: float) -> list[Hypothesis]:
-    """Rule 1: the contract, then each site, below ``threshold`` % of the headline target."""
-    low = headline[headline["pct_of_target"] < threshold]
+    """Rule 1: the contract surely short of target, then sites surely below ``threshold``.
+
+    A site fires when, with enough cases, it is behind the rest of the contract, or the whole 95%
+    interval of its level (the one shown beside it) lies under the threshold: a site whose level
+    could be above the threshold is not singled out. That is the site against its own contract,
+    not against other sites, so no correction for the number of sites applies.
+    """
+    enough = headline["verdict"] != TOO_FEW_CASES
+    low = headline.assign(below_p=_p_below(headline, threshold))
+    low = low[low["pct_of_target"] < threshold]
+    is_contract = low["site"] == ALL_SITES
+    # "Surely below": the whole 95% interval shown beside the figure lies under the threshold.
+    surely = (low["verdict"] == BEHIND) | (enough[low.index] & (low["pct_high"] < threshold))
+    low = low[(is_contract & (low["pct_high"] < 100)) | (~is_contract & surely)]
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "pct_of_target", "site"])
-    return [
-        Hypothesis(
-            key=f"perf-gap:{row.site}:{row.measure}",
-            kind="performance",
-            site=_site_or_none(row.site),
-            kpi=row.measure,
-            title=f"{_capital(names.site(row.site))} at {row.pct_of_target:.0f}% of target on "
-            f"{names.kpi(row.measure)}",
-            statement=f"{_capital(names.site(row.site))} delivers {row.pct_of_target:.0f}% of "
-            f"{'the' if row.site == ALL_SITES else 'its'} contracted {names.kpi(row.measure)} "
-            f"to date ({row.actual:,.0f} against a target of {row.target:,.0f}, a gap of "
-            f"{row.gap:,.0f}).",
-            figures=_figures_of(
-                row, ("pct_of_target", "actual", "target", "gap", "rank"), threshold_pct=threshold
-            ),
+    return [_gap_hypothesis(row, names, threshold) for row in low.itertuples()]
+
+
+def _p_below(sites: pd.DataFrame, threshold: float) -> np.ndarray:
+    """One-sided p-values of "the level is at the threshold or above" (Wald, log scale)."""
+    actual = np.maximum(sites["actual"].to_numpy(dtype=float), 0.5)
+    pct = sites["pct_of_target"].to_numpy(dtype=float)
+    se = np.sqrt(sites["dispersion"].to_numpy(dtype=float) / actual)
+    return stats.norm.cdf(np.log(np.maximum(pct, 1e-9) / threshold) / se)
+
+
+def _gap_hypothesis(row: tuple, names: _Names, threshold: float) -> Hypothesis:
+    """The hypothesis of rule 1 for one row of the site comparison."""
+    contract = row.site == ALL_SITES
+    if contract:
+        p = float(row.p_value)
+        versus = f"; surely short of target ({_p_words(p)})"
+    elif row.verdict == BEHIND:
+        p = float(row.p_adjusted)
+        versus = (
+            f"; behind the rest of the contract at {row.rest_pct:.0f}% ({_p_words(p)}, "
+            "corrected for the number of sites compared)"
         )
-        for row in low.itertuples()
-    ]
+    else:
+        p = float(row.below_p)
+        versus = (
+            f"; surely below {threshold:.0f}% ({_p_words(p)}), though no different from the rest "
+            f"of the contract at {row.rest_pct:.0f}%"
+        )
+    name = _capital(names.site(row.site))
+    return Hypothesis(
+        key=f"perf-gap:{row.site}:{row.measure}",
+        kind="performance",
+        site=_site_or_none(row.site),
+        kpi=row.measure,
+        title=f"{name} at {row.pct_of_target:.0f}% of target on {names.kpi(row.measure)}",
+        statement=f"{name} delivers {row.pct_of_target:.0f}% (95% interval {row.pct_low:.0f}–"
+        f"{row.pct_high:.0f}%) of {'the' if contract else 'its'} contracted "
+        f"{names.kpi(row.measure)} to date ({row.actual:,.0f} against a target of "
+        f"{row.target:,.0f}, a gap of {row.target - row.actual:,.0f}){versus}.",
+        figures=_figures_of(
+            row,
+            ("pct_of_target", "pct_low", "pct_high", "actual", "target", "rest_pct", "verdict"),
+            gap=float(row.target - row.actual),
+            threshold_pct=threshold,
+        )
+        | _evidence(p),
+    )
 
 
 def _conversion_gaps(
-    flow: pd.DataFrame | None, headline: pd.DataFrame, label: str, names: _Names, ratio: float
+    flow: pd.DataFrame | None,
+    headline: pd.DataFrame,
+    label: str,
+    names: _Names,
+    ratio: float,
+    min_volume: float,
 ) -> list[Hypothesis]:
-    """Rule 2: sites converting starts into outcomes at under ``ratio`` × the best site's rate."""
+    """Rule 2: sites converting starts into outcomes at under ``ratio`` × the benchmark's rate.
+
+    The benchmark is the best site that converts better than the rest of the contract (Holm, with
+    enough starts); each other site with enough starts is tested against it (Holm over those
+    sites). Without such a site, a site is compared with the rest of the contract. Gatekeeping
+    this way keeps the chance of any false claim near 5%: picking the best of many sites and
+    testing the others against it would not.
+    """
     if flow is None:
         return []
-    sites = flow[(flow["site"] != ALL_SITES) & flow["conversion_to_outcome"].notna()]
+    sites = flow[(flow["site"] != ALL_SITES) & (flow["starts"] > 0)].reset_index(drop=True)
     if len(sites) < 2:
         return []
-    ordered = sites.sort_values(["conversion_to_outcome", "site"], ascending=[False, True])
-    best = ordered.iloc[0]
-    best_rate = float(best["conversion_to_outcome"])
+    starts = sites["starts"].to_numpy(dtype=float)
+    outcomes = sites["outcomes"].to_numpy(dtype=float)
+    versus = compare_to_rest(outcomes, starts, volume=starts, min_volume=min_volume)
+    sites = pd.concat([sites, versus], axis=1)
+    ahead = sites[sites["verdict"] == AHEAD].sort_values(["rate", "site"], ascending=[False, True])
+    reliable = sites["verdict"] != TOO_FEW_CASES
+    if len(ahead):
+        best = ahead.iloc[0]
+        others = sites[reliable & (sites["site"] != best["site"])].copy()
+        y1, y2 = np.maximum(others["outcomes"].to_numpy(dtype=float), 0.5), float(best["outcomes"])
+        log_ratio = np.log(others["rate"].to_numpy(dtype=float) / best["rate"])
+        p = 2 * stats.norm.sf(np.abs(log_ratio) / np.sqrt(1 / y1 + 1 / y2))
+        others["p_adjusted"] = holm(p) if len(p) else p
+        weak = others[(others["p_adjusted"] < _SIGNIFICANCE) & (log_ratio < 0)]
+    else:
+        if not reliable.any():
+            return []
+        best = sites[reliable].sort_values(["rate", "site"], ascending=[False, True]).iloc[0]
+        weak = sites[sites["verdict"] == BEHIND]
+    best_rate = float(best["rate"])
     if best_rate <= 0:
         return []
+    weak = weak[weak["rate"] < ratio * best_rate]
     pct_by_site = headline.set_index("site")["pct_of_target"]
-    weak = ordered[ordered["conversion_to_outcome"] < ratio * best_rate]
-    weak = weak.sort_values(["conversion_to_outcome", "site"])
-    hyps = []
-    for row in weak.itertuples():
-        relative = row.conversion_to_outcome / best_rate
-        pct = pct_by_site.get(row.site, math.nan)
-        delivers = (
-            f"delivers {pct:.0f}% of its contracted {label} while " if not math.isnan(pct) else ""
+    return [
+        _conversion_hypothesis(row, best, pct_by_site, label, names, bool(len(ahead)))
+        for row in weak.sort_values(["rate", "site"]).itertuples()
+    ]
+
+
+def _conversion_hypothesis(
+    row: tuple,
+    best: pd.Series,
+    pct_by_site: pd.Series,
+    label: str,
+    names: _Names,
+    against_best: bool,
+) -> Hypothesis:
+    """The hypothesis of rule 2 for one site."""
+    best_rate = float(best["rate"])
+    relative = row.rate / best_rate
+    pct = pct_by_site.get(row.site, math.nan)
+    delivers = (
+        f"delivers {pct:.0f}% of its contracted {label} while " if not math.isnan(pct) else ""
+    )
+    tested = (
+        f"{names.site(best['site'])} converts more than the rest of the contract, and the gap "
+        f"to it is more than chance ({_p_words(row.p_adjusted)}, corrected for the number of "
+        "sites compared)"
+        if against_best
+        else f"the rest of the contract converts {row.rest_rate:.0%} "
+        f"({_p_words(row.p_adjusted)}, corrected for the number of sites compared)"
+    )
+    return Hypothesis(
+        key=f"conversion-gap:{row.site}",
+        kind="conversion",
+        site=row.site,
+        kpi=None,
+        title=f"{names.site(row.site)} converts fewer starts into outcomes than "
+        f"{names.site(best['site'])}",
+        statement=f"{names.site(row.site)} {delivers}"
+        f"{'converting' if delivers else 'converts'} {row.rate:.0%} of its starts into "
+        f"outcomes, {_times(relative)} the rate of {names.site(best['site'])} "
+        f"({best_rate:.0%}); {tested}.",
+        figures=_figures(
+            conversion_to_outcome=row.rate,
+            starts=row.starts,
+            outcomes=row.outcomes,
+            best_site=best["site"],
+            best_conversion_to_outcome=best_rate,
+            ratio_to_best=relative,
+            rest_conversion=row.rest_rate,
+            pct_of_target=pct,
         )
-        hyps.append(
-            Hypothesis(
-                key=f"conversion-gap:{row.site}",
-                kind="conversion",
-                site=row.site,
-                kpi=None,
-                title=f"{names.site(row.site)} converts fewer starts into outcomes than "
-                f"{names.site(best['site'])}",
-                statement=f"{names.site(row.site)} {delivers}"
-                f"{'converting' if delivers else 'converts'} {row.conversion_to_outcome:.0%} of "
-                f"its starts into outcomes, {_times(relative)} the rate of "
-                f"{names.site(best['site'])} ({best_rate:.0%}).",
-                figures=_figures(
-                    conversion_to_outcome=row.conversion_to_outcome,
-                    starts=row.starts,
-                    outcomes=row.outcomes,
-                    best_site=best["site"],
-                    best_conversion_to_outcome=best_rate,
-                    ratio_to_best=relative,
-                    pct_of_target=pct,
-                ),
-            )
-        )
-    return hyps
+        | _evidence(float(row.p_adjusted)),
+    )
 
 
 def _spreads(
-    to_date: pd.DataFrame, headline_kpi: str, names: _Names, spread_pp: float
+    comparison: pd.DataFrame, headline_kpi: str, names: _Names, spread_pp: float
 ) -> list[Hypothesis]:
-    """Rule 3: KPIs (headline first) whose best and worst sites are far apart."""
-    scored = to_date[(to_date["site"] != ALL_SITES) & to_date["pct_of_target"].notna()]
-    counts = scored.groupby("measure")["site"].nunique()
-    measures = sorted(counts[counts >= 2].index, key=lambda m: (m != headline_kpi, m))
+    """Rule 3: KPIs (headline first) whose best and worst sites with enough cases are far apart."""
+    scored = comparison[
+        (comparison["site"] != ALL_SITES)
+        & comparison["pct_of_target"].notna()
+        & comparison["verdict"].isin([AHEAD, BEHIND, "no clear difference"])
+    ]
     hyps = []
-    for measure in measures:
-        spread = site_spread(to_date, measure)
-        if spread.spread_pp <= spread_pp:
+    for measure in sorted(scored["measure"].unique(), key=lambda m: (m != headline_kpi, m)):
+        sites = scored[scored["measure"] == measure]
+        p = float(sites["heterogeneity_p"].iloc[0])
+        if len(sites) < 2 or not p < _SIGNIFICANCE:
             continue
-        best, worst = names.site(spread.best_site), names.site(spread.worst_site)
+        ordered = sites.sort_values(["pct_of_target", "site"], ascending=[False, True])
+        best, worst = ordered.iloc[0], ordered.sort_values(["pct_of_target", "site"]).iloc[0]
+        spread = float(best["pct_of_target"] - worst["pct_of_target"])
+        if spread <= spread_pp:
+            continue
         hyps.append(
             Hypothesis(
                 key=f"spread:{measure}",
@@ -242,19 +387,22 @@ def _spreads(
                 kpi=measure,
                 title=f"Performance on {names.kpi(measure)} depends on the site",
                 statement=f"Performance depends on the site, not the contract: on "
-                f"{names.kpi(measure)}, {best} delivers {spread.best_pct:.0f}% of target and "
-                f"{worst} {spread.worst_pct:.0f}%, a spread of {spread.spread_pp:.0f} percentage "
-                f"points across {spread.n_sites} sites.",
+                f"{names.kpi(measure)}, {names.site(best['site'])} delivers "
+                f"{best['pct_of_target']:.0f}% of target ({best['pct_low']:.0f}–"
+                f"{best['pct_high']:.0f}%) and {names.site(worst['site'])} "
+                f"{worst['pct_of_target']:.0f}% ({worst['pct_low']:.0f}–{worst['pct_high']:.0f}%),"
+                f" a spread of {spread:.0f} percentage points across the {len(sites)} sites with "
+                f"enough cases; more than chance allows ({_p_words(p)}).",
                 figures=_figures(
-                    best_site=spread.best_site,
-                    best_pct=spread.best_pct,
-                    worst_site=spread.worst_site,
-                    worst_pct=spread.worst_pct,
-                    spread_pp=spread.spread_pp,
-                    cv=spread.cv,
-                    n_sites=spread.n_sites,
+                    best_site=best["site"],
+                    best_pct=best["pct_of_target"],
+                    worst_site=worst["site"],
+                    worst_pct=worst["pct_of_target"],
+                    spread_pp=spread,
+                    n_sites=len(sites),
                     threshold_pp=spread_pp,
-                ),
+                )
+                | _evidence(p),
             )
         )
     return hyps
@@ -263,21 +411,25 @@ def _spreads(
 def _time_with_customer(
     value_share: pd.DataFrame | None, names: _Names, below: float, study: str | None = None
 ) -> list[Hypothesis]:
-    """Rule 4: the contract, then each site, spending little observed time with customers."""
+    """Rule 4: the contract, then each site, whose interval of time with customers is below."""
     if value_share is None:
         return []
-    low = value_share[(value_share["n"] > 0) & (value_share["share"] < below)]
+    low = value_share[(value_share["n"] > 0) & (value_share["ci_high"] < below)]
     low = low.assign(_site=low["site"] != ALL_SITES).sort_values(["_site", "share", "site"])
     hyps = []
     for row in low.itertuples():
         overall = f"across the study ({study.removeprefix('Study: ')})" if study else "overall"
         where = overall if row.site == ALL_SITES else f"at {names.site(row.site)}"
+        needed = max(row.required_n, row.required_n_relative)
         caveat = (
             ""
             if row.sufficient
-            else f" The sample is small: about {row.required_n:,} observations would be needed "
-            "for a firm figure."
+            else f" The sample is small: about {needed:,} observations would be needed for a "
+            "firm figure."
         )
+        # One-sided test of "the share is at the floor", on the sample's effective size.
+        se = math.sqrt(below * (1 - below) / row.n_effective)
+        p = float(stats.norm.cdf((row.share - below) / se))
         hyps.append(
             Hypothesis(
                 key=f"time-with-customer:{row.site}",
@@ -286,13 +438,14 @@ def _time_with_customer(
                 kpi=None,
                 title=f"Little time with {names.words.customers} {where}",
                 statement=f"Staff {where} spend {row.share:.1%} of their observed time with "
-                f"{names.words.customers} (likely between {row.ci_low:.1%} and {row.ci_high:.1%}; "
-                f"{row.value_adding:,} of {row.n:,} observations).{caveat}",
+                f"{names.words.customers} (95% interval {row.ci_low:.1%} to {row.ci_high:.1%}, "
+                f"below {below:.0%}; {row.value_adding:,} of {row.n:,} observations).{caveat}",
                 figures=_figures_of(
                     row,
                     ("share", "ci_low", "ci_high", "value_adding", "n", "required_n"),
                     threshold_share=below,
-                ),
+                )
+                | _evidence(p),
             )
         )
     return hyps
@@ -334,23 +487,22 @@ def _littles_flags(littles: pd.DataFrame | None, names: _Names) -> list[Hypothes
                     starts_per_month=per_month,
                     open_at_start=row.open_at_start,
                     open_at_end=row.open_at_end,
-                ),
+                )
+                | _evidence(None),
             )
         )
     return hyps
 
 
 def _benchmark(headline: pd.DataFrame, names: _Names, above_pct: float) -> list[Hypothesis]:
-    """Rule 6: the best site above contract is the benchmark for the others."""
-    sites = headline[headline["site"] != ALL_SITES]
-    if len(sites) < 2:
+    """Rule 6: the best site ahead of the rest and above contract is the others' benchmark."""
+    ahead = headline[(headline["verdict"] == AHEAD) & (headline["pct_of_target"] > above_pct)]
+    if ahead.empty:
         return []
-    best = sites.sort_values(["pct_of_target", "site"], ascending=[False, True]).iloc[0]
-    if best["pct_of_target"] <= above_pct:
-        return []
+    best = ahead.sort_values(["pct_of_target", "site"], ascending=[False, True]).iloc[0]
     contract = headline.loc[headline["site"] == ALL_SITES, "pct_of_target"]
-    versus = f" (the contract as a whole: {contract.iloc[0]:.0f}%)" if len(contract) else ""
     name, label = names.site(best["site"]), names.kpi(best["measure"])
+    p = float(best["p_adjusted"])
     return [
         Hypothesis(
             key=f"benchmark:{best['site']}:{best['measure']}",
@@ -358,15 +510,22 @@ def _benchmark(headline: pd.DataFrame, names: _Names, above_pct: float) -> list[
             site=best["site"],
             kpi=best["measure"],
             title=f"{name} is the benchmark on {label}",
-            statement=f"{name} delivers {best['pct_of_target']:.0f}% of its contracted {label}"
-            f"{versus}: what {name} does differently is the benchmark for the other sites.",
+            statement=f"{name} delivers {best['pct_of_target']:.0f}% (95% interval "
+            f"{best['pct_low']:.0f}–{best['pct_high']:.0f}%) of its contracted {label}, ahead "
+            f"of the rest of the contract at {best['rest_pct']:.0f}% ({_p_words(p)}, corrected "
+            f"for the number of sites compared): what {name} does differently is the benchmark "
+            "for the other sites.",
             figures=_figures(
                 pct_of_target=best["pct_of_target"],
+                pct_low=best["pct_low"],
+                pct_high=best["pct_high"],
                 actual=best["actual"],
                 target=best["target"],
+                rest_pct=best["rest_pct"],
                 contract_pct=contract.iloc[0] if len(contract) else math.nan,
                 threshold_pct=above_pct,
-            ),
+            )
+            | _evidence(p),
         )
     ]
 

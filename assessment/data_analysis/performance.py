@@ -1,4 +1,6 @@
-"""Performance against contract: actuals, targets, gaps, ranks, spread and trend per site.
+"""Performance against contract: actuals, targets, gaps, ranks and spread per site.
+
+Trends are in ``trends`` (a count model, so noise is not called a trend).
 
 Every function takes the validated KPI long frame (``site, period, measure, actual, target``, one
 row per site, month and measure, target already filled) and returns a new frame.
@@ -26,9 +28,6 @@ import pandas as pd
 
 ALL_SITES = "ALL"
 """Site label of the rows that stand for the contract as a whole (summed over sites)."""
-
-FLAT_THRESHOLD_PP = 0.5
-"""A trend slower than this, in percentage points of target per month, counts as flat."""
 
 _KEYS = ["site", "measure", "period"]
 
@@ -144,68 +143,6 @@ def site_spread(to_date: pd.DataFrame, measure: str) -> SiteSpread:
     )
 
 
-def trend(
-    kpi: pd.DataFrame,
-    measure: str,
-    months: int = 6,
-    flat_threshold: float = FLAT_THRESHOLD_PP,
-    lower_is_better: Collection[str] = frozenset(),
-) -> pd.DataFrame:
-    """Direction of travel of each site's percentage of target over the last months.
-
-    The slope is the least-squares line through the monthly ``pct_of_target`` (what
-    ``numpy.polyfit(x, y, 1)`` returns), computed for all sites at once from grouped sums. The
-    window is the last ``months`` months of the whole extract, so every site is judged over the
-    same calendar months; months where a site has no percentage are skipped.
-
-    Args:
-        kpi: Validated KPI long frame.
-        measure: The KPI key to look at.
-        months: How many of the latest months to fit.
-        flat_threshold: Slopes smaller than this in absolute value (percentage points per month)
-            count as "flat".
-        lower_is_better: Measure keys where a lower actual is better.
-
-    Returns:
-        Columns ``site, measure, periods, slope_pp_per_month, direction, last_period,
-        last_pct_of_target`` for each site and "ALL". ``direction`` is "improving",
-        "declining", "flat" or "insufficient data" (fewer than two months in the window).
-    """
-    by_period = performance_by_period(kpi[kpi["measure"] == measure], lower_is_better)
-    last_months = np.sort(by_period["period"].unique())[-months:]
-    window = by_period[by_period["period"].isin(last_months) & by_period["pct_of_target"].notna()]
-    # Month numbers relative to the window start keep the sums small and the fit well conditioned.
-    x = _month_number(window["period"]) - _month_number(pd.Series(last_months[:1])).iloc[0]
-    fit = (
-        window.assign(x=x, xx=x * x, xy=x * window["pct_of_target"])
-        .groupby("site")
-        .agg(
-            periods=("x", "size"),
-            sx=("x", "sum"),
-            sy=("pct_of_target", "sum"),
-            sxx=("xx", "sum"),
-            sxy=("xy", "sum"),
-        )
-    )
-    denominator = fit["periods"] * fit["sxx"] - fit["sx"] ** 2
-    slope = (fit["periods"] * fit["sxy"] - fit["sx"] * fit["sy"]) / denominator.where(
-        denominator > 0
-    )
-    last = window.sort_values("period").groupby("site").tail(1).set_index("site")
-    result = pd.DataFrame(
-        {
-            "site": fit.index,
-            "measure": measure,
-            "periods": fit["periods"].to_numpy(),
-            "slope_pp_per_month": slope.to_numpy(dtype=float),
-            "last_period": last["period"].reindex(fit.index).to_numpy(),
-            "last_pct_of_target": last["pct_of_target"].reindex(fit.index).to_numpy(dtype=float),
-        }
-    )
-    result.insert(4, "direction", _direction(result["slope_pp_per_month"], flat_threshold))
-    return sort_with_contract_last(result, ["site"])
-
-
 def sort_with_contract_last(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sort a frame by ``keys``, putting the contract rows (site "ALL") after the sites.
 
@@ -237,17 +174,3 @@ def _score(frame: pd.DataFrame, lower_is_better: Collection[str]) -> pd.DataFram
     return frame.assign(
         pct_of_target=pct, gap=np.where(lower, actual - target, target - actual)
     ).reset_index(drop=True)
-
-
-def _month_number(periods: pd.Series) -> pd.Series:
-    """Months since year 0, so consecutive months differ by exactly one."""
-    return periods.dt.year * 12 + periods.dt.month
-
-
-def _direction(slope: pd.Series, flat_threshold: float) -> np.ndarray:
-    """Name the direction of travel of a slope in percentage points per month."""
-    return np.select(
-        [slope.isna(), slope.abs() < flat_threshold, slope > 0],
-        ["insufficient data", "flat", "improving"],
-        default="declining",
-    )

@@ -11,15 +11,24 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
-from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
+from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
+from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
+from assessment.data_analysis.opinion import (
+    Hypothesis,
+    hypotheses_frame,
+    initial_opinion,
+    rank_by_strength,
+)
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
     performance_to_date,
-    trend,
 )
 from assessment.data_analysis.snapshot import SNAPSHOT_FRAME, snapshot_frame, with_periods
+from assessment.data_analysis.survival import cohort_conversion, time_to_outcome
+from assessment.data_analysis.trends import count_trend
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
@@ -34,7 +43,13 @@ CONTRACT_NAME = "Contract total"
 
 @dataclass(frozen=True)
 class DataAnalysis:
-    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display."""
+    """Every result of step 1; frames carry ``site_name`` beside ``site`` for display.
+
+    ``site_comparison`` holds each site's % of target with its interval and its verdict against
+    the rest of the contract; ``time_to_outcome`` the Kaplan–Meier summary per site and
+    ``survival`` its curves; ``flow`` carries the 12-month cohort conversion beside the window
+    ratio.
+    """
 
     performance_by_period: pd.DataFrame
     performance_to_date: pd.DataFrame
@@ -46,9 +61,16 @@ class DataAnalysis:
     sampling_by_role: pd.DataFrame | None
     value_adding: pd.DataFrame | None
     hypotheses: pd.DataFrame
+    site_comparison: pd.DataFrame | None = None
+    time_to_outcome: pd.DataFrame | None = None
+    survival: pd.DataFrame | None = None
     months: pd.DataFrame | None = None
     opinion_snapshot: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
+    flow_plan: pd.DataFrame | None = None
+    flow_plan_months: pd.DataFrame | None = None
+    flow_plan_levers: pd.DataFrame | None = None
+    flow_plan_rates: pd.DataFrame | None = None
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -89,38 +111,51 @@ def analyse(
     kpi, months = counted_kpi(engagement, extracts.kpi, as_of)
     by_period = performance_by_period(kpi, lower)
     to_date = performance_to_date(kpi, lower)
-    direction = trend(kpi, headline, settings.trend_months, lower_is_better=lower)
-    flow = month = littles = None
+    direction = count_trend(kpi, headline, months=settings.trend_months, lower_is_better=lower)
+    comparison = site_comparison(
+        kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
+    flow = month = littles = timing = curves = None
     if extracts.caseload is not None:
         flow = flow_by_site(extracts.caseload)
+        cohort = cohort_conversion(extracts.caseload)
+        flow = flow.merge(cohort, on="site", how="left")
         month = flow_by_month(extracts.caseload)
         littles = littles_law_check(extracts.caseload, settings.littles_tolerance)
+        timing, curves = time_to_outcome(extracts.caseload)
     by_site = by_role = value = None
     if extracts.work_sampling is not None:
         obs = extracts.work_sampling
         by_site = sampling_profile(obs, by=("site",))
         by_role = sampling_profile(obs, by=("site", "role"))
-        value = value_adding_share(obs, precision=settings.sampling_precision)
+        value = value_adding_share(
+            obs,
+            precision=settings.sampling_precision,
+            relative_precision=settings.sampling_relative_precision,
+            staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        )
+    plan = None
+    if extracts.caseload is not None and flow is not None:
+        plan = flow_plan(engagement, kpi, extracts.caseload, flow, month, value)
     study = study_label(extracts.work_sampling, engagement)
     periods = periods_from(months, settings.recent_months)
     caseload = _months_of(month)
+    found = opinion(engagement, comparison, flow, value, littles, study)
+    if plan is not None:
+        label = engagement.kpi(headline).label
+        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline, engagement)
+        found = rank_by_strength([*found, *gaps])
     hypotheses = with_periods(
-        hypotheses_frame(opinion(engagement, to_date, flow, value, littles, study)),
+        hypotheses_frame(found),
         periods.to_date if periods else None,
         caseload,
     )
     baseline_kpi, baseline = _baseline(kpi, extracts.kpi.attrs.get("first_extract_to"))
+    baseline_comparison = site_comparison(
+        baseline_kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
+    )
     formed = with_periods(
-        hypotheses_frame(
-            opinion(
-                engagement,
-                performance_to_date(baseline_kpi, lower),
-                flow,
-                value,
-                littles,
-                study,
-            )
-        ),
+        hypotheses_frame(opinion(engagement, baseline_comparison, flow, value, littles, study)),
         baseline,
         caseload,
     )
@@ -135,6 +170,13 @@ def analyse(
         "sampling_by_site": by_site,
         "sampling_by_role": by_role,
         "value_adding": value,
+        "site_comparison": comparison,
+        "time_to_outcome": timing,
+        "survival": curves,
+        "flow_plan": None if plan is None else plan.summary,
+        "flow_plan_months": None if plan is None else plan.months,
+        "flow_plan_levers": None if plan is None else plan.levers,
+        "flow_plan_rates": None if plan is None else plan.rates,
     }
     # a work-sampling study is its sites and days, never "the contract"
     study_names = names | ({ALL_SITES: study} if study else {})
@@ -183,9 +225,60 @@ def _baseline(kpi: pd.DataFrame, first_to: object) -> tuple[pd.DataFrame, Period
     return rows, Period(pd.Timestamp(rows["period"].min()), pd.Timestamp(rows["period"].max()))
 
 
+def flow_plan(
+    engagement: Engagement,
+    kpi: pd.DataFrame,
+    caseload: pd.DataFrame,
+    flow: pd.DataFrame,
+    month: pd.DataFrame | None,
+    value: pd.DataFrame | None,
+) -> FlowPlan | None:
+    """The flow plan to the contract end, from the sites' own rates (None past the end).
+
+    Args:
+        engagement: The engagement (targets, contract end, staff, maximum caseload).
+        kpi: The KPI months that count (complete months only).
+        caseload: The validated caseload (the rates are measured on it).
+        flow: ``flow_by_site`` output.
+        month: ``flow_by_month`` output.
+        value: ``value_adding_share`` output, or None.
+    """
+    return build_flow_plan(
+        caseload,
+        kpi,
+        flow,
+        month,
+        headline_kpi=engagement.contract.headline_kpi,
+        future_targets=monthly_targets(engagement, engagement.contract.headline_kpi),
+        contract_end=pd.Timestamp(engagement.contract.end),
+        staff={s.key: s.staff for s in engagement.sites if s.staff is not None},
+        value_adding=value,
+        max_caseload=engagement.method.max_caseload_per_adviser,
+        customer_time_goal=engagement.analysis.customer_time_goal,
+        min_volume=engagement.method.min_volume,
+    )
+
+
+def monthly_targets(engagement: Engagement, kpi_key: str) -> dict[str, float]:
+    """Each site's monthly target for a KPI from engagement.yaml (as the extract's blanks take)."""
+    kpi, contract = engagement.kpi(kpi_key), engagement.contract
+    months = max(
+        1,
+        (contract.end.year - contract.start.year) * 12
+        + contract.end.month
+        - contract.start.month
+        + 1,
+    )
+    fallback = kpi.target_per_period
+    if fallback is None and kpi.target_total is not None:
+        fallback = kpi.target_total / months / len(engagement.sites)
+    targets = {s.key: kpi.site_targets.get(s.key, fallback) for s in engagement.sites}
+    return {site: float(t) for site, t in targets.items() if t is not None}
+
+
 def opinion(
     engagement: Engagement,
-    to_date: pd.DataFrame,
+    comparison: pd.DataFrame,
     flow: pd.DataFrame | None,
     value: pd.DataFrame | None,
     littles: pd.DataFrame | None,
@@ -194,7 +287,7 @@ def opinion(
     """The initial opinion: hypotheses the data suggests, with the engagement's thresholds."""
     s = engagement.analysis
     return initial_opinion(
-        to_date,
+        comparison,
         flow,
         value,
         headline_kpi=engagement.contract.headline_kpi,
@@ -205,6 +298,7 @@ def opinion(
         conversion_ratio=s.conversion_ratio,
         spread_pp=s.spread_pp,
         value_adding_floor=s.value_adding_floor,
+        min_volume=engagement.method.min_volume,
         words=words(engagement),
         study=study,
     )
@@ -219,7 +313,8 @@ def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> st
     if observations is None or observations.empty:
         return None
     names = engagement.site_names()
-    observed = [names[s] for s in names if s in set(observations["site"])]
+    seen = set(observations["site"].unique())  # once, not once per site
+    observed = [names[s] for s in names if s in seen]
     sites = (
         f"all {len(names)} {words(engagement).sites}"
         if len(observed) == len(names) and len(names) > 2

@@ -89,52 +89,92 @@ def inputs_summary(engagement: Engagement, extracts: Extracts) -> HTML:
 
 
 def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
-    """Where the contract stands on its headline KPI, in three sentences."""
+    """Where the contract stands on its headline KPI, in three sentences, with intervals."""
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
+    if result.site_comparison is not None:
+        keep = ["site", "measure", "pct_low", "pct_high", "verdict"]
+        rows = rows.merge(result.site_comparison[keep], on=["site", "measure"], how="left")
+    else:
+        rows = rows.assign(pct_low=float("nan"), pct_high=float("nan"), verdict="")
     total = rows[rows["site"] == ALL_SITES].iloc[0]
     sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
     best, worst = sites.iloc[0], sites.iloc[-1]
-    above = sites[sites["pct_of_target"] >= 100]["site_name"].tolist()
+
+    def level(row: pd.Series) -> str:
+        return _with_interval(row["pct_of_target"], row["pct_low"], row["pct_high"])
+
+    # "Above contract" is a claim: only where the whole interval is above 100%.
+    above = sites[sites["pct_low"] > 100]["site_name"].tolist()
     lines = [
         f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
         f"target of {number(total['target'])} over {to_date_label(result, engagement)}: "
-        f"{pct(total['pct_of_target'])} of contract.",
-        f"{best['site_name']} leads at {pct(best['pct_of_target'])}; {worst['site_name']} is at "
-        f"{pct(worst['pct_of_target'])}.",
+        f"{level(total)} of contract.",
+        f"Highest: {best['site_name']} at {level(best)}; lowest: {worst['site_name']} at "
+        f"{level(worst)} (95% intervals).",
         (
-            f"Above contract: {', '.join(above)}."
+            f"Surely above contract: {', '.join(above)}."
             if above
-            else "No site is above its contracted target."
+            else say("No {site} is surely above its contracted target.", engagement)
         ),
     ]
     return callout(f"{kpi.label}: where the contract stands", lines, kind="headline")
 
 
 def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
-    """Performance against contract to date, per KPI and site, best site first."""
+    """Performance against contract to date, per KPI and site, with intervals and verdicts."""
     frame = result.performance_to_date.copy()
     labels = engagement.kpi_labels()
     frame["kpi"] = frame["measure"].map(labels)
+    columns = {"kpi": "KPI", "site_name": say("{Site}", engagement)}
+    columns |= {"actual": "Actual", "target": "Target"}
+    formats = {"actual": number, "target": number, "gap": number}
+    comparison = result.site_comparison
+    if comparison is not None:
+        keep = ["site", "measure", "pct_low", "pct_high", "verdict"]
+        frame = frame.merge(comparison[keep], on=["site", "measure"], how="left")
+        frame["pct_with_interval"] = [
+            _with_interval(p, lo, hi)
+            for p, lo, hi in frame[["pct_of_target", "pct_low", "pct_high"]].itertuples(index=False)
+        ]
+        frame["verdict"] = frame["verdict"].fillna("").replace("", "–")
+        columns |= {"pct_with_interval": "% of target (95% interval)", "gap": "Gap (units)"}
+        columns |= {"verdict": "Against the rest of the contract"}
+    else:
+        columns |= {"pct_of_target": "% of target", "gap": "Gap (units)"}
+        formats["pct_of_target"] = pct
     order = {key: i for i, key in enumerate(labels)}
     frame = frame.assign(
         _kpi=frame["measure"].map(order), _all=frame["site"] == ALL_SITES
-    ).sort_values(["_kpi", "_all", "rank"])
+    ).sort_values(["_kpi", "_all", "pct_of_target"], ascending=[True, True, False])
+    volume = engagement.method.min_volume
     return table(
         frame,
-        {
-            "kpi": "KPI",
-            "site_name": say("{Site}", engagement),
-            "actual": "Actual",
-            "target": "Target",
-            "pct_of_target": "% of target",
-            "gap": "Gap (units)",
-            "rank": "Rank",
-        },
-        {"actual": number, "target": number, "pct_of_target": pct, "gap": number},
+        columns,
+        formats,
         caption=f"Actuals against contracted targets, {to_date_label(result, engagement)} "
-        "(complete months inside the contract).",
+        "(complete months inside the contract). "
+        + say(
+            "A {site} is ahead or behind only when it differs from the rest of the contract at "
+            f"95%, corrected for the number of {{sites}} compared, and has at least {volume} "
+            "cases.",
+            engagement,
+        ),
     )
+
+
+def _with_interval(value: float, low: float, high: float, fmt=pct) -> str:
+    """'27% (24% to 32%)': a value with its 95% interval; the value alone without one."""
+    if pd.isna(value):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return fmt(value)
+    return f"{fmt(value)} ({fmt(low)} to {fmt(high)})"
+
+
+def _day(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"{day.day} {day:%b %Y}"
 
 
 def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -156,40 +196,82 @@ def trend_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
 
 
 def trend_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML:
-    """Direction of travel per site over the last months (named)."""
-    months = pd.to_datetime(result.trend["last_period"]).dropna()
+    """Direction of travel per site, stated only where the count model is sure of it."""
+    frame = result.trend.copy()
+    months = pd.to_datetime(frame["last_period"]).dropna()
     last = f" ({months.max():%b %Y})" if not months.empty else ""
+    frame["compared"] = [
+        _trend_window(method, start, end, periods)
+        for method, start, end, periods in frame[
+            ["method", "window_start", "window_end", "periods"]
+        ].itertuples(index=False)
+    ]
+    frame["change_text"] = [
+        _with_interval(c * 100, lo * 100, hi * 100, lambda v: f"{v:+,.0f}%")
+        for c, lo, hi in frame[["change", "change_low", "change_high"]].itertuples(index=False)
+    ]
     return table(
-        result.trend,
+        frame,
         {
             "site_name": say("{Site}", engagement),
             "last_pct_of_target": f"Latest month{last}, % of target",
-            "slope_pp_per_month": "Change per month (pp)",
+            "compared": "Compared",
+            "change_text": "Change (95% interval)",
             "direction": "Direction",
         },
-        {"last_pct_of_target": pct, "slope_pp_per_month": lambda v: number(v, 1)},
+        {"last_pct_of_target": pct},
+        caption="A direction is stated only when the 95% interval of the change excludes zero "
+        "(a count model of each month's actual against its target; at least 6 complete months). "
+        "With 13 months or more the latest months are compared with the same months a year "
+        "earlier, so seasons are not mistaken for a trend.",
     )
 
 
+def _trend_window(method: str, start: object, end: object, periods: int) -> str:
+    """What a trend row compares, with its months."""
+    if not method:
+        return f"{periods} month(s): too few"
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if method == "change on a year earlier":
+        now = last - pd.DateOffset(months=periods // 2 - 1)
+        return f"{now:%b}–{last:%b %Y} against a year earlier"
+    return f"per month, {first:%b %Y} to {last:%b %Y}"
+
+
 def flow_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
-    """On-flow, off-flow, conversion and time to outcome per site."""
+    """On-flow, off-flow and conversion per site: the window ratio beside the cohort rate."""
     if result.flow is None:
         return None
+    frame = result.flow.copy()
+    columns = {
+        "site_name": say("{Site}", engagement),
+        "referrals": "Referrals",
+        "starts": "Starts",
+        "outcomes": "Outcomes",
+        "exits": "Exits",
+        "open_caseload": "Caseload now",
+        "conversion_to_start": "Referral → start",
+        "conversion_to_outcome": "Outcomes ÷ starts (same window)",
+        "throughput_per_month": "Exits per month",
+    }
+    caption = _flow_caption(result, engagement)
+    if "cohort_rate" in frame:
+        first = frame.iloc[0]
+        frame["cohort_text"] = [
+            _with_interval(r, lo, hi, share)
+            for r, lo, hi in frame[["cohort_rate", "cohort_low", "cohort_high"]].itertuples(
+                index=False
+            )
+        ]
+        cohort = f"Started {first['cohort_start']:%b %Y}–{first['cohort_end']:%b %Y}"
+        columns["cohort_text"] = f"{cohort}: outcome within 12 months (95% interval)"
+        caption += (
+            " Outcomes ÷ starts counts events in the same window, whoever they belong to; the "
+            "cohort rate follows those who started in one 12-month window for 12 months each."
+        )
     return table(
-        result.flow,
-        {
-            "site_name": say("{Site}", engagement),
-            "referrals": "Referrals",
-            "starts": "Starts",
-            "outcomes": "Outcomes",
-            "exits": "Exits",
-            "open_caseload": "Caseload now",
-            "conversion_to_start": "Referral → start",
-            "conversion_to_outcome": "Start → outcome",
-            "median_days_to_outcome": "Days to outcome (median)",
-            "p80_days_to_outcome": "Days to outcome (80%)",
-            "throughput_per_month": "Exits per month",
-        },
+        frame,
+        columns,
         {
             "referrals": number,
             "starts": number,
@@ -198,11 +280,9 @@ def flow_table(result: DataAnalysis, engagement: Engagement | None = None) -> HT
             "open_caseload": number,
             "conversion_to_start": share,
             "conversion_to_outcome": share,
-            "median_days_to_outcome": number,
-            "p80_days_to_outcome": number,
             "throughput_per_month": lambda v: number(v, 1),
         },
-        caption=_flow_caption(result, engagement),
+        caption=caption,
     )
 
 
@@ -216,13 +296,60 @@ def _flow_caption(result: DataAnalysis, engagement: Engagement | None = None) ->
     )
 
 
+def time_to_outcome_table(
+    result: DataAnalysis, engagement: Engagement | None = None
+) -> HTML | None:
+    """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
+    timing = result.time_to_outcome
+    if timing is None:
+        return None
+    frame = timing.copy()
+    frame["median_text"] = [
+        "not reached" if pd.isna(m) else _with_interval(m, lo, hi, number)
+        for m, lo, hi in frame[["median_days", "median_low", "median_high"]].itertuples(index=False)
+    ]
+    for months in (6, 12):
+        cols = [f"outcome_{months}m", f"outcome_{months}m_low", f"outcome_{months}m_high"]
+        frame[f"by_{months}"] = [
+            _with_interval(v, lo, hi, lambda x: share(x, 0))
+            for v, lo, hi in frame[cols].itertuples(index=False)
+        ]
+    return table(
+        frame,
+        {
+            "site_name": say("{Site}", engagement),
+            "started": "Started",
+            "outcomes": "Outcomes",
+            "censored": "No outcome yet or left",
+            "median_text": "Median days to outcome (95% interval)",
+            "by_6": "Outcome within 6 months",
+            "by_12": "Outcome within 12 months",
+        },
+        {"started": number, "outcomes": number, "censored": number},
+        caption=say(
+            "Time from start to outcome for everyone who started, to "
+            f"{_day(frame['as_of'].iloc[0])} "
+            "(Kaplan–Meier: {customers} without an outcome count until they left or until the "
+            "end of the data). Where fewer than half have an outcome the median is not reached, "
+            "and the chance of an outcome within 6 and 12 months says more.",
+            engagement,
+        ),
+    )
+
+
 def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
-    """The funnel from referral to outcome and the time it takes, per site."""
+    """The funnel from referral to outcome, and the chance of an outcome over time, per site."""
     if result.flow is None:
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
-    w = words(engagement)
-    return [charts.flow_funnel(sites, w), charts.time_to_outcome(sites, w)]
+    shown = [charts.flow_funnel(sites, words(engagement))]
+    if result.survival is not None:
+        names = result.flow.set_index("site")["site_name"]
+        curves = result.survival.assign(
+            site_name=result.survival["site"].map(names).fillna(result.survival["site"])
+        )
+        shown.append(charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
+    return shown
 
 
 def littles_law_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
@@ -267,33 +394,38 @@ def sampling_charts(result: DataAnalysis, engagement: Engagement | None = None) 
 
 
 def sampling_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
-    """Share of observed time spent with the people served per site, with its interval."""
+    """Share of observed time spent with the people served per site, with interval and n."""
     if result.value_adding is None:
         return None
+    frame = result.value_adding.copy()
+    frame["share_text"] = [
+        _with_interval(v, lo, hi, share)
+        for v, lo, hi in frame[["share", "ci_low", "ci_high"]].itertuples(index=False)
+    ]
+    columns = {
+        "site_name": say("{Site}", engagement),
+        "n": "Observations",
+        "value_adding": say("With the {customer}", engagement),
+        "share_text": "Share (95% interval)",
+    }
+    formats = {"n": number, "value_adding": number, "required_n": number}
+    if "design_effect" in frame:
+        columns |= {"design_effect": "Design effect of rounds"}
+        columns |= {"required_n_relative": "Needed for ±20% of the share"}
+        formats |= {"design_effect": lambda v: number(v, 2), "required_n_relative": number}
+    columns |= {"required_n": "Needed for ±3 pp", "sufficient": "Enough?"}
+    formats["sufficient"] = lambda v: "yes" if v else "more needed"
+    overall = frame[frame["site"] == ALL_SITES]
+    weighting = str(overall["weighting"].iloc[0]) if "weighting" in frame and len(overall) else ""
     return table(
-        result.value_adding,
-        {
-            "site_name": say("{Site}", engagement),
-            "n": "Observations",
-            "value_adding": say("With the {customer}", engagement),
-            "share": "Share",
-            "ci_low": "95% interval from",
-            "ci_high": "to",
-            "required_n": "Observations needed (±3 pp)",
-            "sufficient": "Enough?",
-        },
-        {
-            "n": number,
-            "value_adding": number,
-            "share": share,
-            "ci_low": share,
-            "ci_high": share,
-            "required_n": number,
-            "sufficient": lambda v: "yes" if v else "more needed",
-        },
+        frame,
+        columns,
+        formats,
         caption=say(
             "Work sampling: share of observed staff time spent on value-adding {customer} "
-            f"work{_observed(result)}.",
+            f"work{_observed(result)}. Observations taken in rounds (several staff at one "
+            "moment) are alike, so the interval and the sample sizes count them at their design "
+            "effect." + (f" Overall: {weighting}." if weighting else ""),
             engagement,
         ),
     )
@@ -310,12 +442,27 @@ def _observed(result: DataAnalysis) -> str:
 
 
 def opinion_table(result: DataAnalysis) -> HTML:
-    """The initial opinion: each hypothesis, its statement and key."""
+    """The initial opinion, strongest first: each hypothesis, its strength, statement and key."""
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
     return table(
-        result.hypotheses,
-        {"title": "Hypothesis", "statement": "What the data shows", "key": "Key"},
-        caption="Hypotheses the data suggests, to test with local knowledge (step 2) and "
-        "evidence (step 4).",
+        with_strength(result.hypotheses),
+        {
+            "title": "Hypothesis",
+            "strength_text": "Strength",
+            "statement": "What the data shows",
+            "key": "Key",
+        },
+        caption="Hypotheses the data suggests, strongest evidence first, to test with local "
+        "knowledge (step 2) and evidence (step 4). A pattern that chance could explain is not "
+        "listed.",
     )
+
+
+def with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:
+    """The hypotheses with their strength in words from their figures ("strong", "data check")."""
+    frame = pd.DataFrame(hypotheses)
+    frame["strength_text"] = [
+        str(f.get("strength", "")) if isinstance(f, dict) else "" for f in frame["figures"]
+    ]
+    return frame

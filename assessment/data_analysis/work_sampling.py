@@ -5,19 +5,21 @@ in a category estimates the share of time spent on it. The input is the validate
 frame (``observed_at, site, role, activity, category``), where ``category`` is ``value_adding``
 (with the customer, towards the outcome), ``value_enabling`` or ``non_value``.
 
-Shares come with Wilson score intervals rather than the textbook "p ± z·√(p(1-p)/n)": Wilson
-stays inside [0, 1] and keeps its coverage for small shares and small samples, which is exactly
-the classic case (18 of 256 observations with the customer: 7%, interval 4.5%-10.8%).
+Shares come with Wilson score intervals (statsmodels' ``proportion_confint``) rather than the
+textbook "p ± z·√(p(1-p)/n)": Wilson stays inside [0, 1] and keeps its coverage for small
+shares and small samples, which is exactly the classic case (18 of 256 observations with the
+customer: 7%, interval 4.5%-10.8%).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from statsmodels.stats.proportion import proportion_confint
 
 from assessment.data_analysis.performance import ALL_SITES, sort_with_contract_last
 
@@ -28,6 +30,9 @@ VALUE_ADDING = "value_adding"
 
 DEFAULT_PRECISION = 0.03
 """Half-width of the interval a study should reach: ±3 percentage points."""
+
+DEFAULT_RELATIVE_PRECISION = 0.2
+"""Half-width as a fraction of the share: ±20% of it (±1.4 points for a 7% share)."""
 
 
 def wilson_interval_array(
@@ -43,17 +48,15 @@ def wilson_interval_array(
     Returns:
         Arrays of lower and upper bounds as shares in [0, 1]; NaN where ``n`` is 0.
     """
-    z = _z(confidence)
     k = np.asarray(successes, dtype=float)
     total = np.asarray(n, dtype=float)
+    _z(confidence)  # validates the level
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / total
-        scale = 1.0 + z * z / total
-        centre = (p + z * z / (2.0 * total)) / scale
-        half = z * np.sqrt(p * (1.0 - p) / total + z * z / (4.0 * total * total)) / scale
+        low, high = proportion_confint(k, total, alpha=1 - confidence, method="wilson")
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
     # At 0 and n the bounds are exactly 0 and 1; set them so rounding noise never shows.
-    low = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
-    high = np.where(k >= total, 1.0, np.clip(centre + half, 0.0, 1.0))
+    low = np.where(k <= 0, 0.0, np.clip(low, 0.0, 1.0))
+    high = np.where(k >= total, 1.0, np.clip(high, 0.0, 1.0))
     return np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
 
 
@@ -165,41 +168,185 @@ def sampling_profile(
 
 
 def value_adding_share(
-    obs: pd.DataFrame, precision: float = DEFAULT_PRECISION, confidence: float = 0.95
+    obs: pd.DataFrame,
+    precision: float = DEFAULT_PRECISION,
+    confidence: float = 0.95,
+    *,
+    relative_precision: float = DEFAULT_RELATIVE_PRECISION,
+    staff: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Share of time spent on value-adding work per site and "ALL", and whether n is enough.
 
-    ``required_n`` is the sample size that would estimate the observed share to ``± precision``.
-    Where the observed share is 0 or 1 that formula gives nothing useful (it says one observation
-    is enough), so the interval bound nearest 50% is used as the planning share instead.
+    Per site the interval is Wilson's on the sample's effective size: the observations divided by
+    the design effect of rounds (several staff observed at the same moment are alike, so a round of
+    30 is worth less than 30 random moments; with no rounds the effect is 1 and the interval is the
+    plain Wilson interval). The contract's share is stratified: each site's share weighted by its
+    staff (``staff``), its variance the weighted sum of the sites' variances; without a staff count
+    for every observed site it is the unweighted share of all observations (``weighting`` says
+    which).
+
+    ``required_n`` is the sample size for ``± precision`` (absolute), ``required_n_relative`` for
+    ``± relative_precision × share`` (a tighter, fairer goal for a small share); both include the
+    design effect. ``sufficient`` means both are met. Where the observed share is 0 or 1 the
+    formulas say nothing useful, so the interval bound nearest 50% is used as the planning share.
 
     Args:
         obs: Validated work-sampling frame.
-        precision: Half-width the study should reach, as a share (0.03 = ±3 points).
+        precision: Absolute half-width wanted, as a share (0.03 = ±3 points).
         confidence: Two-sided confidence level.
+        relative_precision: Half-width wanted as a fraction of the share (0.2 = ±20% of it).
+        staff: Site key -> people delivering there, to weight the contract's share.
 
     Returns:
-        Columns ``site, n, value_adding, share, ci_low, ci_high, required_n, sufficient``.
+        Columns ``site, n, value_adding, share, ci_low, ci_high, rounds, design_effect,
+        n_effective, required_n, required_n_relative, sufficient, weighting``.
     """
-    profile = sampling_profile(obs, ("site",), "category", confidence)
-    rows = profile[profile["category"] == VALUE_ADDING].reset_index(drop=True)
+    obs = obs.assign(_hit=(obs["category"] == VALUE_ADDING).astype(np.int64))
+    rounds = obs.groupby(["site", "observed_at"], observed=True)["_hit"].agg(["sum", "size"])
+    sites = _site_estimates(rounds).assign(weighting="")
+    contract = _contract_estimate(sites, rounds, staff)
+    rows = pd.concat([sites, pd.DataFrame([contract])], ignore_index=True)
+    rows = sort_with_contract_last(rows, ["site"])
+    n_eff = rows["n_effective"].to_numpy(dtype=float)
     share = rows["share"].to_numpy(dtype=float)
-    planning = np.select(
-        [share <= 0.0, share >= 1.0], [rows["ci_high"], rows["ci_low"]], default=share
-    )
-    required = required_sample_size_array(planning, precision, confidence)
+    low, high = wilson_interval_array(share * n_eff, n_eff, confidence)
+    planning = np.select([share <= 0.0, share >= 1.0], [high, low], default=share)
+    deff = rows["design_effect"].to_numpy(dtype=float)
+    z = _z(confidence)
+    absolute = np.maximum(z * z * planning * (1 - planning) / (precision * precision), 1) * deff
+    relative = _required_relative(planning, relative_precision, confidence) * deff
+    required, required_rel = np.ceil(absolute - 1e-9), np.ceil(relative - 1e-9)
     return pd.DataFrame(
         {
-            "site": rows["site"],
-            "n": rows["n"],
-            "value_adding": rows["count"],
+            "site": rows["site"].astype(str),
+            "n": rows["n"].astype(np.int64),
+            "value_adding": rows["value_adding"].astype(np.int64),
             "share": share,
-            "ci_low": rows["ci_low"],
-            "ci_high": rows["ci_high"],
-            "required_n": required,
-            "sufficient": rows["n"].to_numpy() >= required,
+            "ci_low": low,
+            "ci_high": high,
+            "rounds": rows["rounds"].astype(np.int64),
+            "design_effect": deff,
+            "n_effective": n_eff,
+            "required_n": required.astype(np.int64),
+            "required_n_relative": required_rel.astype(np.int64),
+            "sufficient": rows["n"].to_numpy() >= np.maximum(required, required_rel),
+            "weighting": rows["weighting"],
         }
     )
+
+
+def design_effect(hits: np.ndarray, sizes: np.ndarray) -> float:
+    """Design effect of observations taken in rounds (clusters): variance over a random sample's.
+
+    The variance of the share is the ratio estimator's over rounds,
+    ``m / (m - 1) × Σ (hits_c - p × size_c)² / n²``, against ``p (1 - p) / n``. It is 1 when no
+    round holds more than one observation, when there are fewer than two rounds (nothing to
+    estimate it from) or when the share is 0 or 1, and never taken below 1.
+
+    Args:
+        hits: Observations in the category per round.
+        sizes: Observations per round.
+    """
+    hits, sizes = np.asarray(hits, dtype=float), np.asarray(sizes, dtype=float)
+    n, m = sizes.sum(), len(sizes)
+    if m < 2 or sizes.max(initial=0) <= 1:
+        return 1.0
+    p = hits.sum() / n
+    if p <= 0 or p >= 1:
+        return 1.0
+    clustered = m / (m - 1) * float(((hits - p * sizes) ** 2).sum()) / (n * n)
+    return max(1.0, clustered / (p * (1 - p) / n))
+
+
+def _site_estimates(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Each site's share, design effect and effective size, from its rounds, all sites at once.
+
+    The same figures as ``design_effect`` per site, from grouped sums: ``Σ (h - p s)²`` expands
+    to ``Σh² - 2p Σhs + p² Σs²``.
+    """
+    hits, sizes = rounds["sum"].astype(float), rounds["size"].astype(float)
+    parts = pd.DataFrame(
+        {"h": hits, "s": sizes, "hh": hits * hits, "hs": hits * sizes, "ss": sizes * sizes}
+    )
+    site = rounds.index.get_level_values("site").astype(str)
+    sums = parts.groupby(site).sum()
+    shape = pd.DataFrame(
+        {"m": sizes.groupby(site).size(), "largest": sizes.groupby(site).max()}
+    ).reindex(sums.index)
+    n, k, m = sums["s"], sums["h"], shape["m"]
+    p = k / n
+    spread = sums["hh"] - 2 * p * sums["hs"] + p * p * sums["ss"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clustered = m / (m - 1) * spread / (n * n)
+        deff = clustered / (p * (1 - p) / n)
+    estimable = (m >= 2) & (shape["largest"] > 1) & (p > 0) & (p < 1)
+    deff = np.maximum(deff.where(estimable, 1.0), 1.0)
+    return pd.DataFrame(
+        {
+            "site": sums.index.astype(str),
+            "n": n.astype(np.int64).to_numpy(),
+            "value_adding": k.astype(np.int64).to_numpy(),
+            "share": p.to_numpy(),
+            "rounds": (sizes > 1).groupby(site).sum().reindex(sums.index).to_numpy(),
+            "design_effect": deff.to_numpy(),
+            "n_effective": (n / deff).to_numpy(),
+        }
+    )
+
+
+def _site_estimate(rounds: pd.DataFrame) -> dict[str, float]:
+    """One group's share, its design effect and effective size, from its rounds."""
+    hits, sizes = rounds["sum"].to_numpy(), rounds["size"].to_numpy()
+    n = int(sizes.sum())
+    deff = design_effect(hits, sizes)
+    return {
+        "n": n,
+        "value_adding": int(hits.sum()),
+        "share": hits.sum() / n if n else np.nan,
+        "rounds": int((sizes > 1).sum()),
+        "design_effect": deff,
+        "n_effective": n / deff,
+    }
+
+
+def _contract_estimate(
+    sites: pd.DataFrame, rounds: pd.DataFrame, staff: Mapping[str, int] | None
+) -> dict[str, object]:
+    """The contract's share: stratified by staff where every site has a count, else pooled."""
+    weights = pd.Series({s: (staff or {}).get(s) for s in sites["site"]}, dtype="float64")
+    if len(sites) > 1 and weights.notna().all() and weights.sum() > 0:
+        w = (weights / weights.sum()).to_numpy()
+        p_h = sites["share"].to_numpy(dtype=float)
+        var_h = sites["design_effect"] * p_h * (1 - p_h) / sites["n"]
+        share = float((w * p_h).sum())
+        variance = float((w * w * var_h.to_numpy()).sum())
+        n = int(sites["n"].sum())
+        n_eff = share * (1 - share) / variance if variance > 0 else float(n)
+        estimate = {"share": share, "n_effective": n_eff, "design_effect": n / n_eff}
+        weighting = "weighted by staff"
+    else:
+        pooled = _site_estimate(rounds)
+        estimate = {k: pooled[k] for k in ("share", "n_effective", "design_effect")}
+        weighting = "one site" if len(sites) == 1 else "unweighted: no staff count for every site"
+    return {
+        "site": ALL_SITES,
+        "n": int(sites["n"].sum()),
+        "value_adding": int(sites["value_adding"].sum()),
+        "rounds": int(sites["rounds"].sum()),
+        "weighting": weighting,
+        **estimate,
+    }
+
+
+def _required_relative(share: np.ndarray, relative: float, confidence: float) -> np.ndarray:
+    """Observations for ``± relative × share``: ``z² (1 - p) / (relative² p)`` (at least 1)."""
+    if relative <= 0:
+        raise ValueError(f"relative precision must be positive, got {relative}.")
+    z = _z(confidence)
+    p = np.asarray(share, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.where(p > 0, z * z * (1 - p) / (relative * relative * p), np.nan)
+    return np.maximum(np.nan_to_num(n, nan=1.0), 1.0)
 
 
 def _z(confidence: float) -> float:

@@ -9,6 +9,7 @@ hold no interviewee column).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 
 import altair as alt
@@ -18,6 +19,7 @@ from assessment import charts as house
 from assessment.discovery.analysis import counts_by
 from assessment.discovery.journey import JourneyComparison, JourneyPerformance
 from assessment.discovery.vocabulary import Kind, Vocabulary
+from assessment.presentation import days
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
 
@@ -104,7 +106,14 @@ def verdict_bars(verdicts: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("items:Q", title="Evidence items (refuting to the left)"),
-            y=alt.Y("hypothesis:N", title=None, sort=list(verdicts["title"])),
+            # a bounded label width: a long title ends in "…" (whole in the tooltip) rather than
+            # pushing the chart off its left edge
+            y=alt.Y(
+                "hypothesis:N",
+                title=None,
+                sort=list(verdicts["title"]),
+                axis=alt.Axis(labelLimit=340, labelPadding=6),
+            ),
             color=alt.Color(
                 "direction:N",
                 title=None,
@@ -152,14 +161,21 @@ def consistency_scatter(
             "basis": sites["score_basis"],
         }
     )
+    # two sites at a similar level would print their names over each other: going down the
+    # chart, names sit alternately above and below their points
+    rank = rows["pct_of_target"].rank(method="first", ascending=False).astype("int64")
+    rows["above"] = (rank % 2 == 1).to_numpy()
     r = relation.correlation
     subtitle = "Consistency: steps in common, in order, with the " + (
         rows["basis"].iloc[0] if len(rows) else "defined journey"
     )
     if not math.isnan(r):
-        subtitle += f"; correlation {r:+.2f}"
+        subtitle += f"; rank correlation {r:+.2f} across {relation.n_sites} sites"
+    else:
+        subtitle += "; too few sites to say whether they go together"
     points = (
         alt.Chart(rows)
+        .transform_calculate(pct_text="format(datum.pct_of_target, ',.0f') + '%'")
         .mark_point(filled=True, size=120)
         .encode(
             x=alt.X(
@@ -173,18 +189,21 @@ def consistency_scatter(
             tooltip=[
                 alt.Tooltip("site_name:N", title=site),
                 alt.Tooltip("consistency:Q", title="Consistency", format=".0%"),
-                alt.Tooltip("pct_of_target:Q", title="% of target", format=".1f"),
+                alt.Tooltip("pct_text:N", title="Share of target"),
             ],
         )
     )
-    # labels above the points, not beside them: a point at 100 % consistency sits on the edge
-    labels = points.mark_text(baseline="bottom", dy=-9).encode(text="site_name:N")
+    # labels above or below the points, not beside them: a point at 100 % sits on the edge
+    above = points.transform_filter("datum.above").mark_text(baseline="bottom", dy=-9)
+    below = points.transform_filter("!datum.above").mark_text(baseline="top", dy=9)
     contract = (
         alt.Chart(alt.Data(values=[{"contract": 100.0}]))
         .mark_rule(color=house.CONTRACT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
         .encode(y="contract:Q")
     )
-    return alt.layer(points, labels, contract).properties(
+    return alt.layer(
+        points, above.encode(text="site_name:N"), below.encode(text="site_name:N"), contract
+    ).properties(
         title=alt.Title("Journey consistency and performance against contract", subtitle=subtitle),
         width=house.WIDTH,
         height=300,
@@ -228,13 +247,20 @@ def journey_side_by_side(
         ignore_index=True,
     )
     long["label"] = long["order"].astype("str") + ". " + long["step"]
+    # a long step name is written on two or three lines, never cut ("7. Job search and em…")
+    long["lines"] = long["label"].map(lambda text: "\n".join(textwrap.wrap(text, 24)))
     saved = comparison.days_saved
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("days:Q", title="Typical days"),
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order")),
+            y=alt.Y(
+                "lines:N",
+                title=None,
+                sort=alt.EncodingSortField("order"),
+                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0),
+            ),
             color=alt.Color(
                 "status:N",
                 title=None,
@@ -256,7 +282,7 @@ def journey_side_by_side(
                 f"Today's {w.customer} journey and the proposed one",
                 subtitle=(
                     f"{comparison.steps_today} steps become {comparison.steps_proposed}; "
-                    f"{saved:,.1f} days saved for the {w.customer}"
+                    f"{days(saved)} days saved for the {w.customer}"
                 ),
             )
         )

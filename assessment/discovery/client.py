@@ -7,6 +7,8 @@ these functions, and the report shows the discovery as it was when notebook 04 l
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -19,10 +21,10 @@ from assessment.discovery.views import (
     consistency_table,
     performance_callout,
 )
-from assessment.discovery.vocabulary import Vocabulary, vocabulary
+from assessment.discovery.vocabulary import CONTRACT_WIDE, Vocabulary, vocabulary
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods
-from assessment.presentation import callout, number, table
+from assessment.presentation import callout, days, table
 from assessment.store import Store
 from assessment.terminology import say, words
 
@@ -77,7 +79,7 @@ def findings_for_client(engagement: Engagement) -> Shown:
             findings["evidence_items"], findings["source_kinds"], findings["weak"], strict=True
         )
     ]
-    findings["quotes"] = _quotes_of(findings, frames.get("quotes"))
+    findings["quotes"] = _quotes_of(findings, frames.get("quotes"), _site_words(engagement))
     return [
         table(
             findings,
@@ -108,21 +110,33 @@ def _by_heading(findings: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     return out.sort_values("_order", kind="stable").drop(columns="_order")
 
 
-def _quotes_of(findings: pd.DataFrame, quotes: pd.DataFrame | None) -> list[str]:
-    """Each finding's shareable quotes as one text cell ("…" — role, site)."""
+def _site_words(engagement: Engagement) -> dict[str, str]:
+    """Site key -> what a client reads: the site's name, or "across the contract"."""
+    return engagement.site_names() | {CONTRACT_WIDE: "across the contract"}
+
+
+def _quotes_of(
+    findings: pd.DataFrame, quotes: pd.DataFrame | None, sites: dict[str, str]
+) -> list[str]:
+    """Each finding's shareable quotes as one text cell (“…” — Role, Site name)."""
     if quotes is None or quotes.empty:
         return ["–"] * len(findings)
     by_id = quotes.set_index("evidence_id")
     cells = []
     for ids in findings["quote_ids"]:
-        shown = [_quote(by_id.loc[i]) for i in ids if i in by_id.index][:2]
+        shown = [_quote(by_id.loc[i], sites) for i in ids if i in by_id.index][:2]
         cells.append(" ".join(shown) or "–")
     return cells
 
 
-def _quote(row: pd.Series) -> str:
-    who = ", ".join(str(v) for v in (row["role"], row["site"]) if isinstance(v, str) and v)
-    return f"“{row['text']}”" + (f" ({who})" if who else "")
+def _quote(row: pd.Series, sites: dict[str, str]) -> str:
+    """A quote and who said it, in the client's words: a role and a site's name, never a key."""
+    site = row["site"]
+    site = sites.get(site, site) if isinstance(site, str) and site else None
+    role = row["role"] if isinstance(row["role"], str) and row["role"] else None
+    who = ", ".join(v for v in (role, site) if v)
+    who = who[:1].upper() + who[1:]
+    return f"“{row['text']}”" + (f" — {who}" if who else "")
 
 
 def journeys_for_client(engagement: Engagement) -> Shown:
@@ -141,6 +155,8 @@ def journeys_for_client(engagement: Engagement) -> Shown:
             correlation=float(summary["correlation"]),
             followed_mean_pct=float(summary["followed_mean_pct"]),
             others_mean_pct=float(summary["others_mean_pct"]),
+            p_value=float(summary.get("correlation_p", math.nan)),
+            n_sites=int(summary.get("correlation_n", len(sites))),
         )
         months = stored_periods(engagement)
         shown = [
@@ -180,8 +196,8 @@ def journey_change_for_client(engagement: Engagement) -> Shown:
                 "handoffs_proposed": "Hand-offs proposed",
             },
             {
-                "days_today": lambda d: number(d, 1),
-                "days_proposed": lambda d: number(d, 1),
+                "days_today": days,
+                "days_proposed": days,
             },
             caption="Every site's journey today against the proposed journey.",
         ),

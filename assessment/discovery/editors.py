@@ -9,6 +9,7 @@ is, and what the store refuses is shown in the form, field by field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,6 +43,8 @@ from assessment.errors import InputError
 from assessment.forms import NEW, EntryForm, stored_form
 from assessment.presentation import callout
 from assessment.store import Store
+from assessment.terminology import reword
+from assessment.wording import short
 
 
 class CheckedForm(EntryForm[E]):
@@ -114,6 +117,7 @@ def _stored_form(
     **form: Any,
 ) -> CheckedForm[E]:
     """A form over one of discovery's tables: each save or delete in its own transaction."""
+    form.setdefault("wording", functools.partial(reword, engagement=engagement))
     return stored_form(  # type: ignore[return-value]
         lambda: tables.open_store(engagement), model, load, write, remove, form=CheckedForm, **form
     )
@@ -163,7 +167,7 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
             "confirms": titles,
             "refutes": titles,
         },
-        label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {r.text[:50]}",
+        label=lambda r: f"{r.id}: {r.role}, {r.date:%d/%m/%Y} — {short(r.text, 50)}",
         render=listed,
         title="Record evidence",
         below=log.widget,
@@ -243,7 +247,7 @@ def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:
         lambda store, entry_id: tables.delete_findings(store, [entry_id]),
         choices=_choices(engagement, ("heading", "headings")),
         multi={"evidence_ids": _evidence_names(engagement)},
-        label=lambda r: f"{r.id}: {r.statement[:60]}",
+        label=lambda r: f"{r.id}: {short(r.statement)}",
         render=_rendered(lambda: findings_log(overview(engagement))),
         title="Draft findings",
     )
@@ -278,7 +282,7 @@ class FindingsEditor:
         self.suggested = result.suggestions.to_dict("records")
         self.picker = w.Dropdown(
             options=[("Start from a suggestion…", -1)]
-            + [(f"{i + 1}. {s['statement'][:90]}", i) for i, s in enumerate(self.suggested)],
+            + [(f"{i + 1}. {short(s['statement'], 90)}", i) for i, s in enumerate(self.suggested)],
             layout=w.Layout(width="48em"),
         )
         self.use = w.Button(description="Use it", icon="arrow-down")

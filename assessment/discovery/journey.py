@@ -28,11 +28,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from assessment.discovery.vocabulary import CONTRACT_WIDE
 
 FOLLOWED = 0.8
 """A site whose score against the defined journey reaches this is said to follow it."""
+
+MIN_CORRELATION_SITES = 5
+"""Fewest sites a correlation across sites is given for: below it, only the table."""
 
 
 def normalise_step(name: str) -> str:
@@ -114,16 +118,21 @@ class JourneyPerformance:
         sites: Columns ``site, consistency, score_basis, pct_of_target, follows_defined,
             above_contract``: ``consistency`` is the contract score, or the peer score where no
             journey is defined (``score_basis`` says which).
-        correlation: Pearson correlation of consistency and ``pct_of_target`` over the sites with
-            both; NaN with fewer than 3 such sites or no spread (too few points to mean anything).
+        correlation: Spearman's rank correlation of consistency and ``pct_of_target`` over the
+            sites with both; NaN with fewer than ``MIN_CORRELATION_SITES`` such sites or no
+            spread ("too few sites to say").
         followed_mean_pct: Mean ``pct_of_target`` of the sites following the defined journey.
         others_mean_pct: Mean ``pct_of_target`` of the other sites.
+        p_value: The correlation's two-sided p-value (scipy's ``spearmanr``); NaN without one.
+        n_sites: Sites with both figures (the n the correlation rests on).
     """
 
     sites: pd.DataFrame
     correlation: float
     followed_mean_pct: float
     others_mean_pct: float
+    p_value: float = math.nan
+    n_sites: int = 0
 
 
 def consistency_vs_performance(
@@ -155,11 +164,10 @@ def consistency_vs_performance(
     frame = frame.assign(above_contract=frame["pct_of_target"] > 100)
     both = frame.dropna(subset=["consistency", "pct_of_target"])
     spread = both["consistency"].nunique() > 1 and both["pct_of_target"].nunique() > 1
-    r = (
-        float(both["consistency"].corr(both["pct_of_target"]))
-        if len(both) >= 3 and spread
-        else math.nan
-    )
+    r = p = math.nan
+    if len(both) >= MIN_CORRELATION_SITES and spread:
+        rank = stats.spearmanr(both["consistency"], both["pct_of_target"])
+        r, p = float(rank.statistic), float(rank.pvalue)
     followed = frame.loc[frame["follows_defined"], "pct_of_target"]
     others = frame.loc[~frame["follows_defined"], "pct_of_target"]
     return JourneyPerformance(
@@ -167,6 +175,8 @@ def consistency_vs_performance(
         correlation=r,
         followed_mean_pct=float(followed.mean()) if followed.notna().any() else math.nan,
         others_mean_pct=float(others.mean()) if others.notna().any() else math.nan,
+        p_value=p,
+        n_sites=len(both),
     )
 
 

@@ -28,15 +28,8 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-from assessment.capture import (
-    Prepared,
-    SheetGroup,
-    SheetSpec,
-    _day_first,
-    imported,
-    ledger,
-    register,
-)
+from assessment.capture import SheetSpec, _day_first
+from assessment.capture_registry import Prepared, SheetGroup, imported, ledger, register
 from assessment.discovery import store as tables
 from assessment.discovery.models import (
     Evidence,

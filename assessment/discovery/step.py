@@ -113,6 +113,8 @@ def client_frames(result: Discovery) -> dict[str, pd.DataFrame]:
             {
                 "cross_site_consistency": [result.cross_site],
                 "correlation": [_performance_value(result, "correlation")],
+                "correlation_p": [_performance_value(result, "p_value")],
+                "correlation_n": [_performance_value(result, "n_sites")],
                 "followed_mean_pct": [_performance_value(result, "followed_mean_pct")],
                 "others_mean_pct": [_performance_value(result, "others_mean_pct")],
             }

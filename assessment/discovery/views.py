@@ -14,9 +14,14 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from assessment.discovery.journey import FOLLOWED, JourneyComparison, JourneyPerformance
+from assessment.discovery.journey import (
+    FOLLOWED,
+    MIN_CORRELATION_SITES,
+    JourneyComparison,
+    JourneyPerformance,
+)
 from assessment.discovery.vocabulary import Kind, Vocabulary
-from assessment.presentation import callout, number, pct, share, table
+from assessment.presentation import callout, days, number, pct, share, table
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
 
@@ -73,7 +78,11 @@ def evidence_table(evidence: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "bearing": "Hypotheses",
             "shared": "Shareable",
         },
-        {"date": lambda d: f"{d:%d %b %Y}"},
+        {
+            "date": lambda d: f"{d:%d %b %Y}",
+            # a group session or a document has no interviewee: a blank, not "nan"
+            "interviewee": lambda v: "" if str(v) in ("None", "nan", "<NA>") else str(v),
+        },
         caption=f"{len(frame)} evidence items. Interviewee names stay in this workbook.",
     )
 
@@ -117,15 +126,31 @@ def verdict_table(verdicts: pd.DataFrame, vocab: Vocabulary) -> HTML:
 
 
 def verdict_callout(verdicts: pd.DataFrame) -> HTML:
-    """How the hypotheses fared, in one line per verdict, weak ones named."""
+    """How the hypotheses fared, in one line per verdict.
+
+    A verdict resting on one kind of source is marked where it stands ("Confirmed … (one kind of
+    source so far)"), and the last line says how both hold: the verdict stands, but it is not a
+    finding until another kind of source agrees.
+    """
     lines = []
     for key, label in VERDICT_LABELS.items():
-        titles = verdicts.loc[verdicts["verdict"] == key, "title"].tolist()
-        if titles:
+        chosen = verdicts[verdicts["verdict"] == key]
+        if not chosen.empty:
+            titles = [
+                f"{t} (one kind of source so far)" if w else t
+                for t, w in zip(chosen["title"], chosen["weak"], strict=True)
+            ]
             lines.append(f"{label} ({len(titles)}): {'; '.join(titles)}")
-    weak = verdicts.loc[verdicts["weak"], "title"].tolist()
-    if weak:
-        lines.append(f"Needs another kind of source: {'; '.join(weak)}")
+    weak = verdicts[verdicts["weak"]]
+    if not weak.empty:
+        named = "; ".join(
+            f"{t} ({VERDICT_LABELS[v].lower()})"
+            for t, v in zip(weak["title"], weak["verdict"], strict=True)
+        )
+        lines.append(
+            f"The verdict stands, but rests on one kind of source: find another kind (an "
+            f"observation, a group session, customer feedback) before it becomes a finding: {named}"
+        )
     return callout("Hypotheses tested against the evidence", lines or ["No hypotheses yet."])
 
 
@@ -145,7 +170,7 @@ def journey_table(journeys: pd.DataFrame, vocab: Vocabulary) -> HTML:
             "duration_days": "Typical days",
             "adds_value": "Adds value",
         },
-        {"order": number, "duration_days": lambda d: number(d, 1)},
+        {"order": number, "duration_days": days},
     )
 
 
@@ -170,7 +195,7 @@ def consistency_table(
         {
             "steps": number,
             "value_adding_steps": number,
-            "duration_days": lambda d: number(d, 1),
+            "duration_days": days,
             "contract_score": lambda s: share(s, 0),
             "peer_score": lambda s: share(s, 0),
         },
@@ -183,7 +208,6 @@ def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
 
     ``months`` names the period of the performance figures ("Jan 2024–Jun 2026").
     """
-    r = relation.correlation
     over = f" over {months}" if months else ""
     followed = relation.sites["follows_defined"]
     basis = f"{FOLLOWED:.0%} of its steps, in order"
@@ -198,13 +222,28 @@ def performance_callout(relation: JourneyPerformance, months: str = "") -> HTML:
         first = f"No site follows a defined journey ({basis})."
     lines = [
         first,
-        (
-            f"Correlation of consistency and performance across sites: {r:+.2f}."
-            if not math.isnan(r)
-            else "Too few sites (or no spread) to correlate consistency with performance."
-        ),
+        correlation_words(relation),
     ]
     return callout("Journey consistency and performance", lines)
+
+
+def correlation_words(relation: JourneyPerformance) -> str:
+    """The rank correlation with its n and p-value, or "too few sites to say"."""
+    n, r = relation.n_sites, relation.correlation
+    if n < MIN_CORRELATION_SITES:
+        return (
+            f"Consistency and performance across sites: too few sites to say ({n} with both "
+            f"figures; a correlation needs at least {MIN_CORRELATION_SITES})."
+        )
+    if math.isnan(r):
+        return f"Consistency and performance across {n} sites: no spread to correlate."
+    p = relation.p_value
+    sure = "more than chance" if p < 0.05 else "within what chance gives"
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.2f}"
+    return (
+        f"Rank correlation (Spearman) of consistency and performance across {n} sites: "
+        f"{r:+.2f} ({p_text}: {sure})."
+    )
 
 
 def comparison_table(comparison: JourneyComparison) -> HTML:

@@ -6,6 +6,8 @@ tables of :mod:`assessment.intelligence.views`.
 
 from __future__ import annotations
 
+import functools
+
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
@@ -13,6 +15,7 @@ from assessment.forms import EntryForm, table_form
 from assessment.intelligence import store as db
 from assessment.intelligence.models import IntelligenceNote, ScopeArea
 from assessment.intelligence.views import areas_table, notes_table
+from assessment.terminology import reword
 
 
 def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[IntelligenceNote] | HTML:
@@ -34,6 +37,7 @@ def notes_editor(engagement: Engagement, interactive: bool) -> EntryForm[Intelli
         label=lambda n: f"{titles.get(n.hypothesis_key, n.hypothesis_key)} — {n.source_name}",
         render=lambda found: notes_table(found, titles, sites),
         title="Record local knowledge",
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 
@@ -55,4 +59,5 @@ def areas_editor(engagement: Engagement, interactive: bool) -> EntryForm[ScopeAr
         label=lambda a: a.title,
         render=lambda found: areas_table(found, titles),
         title="Scope areas",
+        wording=functools.partial(reword, engagement=engagement),
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessment.capture import SheetGroup, SheetSpec, register, upsert_into
+from assessment.capture import SheetSpec, upsert_into
+from assessment.capture_registry import SheetGroup, register
 from assessment.intelligence import store as db
 from assessment.intelligence.models import IntelligenceNote, ScopeArea
 from assessment.store import Store

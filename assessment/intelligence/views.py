@@ -158,7 +158,9 @@ def notes_table(
         return "<p>No intelligence recorded yet.</p>"
     names = sites or {}
     frame = pd.DataFrame([n.model_dump() for n in notes])
-    frame["site"] = frame["site"].map(lambda k: names.get(k, k) if k else "All sites")
+    frame["site"] = frame["site"].map(
+        lambda k: names.get(k, k) if isinstance(k, str) else "All sites"
+    )
     frame["hypothesis"] = frame["hypothesis_key"].map(titles).fillna(frame["hypothesis_key"])
     frame["stance"] = frame["stance"].map(STANCE_LABELS)
     shown = table(

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from assessment.dates import parse_dates
 from assessment.engagement import Engagement
 from assessment.errors import InputError, Problem
+from assessment.mapping.profile import Profile, numberlike, profile
 from assessment.tables import _check_workbook, decode_text
 
 KINDS = ("kpi", "caseload", "work_sampling")
@@ -51,7 +51,6 @@ _FIELDS = {
 _REQUIRED = {"site", "period", "measure", "actual", "customer_id", "referral_date",
              "observed_at", "role", "activity"}  # fmt: skip
 _TARGET_WORDS = re.compile(r"\b(target|goal|profile|plan|expected|contracted|tgt)s?\b", re.I)
-_NA_WORDS = ("n/a", "na", "-", "tbc", "none", "null", "unknown", "not known", "?")
 _ADDING = (
     "patient",
     "customer",
@@ -121,7 +120,7 @@ def propose(engagement: Engagement, path: Path, kind: str | None = None) -> Prop
         InputError: The file cannot be read, or no header row is found.
     """
     table = _read(path)
-    profiles = {column: _profile(table.frame[column], engagement) for column in table.frame}
+    profiles = {column: profile(table.frame[column], engagement) for column in table.frame}
     kind = kind or _guess_kind(profiles)
     proposal = Proposal(kind)
     _where(proposal, engagement, path, table)
@@ -165,7 +164,7 @@ def _with_header(
     width = int(filled.head(60).sum(axis=1).max() or 0)
     for row in range(min(30, len(grid) - 1)):
         cells = [str(v).strip() for v in grid.iloc[row][filled.iloc[row]]]
-        names = [c for c in cells if not _numberlike(c)]
+        names = [c for c in cells if not numberlike(c)]
         if len(names) >= max(2, 0.6 * width) and filled.iloc[row + 1].sum() >= 2:
             frame = grid.iloc[row + 1 :].copy()
             frame.columns = [
@@ -178,59 +177,7 @@ def _with_header(
     raise InputError.single(path, "found no row of column names in the first 30 rows")
 
 
-def _numberlike(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+£$€]?[\d,.]+%?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?.*", text))
-
-
-@dataclass
-class _Profile:
-    filled: float
-    numeric: float
-    dates: float
-    sites: float
-    distinct: int
-    unique: float
-    times: bool
-    dayfirst: bool | None
-    wrong: list[str]
-    ambiguous: list[str]
-    na_words: list[str]
-
-
-def _profile(values: pd.Series, engagement: Engagement) -> _Profile:
-    text = values.astype("string").str.strip()
-    blank = values.isna() | text.isna() | (text == "")
-    na = text.str.casefold().isin(_NA_WORDS) & ~blank
-    present = values[~blank & ~na]
-    n = max(len(present), 1)
-    numeric = pd.to_numeric(present, errors="coerce").notna().mean() if len(present) else 0.0
-    parsed = parse_dates(values, blank | na)
-    dates = float(parsed.values.notna().sum() + parsed.wrong_order.sum()) / n
-    lookup = {
-        name.strip().casefold() for s in engagement.sites for name in (s.key, s.name, *s.aliases)
-    }
-    sites = (
-        float(present.astype(str).str.strip().str.casefold().isin(lookup).mean())
-        if len(present)
-        else 0.0
-    )
-    times = bool(parsed.values.dropna().dt.time.astype(str).ne("00:00:00").any())
-    return _Profile(
-        filled=len(present) / max(len(values), 1),
-        numeric=float(numeric) if dates < 0.8 else 0.0,
-        dates=dates if numeric < 1.0 or dates >= 0.99 else 0.0,
-        sites=sites,
-        distinct=int(present.nunique()),
-        unique=present.nunique() / n,
-        times=times,
-        dayfirst=parsed.dayfirst,
-        wrong=list(dict.fromkeys(values[parsed.wrong_order].astype(str)))[:5],
-        ambiguous=list(dict.fromkeys(values[parsed.ambiguous].astype(str)))[:5],
-        na_words=sorted(set(values[na].astype(str).str.strip())),
-    )
-
-
-def _guess_kind(profiles: dict[str, _Profile]) -> str:
+def _guess_kind(profiles: dict[str, Profile]) -> str:
     names = " ".join(profiles).casefold()
     if any(w in names for w in ("activity", "doing", "task")) and len(profiles) <= 8:
         return "work_sampling"
@@ -278,7 +225,7 @@ def _name_score(column: str, ours: str) -> float:
     return best
 
 
-def _fits(ours: str, p: _Profile) -> tuple[bool, str]:
+def _fits(ours: str, p: Profile) -> tuple[bool, str]:
     """Whether a column's content fits our field, and what it holds."""
     if ours == "site":
         return p.sites >= 0.5, f"{p.sites:.0%} of values are site names or aliases"
@@ -294,15 +241,15 @@ def _fits(ours: str, p: _Profile) -> tuple[bool, str]:
     return p.numeric < 0.5 and p.dates < 0.5 and p.sites < 0.5, texts
 
 
-def _columns(proposal: Proposal, profiles: dict[str, _Profile], kind: str) -> dict[str, str]:
+def _columns(proposal: Proposal, profiles: dict[str, Profile], kind: str) -> dict[str, str]:
     """Our field -> their column, each the best-named column whose content fits."""
     matched: dict[str, str] = {}
     for ours in _FIELDS[kind]:
         scored = []
-        for column, profile in profiles.items():
-            fits, holds = _fits(ours, profile)
+        for column, found in profiles.items():
+            fits, holds = _fits(ours, found)
             if fits and column not in matched.values():
-                content_only = ours == "site" and profile.sites >= 0.8
+                content_only = ours == "site" and found.sites >= 0.8
                 score = _name_score(column, ours) + (0.5 if content_only else 0.0)
                 scored.append((score, column, holds))
         scored.sort(key=lambda item: -item[0])
@@ -329,7 +276,7 @@ def _kpi_layout(
     proposal: Proposal,
     engagement: Engagement,
     frame: pd.DataFrame,
-    profiles: dict[str, _Profile],
+    profiles: dict[str, Profile],
     matched: dict[str, str],
 ) -> None:
     if "measure" in matched and "actual" in matched:
@@ -398,7 +345,7 @@ def _activities(proposal: Proposal, values: pd.Series) -> None:
 
 
 def _dates_and_blanks(
-    proposal: Proposal, table: _Table, profiles: dict[str, _Profile], matched: dict[str, str]
+    proposal: Proposal, table: _Table, profiles: dict[str, Profile], matched: dict[str, str]
 ) -> None:
     orders = {}
     for column in matched.values():

@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods, window
-from assessment.presentation import callout, money, number, table
+from assessment.presentation import callout, date_text, money, number, table
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
@@ -44,10 +44,8 @@ def _level(value: object, unit: str) -> str:
 
 
 def day(value: object) -> str:
-    """A date as "30 Sep 2025"; a dash when missing."""
-    if value is None or value == "" or (not isinstance(value, dt.date) and pd.isna(value)):
-        return "–"
-    return f"{pd.Timestamp(value):%d %b %Y}"
+    """A date as "30 Sep 2025" (the report's one date format); a dash when missing."""
+    return date_text(value)
 
 
 def _stored(engagement: Engagement, name: str) -> pd.DataFrame | None:
@@ -106,10 +104,15 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
                 r.stage,
                 status.get(r.action_id, "–"),
             ]
-            tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+            # each cell names its column: on a phone and on paper the rows stack (report.css)
+            tds = "".join(
+                f"<td data-label='{html.escape(h, quote=True)}'>{html.escape(str(c))}</td>"
+                for h, c in zip(PLAN_HEADS[1:-1], cells, strict=True)
+            )
             rows.append(
-                f"<tr class='aw-action'><td class='aw-task'>{html.escape(str(r.task))}</td>"
-                f"{tds}<td>{_smart_cell(r.smart)}</td></tr>"
+                f"<tr class='aw-action'><td class='aw-task' data-label='Action'>"
+                f"{html.escape(str(r.task))}</td>{tds}"
+                f"<td data-label='SMART'>{_smart_cell(r.smart)}</td></tr>"
             )
     head = "".join(f"<th>{html.escape(h)}</th>" for h in PLAN_HEADS)
     return (

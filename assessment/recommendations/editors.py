@@ -6,6 +6,7 @@ applies the pending requests), as :mod:`assessment.recommendations.views` shows 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from IPython.display import HTML
@@ -25,6 +26,8 @@ from assessment.recommendations.views import (
     recommendations_table,
 )
 from assessment.store import Store
+from assessment.terminology import reword
+from assessment.wording import short
 
 
 def _form(
@@ -49,6 +52,7 @@ def _form(
         label=label,
         render=lambda _entries: str(render().data),
         title=sheet.name,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 
@@ -76,7 +80,7 @@ def actions_editor(engagement: Engagement, interactive: bool) -> EntryForm[Actio
         engagement,
         ACTIONS_SHEET,
         db.actions,
-        lambda a: a.task[:60],
+        lambda a: short(a.task),
         lambda: actions_table(engagement),
     )
 

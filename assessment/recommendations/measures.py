@@ -16,7 +16,9 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from statsmodels.stats.rates import confint_poisson
 
 WINDOW_MONTHS = 3
 FLAT_PP = 1.0
@@ -104,6 +106,32 @@ def window_pct(
     if rows.empty or bottom == 0:
         return None
     return top / bottom * 100
+
+
+def window_interval(
+    performance: pd.DataFrame,
+    measure: str,
+    site: str,
+    end: pd.Timestamp | None,
+    lower_is_better: bool = False,
+    confidence: float = 0.95,
+    months: int = WINDOW_MONTHS,
+) -> tuple[float, float] | None:
+    """The 95% interval of ``window_pct``: an exact Poisson (Garwood) interval of the count.
+
+    Three months of a small site are few events: 20 outcomes against a target of 18 is 111%, but
+    anywhere from 68% to 172% is consistent with it. None where ``window_pct`` is None.
+    """
+    rows = window(performance, measure, site, end, months)
+    actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
+    if rows.empty or target <= 0 or (lower_is_better and actual <= 0):
+        return None
+    low, high = (
+        float(v) for v in confint_poisson(actual, target, method="exact-c", alpha=1 - confidence)
+    )
+    if not lower_is_better:
+        return low * 100, high * 100
+    return (100 / high if high > 0 else np.inf), (100 / low if low > 0 else np.inf)
 
 
 def monthly_target(
@@ -221,3 +249,42 @@ def roadmap_stages(
             StagePoint(name, fraction, round(fraction * 100, 9), date, [a for a, _ in carried])
         )
     return points
+
+
+FLOW_MEASURES = {
+    "starts per month": "actual_starts",
+    "starts a month": "actual_starts",
+    "referrals per month": "actual_referrals",
+    "referrals a month": "actual_referrals",
+}
+"""Step 1's flow-plan figures an action may be measured on (its own unit: customers a month)."""
+
+
+def flow_measure_baseline(
+    flow_months: pd.DataFrame | None, measure: str, site: str, on: dt.date
+) -> tuple[float, pd.Timestamp] | None:
+    """A flow-plan measure's baseline: its mean over the window ending on or before ``on``.
+
+    Args:
+        flow_months: Step 1's ``flow_plan_months`` (``site, period, planned, actual_starts,
+            actual_referrals``), or None before step 1 made a plan.
+        measure: The action's measure, e.g. "Starts per month".
+        site: A site key, or ``ALL`` (the sites summed each month).
+        on: The day the action was set.
+
+    Returns:
+        ``(baseline, last month of its window)``, or None when the measure is not a flow-plan
+        figure or there is no actual month before ``on``.
+    """
+    column = FLOW_MEASURES.get(measure.strip().casefold())
+    if flow_months is None or column is None:
+        return None
+    rows = flow_months[~flow_months["planned"].astype(bool)]
+    if site != "ALL":
+        rows = rows[rows["site"] == site]
+    monthly = rows.groupby("period")[column].sum(min_count=1).dropna()
+    done = monthly[[month_end(p) <= on for p in monthly.index]]
+    if done.empty:
+        return None
+    window = done.sort_index().tail(WINDOW_MONTHS)
+    return float(window.mean()), pd.Timestamp(window.index[-1])

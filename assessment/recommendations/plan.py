@@ -69,6 +69,11 @@ def _kpi_numbers(
     sites = [s.key for s in engagement.sites]
     n = engagement.analysis.recent_months
     best = measures.best_site(performance, key, sites, start, lower, n)
+    interval = (
+        measures.window_interval(performance, key, best[0], start, lower, months=n)
+        if best
+        else None
+    )
     names = engagement.site_names()
     units = measures.monthly_target(performance, key, action.site, start, n)
     baseline = measures.window_pct(performance, key, action.site, start, lower, n)
@@ -82,6 +87,7 @@ def _kpi_numbers(
         "baseline": baseline,
         "baseline_month": start,
         "best": (names.get(best[0], best[0]), best[1]) if best else None,
+        "best_interval": interval,
         "units": units,
         "value_months": months,
         "price": price,
@@ -98,17 +104,24 @@ def _row(
     known: Collection[str],
     rec: Recommendation,
     action: Action,
+    flow_months: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     key = kpi_key(engagement, action.measure)
     if key is not None:
         numbers = _kpi_numbers(engagement, performance, action, key)
     else:
+        # A flow-plan figure ("Starts per month") takes its baseline from step 1's data.
+        flow = measures.flow_measure_baseline(
+            flow_months, action.measure, action.site, action.set_on
+        )
         numbers = {
-            "measure_label": action.measure,
+            "measure_label": action.measure
+            + (f" ({_site_label(engagement, action.site)})" if flow else ""),
             "unit": "",
-            "baseline": action.baseline,
-            "baseline_month": None,
+            "baseline": flow[0] if flow and action.baseline is None else action.baseline,
+            "baseline_month": flow[1] if flow and action.baseline is None else None,
             "best": None,
+            "best_interval": None,
             "units": None,
             "value_months": None,
             "price": None,
@@ -122,6 +135,7 @@ def _row(
         baseline=numbers["baseline"],  # type: ignore[arg-type]
         target=action.target,
         best_site=numbers["best"],  # type: ignore[arg-type]
+        best_interval=numbers["best_interval"],  # type: ignore[arg-type]
         stretch_reason=action.stretch_reason,
         findings=rec.findings,
         known_findings=known,
@@ -225,15 +239,17 @@ def evaluate_plan(
     known_findings: Collection[str],
     recommendations: Sequence[Recommendation],
     actions: Sequence[Action],
+    flow_months: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every action with its measure's baseline, value, cost and SMART check (columns PLAN_COLUMNS).
 
     Actions are in recommendation order, then in the order they were entered; an action whose
-    recommendation is gone is left out.
+    recommendation is gone is left out. ``flow_months`` (step 1's flow plan by month) gives
+    flow-plan measures such as "Starts per month" their baseline from the data.
     """
     by_id = {r.id: r for r in recommendations}
     rows = [
-        _row(engagement, performance, known_findings, rec, a)
+        _row(engagement, performance, known_findings, rec, a, flow_months)
         for rec in recommendations
         for a in actions
         if a.recommendation_id == rec.id and rec.id in by_id

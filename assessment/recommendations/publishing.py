@@ -70,6 +70,15 @@ def publish(engagement: Engagement, by: str, on: dt.date, request_id: str | None
             [{"version": version, "published_by": by, "published_on": on.isoformat()}]
         )
         with store.transaction() as tx:
+            # read again under the write lock: a run or a notebook may have published meanwhile
+            latest = tx.execute(
+                f"SELECT version, digest FROM {PUBLICATIONS} ORDER BY version DESC LIMIT 1"
+            ).fetchone()
+            if latest is not None and latest["digest"] == fingerprint:
+                return int(latest["version"])
+            if latest is not None and int(latest["version"]) >= version:
+                version = int(latest["version"]) + 1
+                frames[f"{STEP}.publication"]["version"] = version
             write_frames(tx, STEP, frames)
             tx.execute(
                 f"INSERT INTO {PUBLICATIONS}(version, request_id, digest, published_by, "

@@ -11,15 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assessment.capture import (
-    SheetGroup,
-    SheetSpec,
-    WorkbookKind,
-    register,
-    register_workbook,
-    upsert_into,
-    write_workbook,
-)
+from assessment.capture import SheetSpec, upsert_into, write_workbook
+from assessment.capture_registry import SheetGroup, WorkbookKind, register, register_workbook
 from assessment.recommendations import excel
 from assessment.recommendations import store as db
 from assessment.recommendations.models import Action, Publication, Recommendation

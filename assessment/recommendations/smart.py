@@ -37,6 +37,8 @@ class ActionFacts:
         baseline: The baseline (KPI: computed % of contract; None when it cannot be).
         target: The target (KPI: % of contract).
         best_site: The site furthest ahead on the KPI now, and its % (KPIs only).
+        best_interval: The 95% interval of the best site's % (three months of a small site
+            are few events), or None.
         stretch_reason: Why the target goes beyond the best site, if it does.
         findings: The finding ids the recommendation answers.
         known_findings: Every finding id step 4 has stored.
@@ -61,6 +63,7 @@ class ActionFacts:
     target_date: dt.date
     contract_end: dt.date
     unit: str = field(default="")
+    best_interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ def measurable(f: ActionFacts) -> RuleResult:
 
 
 def achievable(f: ActionFacts) -> RuleResult:
-    """A KPI target no higher than the best site achieves now, or a stated stretch with a reason."""
+    """A KPI target no higher than the best site achieves now, or a stated stretch with a reason.
+
+    The verdict says how sure it is: the best site's level has an interval, and only a target at
+    or below the interval's low end is surely achieved somewhere today.
+    """
     if f.stretch_reason:
         return RuleResult("Achievable", True, f"a stated stretch: {f.stretch_reason}")
     if not f.is_kpi:
@@ -125,15 +132,35 @@ def achievable(f: ActionFacts) -> RuleResult:
     if f.best_site is None or f.target is None:
         return RuleResult("Achievable", False, "no site's data to compare the target with")
     site, best = f.best_site
+    interval = ""
+    if f.best_interval is not None:
+        low, high = f.best_interval
+        interval = f" (95% interval {low:,.0f}% to {high:,.0f}%)"
     if f.target <= best:
+        sure = _how_sure(f.target, f.best_interval)
         return RuleResult(
-            "Achievable", True, f"{site} already achieves {best:,.0f}%, above the {f.target:,.0f}%"
+            "Achievable",
+            True,
+            f"{site} already achieves {best:,.0f}%{interval}, above the {f.target:,.0f}%{sure}",
         )
     return RuleResult(
         "Achievable",
         False,
-        f"{f.target:,.0f}% is above what any site achieves now ({site}, {best:,.0f}%): "
-        "lower it or state why it is a stretch",
+        f"{f.target:,.0f}% is above what any site achieves now ({site}, {best:,.0f}%"
+        f"{interval.replace(' (', ', ').rstrip(')')}): lower it or state why it is a stretch",
+    )
+
+
+def _how_sure(target: float, interval: tuple[float, float] | None) -> str:
+    """'; sure: …' when the whole interval clears the target, '; not sure: …' otherwise."""
+    if interval is None:
+        return ""
+    low = interval[0]
+    if target <= low:
+        return f"; sure: even the interval's low end ({low:,.0f}%) reaches it"
+    return (
+        f"; not sure: the site's true level could be as low as {low:,.0f}%, so the evidence "
+        "that the target is achievable is weak"
     )
 
 

@@ -38,6 +38,7 @@ ACTIONS = "rec_actions"
 REQUESTS = "rec_publish_requests"
 PUBLICATIONS = "rec_publications"
 PERFORMANCE_FRAME = "data_analysis.performance_by_period"
+FLOW_PLAN_FRAME = "data_analysis.flow_plan_months"
 STATUS_FIELDS = ("status", "status_note", "status_date")
 
 # Append only: never edit a released migration.
@@ -235,8 +236,14 @@ def finding_ids(store: Store) -> set[str]:
 
 def draft_plan(engagement: Engagement, store: Store) -> pd.DataFrame:
     """The plan as it stands in the store, evaluated against today's data (every action)."""
+    flow = FLOW_PLAN_FRAME if store.has_frame(FLOW_PLAN_FRAME) else None
     return evaluate_plan(
-        engagement, performance(store), finding_ids(store), recommendations(store), actions(store)
+        engagement,
+        performance(store),
+        finding_ids(store),
+        recommendations(store),
+        actions(store),
+        store.frame(flow) if flow else None,
     )
 
 

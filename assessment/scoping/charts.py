@@ -18,7 +18,14 @@ def gantt(frame: pd.DataFrame, title: str = "Timetable") -> alt.Chart:
             x2="finish:T",
             y=alt.Y("task:N", sort=None, title=None),
             color=alt.Color("person:N", title="Who", scale=alt.Scale(range=charts.PALETTE)),
-            tooltip=["task", "activity", "person", "days"],
+            # labelled, formatted values: never a field name or a raw number
+            tooltip=[
+                alt.Tooltip("task:N", title="Activity"),
+                alt.Tooltip("activity:N", title="Kind"),
+                alt.Tooltip("person:N", title="Who"),
+                alt.Tooltip("start:T", title="From", format="%-d %b %Y"),
+                alt.Tooltip("days:Q", title="Days", format=",.1~f"),
+            ],
         )
         .properties(width=560, height=alt.Step(18))
     )

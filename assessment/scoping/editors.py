@@ -6,6 +6,7 @@ of :mod:`assessment.scoping.views`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from IPython.display import HTML
@@ -17,6 +18,7 @@ from assessment.scoping import store as db
 from assessment.scoping.models import Activity, Agreement, ScopeItem
 from assessment.scoping.views import activities_table, scope_items_table, scope_status
 from assessment.store import Store
+from assessment.terminology import reword
 
 
 def _editor(
@@ -41,6 +43,7 @@ def _editor(
         label=label,
         render=lambda _entries: str(render(engagement).data),
         title=title,
+        wording=functools.partial(reword, engagement=engagement),
     )
 
 

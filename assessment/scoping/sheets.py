@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessment.capture import SheetGroup, SheetSpec, register, upsert_into
+from assessment.capture import SheetSpec, upsert_into
+from assessment.capture_registry import SheetGroup, register
 from assessment.scoping import store as db
 from assessment.scoping.models import Activity, Agreement, ScopeItem
 from assessment.store import Store

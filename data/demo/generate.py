@@ -158,6 +158,7 @@ class SiteSpec:
         kpi_label: The spelling of the KPI extract (an alias).
         sampling_label: The spelling of the work-sampling sheet (an alias).
         behaviour: How the site performs.
+        staff: People delivering at the site (weights the contract's work-sampling share).
     """
 
     key: str
@@ -165,6 +166,7 @@ class SiteSpec:
     kpi_label: str
     sampling_label: str
     behaviour: Behaviour
+    staff: int | None = None
 
     @property
     def aliases(self) -> list[str]:
@@ -374,6 +376,9 @@ _NORTHSHORE_SITES = (
     ("westfield", "Westfield House", "WESTFIELD HSE", "Westfield office"),
 )
 
+_NORTHSHORE_STAFF = {"harbour": 3, "millbrook": 5, "eastgate": 40, "westfield": 45}
+"""Advisers per site: the small sites are small teams, so the contract's share is weighted."""
+
 _JOB_RAMP = (0.0, 0.1, 0.3, 0.5, 0.7, 0.85)
 
 
@@ -403,7 +408,7 @@ def northshore(customers: int = DEFAULT_CUSTOMERS, sites: int = DEFAULT_SITES) -
     chosen_volume = sum(c[4].referrals for c in chosen)
     scale = customers / DEFAULT_CUSTOMERS * default_volume / chosen_volume
     site_specs = tuple(
-        SiteSpec(key, name, code, obs, _scaled(behaviour, scale))
+        SiteSpec(key, name, code, obs, _scaled(behaviour, scale), _NORTHSHORE_STAFF.get(key))
         for key, name, code, obs, behaviour in chosen
     )
     return ContractSpec(
@@ -571,21 +576,21 @@ def riverside() -> ContractSpec:
                 "Quayside Hub",
                 "RS-QUAY",
                 "Quayside team",
-                site(60, 0.12, 0.34, (41, 96, 119)),
+                site(60, 0.12, 0.34, (30, 100, 126)),
             ),
             SiteSpec(
                 "old-town",
                 "Old Town Centre",
                 "RS-OLDT",
                 "Old Town team",
-                site(55, 0.11, 0.31, (36, 92, 128)),
+                site(55, 0.11, 0.31, (22, 98, 136)),
             ),
             SiteSpec(
                 "northgate",
                 "Northgate Office",
                 "RS-NGTE",
                 "Northgate team",
-                site(52, 0.10, 0.26, (31, 90, 135)),
+                site(52, 0.10, 0.26, (20, 95, 141)),
             ),
         ),
         kpis=(
@@ -708,14 +713,14 @@ def eastfield() -> ContractSpec:
                 "Eastfield Central",
                 "EF CENTRAL",
                 "Central hub",
-                site(60, 0.225, (38, 95, 123)),
+                site(60, 0.225, (24, 104, 128)),
             ),
             SiteSpec(
                 "parkside",
                 "Parkside Youth Hub",
                 "EF PARKSIDE",
                 "Parkside hub",
-                site(54, 0.215, (33, 97, 126)),
+                site(54, 0.17, (20, 100, 136)),
             ),
         ),
         kpis=(
@@ -1457,7 +1462,9 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
             "headline_kpi": spec.headline_kpi,
         },
         "sites": [
-            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)} for s in spec.sites
+            {"key": s.key, "name": s.name, "aliases": _Inline(s.aliases)}
+            | ({"staff": s.staff} if s.staff is not None else {})
+            for s in spec.sites
         ],
         "kpis": kpis,
         "inputs": {
@@ -1483,7 +1490,17 @@ def engagement_document(spec: ContractSpec) -> dict[str, object]:
         ),
         **({"roadmap": {"stages": _stages(spec)}} if spec.roadmap_agreed else {}),
         **({"terminology": dict(spec.terminology)} if spec.terminology else {}),
+        **_FLOW_PLAN_SETTINGS.get(spec.key, {}),
     }
+
+
+_FLOW_PLAN_SETTINGS: dict[str, dict[str, object]] = {
+    "northshore": {
+        "analysis": {"customer_time_goal": 0.2},
+        "method": {"max_caseload_per_adviser": 60},
+    }
+}
+"""Northshore's flow plan checks capacity: a maximum caseload and a time-with-customers goal."""
 
 
 _STAGES = (("Camp 1", 0.55), ("Camp 2", 0.85), ("The summit", 1.0))
@@ -1542,6 +1559,11 @@ def render_engagement(spec: ContractSpec) -> str:
             ),
         ],
         "inputs:": ["", "# The client's extracts, in their own column names (ours: theirs)."],
+        "analysis:": [
+            "",
+            "# Flow plan: restate capacity at this share of staff time with customers.",
+        ],
+        "method:": ["", "# Flow plan: the most customers one adviser should carry."],
         "    updates:": [
             "    # The client's next extract: its months extend or replace the first's."
         ],

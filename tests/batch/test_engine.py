@@ -34,8 +34,9 @@ def test_no_state_crosses_from_one_contract_to_the_next(
     assert {k: seen_b[k] for k in clean} == clean, "contract a's state leaked into b"
     assert {k: seen_a[k] for k in clean} == clean
     assert seen_a["pid"] != seen_b["pid"], "each contract has a kernel of its own"
-    # each contract's notebooks ran in its own run folder (as papermill's cwd would)
-    assert seen_b["cwd"].endswith(f"{portfolio.contracts[1].key}/runs/.incomplete-iso-1")
+    # each contract's notebooks ran in its own run folder's working papers (papermill's cwd)
+    key = portfolio.contracts[1].key
+    assert seen_b["cwd"].endswith(f"{key}/runs/.incomplete-iso-1/working-papers")
     # within one contract the kernel is shared: its report saw what its step left
     by_report = json.loads((Path(outcomes["b"].run_folder) / "seen_by_report.json").read_text())
     assert by_report == {"variable": "Client B", "cache": "Client B"}

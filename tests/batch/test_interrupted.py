@@ -87,7 +87,7 @@ def test_ctrl_c_still_writes_the_summary_and_index(
     statuses = {c["key"]: c["status"] for c in summary["contracts"]}
     assert statuses == {"done": "succeeded", "cut": "interrupted"}
     index = (path.parent / "runs" / "index.html").read_text(encoding="utf-8")
-    assert "not run (batch interrupted)" in index
+    assert "Not refreshed: the batch was stopped before it ran" in index
     assert "summary" in str(caught.value)
     # --resume picks up exactly the contract that did not finish
     assert up_to_date(path.parent / "done", {}) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +11,16 @@ import pandas as pd
 from assessment.batch.index import render_index
 from assessment.batch.summary import (
     PERFORMANCE_FRAME,
+    RAG_RULE,
     BatchSummary,
     ContractReport,
+    Standing,
+    due_stage,
+    roadmap_rag,
     standing,
 )
 from assessment.periods import MONTHS_FRAME, month_table
+from assessment.roadmap_state import RoadmapState, StageState
 from assessment.store import Store
 
 from .conftest import copy_engagement
@@ -86,6 +92,9 @@ def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> Non
     assert '<li class="reached">Camp 1 55% (passed)</li>' in html
     assert '<li class="here">Base camp 62%</li>' in html and "next Camp 2 at 85%" in html
     assert "P &amp; Co" in html
+    # the run's failure in words, and no machinery: no batch id, time stamp or worker count
+    assert "Not refreshed: its latest run failed: 01_data_analysis.ipynb, cell 4." in html
+    assert "b1" not in html and "worker" not in html and "succeeded" not in html
 
 
 def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) -> None:
@@ -119,7 +128,85 @@ def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) 
         "Apr–Jun 2026",
     )
     assert (found.stage, found.next_stage) == ("Camp 2", "The summit")
+    # its figures are as of June 2026; no stage of this roadmap carries a date: none is due yet
+    assert (found.data_to, found.due_stage, found.rag) == ("2026-06", None, "green")
     assert found.roadmap == (
         "Base camp: 40% of contract over Oct–Dec 2025. Now 90% of contract over Apr–Jun 2026: "
         "Camp 2 reached; next The summit at 100%."
     )
+
+
+def _state(now_pct: float) -> RoadmapState:
+    def stage(name: str, pct: float, when: dt.date | None, base: bool = False) -> StageState:
+        return StageState(name, pct, when, base, False, base or now_pct >= pct)
+
+    stages = (
+        stage("Base camp", 36.0, dt.date(2026, 2, 28), base=True),
+        stage("Camp 1", 55.0, dt.date(2026, 6, 30)),
+        stage("Camp 2", 85.0, dt.date(2026, 9, 30)),
+        stage("The summit", 100.0, None),
+    )
+    return RoadmapState("Job outcomes", stages, 36.0, None, now_pct, None)
+
+
+def test_rag_against_the_level_the_roadmap_plans_for_now() -> None:
+    assert roadmap_rag(55.0, 55.0) == "green"  # on the roadmap
+    assert roadmap_rag(70.0, None) == "green"  # no stage due yet
+    assert roadmap_rag(45.1, 55.0) == "amber"  # 9.9 points behind
+    assert roadmap_rag(45.0, 55.0) == "red"  # 10 points behind
+    assert roadmap_rag(None, 55.0) is None  # no level: no colour
+    state = _state(54.0)
+    assert due_stage(state, dt.date(2026, 5, 31)) is None  # base camp is not a stage to reach
+    assert due_stage(state, dt.date(2026, 6, 30)) == ("Camp 1", 55.0)  # due 30 June
+    assert due_stage(state, None) is None
+    # 54% with Camp 1 (55%) due by the data's last day: a point behind, amber
+    assert roadmap_rag(state.level, 55.0) == "amber"
+
+
+def _contract(key: str, rag: str, actual: float, target: float) -> ContractReport:
+    return ContractReport(
+        key=key,
+        folder=key,
+        status="succeeded",
+        standing=Standing(
+            client=key.title(),
+            contract="Lot",
+            kpi="job_outcomes",
+            kpi_label="Job outcomes",
+            actual=actual,
+            target=target,
+            pct_of_target=100 * actual / target,
+            period="Jan 2025–Mar 2026",
+            stage="Camp 1",
+            data_to="2026-03",
+            due_stage="Camp 1",
+            due_pct=55.0,
+            rag=rag,
+        ),
+    )
+
+
+def test_index_states_the_rule_totals_and_each_figure_with_its_period(tmp_path: Path) -> None:
+    summary = BatchSummary(
+        portfolio="P",
+        file="p.yaml",
+        batch_id="20261129-113220-1149",
+        started_at="2026-11-29T11:32:20+00:00",
+        finished_at="2026-11-29T11:33:02+00:00",
+        seconds=42.0,
+        executor="local",
+        workers=2,
+        counts={"succeeded": 2, "failed": 0, "skipped": 0},
+        index=str(tmp_path / "index.html"),
+        contracts=[_contract("north", "amber", 300, 600), _contract("south", "green", 90, 100)],
+    )
+    html = render_index(summary, tmp_path)
+    assert escape(RAG_RULE) in html
+    assert "Reports refreshed 29 Nov 2026, 11:33 UTC." in html
+    assert '<span class="rag amber">Amber</span>' in html
+    assert '<span class="rag green">Green</span>' in html
+    assert "Planned by Mar\u00a02026: Camp 1, <span" in html
+    # totals: 390 of 700 = 55.7%, shown as 56%
+    assert "<b>56%</b>" in html and "390 of 700 contracted" in html
+    assert "Figures as of Mar\u00a02026" in html and "Jan 2025–Mar 2026" in html
+    assert "20261129-113220-1149" not in html and "T11:33" not in html and "worker" not in html

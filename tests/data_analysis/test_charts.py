@@ -150,10 +150,12 @@ def test_performance_by_site(starts_to_date: pd.DataFrame) -> None:
         "site_name",
         "actual",
         "target",
-        "pct_of_target",
+        "pct_text",
         "gap",
         "status",
     ]
+    # the share of target reads "90%", with its sign, as in the report's tables
+    assert {"calculate": charts.PCT_TEXT, "as": "pct_text"} in bars["transform"]
     assert contract_rule_value(spec, "x") == 100
     rows = dataset(spec)
     assert [row["site_name"] for row in rows] == ["Northshore", "Eastgate", "Southport"]
@@ -192,7 +194,7 @@ def test_performance_trend(monthly_starts: pd.DataFrame) -> None:
     assert encoding["y"]["field"] == "pct_of_target"
     assert encoding["color"]["field"] == "site_name"
     assert encoding["opacity"]["condition"][0]["param"] == "site_selection"
-    assert tooltip_fields(encoding) == ["site_name", "period", "actual", "target", "pct_of_target"]
+    assert tooltip_fields(encoding) == ["site_name", "period", "actual", "target", "pct_text"]
     (selection,) = spec["params"]
     assert selection["name"] == "site_selection"
     assert selection["bind"] == "legend"
@@ -237,27 +239,34 @@ def test_flow_funnel(caseload_flow: pd.DataFrame) -> None:
     assert rows[("Westfield", "Starts")]["share_of_referrals"] is None  # no referrals
 
 
-def test_time_to_outcome(caseload_flow: pd.DataFrame) -> None:
-    spec = charts.time_to_outcome(caseload_flow).to_dict()
+@pytest.fixture
+def outcome_curves() -> pd.DataFrame:
+    # Two sites, three weeks each; the last week of Westfield is past its follow-up (blank).
+    return pd.DataFrame(
+        {
+            "site": ["east"] * 3 + ["west"] * 3,
+            "site_name": ["Eastgate"] * 3 + ["Westfield"] * 3,
+            "days": [0.0, 7.0, 14.0] * 2,
+            "outcome_share": [0.0, 0.1, 0.25, 0.0, 0.05, None],
+            "low": [0.0, 0.05, 0.15, 0.0, 0.01, None],
+            "high": [0.0, 0.2, 0.35, 0.0, 0.12, None],
+        }
+    )
 
-    assert spec["title"]["text"] == "Time from start to outcome by site"
-    (span,) = units_of(spec, "rule")
-    assert span["encoding"]["x"]["field"] == "median_days_to_outcome"
-    assert span["encoding"]["x2"]["field"] == "p80_days_to_outcome"
-    assert span["encoding"]["x"]["title"] == "Days from start to outcome"
-    assert span["encoding"]["y"]["sort"] == {
-        "field": "median_days_to_outcome",
-        "order": "ascending",
-    }
-    (points,) = units_of(spec, "point")
-    assert points["transform"][0]["fold"] == ["median_days_to_outcome", "p80_days_to_outcome"]
-    assert points["encoding"]["color"]["scale"]["domain"] == ["Median", "80th percentile"]
-    assert tooltip_fields(points["encoding"]) == [
-        "site_name",
-        "median_days_to_outcome",
-        "p80_days_to_outcome",
-    ]
-    assert dataset(spec)[2]["median_days_to_outcome"] is None
+
+def test_outcome_over_time(outcome_curves: pd.DataFrame) -> None:
+    spec = charts.outcome_over_time(outcome_curves).to_dict()
+
+    assert spec["title"]["text"] == "Chance of an outcome by time since start, by site"
+    assert "Kaplan–Meier" in spec["title"]["subtitle"]
+    (band,) = units_of(spec, "area")
+    assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == ("low", "high")
+    (line,) = units_of(spec, "line")
+    assert line["encoding"]["y"]["axis"]["format"] == "%"
+    assert line["encoding"]["x"]["title"] == "Months since start"
+    rows = dataset(spec)
+    assert len(rows) == 5  # the blank week past Westfield's follow-up is not drawn
+    assert rows[2]["months"] == pytest.approx(14 / (365.25 / 12))
 
 
 def test_work_sampling_profile(work_sampling_shares: pd.DataFrame) -> None:
@@ -321,12 +330,13 @@ def test_every_chart_renders_to_svg_offline(
     caseload_flow: pd.DataFrame,
     work_sampling_shares: pd.DataFrame,
     value_adding_shares: pd.DataFrame,
+    outcome_curves: pd.DataFrame,
 ) -> None:
     every_chart = [
         charts.performance_by_site(starts_to_date, "starts", "Starts"),
         charts.performance_trend(monthly_starts, "starts", "Starts"),
         charts.flow_funnel(caseload_flow),
-        charts.time_to_outcome(caseload_flow),
+        charts.outcome_over_time(outcome_curves),
         charts.work_sampling_profile(work_sampling_shares),
         charts.value_adding_with_ci(value_adding_shares),
     ]

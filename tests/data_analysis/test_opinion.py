@@ -5,9 +5,10 @@ import json
 import pandas as pd
 import pytest
 
+from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import littles_law_check
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
-from assessment.data_analysis.performance import ALL_SITES, performance_to_date
+from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.work_sampling import value_adding_share
 
 SITE_NAMES = {"site-a": "Site A", "site-b": "Site B", "site-c": "Site C"}
@@ -15,7 +16,7 @@ KPI_LABELS = {"job_outcomes": "Job outcomes", "starts": "Starts"}
 
 
 def to_date_of(pcts: dict[str, float], measure: str = "job_outcomes") -> pd.DataFrame:
-    """performance_to_date of one month where each site's target is 100 (actual = percentage)."""
+    """site_comparison of one month where each site's target is 100 (actual = percentage)."""
     kpi = pd.DataFrame(
         {
             "site": list(pcts),
@@ -25,7 +26,7 @@ def to_date_of(pcts: dict[str, float], measure: str = "job_outcomes") -> pd.Data
             "target": 100.0,
         }
     )
-    return performance_to_date(kpi)
+    return site_comparison(kpi)
 
 
 def flow_of(starts_outcomes: dict[str, tuple[int, int]]) -> pd.DataFrame:
@@ -80,36 +81,47 @@ def by_key(hyps: list[Hypothesis]) -> dict[str, Hypothesis]:
     return {h.key: h for h in hyps}
 
 
-def test_the_data_suggests_these_hypotheses_in_rule_order(three_sites_one_lagging):
+def test_the_data_suggests_these_hypotheses_strongest_first(three_sites_one_lagging):
+    # p-values (hand-computed in the tests below and in test_comparisons): spread 0.0001, time
+    # with customers 0.0002, B behind 0.0004 (Holm × 3), A ahead 0.0009 (Holm × 2), conversion
+    # 0.022 (Holm × 3).
     hyps = opinion(three_sites_one_lagging)
 
     assert [h.key for h in hyps] == [
-        "perf-gap:site-b:job_outcomes",
-        "conversion-gap:site-b",
         "spread:job_outcomes",
         "time-with-customer:site-b",
+        "perf-gap:site-b:job_outcomes",
         "benchmark:site-a:job_outcomes",
+        "conversion-gap:site-b",
     ]
+    assert [h.figures["strength"] for h in hyps] == ["very strong"] * 4 + ["moderate"]
 
 
 def test_site_below_contract(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["perf-gap:site-b:job_outcomes"]
 
     assert (h.kind, h.site, h.kpi) == ("performance", "site-b", "job_outcomes")
+    # Garwood interval of 62: 47.5 to 79.5; against the rest 215 / 200 = 108%.
     assert h.statement == (
-        "Site B delivers 62% of its contracted job outcomes to date "
-        "(62 against a target of 100, a gap of 38)."
+        "Site B delivers 62% (95% interval 48–79%) of its contracted job outcomes to date "
+        "(62 against a target of 100, a gap of 38); behind the rest of the contract at 108% "
+        "(p < 0.001, corrected for the number of sites compared)."
     )
     assert h.figures["pct_of_target"] == 62.0
-    assert h.figures["rank"] == 3
+    assert h.figures["p_value"] == pytest.approx(3 * 0.000139, abs=2e-5)
 
 
 def test_conversion_gap_names_both_sites_and_both_rates(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["conversion-gap:site-b"]
 
+    # A converts better than the rest: 48 / 100 against 44 / 150, z = 2.37, p = 0.018, × 2 (Holm,
+    # after B's 0.0074 × 3) = 0.036. So A is the benchmark; B against A: 24 / 100 against 48 / 100,
+    # se sqrt(1/24 + 1/48) = 0.25, z = -2.77, p = 0.0056; C against A: p = 0.49. × 2 (Holm) = 0.011.
     assert h.statement == (
         "Site B delivers 62% of its contracted job outcomes while converting 24% of its starts "
-        "into outcomes, half the rate of Site A (48%)."
+        "into outcomes, half the rate of Site A (48%); Site A converts more than the rest of the "
+        "contract, and the gap to it is more than chance (p = 0.011, corrected for the number of "
+        "sites compared)."
     )
     assert h.figures["ratio_to_best"] == 0.5
     assert h.figures["best_site"] == "site-a"
@@ -158,20 +170,24 @@ def test_spread_between_best_and_worst(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["spread:job_outcomes"]
 
     assert (h.site, h.kpi) == (None, "job_outcomes")
+    # Pooled 277 / 300: expected 92.33 each; chi-square 8.29 + 9.96 + 0.08 = 18.3 on 2 df.
     assert h.statement == (
         "Performance depends on the site, not the contract: on job outcomes, Site A delivers "
-        "120% of target and Site B 62%, a spread of 58 percentage points across 3 sites."
+        "120% of target (99–143%) and Site B 62% (48–79%), a spread of 58 percentage points "
+        "across the 3 sites with enough cases; more than chance allows (p < 0.001)."
     )
+    assert h.figures["p_value"] == pytest.approx(0.0001, abs=1e-4)
 
 
 def test_time_with_customer_carries_its_interval_and_sample_size(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["time-with-customer:site-b"]
 
-    # 18 of 256 = 7.0%, Wilson 4.5%-10.8%; ±3 pp at 7.03% needs 280 > 256 observations.
+    # 18 of 256 = 7.0%, Wilson 4.5%-10.8%; ±20% of 7.03% needs 3.8415 × 0.9297 / (0.04 ×
+    # 0.0703) = 1,270 > 256 observations.
     assert h.statement == (
-        "Staff at Site B spend 7.0% of their observed time with customers (likely between 4.5% "
-        "and 10.8%; 18 of 256 observations). The sample is small: about 280 observations would "
-        "be needed for a firm figure."
+        "Staff at Site B spend 7.0% of their observed time with customers (95% interval 4.5% "
+        "to 10.8%, below 15%; 18 of 256 observations). The sample is small: about 1,270 "
+        "observations would be needed for a firm figure."
     )
     assert (h.figures["ci_low"], h.figures["ci_high"]) == (0.0449, 0.1084)
 
@@ -179,26 +195,31 @@ def test_time_with_customer_carries_its_interval_and_sample_size(three_sites_one
 def test_benchmark_site_above_contract(three_sites_one_lagging):
     h = by_key(opinion(three_sites_one_lagging))["benchmark:site-a:job_outcomes"]
 
+    # A 120 / 100 against the rest 157 / 200: ratio 1.53, z = 3.50, p = 0.00047, × 2 (Holm).
     assert h.statement == (
-        "Site A delivers 120% of its contracted job outcomes (the contract as a whole: 92%): "
-        "what Site A does differently is the benchmark for the other sites."
+        "Site A delivers 120% (95% interval 99–143%) of its contracted job outcomes, ahead of "
+        "the rest of the contract at 78% (p < 0.001, corrected for the number of sites "
+        "compared): what Site A does differently is the benchmark for the other sites."
     )
 
 
 def test_contract_below_threshold_is_a_contract_hypothesis():
-    # 60 + 70 = 130 of 200 = 65%: the contract itself is below 80%, listed before its sites.
+    # 60 + 70 = 130 of 200 = 65% (Garwood 54-77%): the contract itself is surely below target.
+    # The sites do not differ from each other (60 vs 70: p = 0.38 before correction), so neither
+    # is "behind"; A's own interval (46-77%) lies under 80%, B's (55-88%) does not. A's p-value:
+    # z = log(60 / 80) / sqrt(1 / 60) = -2.228, one-sided p = 0.013.
     hyps = opinion(
         {"to_date": to_date_of({"site-a": 60, "site-b": 70}), "flow": None, "value_share": None}
     )
 
-    assert [h.key for h in hyps] == [
-        "perf-gap:ALL:job_outcomes",
-        "perf-gap:site-a:job_outcomes",
-        "perf-gap:site-b:job_outcomes",
-    ]
+    assert [h.key for h in hyps] == ["perf-gap:ALL:job_outcomes", "perf-gap:site-a:job_outcomes"]
+    assert hyps[1].statement.endswith(
+        "surely below 80% (p = 0.013), though no different from the rest of the contract at 70%."
+    )
     assert hyps[0].site is None
     assert hyps[0].statement.startswith(
-        "The contract as a whole delivers 65% of the contracted job outcomes to date"
+        "The contract as a whole delivers 65% (95% interval 54–77%) of the contracted job "
+        "outcomes to date"
     )
 
 
@@ -225,8 +246,8 @@ def test_keys_stay_the_same_when_the_figures_change(three_sites_one_lagging):
 
     after = opinion(changed)
 
-    assert [h.key for h in after] == [h.key for h in before]
-    assert [h.statement for h in after] != [h.statement for h in before]
+    assert sorted(h.key for h in after) == sorted(h.key for h in before)
+    assert {h.statement for h in after} != {h.statement for h in before}
 
 
 def test_littles_law_flags_become_data_quality_hypotheses(three_sites_one_lagging):
@@ -256,11 +277,19 @@ def test_littles_law_flags_become_data_quality_hypotheses(three_sites_one_laggin
 
 def test_unknown_names_fall_back_to_keys():
     hyps = initial_opinion(
-        to_date_of({"north": 50}), None, None, "job_outcomes", site_names={}, kpi_labels={}
+        to_date_of({"north": 50, "south": 120}),
+        None,
+        None,
+        "job_outcomes",
+        site_names={},
+        kpi_labels={},
     )
 
     # The key starts the sentence, so it gets a capital; the KPI key is used as it is.
-    assert hyps[1].statement.startswith("North delivers 50% of its contracted job_outcomes")
+    north = next(h for h in hyps if h.key == "perf-gap:north:job_outcomes")
+    assert north.statement.startswith(
+        "North delivers 50% (95% interval 37–66%) of its contracted job_outcomes"
+    )
 
 
 def test_figures_are_plain_json(three_sites_one_lagging):

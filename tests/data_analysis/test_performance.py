@@ -11,7 +11,6 @@ from assessment.data_analysis.performance import (
     performance_by_period,
     performance_to_date,
     site_spread,
-    trend,
 )
 
 
@@ -177,77 +176,3 @@ def test_site_spread_without_any_percentage_says_which_measure():
 
     with pytest.raises(ValueError, match="'starts'"):
         site_spread(to_date, "starts")
-
-
-@pytest.fixture
-def eight_months_three_directions() -> pd.DataFrame:
-    # Target 100 each month, so actual = % of target. Over the last six months (Mar-Aug):
-    #   site-up:   60, 62, 64, 66, 68, 70 -> +2.0 pp a month, improving
-    #   site-down: 90, 87, 84, 81, 78, 75 -> -3.0 pp a month, declining
-    #   site-flat: 80, 80.2, 80.4, 80.6, 80.8, 81 -> +0.2 pp a month, flat (< 0.5)
-    # Jan and Feb are far off the line and must not be used with months=6.
-    months = [f"2024-{m:02d}" for m in range(1, 9)]
-    series = {
-        "site-up": [0, 0, 60, 62, 64, 66, 68, 70],
-        "site-down": [200, 200, 90, 87, 84, 81, 78, 75],
-        "site-flat": [0, 300, 80, 80.2, 80.4, 80.6, 80.8, 81],
-    }
-    return kpi_frame(
-        [
-            (site, month, "job_outcomes", value, 100)
-            for site, values in series.items()
-            for month, value in zip(months, values, strict=True)
-        ]
-    )
-
-
-def test_trend_fits_the_last_months(eight_months_three_directions):
-    result = trend(eight_months_three_directions, "job_outcomes", months=6)
-
-    assert list(result.columns) == [
-        "site",
-        "measure",
-        "periods",
-        "slope_pp_per_month",
-        "direction",
-        "last_period",
-        "last_pct_of_target",
-    ]
-    expected = {"site-up": (2.0, "improving"), "site-down": (-3.0, "declining")}
-    expected["site-flat"] = (0.2, "flat")
-    for site, (slope, direction) in expected.items():
-        r = row(result, site=site)
-        assert r["slope_pp_per_month"] == pytest.approx(slope)
-        assert r["direction"] == direction
-        assert r["periods"] == 6
-        assert r["last_period"] == pd.Timestamp("2024-08-01")
-    assert row(result, site="site-up")["last_pct_of_target"] == 70.0
-    assert list(result["site"])[-1] == ALL_SITES
-
-
-def test_trend_slope_matches_numpy_polyfit(eight_months_three_directions):
-    # The contract line: (60+90+80)/3, ... per month; polyfit on it gives the reference slope.
-    kpi = eight_months_three_directions
-    window = kpi[kpi["period"] >= "2024-03-01"]
-    monthly = window.groupby("period")["actual"].sum() / 3
-    reference = np.polyfit(np.arange(6), monthly.to_numpy(), 1)[0]
-
-    result = trend(kpi, "job_outcomes", months=6)
-
-    assert row(result, site=ALL_SITES)["slope_pp_per_month"] == pytest.approx(reference)
-
-
-def test_trend_flat_threshold_is_a_parameter(eight_months_three_directions):
-    result = trend(eight_months_three_directions, "job_outcomes", months=6, flat_threshold=2.5)
-
-    assert row(result, site="site-up")["direction"] == "flat"
-    assert row(result, site="site-down")["direction"] == "declining"
-
-
-def test_trend_with_a_single_month_is_insufficient():
-    result = trend(kpi_frame([("site-a", "2024-01", "starts", 5, 10)]), "starts")
-
-    site = row(result, site="site-a")
-    assert site["direction"] == "insufficient data"
-    assert math.isnan(site["slope_pp_per_month"])
-    assert site["last_pct_of_target"] == 50.0

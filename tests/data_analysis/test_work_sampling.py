@@ -8,6 +8,7 @@ import pytest
 
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.work_sampling import (
+    design_effect,
     required_sample_size,
     sampling_profile,
     value_adding_share,
@@ -157,8 +158,13 @@ def test_value_adding_share_with_sample_size_check(two_sites_ten_observations):
         "share",
         "ci_low",
         "ci_high",
+        "rounds",
+        "design_effect",
+        "n_effective",
         "required_n",
+        "required_n_relative",
         "sufficient",
+        "weighting",
     ]
     a = pick(result, site="site-a")
     assert (a["n"], a["value_adding"], a["share"], a["required_n"]) == (4, 1, 0.25, 801)
@@ -169,7 +175,8 @@ def test_value_adding_share_with_sample_size_check(two_sites_ten_observations):
 def test_the_classic_study_is_just_short_of_three_points_precision():
     # 18 of 256 (p = 0.0703125): ±3 pp needs 3.84146 × 0.0703125 × 0.9296875 / 0.0009
     # = 3.84146 × 0.0653687 / 0.0009 = 279.01 -> 280 > 256.
-    # 21 of 300 (7%) needs 278 -> enough.
+    # 21 of 300 (7%) needs 278 -> enough for ±3 pp, but ±20% of 7% (±1.4 pp) needs
+    # 3.84146 × 0.93 / (0.04 × 0.07) = 1,275.9 -> 1,276: not enough for a share that small.
     small = observations({("site-a", "nurse", "With patient", "value_adding"): 18})
     small = pd.concat(
         [small, observations({("site-a", "nurse", "Paperwork", "non_value"): 238})],
@@ -187,7 +194,7 @@ def test_the_classic_study_is_just_short_of_three_points_precision():
     a, b = pick(result, site="site-a"), pick(result, site="site-b")
     assert (a["n"], a["value_adding"], round(a["share"], 4)) == (256, 18, 0.0703)
     assert (a["required_n"], a["sufficient"]) == (280, False)
-    assert (b["required_n"], b["sufficient"]) == (278, True)
+    assert (b["required_n"], b["required_n_relative"], b["sufficient"]) == (278, 1276, False)
 
 
 def test_value_adding_share_never_observed_plans_on_the_upper_bound():
@@ -212,3 +219,87 @@ def test_value_adding_share_of_a_single_observation():
     assert (a["n"], a["value_adding"], a["share"], a["ci_high"]) == (1, 1, 1.0, 1.0)
     assert round(a["ci_low"], 3) == 0.207
     assert not a["sufficient"]
+
+
+def test_seed_000_study_keeps_its_wilson_interval_without_rounds():
+    # The method's example: 256 observations at separate moments, 18 with the patient.
+    obs = observations(
+        {
+            ("ward", "nurse", "With patient", "value_adding"): 18,
+            ("ward", "nurse", "Notes", "non_value"): 238,
+        }
+    )
+    obs["observed_at"] = pd.date_range("2024-03-01 09:00", periods=256, freq="7min")
+
+    result = value_adding_share(obs)
+
+    for row in (pick(result, site="ward"), pick(result, site=ALL_SITES)):
+        assert (row["n"], row["value_adding"], row["rounds"], row["design_effect"]) == (
+            256,
+            18,
+            0,
+            1,
+        )
+        assert (round(row["ci_low"], 3), round(row["ci_high"], 3)) == (0.045, 0.108)
+    assert pick(result, site=ALL_SITES)["weighting"] == "one site"
+
+
+def stratum(site: str, hits: int, n: int, start: str) -> pd.DataFrame:
+    """``n`` observations at separate moments at one site, the first ``hits`` value adding."""
+    frame = observations(
+        {
+            (site, "adviser", "Customer appointment", "value_adding"): hits,
+            (site, "adviser", "Waiting", "non_value"): n - hits,
+        }
+    )
+    frame["observed_at"] = pd.date_range(start, periods=n, freq="min")
+    return frame
+
+
+def test_contract_share_is_weighted_by_staff():
+    # a: 10 of 100 (10%), 30 staff; b: 40 of 100 (40%), 10 staff. Weights 0.75 and 0.25:
+    # share 0.75 × 0.10 + 0.25 × 0.40 = 0.175; variance 0.75² × 0.09 / 100 + 0.25² × 0.24 / 100
+    # = 0.00050625 + 0.00015 = 0.00065625; effective n = 0.175 × 0.825 / 0.00065625 = 220.
+    obs = pd.concat([stratum("a", 10, 100, "2024-03-01"), stratum("b", 40, 100, "2024-03-02")])
+
+    weighted = pick(value_adding_share(obs, staff={"a": 30, "b": 10}), site=ALL_SITES)
+    pooled = pick(value_adding_share(obs), site=ALL_SITES)
+
+    assert weighted["share"] == pytest.approx(0.175)
+    assert weighted["n_effective"] == pytest.approx(220.0)
+    assert weighted["weighting"] == "weighted by staff"
+    assert (weighted["ci_low"], weighted["ci_high"]) == pytest.approx(
+        [float(v) for v in wilson_interval_array(0.175 * 220, 220)], rel=1e-9
+    )
+    # Without staff for every site: 50 of 200 pooled, and the table says it is unweighted.
+    assert pooled["share"] == pytest.approx(0.25)
+    assert pooled["weighting"] == "unweighted: no staff count for every site"
+    some = pick(value_adding_share(obs, staff={"a": 30}), site=ALL_SITES)
+    assert some["share"] == pytest.approx(0.25)
+
+
+def test_rounds_widen_the_interval_and_the_sample_size_by_the_design_effect():
+    # 4 rounds of 5 staff: all 5 with customers, none, all 5, none. p = 10 / 20 = 0.5.
+    # Ratio-estimator variance 4/3 × (4 × 2.5²) / 20² = 0.083333; a random sample's 0.25 / 20
+    # = 0.0125: design effect 6.667, effective n 3.
+    rows = []
+    for moment, hits in zip(["09:00", "10:00", "11:00", "12:00"], [5, 0, 5, 0], strict=True):
+        part = stratum("a", hits, 5, f"2024-03-01 {moment}")
+        part["observed_at"] = pd.Timestamp(f"2024-03-01 {moment}")
+        rows.append(part)
+
+    a = pick(value_adding_share(pd.concat(rows, ignore_index=True)), site="a")
+
+    assert a["rounds"] == 4
+    assert a["design_effect"] == pytest.approx(20 / 3)
+    assert a["n_effective"] == pytest.approx(3.0)
+    assert (a["ci_low"], a["ci_high"]) == pytest.approx(
+        [float(v) for v in wilson_interval_array(1.5, 3.0)]
+    )
+    # ±3 pp at 50%: 3.84146 × 0.25 / 0.0009 = 1,067.07 × 6.667 = 7,113.8 -> 7,114.
+    assert a["required_n"] == 7114
+
+
+def test_design_effect_is_one_without_rounds():
+    assert design_effect(np.array([1, 0, 1]), np.array([1, 1, 1])) == 1.0
+    assert design_effect(np.array([3]), np.array([10])) == 1.0  # one round: nothing to estimate

@@ -213,3 +213,13 @@ def test_assess_import_takes_a_discovery_sheet(opinion_engagement, tmp_path, cap
     bad = sheet(tmp_path, "bad.xlsx", Evidence=[ITEM | {"heading": "Finance"}])
     assert main(["import", str(opinion_engagement.root), str(bad)]) != 0
     assert "bad.xlsx, sheet 'Evidence', row 3, 'Heading'" in capsys.readouterr().err
+
+
+def test_a_site_typed_by_its_alias_is_accepted(opinion_engagement, tmp_path) -> None:
+    # sites' aliases (engagement.yaml: north NTH, Northern; south STH), as the extracts accept
+    steps = [step | {"site": "NTH"} if step["site"] == "North Hub" else step for step in STEPS]
+    path = sheet(tmp_path, Evidence=[ITEM | {"site": "sth"}, GROUP], Journeys=steps)
+    import_file(opinion_engagement, path)
+    stored = snapshot(opinion_engagement)
+    assert stored["evidence"][0]["site"] == "south"
+    assert {s["site"] for s in stored["journeys"] if s["journey"] == "current"} == {"north"}

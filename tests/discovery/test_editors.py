@@ -70,9 +70,9 @@ def test_evidence_form_shows_what_the_store_refuses(opinion_engagement) -> None:
     message = form.message.value
     assert (
         "Not saved" in message
-        and "<b>Dimensions</b>: unknown dimension &#x27;Weather&#x27;" in message
+        and "<b>Dimensions</b>: No dimension called &#x27;Weather&#x27;: please pick" in message
     )
-    assert "<b>Refutes</b>: no hypothesis with key &#x27;no-such&#x27;" in message
+    assert "<b>Refutes</b>: No hypothesis called &#x27;no-such&#x27;: please pick" in message
     assert f"<b>Comment or quote</b>: Too long: please keep it to {TEXT_MAX:,} char" in message
     assert "Too long" in form.errors["text"].value and "no-such" in form.errors["refutes"].value
     assert stored(opinion_engagement)["evidence"] == []

@@ -117,12 +117,33 @@ def test_consistency_against_performance(journeys: pd.DataFrame) -> None:
     assert sites["pct_of_target"].to_dict() == {"east": 60.0, "north": 120.0, "south": 80.0}
     assert sites["score_basis"].unique().tolist() == ["defined journey"]
     assert sites["above_contract"].to_dict() == {"east": False, "north": True, "south": False}
-    # x = (1.0, 0.6, 0.6), y = (120, 80, 60): deviations dx = (4, -2, -2)/15,
-    # dy = (100, -20, -80)/3; r = sum(dx dy) / sqrt(sum dx^2 sum dy^2)
-    #   = 600 / sqrt(24 * 16800) = sqrt(25 / 28) = 0.9449
-    assert relation.correlation == pytest.approx(math.sqrt(25 / 28))
+    # Three sites are too few to say whether consistency and performance go together.
+    assert math.isnan(relation.correlation)
+    assert relation.n_sites == 3
     assert relation.followed_mean_pct == 120.0  # north alone follows the defined journey
     assert relation.others_mean_pct == 70.0  # (80 + 60) / 2
+
+
+def test_rank_correlation_with_its_p_value_from_five_sites() -> None:
+    # consistency 0.2 .. 1.0 (ranks 1..5); % of target 50, 70, 60, 90, 110 (ranks 1, 3, 2, 4, 5):
+    # d = (0, 1, -1, 0, 0), rho = 1 - 6 × 2 / (5 × 24) = 0.9; t = 0.9 × sqrt(3 / 0.19) = 3.576 on
+    # 3 df: p = 0.037.
+    sites = ["s1", "s2", "s3", "s4", "s5"]
+    consistency = pd.DataFrame(
+        {
+            "site": sites,
+            "contract_score": [0.2, 0.4, 0.6, 0.8, 1.0],
+            "peer_score": math.nan,
+            "follows_defined": [False, False, False, True, True],
+        }
+    )
+    to_date = pd.DataFrame(
+        {"site": sites, "measure": "jobs", "pct_of_target": [50.0, 70.0, 60.0, 90.0, 110.0]}
+    )
+    relation = consistency_vs_performance(consistency, to_date, "jobs")
+    assert relation.correlation == pytest.approx(0.9)
+    assert relation.p_value == pytest.approx(0.037, abs=0.001)
+    assert relation.n_sites == 5
 
 
 def test_no_correlation_from_two_sites(journeys: pd.DataFrame) -> None:

@@ -75,3 +75,10 @@ def test_an_empty_log_says_so(vocab, make_item) -> None:
     frame = _frame(vocab, make_item).iloc[0:0]
     log = EvidenceLog(lambda: frame, vocab, TITLES)
     assert "No item matches these filters (0 in the log)." in log.status.value
+
+
+def test_an_item_without_interviewee_shows_a_blank(vocab, make_item) -> None:
+    frame = _frame(vocab, make_item)  # the fixture's items name no interviewee
+    log = EvidenceLog(lambda: frame, vocab, TITLES)
+    assert ">nan<" not in log.table.value and ">None<" not in log.table.value
+    assert log.table.value.count("<td></td>") == len(frame)

@@ -4,6 +4,7 @@ client views never carry a name; charts carry their data inline."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pandas as pd
@@ -117,14 +118,14 @@ def test_every_consultant_view_shows_html_as_text(
     # every site shares one step of two with the defined journey: none follows it, no spread
     said = views.performance_callout(relation).data
     assert "No site follows a defined journey (80% of its steps, in order)" in said
-    assert "Too few sites (or no spread)" in said
+    assert "too few sites to say" in said
     assert "Items" in views.counts_table(evidence_counts(evidence), vocab, ["heading"]).data
 
 
 def test_the_consultants_log_names_interviewees(evidence: pd.DataFrame, vocab: Vocabulary) -> None:
-    assert (
-        "Ann Hostile" in views.evidence_table(evidence, vocab).data
-    )  # the report never: test_client
+    shown = views.evidence_table(evidence, vocab).data
+    assert "Ann Hostile" in shown  # the report never: test_client
+    assert ">nan<" not in shown and ">None<" not in shown  # no interviewee: a blank cell
 
 
 def spec_of(chart: Any) -> dict[str, Any]:
@@ -228,9 +229,14 @@ def test_every_view_copes_with_nothing_captured_yet(vocab: Vocabulary) -> None:
 
 def test_performance_and_comparison_callouts_say_the_numbers() -> None:
     sites = pd.DataFrame({"site": ["north", "south"], "follows_defined": [True, False]})
-    said = views.performance_callout(JourneyPerformance(sites, 0.9449, 120.0, 70.0)).data
+    said = views.performance_callout(JourneyPerformance(sites, 0.9, 120.0, 70.0, 0.037, 5)).data
     assert "(80% of its steps, in order): 120% of target on average; the others: 70%." in said
-    assert "+0.94" in said
+    assert (
+        "Rank correlation (Spearman) of consistency and performance across 5 sites: +0.90 " in said
+    )
+    assert "(p = 0.04: more than chance)" in said
+    few = views.performance_callout(JourneyPerformance(sites, math.nan, 120.0, 70.0, math.nan, 3))
+    assert "too few sites to say (3 with both figures" in few.data
     today = journey_frame(
         validate_journey(
             [
@@ -260,3 +266,17 @@ def test_a_suppressed_cell_of_the_client_heatmap_is_a_dash_never_a_zero(
         "Morale": (3, "3"),
         "Culture": (None, "–"),
     }
+
+
+def test_a_weak_confirmed_verdict_says_how_both_hold() -> None:
+    verdicts = pd.DataFrame(
+        {
+            "title": ["Eastgate Centre at 27%", "Harbour is the benchmark"],
+            "verdict": ["confirmed", "confirmed"],
+            "weak": [True, False],
+        }
+    )
+    lines = views.verdict_callout(verdicts).data
+    assert "Confirmed (2): Eastgate Centre at 27% (one kind of source so far); Harbour" in lines
+    assert "The verdict stands, but rests on one kind of source" in lines
+    assert "before it becomes a finding: Eastgate Centre at 27% (confirmed)" in lines

@@ -38,14 +38,27 @@ def add_note(folder: Path, key: str, text: str) -> None:
         entries.save_one(store, db.NOTES, note)
 
 
+# Enough job outcomes for step 1 to be sure: North Hub 150 of 250 (60%, interval 51-70%, behind
+# South Hub's 180 of 200); the contract 330 of 450 (73%, interval 66-81%).
+KPI = """\
+Office,Month,Metric,Achieved,Goal
+North Hub,2024-01,Refs,90,
+North Hub,2024-01,Starts,70,
+North Hub,2024-01,Jobs,150,250
+South Hub,2024-01,Refs,110,
+South Hub,2024-01,Starts,50,
+South Hub,2024-01,Jobs,180,200
+"""
+
+
 def test_rerun_of_step1_keeps_every_note_on_its_hypothesis(engagement_dir: Path, rewrite) -> None:
+    rewrite(engagement_dir, "inputs/kpi.csv", KPI)
     first = run_step1(engagement_dir)
     assert NORTH_BELOW in first and ALL_BELOW in first
     add_note(engagement_dir, NORTH_BELOW, "We were short of two advisers")
     add_note(engagement_dir, ALL_BELOW, "The contract started late")
-    # fresh data: North Hub at 84% (no longer suggested), the contract still below 80%
-    kpi = (engagement_dir / "inputs" / "kpi.csv").read_text()
-    kpi = kpi.replace("Jobs,15,25", "Jobs,21,25").replace("Jobs,18,", "Jobs,14,")
+    # fresh data: North Hub at 84% (no longer suggested), the contract still below 80% (350 of 450)
+    kpi = KPI.replace("Jobs,150,250", "Jobs,210,250").replace("Jobs,180,200", "Jobs,140,200")
     rewrite(engagement_dir, "inputs/kpi.csv", kpi)
     second = run_step1(engagement_dir)
     assert NORTH_BELOW not in second
@@ -99,3 +112,20 @@ def test_cards_show_keys_only_when_asked(opinion_engagement) -> None:
     assert "Key:" not in shown.value
     box.value = True
     assert f"<code>{NORTH_BELOW}</code>" in shown.value
+
+
+def test_the_notes_table_names_sites() -> None:
+    import datetime as dt
+
+    from assessment.intelligence.models import IntelligenceNote
+
+    common = {"stance": "supports", "source_name": "Pat", "source_role": "Adviser", "note": "n"}
+    notes = [
+        IntelligenceNote(
+            hypothesis_key="h1", site="south", recorded_on=dt.date(2026, 1, 5), **common
+        ),
+        IntelligenceNote(hypothesis_key="h1", site=None, recorded_on=dt.date(2026, 1, 6), **common),
+    ]
+    shown = views.notes_table(notes, {"h1": "Hypothesis one"}, {"south": "South Hub"})
+    assert ">South Hub</td>" in shown and ">All sites</td>" in shown
+    assert ">south<" not in shown and "05 Jan 2026" in shown

@@ -56,7 +56,7 @@ def test_a_failing_plan_is_not_published_and_says_why(saved: Callable) -> None:
     import_pending_files(engagement)
     shown = step5.publish_pending(engagement).data
     assert "Not published: the plan fails the SMART check" in shown
-    assert "95% is above what any site achieves now (South Hub, 80%)" in shown
+    assert "95% is above what any site achieves now (South Hub, 80%, 95% interval " in shown
     assert "No action plan published yet" in step5.action_plan_for_client(engagement).data
 
 
@@ -91,7 +91,8 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30 Sep 2025): worth £18,000 in outcome payments to Dec 2025, for £3,800."
+        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 in outcome payments to Dec 2025, "
+        "for £3,800."  # a date never wraps
     ]
 
 

@@ -131,3 +131,18 @@ def test_the_window_is_the_engagements_recent_months_of_the_calendar(
     # to June are May and June only, 12 / 40 = 30 %
     gap = performance[performance["period"] != pd.Timestamp("2025-04-01")].copy()
     assert measures.window_pct(gap, "job_outcomes", "north", JUNE) == 30
+
+
+def test_window_interval_is_the_exact_poisson_interval_of_the_three_months() -> None:
+    # 20 outcomes against 18 over three months: 111%, Garwood interval of 20 is 12.22 to 30.89.
+    performance = pd.DataFrame(
+        {
+            "site": "harbour",
+            "measure": "jobs",
+            "period": pd.date_range("2025-04-01", periods=3, freq="MS"),
+            "actual": [6.0, 7.0, 7.0],
+            "target": [6.0, 6.0, 6.0],
+        }
+    )
+    low, high = measures.window_interval(performance, "jobs", "harbour", pd.Timestamp("2025-06-01"))
+    assert (round(low), round(high)) == (68, 172)

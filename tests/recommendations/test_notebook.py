@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult, run_engagement
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,9 @@ def test_notebook_05_shows_the_published_plan_and_the_roadmap(northshore_run: Ru
     )
     assert "Train every Eastgate adviser" in cells["rc-18"]
     assert "Re-key the exits of Westfield customers" in cells["rc-20"]
-    executed = nbformat.read(northshore_run.folder / "05_recommendations.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(northshore_run.folder, "05_recommendations.ipynb"), as_version=4
+    )
     [roadmap] = [c for c in executed.cells if c.get("id") == "rc-16"]
     assert any("aw-chart" in o.get("data", {}).get("text/html", "") for o in roadmap.outputs)
     [plan] = [c for c in executed.cells if c.get("id") == "rc-18"]

@@ -63,7 +63,10 @@ def test_publish_refuses_a_failing_action_naming_it_and_the_rule(saved: Callable
         pub.publish(engagement, "Consultant", dt.date(2025, 7, 12))
     text = str(raised.value)
     assert "action 'Train North Hub advisers to follow South Hub's journey', 'Specific'" in text
-    assert "'Achievable': 90% is above what any site achieves now (South Hub, 80%)" in text
+    assert (
+        "'Achievable': 90% is above what any site achieves now "
+        "(South Hub, 80%, 95% interval 59% to 106%)" in text
+    )
     with db.open_store(engagement) as store:
         assert not store.has_frame("recommendations.plan") and db.publications(store) == []
 

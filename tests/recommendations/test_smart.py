@@ -97,3 +97,24 @@ def test_time_bound_is_after_the_day_set_and_within_the_contract(
 ) -> None:
     result = smart.time_bound(facts(target_date=due))
     assert result.passed is passed and why in result.why
+
+
+def test_achievable_says_how_sure_it_is_from_the_best_sites_interval() -> None:
+    # The reviewer's case: the best site at 20 of 18 over three months = 111%, interval 68-172%.
+    sure = smart.achievable(
+        facts(target=60.0, best_site=("Harbour", 111.0), best_interval=(68.0, 172.0))
+    )
+    assert sure.passed
+    assert sure.why == (
+        "Harbour already achieves 111% (95% interval 68% to 172%), above the 60%; sure: even the "
+        "interval's low end (68%) reaches it"
+    )
+    unsure = smart.achievable(
+        facts(target=100.0, best_site=("Harbour", 111.0), best_interval=(68.0, 172.0))
+    )
+    assert unsure.passed
+    assert "not sure: the site's true level could be as low as 68%" in unsure.why
+    too_high = smart.achievable(
+        facts(target=120.0, best_site=("Harbour", 111.0), best_interval=(68.0, 172.0))
+    )
+    assert not too_high.passed and "(Harbour, 111%, 95% interval 68% to 172%)" in too_high.why

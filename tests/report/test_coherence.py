@@ -151,3 +151,14 @@ def test_the_checks_find_each_contradiction_a_client_would() -> None:
         "Job outcomes: actions share £1,050,200 of a £585,750 gap",
     ]
     assert coherence.unnamed_periods(coherence.page(BAD_PAGE)) == ["Job outcomes 30%"]
+
+
+@pytest.mark.notebook
+def test_the_step1_only_health_report_is_coherent_and_interim(demo_batch: dict) -> None:
+    html = _report(demo_batch, "brookside")
+    assert coherence.contradictions(html, dt.date.today()) == []
+    soup = coherence.page(html)
+    assert coherence.unnamed_periods(soup) == []
+    text = soup.get_text(" ", strip=True)
+    assert "Interim report: data analysis" in text
+    assert "customer" not in text.casefold()

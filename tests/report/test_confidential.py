@@ -12,6 +12,7 @@ import sqlite3
 import nbformat
 import pytest
 
+from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult
 
 pytestmark = pytest.mark.notebook  # runs the demo's notebooks
@@ -51,7 +52,9 @@ def test_no_interviewee_or_source_name_anywhere_in_the_client_report(
     demo_report_run: RunResult,
 ) -> None:
     report = (demo_report_run.folder / "report.html").read_text(encoding="utf-8")
-    executed = nbformat.read(demo_report_run.folder / "report.ipynb", as_version=4)
+    executed = nbformat.read(
+        executed_notebook(demo_report_run.folder, "report.ipynb"), as_version=4
+    )
     shown = " ".join(
         str(output.get("data", {}))
         for cell in executed.cells

@@ -38,9 +38,9 @@ def test_report_is_served_with_the_token_and_fetches_nothing_external(served: Se
 
 
 @pytest.mark.browser
-def test_login_page_fetches_nothing_external(served: Served) -> None:
+def test_login_page_does_not_exist(served: Served) -> None:
     status, page = get(served, "/login", token=False)
-    assert status == 200
+    assert status == 404
     assert CLIENT not in page
     assert external_references(page) == []
 

@@ -1,0 +1,211 @@
+"""Bounded serving for ``assess serve``: few kernels, none kept by a closed page, safe edges.
+
+Measured (docs/architecture.md, "Bounded serving"): the served report replays the run's stored
+outputs, every one of them HTML written into the page by the server, and its charts are drawn in
+the browser by the inlined Vega bundle; no output is a widget. So a view needs no kernel once the
+page is rendered: the kernel Voila attaches to each view only answers the page's widget manager.
+Hence:
+
+- at most ``max_kernels`` kernels live (the pre-heated pool plus a few handed to pages);
+- a view beyond the bound gets the same page at once, rendered earlier, without Voila's
+  kernel-connecting script (:func:`kernel_free`): the client sees exactly the same report;
+- a kernel handed to a page is shut down when the page closes (Voila's ``beforeunload`` beacon,
+  which failed with "'_xsrf' argument missing", voila#1458, because the page never received an
+  ``_xsrf`` cookie: :class:`BoundedReportHandler` sets one) or when no page has been connected
+  to it for ``idle_seconds``. Pooled kernels are never culled (stack notes: culled pre-heated
+  kernels leave pages at "Loading widget...").
+
+Edges: a Content-Security-Policy whose ``script-src`` lists the page's own inline scripts by hash
+(plus ``'self'`` for Voila's bundles and ``'unsafe-eval'``, which Vega's expression compiler needs),
+a token compared in constant time, cookies ``SameSite=Strict``, no login or logout page.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.identity import PasswordIdentityProvider
+from voila.tornado.handler import TornadoVoilaHandler
+
+CSP_BASE = (
+    "default-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",  # Vega and Voila set inline styles on elements
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+)
+SCRIPT_SRC_BASE = "script-src 'self' 'unsafe-eval'"
+"""Voila's bundles come from this server; Vega compiles chart expressions with ``Function``."""
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_DATA_TYPE = re.compile(r"""type\s*=\s*["']?application/""", re.I)
+_LOADER = re.compile(r"<script data-aw-voila-loader>.*?</script>", re.S)
+COOKIE_OPTIONS = {"samesite": "Strict", "httponly": True}
+CLOSE_GRACE = 5.0
+"""Seconds a page's kernel outlives the page's connection (a reload reconnects within them)."""
+_KERNEL_ID = re.compile(r'"kernelId":\s*"(?P<id>[0-9a-f-]{36})"')
+
+
+def content_security_policy(page: str) -> str:
+    """The page's CSP: its inline scripts by SHA-256 hash, nothing else inline."""
+    hashes = []
+    for match in _INLINE_SCRIPT.finditer(page):
+        attrs = match.group("attrs")
+        if "src=" in attrs or _DATA_TYPE.search(attrs):
+            continue  # a file of this server, or data (JSON): not inline code
+        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    script_src = " ".join([SCRIPT_SRC_BASE, *dict.fromkeys(hashes)])
+    return "; ".join([*CSP_BASE, script_src])
+
+
+def kernel_free(page: str) -> str:
+    """The rendered page without the script that loads Voila's kernel connection."""
+    return _LOADER.sub("", page)
+
+
+def kernel_of(page: str) -> str | None:
+    """The id of the kernel a rendered page is attached to."""
+    match = _KERNEL_ID.search(page)
+    return match.group("id") if match else None
+
+
+@dataclass
+class KernelBound:
+    """How many kernels a served report may hold, and which pages hold one.
+
+    Attributes:
+        max_kernels: Kernels alive at most (the pool included).
+        pool_size: Pre-heated kernels kept ready.
+        idle_seconds: A handed-out kernel with no page connected this long is shut down.
+        in_use: Kernel id -> when a page was last seen connected to it (or it was handed out).
+        page: The report as rendered once, without a kernel: served beyond the bound.
+        most_alive: The most kernels seen alive at once.
+        connected: Kernels a page has been seen connected to (released soon after it goes).
+    """
+
+    max_kernels: int
+    pool_size: int
+    idle_seconds: float
+    in_use: dict[str, float] = field(default_factory=dict)
+    page: bytes | None = None
+    page_gzip: bytes = b""
+    page_policy: str = ""
+    most_alive: int = 0
+    connected: set[str] = field(default_factory=set)
+
+    def remember(self, rendered: str) -> None:
+        """Keep the first fully rendered page, without its kernel, with its CSP, ready to send."""
+        if self.page is None and "</html>" in rendered:
+            free = kernel_free(rendered)
+            self.page_policy = content_security_policy(free)
+            self.page = free.encode("utf-8")
+            # compressed once (the Vega bundle shrinks about 4x): each view only sends bytes
+            self.page_gzip = gzip.compress(self.page, compresslevel=6, mtime=0)
+
+    def may_hand_out(self) -> bool:
+        """Whether a new view may take a kernel (the pool refills behind it)."""
+        return len(self.in_use) < max(self.max_kernels - self.pool_size, 0)
+
+    def handed_out(self, kernel_id: str | None) -> None:
+        """Note a kernel given to a page."""
+        if kernel_id:
+            self.in_use[kernel_id] = time.monotonic()
+
+    async def release_idle(self, kernel_manager: Any) -> list[str]:
+        """Shut down handed-out kernels whose page closed (or never connected) long enough ago.
+
+        Returns:
+            The kernels shut down.
+        """
+        alive = set(kernel_manager.list_kernel_ids())
+        self.most_alive = max(self.most_alive, len(alive))
+        now, released = time.monotonic(), []
+        connections = getattr(kernel_manager, "_kernel_connections", {})
+        for kernel_id, seen in list(self.in_use.items()):
+            if kernel_id not in alive:  # shut down by the page's beacon
+                del self.in_use[kernel_id]
+                self.connected.discard(kernel_id)
+            elif connections.get(kernel_id, 0) > 0:
+                self.in_use[kernel_id] = now
+                self.connected.add(kernel_id)
+            elif now - seen >= (CLOSE_GRACE if kernel_id in self.connected else self.idle_seconds):
+                # its page was connected and has gone (closed: the beacon needs the widget
+                # manager, which the page does not load), or it never connected
+                self.connected.discard(kernel_id)
+                del self.in_use[kernel_id]
+                await kernel_manager.shutdown_kernel(kernel_id, now=True)
+                released.append(kernel_id)
+        return released
+
+
+class BoundedReportHandler(TornadoVoilaHandler):
+    """The report page: with a pre-heated kernel while the bound allows, else at once without."""
+
+    def get_login_url(self) -> str:
+        """No login page: a request without the token is refused, not redirected."""
+        raise tornado.web.HTTPError(403)
+
+    @tornado.web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        """Serve the report (the whole page at once, with its CSP)."""
+        bound: KernelBound = self.settings["aw_kernel_bound"]
+        # the page's close beacon posts this cookie back: without it Voila refuses the shutdown
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        if bound.page is not None and not bound.may_hand_out():
+            self.set_header("Content-Security-Policy", bound.page_policy)
+            self.set_header("Vary", "Accept-Encoding")
+            if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+                self.set_header("Content-Encoding", "gzip")
+                self.finish(bound.page_gzip)  # ready bytes: a burst costs next to nothing
+            else:
+                self.finish(bound.page)
+            return
+        page = "".join([html async for html in self.get_generator(path=path)])
+        bound.handed_out(kernel_of(page))
+        bound.remember(page)
+        self.set_header("Content-Security-Policy", content_security_policy(page))
+        self.finish(page)
+
+    def compute_etag(self) -> None:
+        """No ETag: the page must not be cached (Voila says no-store), so hashing it is waste."""
+        return None
+
+
+class ReportIdentityProvider(PasswordIdentityProvider):
+    """Token only, compared in constant time; no login or logout page; Strict cookies."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cookie_options = {**COOKIE_OPTIONS, **self.cookie_options}
+
+    def get_handlers(self) -> list:
+        """No ``/login`` or ``/logout`` route: both answer 404."""
+        return []
+
+    @property
+    def login_available(self) -> bool:
+        """No login form."""
+        return False
+
+    async def get_user_token(self, handler: tornado.web.RequestHandler) -> Any:
+        """The user when the request carries the server's token (compared in constant time)."""
+        token = getattr(handler, "token", None) or ""
+        given = self.get_token(handler) or ""
+        if not token or not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+            return None
+        user = self.get_user_cookie(handler)
+        if hasattr(user, "__await__"):
+            user = await user
+        return user or self.generate_anonymous_user(handler)

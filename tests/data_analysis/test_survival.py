@@ -1,0 +1,92 @@
+"""Time to outcome by Kaplan–Meier, and cohort conversion, against hand-computed figures."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from assessment.data_analysis.performance import ALL_SITES
+from assessment.data_analysis.survival import cohort_conversion, time_to_outcome
+
+START = pd.Timestamp("2024-01-01")
+
+
+def customer(cid: str, site: str, start_day: int | None, outcome: int | None, exit_: int | None):
+    day = lambda n: START + pd.Timedelta(days=n) if n is not None else pd.NaT  # noqa: E731
+    return {
+        "customer_id": cid,
+        "site": site,
+        "referral_date": START,
+        "start_date": day(start_day),
+        "outcome_date": day(outcome),
+        "exit_date": day(exit_),
+    }
+
+
+@pytest.fixture
+def six_starters() -> pd.DataFrame:
+    # Days from start: outcomes at 5, 10, 30, 40; exit without outcome at 20 (censored); one still
+    # waiting when the data end on day 400 (censored); one referral never started (left out).
+    return pd.DataFrame(
+        [
+            customer("a", "north", 0, 5, 5),
+            customer("b", "north", 0, 10, None),
+            customer("c", "north", 0, None, 20),
+            customer("d", "north", 0, 30, 60),
+            customer("e", "north", 0, 40, None),
+            customer("f", "north", 0, None, None),
+            customer("g", "north", None, None, None),
+            customer("z", "south", 0, None, 400),
+        ]
+    )
+
+
+def test_kaplan_meier_matches_the_hand_computed_curve(six_starters):
+    # At risk 6 at day 5 -> S = 5/6; 5 at day 10 -> 4/6; c censored at 20; 3 at day 30 -> 4/6 × 2/3
+    # = 4/9; 2 at day 40 -> 2/9. Median: the first day S <= 1/2 is day 30.
+    summary, curves = time_to_outcome(six_starters)
+
+    north = summary.set_index("site").loc["north"]
+    assert (north["started"], north["outcomes"], north["censored"]) == (6, 4, 2)
+    assert north["median_days"] == 30
+    # By 6 and 12 months (followed to day 400): 1 - 2/9 = 7/9 had an outcome.
+    assert north["outcome_6m"] == pytest.approx(7 / 9)
+    assert north["outcome_12m"] == pytest.approx(7 / 9)
+    # Day 14: S = 2/3, Greenwood variance (2/3)² × (1/(6×5) + 1/(5×4)) = 0.037037, se 0.19245.
+    # Log-log interval of S: exp(±1.96 × 0.19245 / (2/3 × 0.405465)) = ×4.0369 / ×0.24771 ->
+    # S from (2/3)^4.0369 = 0.1946 to (2/3)^0.24771 = 0.9044: outcome share 0.0956 to 0.8054.
+    day14 = curves[(curves["site"] == "north") & (curves["days"] == 14)].iloc[0]
+    assert day14["outcome_share"] == pytest.approx(1 / 3)
+    assert (day14["low"], day14["high"]) == pytest.approx((0.0956, 0.8054), abs=5e-4)
+
+
+def test_median_not_reached_gives_the_chance_within_6_and_12_months(six_starters):
+    summary, _ = time_to_outcome(six_starters)
+
+    south = summary.set_index("site").loc["south"]
+    assert math.isnan(south["median_days"])
+    assert (south["outcome_6m"], south["outcome_12m"]) == (0.0, 0.0)
+    assert summary["site"].tolist() == ["north", "south", ALL_SITES]
+
+
+def test_cohort_conversion_follows_each_starter_for_twelve_months():
+    # Data end 31 Dec 2025: the cohort started 1 Jan - 31 Dec 2024 and is followed 365 days.
+    # Four starters in 2024: a (outcome after 100 days: yes), b (after 400 days: too late), c and e
+    # (none); d started in 2025, outside the cohort. 1 of 4 = 25%.
+    frame = pd.DataFrame(
+        [
+            customer("a", "north", 0, 100, 100),
+            customer("b", "north", 10, 410, 410),
+            customer("c", "north", 20, None, None),
+            customer("d", "north", 400, 420, None),
+            customer("e", "north", 0, None, 730),
+        ]
+    )
+    frame.loc[4, "exit_date"] = pd.Timestamp("2025-12-31")
+
+    result = cohort_conversion(frame).set_index("site").loc["north"]
+
+    assert result["cohort_start"] == pd.Timestamp("2024-01-01")
+    assert result["cohort_end"] == pd.Timestamp("2024-12-31")
+    assert (result["cohort_starts"], result["cohort_outcomes"]) == (4, 1)
+    assert result["cohort_rate"] == pytest.approx(0.25)

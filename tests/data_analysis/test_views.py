@@ -1,0 +1,78 @@
+"""What step 1 shows on the demo: every comparison with its interval, and words a client reads."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assessment import data_analysis as step1
+from assessment.engagement import load_engagement
+
+NORTHSHORE = Path(__file__).resolve().parents[2] / "data" / "demo" / "northshore"
+
+
+@pytest.fixture(scope="module")
+def northshore():
+    engagement = load_engagement(NORTHSHORE)
+    return engagement, step1.analyse(engagement, step1.read_inputs(engagement))
+
+
+def text(shown) -> str:
+    return shown.data
+
+
+def test_performance_table_gives_each_percentage_its_interval_and_verdict(northshore):
+    engagement, result = northshore
+    shown = text(step1.performance_table(result, engagement))
+    assert "Actuals against contracted targets, Jan 2024–Jun 2026 (complete months" in shown
+    # Harbour Street: 194 job outcomes against 159 (122%); Garwood interval on the dispersion.
+    rows = re.findall(r"<tr>.*?</tr>", shown)
+    row = next(r for r in rows if ">Job outcomes</td>" in r and ">Harbour Street</td>" in r)
+    assert ">194</td>" in row and ">122% (90% to 161%)</td>" in row and ">ahead</td>" in row
+    assert "<th>Against the rest of the contract</th>" in shown
+
+
+def test_trend_table_states_direction_only_with_its_interval(northshore):
+    _, result = northshore
+    shown = text(step1.trend_table(result))
+    harbour = result.trend.set_index("site").loc["harbour"]
+    assert harbour["direction"] == "no clear trend"
+    assert harbour["change_low"] < 0 < harbour["change_high"]
+    assert "Apr–Jun 2026 against a year earlier" in shown
+    assert "+53% (-46% to +333%)" in shown
+
+
+def test_time_to_outcome_table_says_not_reached_and_gives_the_chances(northshore):
+    _, result = northshore
+    shown = text(step1.time_to_outcome_table(result))
+    assert "not reached" in shown
+    assert "to 31 Dec 2025 (Kaplan–Meier" in shown
+    harbour = result.time_to_outcome.set_index("site").loc["harbour"]
+    assert 0.35 < harbour["outcome_12m"] < 0.46
+
+
+def test_flow_table_labels_the_window_ratio_and_the_cohort_rate(northshore):
+    _, result = northshore
+    shown = text(step1.flow_table(result))
+    assert "Outcomes ÷ starts (same window)" in shown
+    assert "Started Jan 2024–Dec 2024: outcome within 12 months (95% interval)" in shown
+    contract = result.flow.set_index("site").loc["ALL"]
+    assert round(contract["conversion_to_outcome"], 3) == 0.093
+    assert round(contract["cohort_rate"], 3) == 0.109
+
+
+def test_sampling_table_weights_the_contract_by_staff(northshore):
+    _, result = northshore
+    shown = text(step1.sampling_table(result))
+    assert "Overall: weighted by staff." in shown
+    contract = result.value_adding.set_index("site").loc["ALL"]
+    assert 0.067 < contract["share"] < 0.069  # 7.0%, 19.9%, 8.2%, 5.5% weighted 40/3/5/45
+
+
+def test_opinion_lists_strength_strongest_first(northshore):
+    _, result = northshore
+    shown = text(step1.opinion_table(result))
+    assert "<th>Strength</th>" in shown
+    strengths = [f["strength"] for f in result.hypotheses["figures"]]
+    order = ["very strong", "strong", "moderate", "weak", "data check"]
+    assert strengths == sorted(strengths, key=order.index)
