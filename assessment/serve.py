@@ -204,7 +204,9 @@ def serve(
     from assessment.presentation import report_sections, toc_html
     from assessment.voila_app import ReportServer
 
-    executed = json.loads((run / REPORT_NOTEBOOK).read_text(encoding="utf-8"))
+    from assessment.run_folder import executed_notebook
+
+    executed = json.loads(executed_notebook(run, REPORT_NOTEBOOK).read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
