@@ -202,9 +202,8 @@ def serve(
     options = options.with_token()
     from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
     from assessment.presentation import report_sections, toc_html
-    from assessment.voila_app import ReportServer
-
     from assessment.run_folder import executed_notebook
+    from assessment.voila_app import ReportServer
 
     executed = json.loads(executed_notebook(run, REPORT_NOTEBOOK).read_text(encoding="utf-8"))
     resources = {
