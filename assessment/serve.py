@@ -202,9 +202,11 @@ def serve(
     options = options.with_token()
     from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
     from assessment.presentation import report_sections, toc_html
+    from assessment.run_folder import executed_notebook
     from assessment.voila_app import ReportServer
 
-    executed = json.loads((run / REPORT_NOTEBOOK).read_text(encoding="utf-8"))
+    report = executed_notebook(run, REPORT_NOTEBOOK)
+    executed = json.loads(report.read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
