@@ -205,7 +205,8 @@ def serve(
     from assessment.run_folder import executed_notebook
     from assessment.voila_app import ReportServer
 
-    executed = json.loads(executed_notebook(run, REPORT_NOTEBOOK).read_text(encoding="utf-8"))
+    report = executed_notebook(run, REPORT_NOTEBOOK)
+    executed = json.loads(report.read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
