@@ -146,7 +146,7 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
     assert "Caseload data for Westfield House do not add up Confirmed 5 2 4" in verdicts
     assert "Untested" in verdicts and "weak: one kind of source" in verdicts
     journeys = cells["di-11"]
-    assert "Harbour Street 7 5 51.0 100% 56% yes" in journeys
+    assert "Harbour Street 7 5 51 100% 56% yes" in journeys
     assert "Eastgate Centre 9 4 63.0 44% 52% no" in journeys
     assert "Sites following the defined journey" in journeys
     assert "Eastgate Centre's journey today" in cells["di-13"].replace("&#x27;", "'")
