@@ -248,6 +248,14 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _freeze_opinion(args: argparse.Namespace) -> int:
+    from assessment.data_analysis.step import freeze_opinion
+    from assessment.engagement import load_engagement
+
+    print(freeze_opinion(load_engagement(args.path)))
+    return 0
+
+
 def _capture(args: argparse.Namespace) -> int:
     from assessment.errors import InputError
     from assessment.sheets import write_engagement_sheet
@@ -273,6 +281,12 @@ def _add_step_commands(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("path", type=Path, help="the engagement folder")
     imp.add_argument("file", type=Path, help="the capture sheet (.xlsx)")
     imp.set_defaults(handler=_import)
+
+    freeze = commands.add_parser(
+        "freeze-opinion", help="step 1 done: freeze the initial opinion on today's data"
+    )
+    freeze.add_argument("path", type=Path, help="the engagement folder")
+    freeze.set_defaults(handler=_freeze_opinion)
 
     capture = commands.add_parser("capture", help="write a capture sheet to fill in offline")
     capture.add_argument("path", type=Path, help="the engagement folder")

@@ -107,9 +107,7 @@ def report_sections(cells: Iterable[Mapping[str, Any]]) -> list[str]:
         for output in cell.get("outputs", []):
             markup = output.get("data", {}).get("text/html", "")
             markup = "".join(markup) if isinstance(markup, list) else markup
-            titles += [
-                html.unescape(_TAG.sub("", found)).strip() for found in _H2.findall(markup)
-            ]
+            titles += [html.unescape(_TAG.sub("", found)).strip() for found in _H2.findall(markup)]
     return [title for title in titles if title]
 
 

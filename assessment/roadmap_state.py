@@ -39,6 +39,22 @@ MONTHS_FRAME = "data_analysis.months"
 CONTRACT = "ALL"
 
 
+NOT_AGREED = (
+    "The stages of the roadmap to the contracted target are agreed with you in the "
+    "recommendations step."
+)
+"""What every roadmap sentence says before the client has agreed the stages."""
+
+
+def roadmap_agreed(engagement: Engagement) -> bool:
+    """Whether the consultant has agreed the roadmap's stages (``roadmap:`` in engagement.yaml).
+
+    The model's default stages (base camp, Camp 1 at 55%...) are the method's example, not a
+    plan agreed with the client: a report shows stages as agreed only when this says so.
+    """
+    return "roadmap" in engagement.model_fields_set
+
+
 @dataclass(frozen=True)
 class StageState:
     """One stage as the reader sees it.
@@ -76,6 +92,7 @@ class RoadmapState:
     base_period: Period | None
     now_pct: float | None
     now_period: Period | None
+    agreed: bool = True
 
     @property
     def summit(self) -> StageState:
@@ -159,7 +176,9 @@ class RoadmapState:
         )
 
     def sentence(self) -> str:
-        """The roadmap in two sentences: base camp, then now."""
+        """The roadmap in two sentences: base camp, then now (no stage before they are agreed)."""
+        if not self.agreed:
+            return NOT_AGREED
         return f"{self.base_sentence()} {self.now_sentence()}"
 
 
@@ -170,6 +189,7 @@ def roadmap_state(
     base_period: Period | None,
     now_pct: float | None,
     now_period: Period | None,
+    agreed: bool = True,
 ) -> RoadmapState:
     """Decide the roadmap state (see the module docstring for the rules).
 
@@ -181,6 +201,7 @@ def roadmap_state(
         base_period: The months base camp covers.
         now_pct: The level now (None before newer data).
         now_period: The months of the level now.
+        agreed: Whether the client has agreed the stages (else no stage is named).
 
     Returns:
         The state; its stages sorted by level (passed stages first, then base camp, then the
@@ -202,7 +223,9 @@ def roadmap_state(
     ordered = [built[i] for i in order if built[i].passed] + [
         built[i] for i in order if not built[i].passed
     ]
-    return RoadmapState(kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period)
+    return RoadmapState(
+        kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period, agreed
+    )
 
 
 def level_over(
@@ -265,6 +288,8 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
         base_period,
         None if same else now,
         None if same else periods.recent,
+        # a published plan is built on its stages: publishing it agreed them with the client
+        agreed=roadmap_agreed(engagement) or (plan is not None and not plan.empty),
     )
 
 

@@ -15,7 +15,13 @@ from IPython.display import HTML
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.engagement import Engagement
-from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_state
+from assessment.roadmap_state import (
+    NOT_AGREED,
+    RoadmapState,
+    contract_roadmap,
+    roadmap_agreed,
+    roadmap_state,
+)
 
 
 class ContractStanding(BaseModel):
@@ -122,22 +128,21 @@ def _tile(label: str, value: str, note: str) -> str:
     )
 
 
-def roadmap_agreed(engagement: Engagement) -> bool:
-    """Whether the consultant has agreed the roadmap's stages (``roadmap:`` in engagement.yaml).
-
-    The model's default stages (base camp, Camp 1 at 55%...) are the method's example, not a
-    plan agreed with the client: a report shows stages as agreed only when this says so.
-    """
-    return "roadmap" in engagement.model_fields_set
-
-
 def standing_state(engagement: Engagement, standing: ContractStanding) -> RoadmapState:
     """The contract's roadmap state; before step 1 stored its months, by the figure to date."""
     state = contract_roadmap(engagement)
     if state is not None:
         return state
     stages = [(s.name, s.fraction, s.by) for s in engagement.roadmap.stages]
-    return roadmap_state(standing.kpi_label, stages, standing.pct_of_contract, None, None, None)
+    return roadmap_state(
+        standing.kpi_label,
+        stages,
+        standing.pct_of_contract,
+        None,
+        None,
+        None,
+        agreed=roadmap_agreed(engagement),
+    )
 
 
 def executive_summary(
@@ -186,15 +191,10 @@ def executive_summary(
         f"The contract delivered {_pct(s.pct_of_contract)} of its contracted "
         f"{s.kpi_label.lower()} over {s.period}."
     )
-    sentences = [standing_text, above, state.base_sentence(), state.now_sentence()]
-    agreed = roadmap_agreed(engagement)
-    if not agreed:  # no stage is named before the client has agreed the stages
-        sentences = [
-            standing_text,
-            above,
-            "The stages of the roadmap to the contracted target are agreed with you in the "
-            "recommendations step.",
-        ]
+    agreed = state.agreed
+    # no stage is named before the client has agreed the stages (the state says so)
+    roadmap_lines = [state.base_sentence(), state.now_sentence()] if agreed else [NOT_AGREED]
+    sentences = [standing_text, above, *roadmap_lines]
     text = "".join(f"<li>{html.escape(line)}</li>" for line in sentences)
     listed = list(actions)[:3]
     action_items = "".join(f"<li>{html.escape(a)}</li>" for a in listed)

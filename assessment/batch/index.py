@@ -232,6 +232,8 @@ def _roadmap(s: Standing | None) -> str:
     """The stages in increasing order, passed ones marked, and the roadmap state's sentences."""
     if s is None:
         return "–"
+    if not s.agreed:  # as the report: no stage is named before the client agrees them
+        return f"<small>{escape(s.roadmap)}</small>"
     items = []
     for stage in s.stages:
         kind = "here" if stage.name == s.stage else "reached" if stage.reached else ""

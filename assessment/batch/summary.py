@@ -19,7 +19,7 @@ from assessment.engagement import Engagement, load_engagement
 from assessment.errors import WorkbookError
 from assessment.files import write_atomically
 from assessment.periods import Period, stored_periods
-from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_state
+from assessment.roadmap_state import RoadmapState, contract_roadmap, roadmap_agreed, roadmap_state
 from assessment.store import Store
 
 PERFORMANCE_FRAME = "data_analysis.performance_to_date"
@@ -52,6 +52,7 @@ class Standing(BaseModel):
     next_stage: str | None = None
     stages: list[Stage] = Field(default_factory=list)
     roadmap: str = Field(default="", description="The roadmap in two sentences (with months).")
+    agreed: bool = Field(default=True, description="Whether the client agreed the stages.")
     recent_pct: float | None = Field(default=None, description="The level now, when newer.")
     recent_period: str | None = Field(default=None, description="Its months ('Apr–Jun 2026').")
     data_to: str | None = Field(
@@ -178,7 +179,9 @@ def _standing(
     pct = float(row["pct_of_target"])
     if state is None:
         stages = [(s.name, s.fraction, s.by) for s in engagement.roadmap.stages]
-        state = roadmap_state(kpi.label, stages, pct, None, None, None)
+        state = roadmap_state(
+            kpi.label, stages, pct, None, None, None, agreed=roadmap_agreed(engagement)
+        )
     nxt = state.next_stage
     due = due_stage(state, months.end if months else None)
     return Standing(
@@ -197,6 +200,7 @@ def _standing(
             for s in state.stages
         ],
         roadmap=state.sentence(),
+        agreed=state.agreed,
         recent_pct=None if state.now_pct is None else round(state.now_pct, 1),
         recent_period=state.now_period.label() if state.now_period else None,
         data_to=f"{months.last:%Y-%m}" if months else None,

@@ -23,7 +23,15 @@ from assessment.data_analysis.flow_plan_views import (
     flow_plan_months_table,
     flow_plan_table,
 )
-from assessment.data_analysis.step import STEP, DataAnalysis, analyse, load, read_inputs, save
+from assessment.data_analysis.step import (
+    STEP,
+    DataAnalysis,
+    analyse,
+    freeze_opinion,
+    load,
+    read_inputs,
+    save,
+)
 from assessment.data_analysis.views import (
     flow_charts,
     flow_table,
@@ -55,6 +63,7 @@ __all__ = [
     "flow_plan_months_table",
     "flow_plan_table",
     "flow_table",
+    "freeze_opinion",
     "headline",
     "inputs_summary",
     "littles_law_table",

@@ -387,3 +387,22 @@ def load(engagement: Engagement) -> DataAnalysis:
             raise KeyError(f"step 1 has not been run for {engagement.root}: run it first")
         hypotheses = store.hypotheses()
     return DataAnalysis(**values, hypotheses=hypotheses[hypotheses["kind"].notna()])
+
+
+def freeze_opinion(engagement: Engagement, as_of: dt.date | None = None) -> str:
+    """Form the initial opinion again on the data that counts now, and freeze it (step 1 done).
+
+    The consultant marks step 1 done when the opinion the scope will be agreed on is settled:
+    from then on later runs show it as "then" beside "now" and never rewrite it.
+
+    Returns:
+        One sentence: how many hypotheses were frozen, on which months.
+    """
+    result = analyse(engagement, read_inputs(engagement), as_of)
+    found = periods_from(result.months, engagement.analysis.recent_months)
+    period = found.to_date if found is not None else None
+    frame = snapshot_frame(result.hypotheses, period, as_of or dt.date.today())
+    with Store(engagement.store_path) as store:
+        store.put_frames(STEP, {SNAPSHOT_FRAME: frame})
+    months = period.label() if period is not None else "no complete month"
+    return f"Initial opinion frozen: {len(frame)} hypotheses on the data of {months}."

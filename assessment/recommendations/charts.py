@@ -18,6 +18,7 @@ def roadmap_chart(
     sentence: str,
     now: str | None,
     kpi_label: str,
+    months: int = 3,
 ) -> alt.LayerChart:
     """One chart a client reads at a glance: the actual line, the planned stages, the sentence.
 
@@ -27,6 +28,7 @@ def roadmap_chart(
         sentence: The title: "You are at base camp, 32%; the summit is 100% by 31 Dec 2026."
         now: Where the contract is on the latest data, shown under the title (None: not shown).
         kpi_label: The headline KPI's label, for the subtitle and the axis.
+        months: The months each point covers (the engagement's ``recent_months``).
     """
     planned = stages.dropna(subset=["pct", "date"]).copy()
     planned["date"] = pd.to_datetime(planned["date"])
@@ -52,7 +54,7 @@ def roadmap_chart(
             y=alt.Y("pct:Q", title=f"{kpi_label}: % of contract"),
             tooltip=[
                 alt.Tooltip("period:T", title="Month", format="%B %Y"),
-                alt.Tooltip("pct_text:N", title="Share of contract (3 months)"),
+                alt.Tooltip("pct_text:N", title=f"Share of contract ({months} months)"),
             ],
         )
     )
@@ -76,7 +78,7 @@ def roadmap_chart(
     above = plan.transform_filter("datum.above").mark_text(dy=-8, **text)
     below = plan.transform_filter("!datum.above").mark_text(dy=14, **text)
     legend = (
-        f"Solid: {kpi_label.lower()} over the last 3 months as % of contract, each month. "
+        f"Solid: {kpi_label.lower()} over the last {months} months as % of contract, each month. "
         "Dashed: the planned stages."
     )
     return alt.layer(

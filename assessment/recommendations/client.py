@@ -18,7 +18,6 @@ from IPython.display import HTML
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods, window
 from assessment.presentation import callout, date_text, money, number, table
-from assessment.recommendations import measures
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
@@ -189,6 +188,7 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
             state.base_sentence(),
             state.now_sentence(),
             label,
+            engagement.analysis.recent_months,
         ),
         table(shown, columns, kind="aw-stage-table"),
     ]
@@ -345,7 +345,7 @@ def progress_for_client(engagement: Engagement) -> HTML:
     now, target = _pairs(found)
     frame = found.assign(
         baseline_text=[
-            _level(v, u) + _months_to(m, u)
+            _level(v, u) + _months_to(m, u, engagement.analysis.recent_months)
             for v, u, m in zip(
                 found["baseline"], found["unit"], found["baseline_month"], strict=True
             )
@@ -362,7 +362,7 @@ def progress_for_client(engagement: Engagement) -> HTML:
         "baseline_text": "Baseline",
         "current_text": f"Now{recent}",
         "target_text": "Target",
-        "trend_text": "Trend vs the 3 months before",
+        "trend_text": f"Trend vs the {engagement.analysis.recent_months} months before",
         "due": "Target date",
         "status_text": "Status",
     }
@@ -377,11 +377,11 @@ def progress_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def _months_to(month: object, unit: str) -> str:
+def _months_to(month: object, unit: str, months: int) -> str:
     """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure."""
     if unit != "%" or month is None or (not isinstance(month, dt.date) and pd.isna(month)):
         return ""
-    return f" ({window(pd.Timestamp(str(month)), measures.WINDOW_MONTHS).label()})"
+    return f" ({window(pd.Timestamp(str(month)), months).label()})"
 
 
 def recent_level(engagement: Engagement) -> RecentLevel | None:

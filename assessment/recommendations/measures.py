@@ -70,13 +70,21 @@ def baseline_month(performance: pd.DataFrame, on: dt.date) -> pd.Timestamp | Non
 
 
 def window(
-    performance: pd.DataFrame, measure: str, site: str, end: pd.Timestamp | None
+    performance: pd.DataFrame,
+    measure: str,
+    site: str,
+    end: pd.Timestamp | None,
+    months: int = WINDOW_MONTHS,
 ) -> pd.DataFrame:
-    """The rows of the window of ``WINDOW_MONTHS`` months ending at ``end`` (fewer at the start)."""
+    """The rows of the ``months`` calendar months ending at ``end`` (fewer at the start).
+
+    ``months`` is the engagement's ``analysis.recent_months``: the same "recent" everywhere.
+    """
     if end is None:
         return performance.iloc[0:0]
     rows = _rows(performance, measure, site)
-    return rows[rows["period"] <= end].tail(WINDOW_MONTHS)
+    first = pd.Timestamp(end) - pd.DateOffset(months=months)
+    return rows[(rows["period"] <= end) & (rows["period"] > first)]
 
 
 def window_pct(
@@ -85,13 +93,14 @@ def window_pct(
     site: str,
     end: pd.Timestamp | None,
     lower_is_better: bool = False,
+    months: int = WINDOW_MONTHS,
 ) -> float | None:
     """Actual as a % of the contracted target over the window ending at ``end``.
 
     For a measure where lower is better the ratio is inverted (target / actual), so 100 % always
     means "on contract". None when there is no data or the denominator is zero.
     """
-    rows = window(performance, measure, site, end)
+    rows = window(performance, measure, site, end, months)
     actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
     top, bottom = (target, actual) if lower_is_better else (actual, target)
     if rows.empty or bottom == 0:
@@ -106,13 +115,14 @@ def window_interval(
     end: pd.Timestamp | None,
     lower_is_better: bool = False,
     confidence: float = 0.95,
+    months: int = WINDOW_MONTHS,
 ) -> tuple[float, float] | None:
     """The 95% interval of ``window_pct``: an exact Poisson (Garwood) interval of the count.
 
     Three months of a small site are few events: 20 outcomes against a target of 18 is 111%, but
     anywhere from 68% to 172% is consistent with it. None where ``window_pct`` is None.
     """
-    rows = window(performance, measure, site, end)
+    rows = window(performance, measure, site, end, months)
     actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
     if rows.empty or target <= 0 or (lower_is_better and actual <= 0):
         return None
@@ -125,10 +135,14 @@ def window_interval(
 
 
 def monthly_target(
-    performance: pd.DataFrame, measure: str, site: str, end: pd.Timestamp | None
+    performance: pd.DataFrame,
+    measure: str,
+    site: str,
+    end: pd.Timestamp | None,
+    months: int = WINDOW_MONTHS,
 ) -> float:
     """The contracted target per month (units), averaged over the window ending at ``end``."""
-    rows = window(performance, measure, site, end)
+    rows = window(performance, measure, site, end, months)
     return float(rows["target"].mean()) if not rows.empty else 0.0
 
 
@@ -138,19 +152,24 @@ def best_site(
     sites: Sequence[str],
     end: pd.Timestamp | None,
     lower_is_better: bool = False,
+    months: int = WINDOW_MONTHS,
 ) -> tuple[str, float] | None:
     """The site with the highest % of contract over the window ending at ``end``, and that %."""
-    found = [(s, window_pct(performance, measure, s, end, lower_is_better)) for s in sites]
+    found = [(s, window_pct(performance, measure, s, end, lower_is_better, months)) for s in sites]
     scored = [(s, p) for s, p in found if p is not None]
     return max(scored, key=lambda sp: sp[1]) if scored else None
 
 
 def trajectory(
-    performance: pd.DataFrame, measure: str, site: str, lower_is_better: bool = False
+    performance: pd.DataFrame,
+    measure: str,
+    site: str,
+    lower_is_better: bool = False,
+    months: int = WINDOW_MONTHS,
 ) -> pd.DataFrame:
     """Each month's window value: columns ``period`` and ``pct`` (the roadmap's line)."""
     periods = list(_rows(performance, measure, site)["period"])
-    values = [window_pct(performance, measure, site, p, lower_is_better) for p in periods]
+    values = [window_pct(performance, measure, site, p, lower_is_better, months) for p in periods]
     frame = pd.DataFrame({"period": pd.to_datetime(periods), "pct": values}, dtype=object)
     frame["pct"] = frame["pct"].astype("float64")
     frame["period"] = pd.to_datetime(frame["period"])

@@ -67,11 +67,16 @@ def _kpi_numbers(
     lower = engagement.kpi(key).better == "lower"
     start = measures.baseline_month(performance, action.set_on)
     sites = [s.key for s in engagement.sites]
-    best = measures.best_site(performance, key, sites, start, lower)
-    interval = measures.window_interval(performance, key, best[0], start, lower) if best else None
+    n = engagement.analysis.recent_months
+    best = measures.best_site(performance, key, sites, start, lower, n)
+    interval = (
+        measures.window_interval(performance, key, best[0], start, lower, months=n)
+        if best
+        else None
+    )
     names = engagement.site_names()
-    units = measures.monthly_target(performance, key, action.site, start)
-    baseline = measures.window_pct(performance, key, action.site, start, lower)
+    units = measures.monthly_target(performance, key, action.site, start, n)
+    baseline = measures.window_pct(performance, key, action.site, start, lower, n)
     months = value_months(
         action.target_date, engagement.contract.end, engagement.analysis.value_horizon_months
     )
@@ -312,11 +317,12 @@ def _current(engagement: Engagement, performance: pd.DataFrame, row: pd.Series) 
         return (None if pd.isna(typed) else float(typed)), None
     lower = engagement.kpi(row["measure"]).better == "lower"
     latest = measures.latest_month(performance)
-    now = measures.window_pct(performance, row["measure"], row["site"], latest, lower)
+    n = engagement.analysis.recent_months
+    now = measures.window_pct(performance, row["measure"], row["site"], latest, lower, n)
     earlier = None
     if latest is not None:
-        before = measures.months_before(latest, measures.WINDOW_MONTHS)
-        earlier = measures.window_pct(performance, row["measure"], row["site"], before, lower)
+        before = measures.months_before(latest, n)
+        earlier = measures.window_pct(performance, row["measure"], row["site"], before, lower, n)
     return now, earlier
 
 
@@ -360,7 +366,7 @@ def progress(
             lower,
             _date(row["target_date"]),  # type: ignore[arg-type]
             as_of,
-            slope_per_month(now, earlier, measures.WINDOW_MONTHS),
+            slope_per_month(now, earlier, engagement.analysis.recent_months),
             "%" if row["unit"] == "%" else "",
             data_to if row["is_kpi"] else None,
         )

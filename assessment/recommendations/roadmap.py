@@ -35,7 +35,9 @@ def base_camp(
     """The headline KPI's % of contract at the plan's baseline month, and that month's end."""
     key, lower = _headline(engagement)
     month = measures.baseline_month(performance, plan_start(plan))
-    pct = measures.window_pct(performance, key, ALL_SITES, month, lower)
+    pct = measures.window_pct(
+        performance, key, ALL_SITES, month, lower, engagement.analysis.recent_months
+    )
     return pct, (measures.month_end(month) if month is not None else None)
 
 
@@ -82,4 +84,6 @@ def _by(value: object) -> dt.date | None:
 def trajectory(engagement: Engagement, performance: pd.DataFrame) -> pd.DataFrame:
     """The headline KPI's monthly % of contract (three-month window), contract as a whole."""
     key, lower = _headline(engagement)
-    return measures.trajectory(performance, key, ALL_SITES, lower)
+    return measures.trajectory(
+        performance, key, ALL_SITES, lower, engagement.analysis.recent_months
+    )

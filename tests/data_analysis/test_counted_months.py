@@ -48,3 +48,18 @@ def test_to_date_leaves_out_a_partial_month_and_months_before_the_contract(parti
     assert "Dec 2023: outside the contract period" in flags
     assert "Mar 2024: incomplete: the data runs to 05 March 2024" in flags
     assert "KPI figures to date cover Jan–Feb 2024" in flags
+
+
+def test_marking_step_1_done_freezes_the_opinion_on_the_data_that_counts_now(
+    partial: Path,
+) -> None:
+    engagement = load_engagement(partial)
+    step1.save(engagement, step1.analyse(engagement, step1.read_inputs(engagement)))
+    said = step1.freeze_opinion(engagement, as_of=dt.date(2024, 4, 2))
+    assert said.endswith("hypotheses on the data of Jan–Feb 2024.")
+    frozen = step1.load(engagement).opinion_snapshot
+    assert set(frozen["period"]) == {"Jan–Feb 2024"}
+    assert set(frozen["formed_on"]) == {"2024-04-02"}
+    # a later run keeps the frozen opinion as it is
+    step1.save(engagement, step1.analyse(engagement, step1.read_inputs(engagement)))
+    assert set(step1.load(engagement).opinion_snapshot["formed_on"]) == {"2024-04-02"}

@@ -118,6 +118,21 @@ def test_recommendations_are_ranked_by_return() -> None:
     assert list(ranking["actions"]) == [2, 1, 1]
 
 
+def test_the_window_is_the_engagements_recent_months_of_the_calendar(
+    performance: pd.DataFrame,
+) -> None:
+    # North: 4, 4, 4, 6, 6, 6 against 20 a month. Two months to June: 12 / 40 = 30 %; four
+    # months to June: 22 / 80 = 27.5 %
+    assert measures.window_pct(performance, "job_outcomes", "north", JUNE, months=2) == 30
+    assert measures.window_pct(performance, "job_outcomes", "north", JUNE, months=4) == (
+        pytest.approx(27.5)
+    )
+    # a month missing from the data is not replaced by an older one: April gone, three months
+    # to June are May and June only, 12 / 40 = 30 %
+    gap = performance[performance["period"] != pd.Timestamp("2025-04-01")].copy()
+    assert measures.window_pct(gap, "job_outcomes", "north", JUNE) == 30
+
+
 def test_window_interval_is_the_exact_poisson_interval_of_the_three_months() -> None:
     # 20 outcomes against 18 over three months: 111%, Garwood interval of 20 is 12.22 to 30.89.
     performance = pd.DataFrame(
