@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 
 import pandas as pd
 
@@ -51,6 +50,7 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
     base_month = base_day.replace(day=1)
     key = engagement.contract.headline_kpi
     lower = engagement.kpi(key).better == "lower"
+    n = engagement.analysis.recent_months  # the one "recent" window of every step-5 figure
     start = pd.Timestamp(base_month)
     declared = tuple(
         (str(r.name), None if pd.isna(r.fraction) else float(r.fraction), _day(r.date))
@@ -66,9 +66,9 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
         base_pct=float(base["pct"].iloc[0]),
         base_month=base_month,
         contract_end=engagement.contract.end,
-        contract_units=measures.monthly_target(data, key, ALL_SITES, start) or 0.0,
+        contract_units=measures.monthly_target(data, key, ALL_SITES, start, n) or 0.0,
         horizon=engagement.analysis.value_horizon_months,
-        benchmarks=_benchmarks(engagement, data, key, start, lower, by),
+        benchmarks=_benchmarks(engagement, data, key, start, lower, by, n),
     )
 
 
@@ -79,29 +79,21 @@ def _benchmarks(
     start: pd.Timestamp,
     lower: bool,
     by: dt.date,
+    n: int,
 ) -> tuple[Benchmark, ...]:
     """Every site below the best site's rate, which it could reach by ``by``."""
     sites = [s.key for s in engagement.sites]
-    best = measures.best_site(data, key, sites, start, lower)
+    best = measures.best_site(data, key, sites, start, lower, n)
     if best is None:
         return ()
     found = []
     for site in sites:
-        level = measures.window_pct(data, key, site, start, lower)
-        units = measures.monthly_target(data, key, site, start)
+        level = measures.window_pct(data, key, site, start, lower, n)
+        units = measures.monthly_target(data, key, site, start, n)
         if site == best[0] or level is None or not units or level >= best[1]:
             continue
         found.append(Benchmark(site, level, best[1], float(units), by))
     return tuple(found)
-
-
-def benchmark_site(engagement: Engagement, data: pd.DataFrame) -> str | None:
-    """The name of the benchmark site of the headline KPI (None without data)."""
-    key = engagement.contract.headline_kpi
-    lower = engagement.kpi(key).better == "lower"
-    month = measures.latest_month(data)
-    best = measures.best_site(data, key, [s.key for s in engagement.sites], month, lower)
-    return engagement.site_names().get(best[0], best[0]) if best else None
 
 
 def save_scenario(engagement: Engagement, scenario: Scenario, by: str, on: dt.date) -> None:
@@ -161,8 +153,3 @@ def saved_scenarios(engagement: Engagement) -> list[tuple[Scenario, str, dt.date
         )
         for r in rows
     ]
-
-
-def is_number(value: float) -> bool:
-    """Whether a figure was computed (not NaN)."""
-    return not math.isnan(value)
