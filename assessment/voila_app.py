@@ -41,7 +41,6 @@ _TEMPLATE_ASSET = re.compile(r"^[A-Za-z0-9_-]+/static/[A-Za-z0-9_./-]+$")
 
 PAGE_EXTENSIONS = (
     "@jupyter-widgets/jupyterlab-manager",
-    "@voila-dashboards/widgets-manager8",
     "@voila-dashboards/widgets-manager7",
     "jupyterlab_pygments",
 )

@@ -164,3 +164,13 @@ def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:
     if basis is None:
         return callout("What if", [NO_PLAN])
     return WhatIfPanel(basis, money(engagement), engagement.site_names())
+
+
+def show_what_if(engagement_dir: str) -> None:
+    """Display the live controls in the served page (the served notebook's one live cell)."""
+    from IPython.display import display
+
+    from assessment.engagement import load_engagement
+
+    panel = what_if_panel(load_engagement(engagement_dir))
+    display(panel.widget if isinstance(panel, WhatIfPanel) else panel)
