@@ -68,9 +68,13 @@ def test_a_site_with_few_cases_is_never_compared():
     assert result.set_index("site").loc["new", "verdict"] == TOO_FEW_CASES
 
 
+SEEDS = 100
+"""Replicates of each site simulation (each opinion costs ~30 ms; 100 keep a test to seconds)."""
+
+
 def seeded_opinions(kpi_of_seed) -> list[list]:
-    """The opinion on each of 200 seeded replicates, compared in one call (one measure a seed)."""
-    kpi = pd.concat([kpi_of_seed(seed).assign(measure=f"m{seed}") for seed in range(200)])
+    """The opinion on each seeded replicate, compared in one call (one measure a seed)."""
+    kpi = pd.concat([kpi_of_seed(seed).assign(measure=f"m{seed}") for seed in range(SEEDS)])
     comparison = site_comparison(kpi)
     return [
         (rows, initial_opinion(rows, None, None, measure, {}, {}))
@@ -79,7 +83,7 @@ def seeded_opinions(kpi_of_seed) -> list[list]:
 
 
 def test_a_site_with_five_starts_is_never_the_benchmark():
-    # 200 seeds: a new site with 5 starts (outcomes ~ Binomial(5, 0.5), target 2) beside three
+    # 100 seeds: a new site with 5 starts (outcomes ~ Binomial(5, 0.5), target 2) beside three
     # established sites at their target; it tops the table often and is never the benchmark.
     def kpi_of_seed(seed: int) -> pd.DataFrame:
         rng = np.random.default_rng(seed)
@@ -91,7 +95,7 @@ def test_a_site_with_five_starts_is_never_the_benchmark():
         assert not [h for h in hyps if h.kind == "benchmark" and h.site == "new"]
         sites = rows[rows["site"] != ALL_SITES]
         tops += sites.loc[sites["pct_of_target"].idxmax(), "site"] == "new"
-    assert tops > 20  # it does top the table by chance: the rule, not luck, keeps it out
+    assert tops > 10  # it does top the table by chance: the rule, not luck, keeps it out
 
 
 def test_a_null_difference_between_sites_yields_no_behind_hypothesis_in_95_percent_of_seeds():
@@ -121,7 +125,7 @@ def test_a_null_difference_between_sites_yields_no_behind_hypothesis_in_95_perce
         clean += not behind
         # The contract itself is surely below target: that hypothesis stays.
         assert next(h.key.split(":")[1] for h in hyps if h.kind == "performance") == ALL_SITES
-    assert clean >= 190
+    assert clean >= 0.95 * SEEDS
 
 
 def test_overdispersed_months_widen_the_test():

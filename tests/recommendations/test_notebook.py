@@ -26,7 +26,7 @@ def northshore_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
 def shown(run: RunResult, notebook: str = "05_recommendations.ipynb") -> dict[str, str]:
     """Cell id -> what a notebook (05 by default) showed, as text without tags or charts."""
     out = {}
-    for cell in nbformat.read(run.folder / notebook, as_version=4).cells:
+    for cell in nbformat.read(executed_notebook(run.folder, notebook), as_version=4).cells:
         if cell.cell_type == "code":
             parts = [o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])]
             text = re.sub(r"<svg.*?</svg>|<script.*?</script>", " ", " ".join(parts), flags=re.S)

@@ -24,6 +24,7 @@ import pytest
 from assessment.batch.index import write_index
 from assessment.batch.summary import BatchSummary, ContractReport, standing
 from assessment.export import export_report, print_pdf
+from assessment.run_folder import executed_notebook
 from assessment.store import Store
 
 from .conftest import CLIENT, Served
@@ -239,16 +240,13 @@ def page_fill(pdf: Path, page: int) -> float:
 
 
 def section_titles(demo_report_run) -> list[str]:
+    """Every section of the run's report: markdown headings and those the steps draw."""
     import nbformat
 
-    nb = nbformat.read(demo_report_run.folder / "report.ipynb", as_version=4)
-    return [
-        line[3:].strip()
-        for cell in nb.cells
-        if cell.cell_type == "markdown"
-        for line in cell.source.splitlines()
-        if line.startswith("## ")
-    ]
+    from assessment.presentation import report_sections
+
+    nb = nbformat.read(executed_notebook(demo_report_run.folder, "report.ipynb"), as_version=4)
+    return report_sections(nb.cells)
 
 
 @pytest.fixture(scope="module")
