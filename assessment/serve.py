@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
-from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE
+from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE, executed_notebook
 
 if TYPE_CHECKING:
     from assessment.bounded_serving import KernelBound
@@ -204,7 +204,7 @@ def serve(
     from assessment.presentation import report_sections, toc_html
     from assessment.voila_app import ReportServer
 
-    executed = json.loads((run / REPORT_NOTEBOOK).read_text(encoding="utf-8"))
+    executed = json.loads(executed_notebook(run, REPORT_NOTEBOOK).read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,
