@@ -121,9 +121,13 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
 
 def engagement_dir(report: dict[str, Any], executed_report: Path) -> Path | None:
     """The engagement folder the run's report was executed for (its papermill parameters)."""
-    for cell in report["cells"]:
+
+    def rank(cell: dict[str, Any]) -> int:  # papermill's injected values win over defaults
         tags = cell.get("metadata", {}).get("tags", [])
-        if cell.get("cell_type") != "code" or not {"parameters", "injected-parameters"} & set(tags):
+        return 0 if "injected-parameters" in tags else 1 if "parameters" in tags else 2
+
+    for cell in sorted(report["cells"], key=rank):
+        if cell.get("cell_type") != "code" or rank(cell) == 2:
             continue
         for line in _source(cell).splitlines():
             name, _, value = line.partition("=")

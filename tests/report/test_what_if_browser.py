@@ -59,8 +59,14 @@ def test_leaving_an_action_out_moves_the_contract_figure_and_the_stage(
 ) -> None:
     index, level, stage, new_level, new_stage = _moving_control(served)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.goto(served.url("/"))
-    page.wait_for_selector(PROJECTED, timeout=60_000)
+    try:
+        page.wait_for_selector(PROJECTED, timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(output_dir / "what-if-missing.png"), full_page=True)
+        raise AssertionError("no What if panel; console:\n" + "\n".join(console[-30:])) from None
     panel = page.locator("table.aw-what-if")
     panel.scroll_into_view_if_needed()
     assert page.inner_text(PROJECTED).strip() == level
