@@ -63,10 +63,19 @@ def test_leaving_an_action_out_moves_the_contract_figure_and_the_stage(
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.goto(served.url("/"))
     try:
-        page.wait_for_selector(PROJECTED, timeout=60_000)
+        page.wait_for_selector(PROJECTED, timeout=120_000)
     except Exception:
-        page.screenshot(path=str(output_dir / "what-if-missing.png"), full_page=True)
-        raise AssertionError("no What if panel; console:\n" + "\n".join(console[-30:])) from None
+        found = page.evaluate(
+            "() => [document.querySelectorAll('.jupyter-widgets').length,"
+            " document.querySelectorAll('.widget-checkbox').length,"
+            " document.querySelectorAll('script[type*=\"cell-output\"]').length]"
+        )
+        page.locator("h2", has_text="What if").scroll_into_view_if_needed()
+        page.screenshot(path=str(output_dir / "what-if-missing.png"))
+        raise AssertionError(
+            f"no What if panel (widgets, checkboxes, pending outputs: {found}); console:\n"
+            + "\n".join(console[-8:])
+        ) from None
     panel = page.locator("table.aw-what-if")
     panel.scroll_into_view_if_needed()
     assert page.inner_text(PROJECTED).strip() == level
