@@ -141,6 +141,7 @@ class WhatIfPanel:
         for control in self.bench.values():
             control.observe(self.update, names="value")
         self.widget = widgets.VBox([*rows, *self.bench.values(), self.output])
+        self.widget.add_class("aw-what-if-panel")  # the one widget the report's CSS shows
         self.update()
 
     def scenario(self) -> Scenario:
