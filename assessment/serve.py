@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from assessment.errors import WorkbookError
 from assessment.paths import templates_dir
-from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE, executed_notebook
+from assessment.run_folder import MANIFEST_FILE, REPORT_NOTEBOOK, STATUS_FILE
 
 if TYPE_CHECKING:
     from assessment.bounded_serving import KernelBound
@@ -202,9 +202,11 @@ def serve(
     options = options.with_token()
     from assessment.charts import UPGRADE_SCRIPT, javascript_bundle
     from assessment.presentation import report_sections, toc_html
+    from assessment.run_folder import executed_notebook
     from assessment.voila_app import ReportServer
 
-    executed = json.loads(executed_notebook(run, REPORT_NOTEBOOK).read_text(encoding="utf-8"))
+    report = executed_notebook(run, REPORT_NOTEBOOK)
+    executed = json.loads(report.read_text(encoding="utf-8"))
     resources = {
         "aw_javascript": javascript_bundle(),
         "aw_upgrade_script": UPGRADE_SCRIPT,

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from assessment.data_analysis.survival import end_of_data
+
 _ONE_DAY = np.timedelta64(1, "D")
 
 
@@ -48,7 +50,7 @@ def outcome_incidence(
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
     started = ~np.isnat(start)
     start = start[started]
-    end = np.datetime64(_end_of_data(caseload, as_of), "ns")
+    end = np.datetime64(end_of_data(caseload, as_of), "ns")
     outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]
     event = outcome <= end  # NaT compares False
     stop = np.where(event, outcome, end)
@@ -119,13 +121,3 @@ def _log_log_interval(
         upper, lower = surv ** np.exp(-spread), surv ** np.exp(spread)
     exact = (surv <= 0) | (surv >= 1) | (se <= 0)
     return np.where(exact, surv, lower), np.where(exact, surv, upper)
-
-
-def _end_of_data(caseload: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:
-    """``as_of`` (normalised), or the latest date anywhere in the extract."""
-    if as_of is not None:
-        return pd.Timestamp(as_of).normalize()
-    columns = ("referral_date", "start_date", "outcome_date", "exit_date")
-    return pd.Timestamp(
-        max(caseload[c].max() for c in columns if caseload[c].notna().any())
-    ).normalize()

@@ -69,7 +69,7 @@ def time_to_outcome(
         fit = SurvfuncRight(days[members], event[members].astype(float))
         rows.append(_summary_row(site, fit, len(members), int(event[members].sum()), z))
         curves.append(_curve(site, fit, float(days[members].max()), z))
-    summary = pd.DataFrame(rows).assign(as_of=_end_of_data(caseload, as_of))
+    summary = pd.DataFrame(rows).assign(as_of=end_of_data(caseload, as_of))
     curve = {
         "site": np.concatenate([np.full(len(c[1]), c[0], dtype=object) for c in curves]),
         "days": np.concatenate([c[1] for c in curves]),
@@ -97,7 +97,7 @@ def cohort_conversion(
         cohort_starts, cohort_outcomes, cohort_rate, cohort_low, cohort_high`` (rate missing
         where nobody started in the cohort window).
     """
-    end = _end_of_data(caseload, as_of) + pd.Timedelta(days=1)
+    end = end_of_data(caseload, as_of) + pd.Timedelta(days=1)
     cohort_end = end - pd.DateOffset(months=months)
     cohort_start = cohort_end - pd.DateOffset(months=months)
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
@@ -135,7 +135,7 @@ def _durations(
     """Site codes, days from start to outcome or censoring, and whether it was an outcome."""
     started = caseload["start_date"].notna().to_numpy()
     frame = caseload[started]
-    end = np.datetime64(_end_of_data(caseload, as_of), "ns")
+    end = np.datetime64(end_of_data(caseload, as_of), "ns")
     start = frame["start_date"].to_numpy(dtype="datetime64[ns]")
     outcome = frame["outcome_date"].to_numpy(dtype="datetime64[ns]")
     exit_ = frame["exit_date"].to_numpy(dtype="datetime64[ns]")
@@ -207,7 +207,7 @@ def _curve(
     return site, grid, _outcome_by(fit, grid, z)
 
 
-def _end_of_data(caseload: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:
+def end_of_data(caseload: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:
     """``as_of`` (normalised), or the latest date anywhere in the extract."""
     if as_of is not None:
         return pd.Timestamp(as_of).normalize()
