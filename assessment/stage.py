@@ -55,6 +55,13 @@ SECTIONS = {
         "For each recommendation, the value of closing its share of the gap to contract "
         "against the cost of its actions, ranked by return.",
     ),
+    "what_if": (
+        5,
+        "What if",
+        "The agreed plan beside the scenarios saved with it: where the headline KPI ends, the "
+        "stage it reaches and the plan's value, cost and return if an action falls short, "
+        "slips or is left out.",
+    ),
     "scope": (
         3,
         "What we agreed to look at",

@@ -13,6 +13,7 @@ This module is imported by those kernels: it stays light (no pandas, no nbformat
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 from pathlib import Path
@@ -27,6 +28,9 @@ __all__ = ["client_outputs", "served_notebook", "show_stored"]
 HIDDEN_OUTPUT_TYPES = frozenset({"stream", "error"})
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 SETUP_CELL_ID = "aw-served-setup"
+WHAT_IF_CELL_ID = "what-if-scenarios"
+"""The report's "What if" section: the served page adds the live controls after it."""
+LIVE_WHAT_IF_ID = "aw-what-if-live"
 
 
 def client_outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,6 +99,14 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
             )
         elif cell.get("cell_type") == "code" and client_outputs(cell):
             cells.append(_code_cell(cell["id"], f"show_stored(report, {cell['id']!r})"))
+            folder = engagement_dir(report, Path(executed_report))
+            if cell["id"] == WHAT_IF_CELL_ID and folder is not None:
+                # the one live cell: the client's controls, computed in the page's kernel
+                live = (
+                    "from assessment.recommendations.what_if import show_what_if\n\n"
+                    f"show_what_if({str(folder)!r})"
+                )
+                cells.append(_code_cell(LIVE_WHAT_IF_ID, live))
     return {
         "cells": cells,
         "metadata": {
@@ -105,6 +117,29 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+def engagement_dir(report: dict[str, Any], executed_report: Path) -> Path | None:
+    """The engagement folder the run's report was executed for (its papermill parameters)."""
+
+    def rank(cell: dict[str, Any]) -> int:  # papermill's injected values win over defaults
+        tags = cell.get("metadata", {}).get("tags", [])
+        return 0 if "injected-parameters" in tags else 1 if "parameters" in tags else 2
+
+    for cell in sorted(report["cells"], key=rank):
+        if cell.get("cell_type") != "code" or rank(cell) == 2:
+            continue
+        for line in _source(cell).splitlines():
+            name, _, value = line.partition("=")
+            if name.strip() == "engagement_dir":
+                try:
+                    found = ast.literal_eval(value.split("#")[0].strip())
+                except (ValueError, SyntaxError):
+                    continue
+                folder = (executed_report.parent / str(found)).resolve()
+                if folder.is_dir():
+                    return folder
+    return None
 
 
 def _code_cell(cell_id: str, source: str) -> dict[str, Any]:

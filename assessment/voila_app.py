@@ -40,13 +40,15 @@ _TEMPLATE_ASSET = re.compile(r"^[A-Za-z0-9_-]+/static/[A-Za-z0-9_./-]+$")
 
 
 PAGE_EXTENSIONS = (
-    "@jupyter-widgets/jupyterlab-manager",
-    "@voila-dashboards/widgets-manager8",
     "@voila-dashboards/widgets-manager7",
     "jupyterlab_pygments",
 )
-"""JupyterLab extensions Voila would load into the page; the report needs none of them (an
-empty allow-list means "all" to Voila, so they are denied by name)."""
+"""JupyterLab extensions Voila would load into the page that it does not need (an empty
+allow-list means "all" to Voila, so they are denied by name). The widget managers are allowed
+for the "What if" section's live controls (issue 18): ``@jupyter-widgets/jupyterlab-manager``
+registers ``@jupyter-widgets/base`` and ``controls``, without which Voila's widgets-manager8
+fails ("No version of module @jupyter-widgets/base is registered"); it logs "Unsatisfied
+version" warnings against Voila's bundled JupyterLab 4.2.5."""
 
 _NOISE = ("is not trusted", "notebook-signing key")
 """Messages that are no problem here: the served notebook is ours, built for this run, and
@@ -103,9 +105,8 @@ class ReportServer(Voila):
         voila = self.config.VoilaConfiguration
         voila.resources = dict(self.extra_resources)
         voila.file_allowlist = ["(?!)"]  # matches no file (and the file handler is gone)
-        # No JupyterLab extension in the client's page: the report shows no widget, and the
-        # installed widget managers are built for a newer JupyterLab than Voila's bundled 4.2.5
-        # ("Unsatisfied version ... of shared singleton module @jupyterlab/services").
+        # Only the widget managers reach the client's page (the "What if" controls); they are
+        # built for a newer JupyterLab than Voila's bundled 4.2.5 and warn so in the console.
         voila.extension_denylist = list(PAGE_EXTENSIONS)
         super().initialize(argv)
         for logger in (self.log, logging.getLogger("tornado.application")):

@@ -123,3 +123,24 @@ def test_show_stored_publishes_only_what_a_client_may_see(
 def test_show_stored_names_an_unknown_cell(executed_report: Path) -> None:
     with pytest.raises(KeyError, match="rp-99"):
         show_stored(executed_report, "rp-99")
+
+
+def test_the_what_if_section_gets_the_one_live_cell_after_it(
+    executed_report: Path, tmp_path: Path
+) -> None:
+    # the run's report of an engagement in ./acme: its "What if" table, then the live controls
+    (tmp_path / "acme").mkdir()
+    notebook = json.loads(executed_report.read_text())
+    notebook["cells"][0]["source"] = 'engagement_dir = "acme"  # set by assess run'
+    what_if = dict(notebook["cells"][1], id="what-if-scenarios")
+    notebook["cells"].append(what_if)
+    executed_report.write_text(json.dumps(notebook))
+    cells = [(c["id"], c["source"]) for c in served_notebook(executed_report)["cells"]]
+    assert cells[-2:] == [
+        ("what-if-scenarios", "show_stored(report, 'what-if-scenarios')"),
+        (
+            "aw-what-if-live",
+            "from assessment.recommendations.what_if import show_what_if\n\n"
+            f"show_what_if({str((tmp_path / 'acme').resolve())!r})",
+        ),
+    ]

@@ -37,6 +37,7 @@ from assessment.recommendations.views import (
     smart_check,
     value_and_cost,
 )
+from assessment.recommendations.what_if import scenarios_for_client, what_if_panel
 
 SHEETS = sheets.SHEETS
 
@@ -62,8 +63,10 @@ __all__ = [
     "roadmap_for_client",
     "save",
     "save_plan",
+    "scenarios_for_client",
     "smart_check",
     "value_and_cost",
     "value_for_client",
+    "what_if_panel",
     "write_sheet",
 ]

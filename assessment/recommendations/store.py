@@ -102,6 +102,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE rec_actions ADD COLUMN client_days REAL
         CHECK (client_days IS NULL OR client_days >= 0);
     """,
+    # 3: what-if scenarios the consultant saved (levers as JSON; the client's page never writes)
+    """
+    CREATE TABLE rec_scenarios (
+        name        TEXT PRIMARY KEY,
+        levers      TEXT NOT NULL,
+        benchmarks  TEXT NOT NULL DEFAULT '[]',
+        saved_by    TEXT NOT NULL,
+        saved_on    TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -1,0 +1,155 @@
+"""What-if scenarios in the store: the plan's basis from the published frames, saved scenarios.
+
+:func:`load_basis` reads what the projection needs from the published plan only (the client
+frames ``recommendations.*`` and step 1's performance), so the served page and the static
+report project the same plan. :func:`save_scenario` is the consultant's (a CLI or notebook
+call); the client's page only reads (:func:`saved_scenarios`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from assessment.engagement import Engagement
+from assessment.errors import InputError, Problem
+from assessment.recommendations import measures
+from assessment.recommendations.models import ALL_SITES
+from assessment.recommendations.scenarios import Benchmark, Lever, PlanBasis, Scenario
+from assessment.recommendations.store import STEP, open_store
+from assessment.store import Store
+
+SCENARIOS = "rec_scenarios"
+PERFORMANCE_FRAME = "data_analysis.performance_by_period"
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(str(value)).date()
+
+
+def load_basis(engagement: Engagement) -> PlanBasis | None:
+    """The published plan as the projection needs it (None before a plan is published)."""
+    if not engagement.store_path.exists():
+        return None
+    with Store(engagement.store_path) as store:
+        names = (f"{STEP}.plan", f"{STEP}.roadmap", PERFORMANCE_FRAME)
+        if not all(store.has_frame(n) for n in names):
+            return None
+        plan, stages, data = (store.frame(n) for n in names)
+    if plan.empty or stages.empty:
+        return None
+    data["period"] = pd.to_datetime(data["period"])
+    base = stages[stages["fraction"].isna()]
+    if base.empty or pd.isna(base["pct"].iloc[0]):
+        return None
+    base_day = _day(base["date"].iloc[0]) or dt.date.today()
+    base_month = base_day.replace(day=1)
+    key = engagement.contract.headline_kpi
+    lower = engagement.kpi(key).better == "lower"
+    n = engagement.analysis.recent_months  # the one "recent" window of every step-5 figure
+    start = pd.Timestamp(base_month)
+    declared = tuple(
+        (str(r.name), None if pd.isna(r.fraction) else float(r.fraction), _day(r.date))
+        for r in stages.itertuples()
+    )
+    summit = max((s for s in declared if s[1] is not None), key=lambda s: s[1], default=None)
+    by = (summit[2] if summit and summit[2] else None) or engagement.contract.end
+    return PlanBasis(
+        plan=plan,
+        stages=declared,
+        headline=key,
+        kpi_label=engagement.kpi(key).label,
+        base_pct=float(base["pct"].iloc[0]),
+        base_month=base_month,
+        contract_end=engagement.contract.end,
+        contract_units=measures.monthly_target(data, key, ALL_SITES, start, n) or 0.0,
+        horizon=engagement.analysis.value_horizon_months,
+        benchmarks=_benchmarks(engagement, data, key, start, lower, by, n),
+    )
+
+
+def _benchmarks(
+    engagement: Engagement,
+    data: pd.DataFrame,
+    key: str,
+    start: pd.Timestamp,
+    lower: bool,
+    by: dt.date,
+    n: int,
+) -> tuple[Benchmark, ...]:
+    """Every site below the best site's rate, which it could reach by ``by``."""
+    sites = [s.key for s in engagement.sites]
+    best = measures.best_site(data, key, sites, start, lower, n)
+    if best is None:
+        return ()
+    found = []
+    for site in sites:
+        level = measures.window_pct(data, key, site, start, lower, n)
+        units = measures.monthly_target(data, key, site, start, n)
+        if site == best[0] or level is None or not units or level >= best[1]:
+            continue
+        found.append(Benchmark(site, level, best[1], float(units), by))
+    return tuple(found)
+
+
+def save_scenario(engagement: Engagement, scenario: Scenario, by: str, on: dt.date) -> None:
+    """Save (or replace) a named scenario; the consultant's only.
+
+    Raises:
+        InputError: No name, no one saving it, or a lever on an action not in the plan.
+    """
+    basis = load_basis(engagement)
+    problems = []
+    if not scenario.name.strip() or scenario.name == Scenario().name:
+        problems.append(Problem("scenario", "give the scenario a name of its own", "name"))
+    if not by.strip():
+        problems.append(Problem("scenario", "name who saved it", "saved by"))
+    known = set(basis.plan["action_id"]) if basis is not None else set()
+    for action_id in scenario.levers:
+        if action_id not in known:
+            problems.append(Problem("scenario", "not an action of the published plan", action_id))
+    if problems:
+        raise InputError(problems)
+    levers = {a: vars(lever) for a, lever in scenario.levers.items()}
+    with open_store(engagement) as store, store.transaction() as tx:
+        tx.execute(
+            f"INSERT INTO {SCENARIOS}(name, levers, benchmarks, saved_by, saved_on, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, datetime('now'), datetime('now')) "
+            "ON CONFLICT(name) DO UPDATE SET levers=excluded.levers, "
+            "benchmarks=excluded.benchmarks, saved_by=excluded.saved_by, "
+            "saved_on=excluded.saved_on, updated_at=excluded.updated_at",
+            (
+                scenario.name.strip(),
+                json.dumps(levers, sort_keys=True),
+                json.dumps(sorted(scenario.benchmark_sites)),
+                by.strip(),
+                on.isoformat(),
+            ),
+        )
+
+
+def saved_scenarios(engagement: Engagement) -> list[tuple[Scenario, str, dt.date]]:
+    """The saved scenarios with who saved them and when, by name (reads only)."""
+    if not engagement.store_path.exists():
+        return []
+    with Store(engagement.store_path) as store:
+        exists = store.query("SELECT 1 FROM sqlite_master WHERE name = ?", (SCENARIOS,))
+        if not exists:
+            return []
+        rows = store.query(f"SELECT * FROM {SCENARIOS} ORDER BY name")
+    return [
+        (
+            Scenario(
+                r["name"],
+                {a: Lever(**v) for a, v in json.loads(r["levers"]).items()},
+                frozenset(json.loads(r["benchmarks"])),
+            ),
+            r["saved_by"],
+            dt.date.fromisoformat(r["saved_on"]),
+        )
+        for r in rows
+    ]

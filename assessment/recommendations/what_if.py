@@ -1,0 +1,177 @@
+"""What if, as the client sees it: saved scenarios beside the agreed plan, and the live controls.
+
+:func:`scenarios_for_client` is the static report's small table (the agreed plan, then each
+scenario the consultant saved). :func:`what_if_panel` is the served report's controls
+(ipywidgets): every change calls :func:`~assessment.recommendations.scenarios.compare` and
+redraws the figures beside the agreed plan's. Neither computes a figure itself.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as widgets
+from IPython.display import HTML
+
+from assessment.engagement import Engagement
+from assessment.presentation import callout, date_text, money
+from assessment.recommendations.scenario_store import load_basis, saved_scenarios
+from assessment.recommendations.scenarios import (
+    Lever,
+    PlanBasis,
+    Projection,
+    Scenario,
+    compare,
+    project,
+)
+
+NO_PLAN = "No action plan published yet"
+
+
+def _ret(p: Projection) -> str:
+    return "–" if p.cost <= 0 else f"{p.plan_return:,.1f} ×"
+
+
+def _row(p: Projection, fmt: Callable[[object], str], who: str) -> str:
+    cells = (
+        p.name,
+        who,
+        f"{p.end_level:,.0f}%",
+        p.end_stage,
+        fmt(p.value),
+        fmt(p.cost),
+        _ret(p),
+    )
+    labels = ("Scenario", "Saved", "Headline KPI at contract end", "Stage", "Value", "Cost")
+    labels += ("Return",)
+    tds = "".join(
+        f"<td data-label='{html.escape(label)}'>{html.escape(cell)}</td>"
+        for label, cell in zip(labels, cells, strict=True)
+    )
+    return f"<tr>{tds}</tr>"
+
+
+def scenarios_for_client(engagement: Engagement) -> HTML:
+    """The agreed plan and each saved scenario: KPI and stage at the contract's end, money."""
+    basis = load_basis(engagement)
+    if basis is None:
+        return callout("What if", [NO_PLAN])
+    fmt = money(engagement)
+    rows = [_row(project(basis, Scenario()), fmt, "agreed")]
+    for scenario, by, on in saved_scenarios(engagement):
+        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}"))
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "Scenario",
+            "Saved",
+            f"{html.escape(basis.kpi_label)} at {date_text(basis.contract_end)}",
+            "Stage reached",
+            "Value",
+            "Cost",
+            "Return",
+        )
+    )
+    caption = (
+        "The agreed plan and the scenarios saved with it, projected by the same functions: "
+        f"% of the contracted target, the contract's last month ({date_text(basis.contract_end)})."
+    )
+    return HTML(
+        f"<table class='aw-table aw-scenarios'><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def figures_html(agreed: Projection, scenario: Projection, fmt: Callable[[object], str]) -> str:
+    """The scenario's figures beside the agreed plan's (the served panel's output)."""
+    rows = [
+        (
+            "Headline KPI at contract end",
+            f"{agreed.end_level:,.0f}%",
+            f"{scenario.end_level:,.0f}%",
+        ),
+        ("Stage reached at contract end", agreed.end_stage, scenario.end_stage),
+    ]
+    for a, s in zip(agreed.stages, scenario.stages, strict=True):
+        rows.append((f"By {a.name}'s date ({date_text(a.date)})", a.reached, s.reached))
+    rows += [
+        ("Value", fmt(agreed.value), fmt(scenario.value)),
+        ("Cost", fmt(agreed.cost), fmt(scenario.cost)),
+        ("Return", _ret(agreed), _ret(scenario)),
+    ]
+    body = "".join(
+        f"<tr><th scope='row'>{html.escape(n)}</th><td class='aw-agreed'>{html.escape(a)}</td>"
+        f"<td class='aw-projected'>{html.escape(s)}</td></tr>"
+        for n, a, s in rows
+    )
+    return (
+        "<table class='aw-table aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
+        f"<th>What if</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+class WhatIfPanel:
+    """The served report's controls: per action share, delay and leave-out; per site benchmark."""
+
+    def __init__(
+        self, basis: PlanBasis, fmt: Callable[[object], str], names: dict[str, str]
+    ) -> None:
+        self.basis, self.fmt = basis, fmt
+        self.share: dict[str, widgets.IntSlider] = {}
+        self.delay: dict[str, widgets.IntSlider] = {}
+        self.left_out: dict[str, widgets.Checkbox] = {}
+        rows = []
+        for r in basis.plan.itertuples():
+            a = str(r.action_id)
+            self.share[a] = widgets.IntSlider(100, 0, 100, 5, description="% of target")
+            self.delay[a] = widgets.IntSlider(0, 0, 12, 1, description="Months late")
+            self.left_out[a] = widgets.Checkbox(False, description="Leave out")
+            label = widgets.HTML(f"<strong>{html.escape(str(r.task))}</strong>")
+            rows.append(widgets.VBox([label, self.share[a], self.delay[a], self.left_out[a]]))
+        self.bench = {
+            b.site: widgets.Checkbox(
+                False, description=f"{names.get(b.site, b.site)} reaches the benchmark's rate"
+            )
+            for b in basis.benchmarks
+        }
+        self.output = widgets.HTML()
+        for control in (*self.share.values(), *self.delay.values(), *self.left_out.values()):
+            control.observe(self.update, names="value")
+        for control in self.bench.values():
+            control.observe(self.update, names="value")
+        self.widget = widgets.VBox([*rows, *self.bench.values(), self.output])
+        self.widget.add_class("aw-what-if-panel")  # the one widget the report's CSS shows
+        self.update()
+
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe."""
+        levers = {
+            a: Lever(self.share[a].value, self.delay[a].value, self.left_out[a].value)
+            for a in self.share
+        }
+        sites = frozenset(s for s, box in self.bench.items() if box.value)
+        return Scenario("What if", levers, sites)
+
+    def update(self, _change: object = None) -> None:
+        """Project the controls' scenario and redraw the figures beside the agreed plan's."""
+        agreed, scenario = compare(self.basis, self.scenario())
+        self.output.value = figures_html(agreed, scenario, self.fmt)
+
+
+def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:
+    """The live what-if controls of the served report (a note before a plan is published)."""
+    basis = load_basis(engagement)
+    if basis is None:
+        return callout("What if", [NO_PLAN])
+    return WhatIfPanel(basis, money(engagement), engagement.site_names())
+
+
+def show_what_if(engagement_dir: str) -> None:
+    """Display the live controls in the served page (the served notebook's one live cell)."""
+    from IPython.display import display
+
+    from assessment.engagement import load_engagement
+
+    panel = what_if_panel(load_engagement(engagement_dir))
+    display(panel.widget if isinstance(panel, WhatIfPanel) else panel)

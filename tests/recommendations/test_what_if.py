@@ -1,0 +1,79 @@
+"""Saved scenarios in the store, the static table and the served panel, on step 5's fixture.
+
+The published plan (conftest): a1 lifts North Hub's job outcomes from 30 % to 50 % of its 20 a
+month by 30 Sep 2025, 4 days at £950 = £3,800, £1,500 a job. The contract (40 a month) ends
+31 Dec 2025; base camp is 55 % (Apr-Jun 2025). Agreed: 20 points x 20 jobs x 3 months (Oct-Dec)
+x £1,500 = £18,000; the contract gains 20 x 20 / 40 = 10 points: 65 % at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import pytest
+
+from assessment.errors import InputError
+from assessment.recommendations import publishing as pub
+from assessment.recommendations.scenario_store import load_basis, save_scenario, saved_scenarios
+from assessment.recommendations.scenarios import Lever, Scenario, project
+from assessment.recommendations.what_if import WhatIfPanel, scenarios_for_client, what_if_panel
+
+
+@pytest.fixture
+def published(saved: Callable):
+    engagement = saved()
+    pub.publish(engagement, "Consultant", dt.date(2025, 7, 12))
+    return engagement
+
+
+def test_the_basis_is_read_from_the_published_plan(published) -> None:
+    basis = load_basis(published)
+    assert basis is not None
+    assert (basis.base_pct, basis.contract_units) == (pytest.approx(55.0), 40.0)
+    agreed = project(basis, Scenario())
+    assert agreed.value == pytest.approx(18_000)
+    assert agreed.cost == pytest.approx(3_800)
+    assert agreed.end_level == pytest.approx(65.0)
+    # North Hub (30 %) could reach South Hub's 80 %: the only benchmark offered
+    assert [(b.site, b.baseline, b.rate, b.units) for b in basis.benchmarks] == [
+        ("north", 30.0, 80.0, 20.0)
+    ]
+
+
+def test_a_saved_scenario_appears_in_the_static_table_beside_the_agreed_plan(published) -> None:
+    slips = Scenario("MI pack slips", {"a1": Lever(share=50, delay=3)})
+    save_scenario(published, slips, "Consultant", dt.date(2025, 7, 20))
+    assert [(s.name, by) for s, by, _ in saved_scenarios(published)] == [
+        ("MI pack slips", "Consultant")
+    ]
+    shown = scenarios_for_client(published).data
+    # 40 % by 31 Dec 2025: nothing counts inside the contract, the level stays at 55 %
+    assert "<td data-label='Scenario'>Agreed plan</td>" in shown
+    assert "65%" in shown and "£18,000" in shown and "4.7 ×" in shown
+    assert "MI pack slips" in shown and "Consultant, 20" in shown
+    assert "55%" in shown and "£0" in shown and "0.0 ×" in shown
+
+
+def test_a_scenario_needs_a_name_and_known_actions(published) -> None:
+    with pytest.raises(InputError) as error:
+        save_scenario(published, Scenario("", {"zz": Lever()}), "", dt.date(2025, 7, 20))
+    text = str(error.value)
+    assert "give the scenario a name" in text and "zz" in text and "who saved it" in text
+    assert saved_scenarios(published) == []
+
+
+def test_the_panel_moves_the_figures_with_a_control(published) -> None:
+    panel = what_if_panel(published)
+    assert isinstance(panel, WhatIfPanel)
+    assert "<td class='aw-projected'>65%</td>" in panel.output.value
+    started = time.perf_counter()
+    panel.share["a1"].value = 50  # North to 40 %: the contract gains 5 points
+    elapsed = time.perf_counter() - started
+    assert "<td class='aw-agreed'>65%</td>" in panel.output.value
+    assert "<td class='aw-projected'>60%</td>" in panel.output.value
+    assert "<td class='aw-projected'>£9,000</td>" in panel.output.value
+    assert elapsed < 5  # generous: a sanity bound, the benchmark measures the real figure
+    panel.bench["north"].value = True  # North at 80 % by the summit's date
+    assert panel.scenario().benchmark_sites == frozenset({"north"})
