@@ -144,6 +144,7 @@ def _serve(args: argparse.Namespace) -> int:
         refill_delay=args.refill_delay,
         max_kernels=args.max_kernels,
         kernel_idle=args.kernel_idle,
+        what_if=args.what_if,
     )
 
     def announce(url: str) -> None:
@@ -195,6 +196,11 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=DEFAULT_KERNEL_IDLE,
         help="seconds a page's kernel lives on once no page is connected (default %(default)s)",
+    )
+    serve.add_argument(
+        "--what-if",
+        action="store_true",
+        help="add the live What if controls (the page then loads Voila's widget managers)",
     )
     serve.set_defaults(handler=_serve)
 

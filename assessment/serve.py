@@ -68,6 +68,7 @@ class ServeOptions:
     refill_delay: float = DEFAULT_REFILL_DELAY
     max_kernels: int | None = None
     kernel_idle: float = DEFAULT_KERNEL_IDLE
+    what_if: bool = False
 
     def bound(self) -> KernelBound:
         """The kernel bound: ``max_kernels`` (default pool + 2); the pool fits inside it."""
@@ -124,13 +125,16 @@ def resolve_run(path: str | Path) -> Path:
     return run
 
 
-def prepare_root(run: Path, root: Path) -> Path:
-    """Write the served notebook into ``root`` (an empty folder); return its path."""
+def prepare_root(run: Path, root: Path, what_if: bool = False) -> Path:
+    """Write the served notebook into ``root`` (an empty folder); return its path.
+
+    ``what_if`` adds the live "What if" controls after that section.
+    """
     from assessment.run_folder import executed_notebook
     from assessment.stored_report import served_notebook
 
     notebook = root / REPORT_NOTEBOOK
-    content = served_notebook(executed_notebook(run, REPORT_NOTEBOOK))
+    content = served_notebook(executed_notebook(run, REPORT_NOTEBOOK), live_what_if=what_if)
     content["metadata"]["title"] = page_title(run)
     notebook.write_text(json.dumps(content), encoding="utf-8")
     return notebook
@@ -214,7 +218,7 @@ def serve(
         "aw_toc": toc_html(report_sections(executed["cells"])),
     }
     with _served_folder() as root:
-        notebook = prepare_root(run, root)
+        notebook = prepare_root(run, root, what_if=options.what_if)
         # Voila finds our template (templates/voila/templates/workbook) and the one stylesheet
         # (templates/report/workbook/static/report.css) through JUPYTER_PATH.
         jupyter_path = [str(templates_dir()), os.environ.get("JUPYTER_PATH", "")]
@@ -222,6 +226,7 @@ def serve(
         ReportServer.announce = staticmethod(lambda: announce(options.url()))
         ReportServer.extra_resources = resources
         ReportServer.kernel_bound = options.bound()
+        ReportServer.live_widgets = options.what_if
         ReportServer.on_stop = staticmethod(lambda: shutil.rmtree(root.parent, ignore_errors=True))
         ReportServer.launch_instance(argv=voila_argv(notebook, options))
     return 0

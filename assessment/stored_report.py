@@ -74,7 +74,7 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def served_notebook(executed_report: Path) -> dict[str, Any]:
+def served_notebook(executed_report: Path, live_what_if: bool = False) -> dict[str, Any]:
     """The notebook Voila serves for one run (nbformat 4 as a plain dict).
 
     Markdown cells are copied; each code cell of the executed report that showed something
@@ -83,6 +83,7 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
 
     Args:
         executed_report: The run's executed ``report.ipynb`` (papermill's output).
+        live_what_if: Add the live "What if" controls after that section (``--what-if``).
     """
     report = json.loads(Path(executed_report).read_text(encoding="utf-8"))
     setup = (
@@ -100,7 +101,7 @@ def served_notebook(executed_report: Path) -> dict[str, Any]:
         elif cell.get("cell_type") == "code" and client_outputs(cell):
             cells.append(_code_cell(cell["id"], f"show_stored(report, {cell['id']!r})"))
             folder = engagement_dir(report, Path(executed_report))
-            if cell["id"] == WHAT_IF_CELL_ID and folder is not None:
+            if live_what_if and cell["id"] == WHAT_IF_CELL_ID and folder is not None:
                 # the one live cell: the client's controls, computed in the page's kernel
                 live = (
                     "from assessment.recommendations.what_if import show_what_if\n\n"

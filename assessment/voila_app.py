@@ -43,12 +43,20 @@ PAGE_EXTENSIONS = (
     "@voila-dashboards/widgets-manager7",
     "jupyterlab_pygments",
 )
+WIDGET_MANAGERS = (
+    "@voila-dashboards/widgets-manager8",
+    "@jupyter-widgets/jupyterlab-manager",
+)
+"""The widget managers: loaded only when the page has live controls (``assess serve --what-if``).
+Voila 0.5.13's own widgets-manager8 is built for JupyterLab 4.5 while its page bundles 4.2.5, so
+with them the browser console logs "Unsatisfied version" warnings; the default page, which shows
+stored results only, loads neither and its console stays quiet."""
 """JupyterLab extensions Voila would load into the page that it does not need (an empty
 allow-list means "all" to Voila, so they are denied by name). The widget managers are allowed
 for the "What if" section's live controls (issue 18): ``@jupyter-widgets/jupyterlab-manager``
 registers ``@jupyter-widgets/base`` and ``controls``, without which Voila's widgets-manager8
-fails ("No version of module @jupyter-widgets/base is registered"); it logs "Unsatisfied
-version" warnings against Voila's bundled JupyterLab 4.2.5."""
+fails ("No version of module @jupyter-widgets/base is registered"). Both are built for a newer
+JupyterLab than Voila's bundled 4.2.5, so they are loaded only with ``--what-if``."""
 
 _NOISE = ("is not trusted", "notebook-signing key")
 """Messages that are no problem here: the served notebook is ours, built for this run, and
@@ -95,6 +103,7 @@ class ReportServer(Voila):
     extra_resources: ClassVar[dict[str, Any]] = {}
 
     kernel_bound: ClassVar[KernelBound | None] = None
+    live_widgets: ClassVar[bool] = False
     on_stop: ClassVar[Callable[[], None] | None] = None
 
     def initialize(self, argv: Any = None) -> None:
@@ -105,9 +114,9 @@ class ReportServer(Voila):
         voila = self.config.VoilaConfiguration
         voila.resources = dict(self.extra_resources)
         voila.file_allowlist = ["(?!)"]  # matches no file (and the file handler is gone)
-        # Only the widget managers reach the client's page (the "What if" controls); they are
-        # built for a newer JupyterLab than Voila's bundled 4.2.5 and warn so in the console.
-        voila.extension_denylist = list(PAGE_EXTENSIONS)
+        # The widget managers reach the client's page only for the live "What if" controls.
+        denied = PAGE_EXTENSIONS if self.live_widgets else PAGE_EXTENSIONS + WIDGET_MANAGERS
+        voila.extension_denylist = list(denied)
         super().initialize(argv)
         for logger in (self.log, logging.getLogger("tornado.application")):
             logger.addFilter(_quiet)

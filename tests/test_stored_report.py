@@ -125,7 +125,7 @@ def test_show_stored_names_an_unknown_cell(executed_report: Path) -> None:
         show_stored(executed_report, "rp-99")
 
 
-def test_the_what_if_section_gets_the_one_live_cell_after_it(
+def test_the_what_if_section_gets_the_one_live_cell_after_it_with_what_if(
     executed_report: Path, tmp_path: Path
 ) -> None:
     # the run's report of an engagement in ./acme: its "What if" table, then the live controls
@@ -135,7 +135,10 @@ def test_the_what_if_section_gets_the_one_live_cell_after_it(
     what_if = dict(notebook["cells"][1], id="what-if-scenarios")
     notebook["cells"].append(what_if)
     executed_report.write_text(json.dumps(notebook))
-    cells = [(c["id"], c["source"]) for c in served_notebook(executed_report)["cells"]]
+    plain = [c["id"] for c in served_notebook(executed_report)["cells"]]
+    assert plain[-1] == "what-if-scenarios"  # without --what-if: the stored table only
+    live = served_notebook(executed_report, live_what_if=True)["cells"]
+    cells = [(c["id"], c["source"]) for c in live]
     assert cells[-2:] == [
         ("what-if-scenarios", "show_stored(report, 'what-if-scenarios')"),
         (

@@ -81,9 +81,8 @@ def _wait_until_listening(base: str, process: subprocess.Popen, log: Path) -> No
     raise RuntimeError(f"assess serve did not listen within 60 s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def served(
-    demo_report_run: RunResult, tmp_path_factory: pytest.TempPathFactory
+def _serve(
+    demo_report_run: RunResult, tmp_path_factory: pytest.TempPathFactory, *extra: str
 ) -> Iterator[Served]:
     """`assess serve` of the demo run, with a token the tests know, stopped by PID at the end."""
     port, token = free_port(), secrets.token_urlsafe(16)
@@ -102,6 +101,7 @@ def served(
         "2",
         "--refill-delay",  # several pages are opened one after the other: refill at once
         "0.2",
+        *extra,
     ]
     with log.open("w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
@@ -116,3 +116,19 @@ def served(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served(
+    demo_report_run: RunResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """`assess serve` of the demo run: the stored report, no live widgets."""
+    yield from _serve(demo_report_run, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def served_what_if(
+    demo_report_run: RunResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """`assess serve --what-if` of the demo run: the live What if controls."""
+    yield from _serve(demo_report_run, tmp_path_factory, "--what-if")

@@ -55,8 +55,9 @@ def _moving_control(served: Served) -> tuple[int, str, str, str, str]:
 
 
 def test_leaving_an_action_out_moves_the_contract_figure_and_the_stage(
-    served: Served, browser, output_dir: Path
+    served_what_if: Served, browser, output_dir: Path
 ) -> None:
+    served = served_what_if  # assess serve --what-if: the page with the live controls
     index, level, stage, new_level, new_stage = _moving_control(served)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     console: list[str] = []
