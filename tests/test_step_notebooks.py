@@ -147,7 +147,7 @@ def test_step4_imports_the_fieldwork_and_tests_the_hypotheses(northshore_run: Ru
     assert "Untested" in verdicts and "weak: one kind of source" in verdicts
     journeys = cells["di-11"]
     assert "Harbour Street 7 5 51 100% 56% yes" in journeys
-    assert "Eastgate Centre 9 4 63.0 44% 52% no" in journeys
+    assert "Eastgate Centre 9 4 63 44% 52% no" in journeys
     assert "Sites following the defined journey" in journeys
     assert "Eastgate Centre's journey today" in cells["di-13"].replace("&#x27;", "'")
     assert "Steps: 9 today, 5 proposed" in cells["di-13"] and "30.0 days saved" in cells["di-13"]
