@@ -31,8 +31,29 @@ def _day(value: object) -> dt.date | None:
     return pd.Timestamp(str(value)).date()
 
 
+PLAN_COLUMNS = frozenset(
+    {"action_id", "baseline", "cost", "measure", "price", "site", "target", "target_date", "units"}
+)
+"""The columns of the published plan the projection reads; a plan published by an older
+workbook lacks some of them and must be published again (``plan_is_current``)."""
+
+
+def plan_is_current(engagement: Engagement) -> bool:
+    """Whether the published plan carries every column the projection reads."""
+    if not engagement.store_path.exists():
+        return True
+    with Store(engagement.store_path) as store:
+        if not store.has_frame(f"{STEP}.plan"):
+            return True
+        return set(store.frame(f"{STEP}.plan").columns) >= PLAN_COLUMNS
+
+
 def load_basis(engagement: Engagement) -> PlanBasis | None:
-    """The published plan as the projection needs it (None before a plan is published)."""
+    """The published plan as the projection needs it, or None.
+
+    None before a plan is published, and for a plan published by an older workbook without the
+    columns the projection reads (``plan_is_current`` tells the two apart).
+    """
     if not engagement.store_path.exists():
         return None
     with Store(engagement.store_path) as store:
@@ -40,7 +61,7 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
         if not all(store.has_frame(n) for n in names):
             return None
         plan, stages, data = (store.frame(n) for n in names)
-    if plan.empty or stages.empty:
+    if plan.empty or stages.empty or not set(plan.columns) >= PLAN_COLUMNS:
         return None
     data["period"] = pd.to_datetime(data["period"])
     base = stages[stages["fraction"].isna()]

@@ -16,7 +16,7 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.presentation import callout, date_text, money
-from assessment.recommendations.scenario_store import load_basis, saved_scenarios
+from assessment.recommendations.scenario_store import load_basis, plan_is_current, saved_scenarios
 from assessment.recommendations.scenarios import (
     Lever,
     PlanBasis,
@@ -27,6 +27,15 @@ from assessment.recommendations.scenarios import (
 )
 
 NO_PLAN = "No action plan published yet"
+STALE_PLAN = (
+    "The action plan was published by an earlier version of the workbook: publish it again "
+    "(notebook 05) to explore scenarios."
+)
+
+
+def _no_basis(engagement: Engagement) -> HTML:
+    """Why there is nothing to project: no plan yet, or one to publish again."""
+    return callout("What if", [NO_PLAN if plan_is_current(engagement) else STALE_PLAN])
 
 
 def _ret(p: Projection) -> str:
@@ -56,7 +65,7 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     """The agreed plan and each saved scenario: KPI and stage at the contract's end, money."""
     basis = load_basis(engagement)
     if basis is None:
-        return callout("What if", [NO_PLAN])
+        return _no_basis(engagement)
     fmt = money(engagement)
     rows = [_row(project(basis, Scenario()), fmt, "agreed")]
     for scenario, by, on in saved_scenarios(engagement):
@@ -163,7 +172,7 @@ def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:
     """The live what-if controls of the served report (a note before a plan is published)."""
     basis = load_basis(engagement)
     if basis is None:
-        return callout("What if", [NO_PLAN])
+        return _no_basis(engagement)
     return WhatIfPanel(basis, money(engagement), engagement.site_names())
 
 

@@ -19,6 +19,7 @@ from assessment.recommendations import publishing as pub
 from assessment.recommendations.scenario_store import load_basis, save_scenario, saved_scenarios
 from assessment.recommendations.scenarios import Lever, Scenario, project
 from assessment.recommendations.what_if import WhatIfPanel, scenarios_for_client, what_if_panel
+from assessment.store import Store
 
 
 @pytest.fixture
@@ -77,3 +78,13 @@ def test_the_panel_moves_the_figures_with_a_control(published) -> None:
     assert elapsed < 5  # generous: a sanity bound, the benchmark measures the real figure
     panel.bench["north"].value = True  # North at 80 % by the summit's date
     assert panel.scenario().benchmark_sites == frozenset({"north"})
+
+
+def test_a_plan_published_by_an_older_workbook_asks_to_publish_again(published) -> None:
+    # the plan frame as an earlier workbook stored it: without the units the projection reads
+    with Store(published.store_path) as store:
+        old = store.frame("recommendations.plan").drop(columns=["units"])
+        store.put_frames("recommendations", {"recommendations.plan": old})
+    assert load_basis(published) is None
+    shown = scenarios_for_client(published).data
+    assert "publish it again" in shown and "No action plan published yet" not in shown
