@@ -9,6 +9,8 @@ of them can disagree. Rules:
   listed before base camp, so the stages read in increasing order;
 - a stage is reached when the level now is at or above it; above the summit the task is to hold
   it (no planned line plunges back down to a stage already passed);
+- a stage not reached whose date has come by the data's last day was missed, and is said so
+  ("was due by 30 Jun 2026 and was not reached"), never "not reached yet";
 - every level names its months.
 
 :func:`contract_roadmap` builds the state of an engagement from what its steps stored. Shared
@@ -142,12 +144,31 @@ class RoadmapState:
         months = f" over {self.base_period.label()}" if self.base_period else ""
         return f"Base camp: {self.base_pct:,.0f}% of contract{months}."
 
+    @property
+    def level_period(self) -> Period | None:
+        """The months of :attr:`level`: now's, else base camp's."""
+        return self.now_period if self.now_pct is not None else self.base_period
+
+    @property
+    def missed(self) -> tuple[StageState, ...]:
+        """Stages ahead whose date has come by the data's last day and that are not reached.
+
+        A stage due by the end of the data (its date on or before the last day of the level's
+        months) has had its chance: it was missed, never "not reached yet".
+        """
+        period = self.level_period
+        if period is None:
+            return ()
+        return tuple(
+            s for s in self.ahead if not s.reached and s.date is not None and s.date <= period.end
+        )
+
     def now_sentence(self) -> str:
-        """Where the contract is now and what is next, or 'above the summit: hold it'."""
+        """Where the contract is now and what is next, 'above the summit: hold it', or a miss."""
         level = self.level
         if level is None:
             return "No level of the headline KPI yet."
-        period = self.now_period if self.now_pct is not None else self.base_period
+        period = self.level_period
         months = f" over {period.label()}" if period else ""
         top = self.summit
         if self.above_summit:
@@ -155,31 +176,49 @@ class RoadmapState:
                 f"Now {level:,.0f}% of contract{months}: above the summit "
                 f"({top.pct:,.0f}%): hold it."
             )
-        nxt = self.next_stage
         if self.reached != self.base.name:
             where = f"{self.reached} reached"
         elif self.base_pct is not None and level > self.base_pct:
             where = "above base camp"
         else:
             where = "at base camp"
-        if nxt is None:
-            return f"Now {level:,.0f}% of contract{months}: {where}."
-        if nxt.date and period and nxt.date <= period.end:  # its date has passed on the data
-            return (
-                f"Now {level:,.0f}% of contract{months}: {where}; {nxt.name} at "
-                f"{nxt.pct:,.0f}%, due by {nxt.date:%d %b %Y}, is not reached yet."
+        missed = self.missed
+        upcoming = next((s for s in self.ahead if not s.reached and s not in missed), None)
+        if missed:
+            return f"{_missed_words(missed)}: {level:,.0f}% of contract{months}, {where}." + (
+                f" Next: {_next_words(upcoming)}." if upcoming else ""
             )
-        by = f" by {nxt.date:%d %b %Y}" if nxt.date else ""
-        return (
-            f"Now {level:,.0f}% of contract{months}: {where}; next {nxt.name} at "
-            f"{nxt.pct:,.0f}%{by}."
-        )
+        if upcoming is None:
+            return f"Now {level:,.0f}% of contract{months}: {where}."
+        return f"Now {level:,.0f}% of contract{months}: {where}; next {_next_words(upcoming)}."
 
     def sentence(self) -> str:
         """The roadmap in two sentences: base camp, then now (no stage before they are agreed)."""
         if not self.agreed:
             return NOT_AGREED
         return f"{self.base_sentence()} {self.now_sentence()}"
+
+
+def _next_words(stage: StageState) -> str:
+    """'Camp 2 at 85% by 30 Sep 2026' (no date: no 'by')."""
+    by = f" by {stage.date:%d %b %Y}" if stage.date else ""
+    return f"{stage.name} at {stage.pct:,.0f}%{by}"
+
+
+def _missed_words(missed: Sequence[StageState]) -> str:
+    """'Camp 1 at 55% was due by 30 Jun 2026 and was not reached' (several: 'were')."""
+    named = [f"{s.name} at {s.pct:,.0f}%" for s in missed]
+    dates = {s.date for s in missed}
+    if len(missed) == 1 or len(dates) == 1:
+        verb = "was" if len(missed) == 1 else "were"
+        return f"{_and(named)} {verb} due by {missed[0].date:%d %b %Y} and {verb} not reached"
+    dated = [f"{n} (due by {s.date:%d %b %Y})" for n, s in zip(named, missed, strict=True)]
+    return f"{_and(dated)} were not reached"
+
+
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def roadmap_state(

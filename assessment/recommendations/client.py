@@ -158,7 +158,7 @@ def _planned(state: RoadmapState, hold_until: dt.date) -> pd.DataFrame:
 
 
 def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
-    """The roadmap chart with its sentences, and the stages with their dates and actions."""
+    """The roadmap's state in words (once), its chart, and the stages with dates and actions."""
     stages, trajectory = _stored(engagement, "roadmap"), _stored(engagement, "trajectory")
     state = contract_roadmap(engagement)
     if stages is None or trajectory is None or state is None:
@@ -181,14 +181,12 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
     )
     columns = {"name": "Stage", "level": "% of contract", "when": "By", "carried": "Actions"}
     return [
-        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong>"),
+        # the state in words, once: HTML text wraps on a phone and prints as it reads
+        HTML(
+            f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong></p>"
+        ),
         roadmap_chart(
-            _planned(state, hold_until),
-            trajectory,
-            state.base_sentence(),
-            state.now_sentence(),
-            label,
-            engagement.analysis.recent_months,
+            _planned(state, hold_until), trajectory, label, engagement.analysis.recent_months
         ),
         table(shown, columns, kind="aw-stage-table"),
     ]
