@@ -95,6 +95,9 @@ class RoadmapState:
     now_pct: float | None
     now_period: Period | None
     agreed: bool = True
+    level_counts: tuple[float, float] | None = None
+    """The actual and target summed over :attr:`level_period` (None when not known): what a
+    portfolio adds up across contracts of one measure and months."""
 
     @property
     def summit(self) -> StageState:
@@ -229,6 +232,8 @@ def roadmap_state(
     now_pct: float | None,
     now_period: Period | None,
     agreed: bool = True,
+    *,
+    level_counts: tuple[float, float] | None = None,
 ) -> RoadmapState:
     """Decide the roadmap state (see the module docstring for the rules).
 
@@ -241,6 +246,7 @@ def roadmap_state(
         now_pct: The level now (None before newer data).
         now_period: The months of the level now.
         agreed: Whether the client has agreed the stages (else no stage is named).
+        level_counts: The actual and target behind the level the contract is placed by.
 
     Returns:
         The state; its stages sorted by level (passed stages first, then base camp, then the
@@ -263,23 +269,37 @@ def roadmap_state(
         built[i] for i in order if not built[i].passed
     ]
     return RoadmapState(
-        kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period, agreed
+        kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period, agreed, level_counts
     )
 
 
-def level_over(
-    performance: pd.DataFrame, measure: str, period: Period, lower_is_better: bool = False
-) -> float | None:
-    """The contract's actual as % of its target over a period's months (None without data)."""
+def counts_over(
+    performance: pd.DataFrame, measure: str, period: Period
+) -> tuple[float, float] | None:
+    """The contract's actual and target summed over a period's months (None without data)."""
     rows = performance[
         (performance["measure"] == measure)
         & (performance["site"] == CONTRACT)
         & (pd.to_datetime(performance["period"]) >= period.first)
         & (pd.to_datetime(performance["period"]) <= period.last)
     ]
-    actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
+    if rows.empty:
+        return None
+    return float(rows["actual"].sum()), float(rows["target"].sum())
+
+
+def level_over(
+    performance: pd.DataFrame, measure: str, period: Period, lower_is_better: bool = False
+) -> float | None:
+    """The contract's actual as % of its target over a period's months (None without data)."""
+    counts = counts_over(performance, measure, period)
+    return None if counts is None else share(*counts, lower_is_better)
+
+
+def share(actual: float, target: float, lower_is_better: bool = False) -> float | None:
+    """Actual as % of target (target as % of actual where lower is better); None over zero."""
     top, bottom = (target, actual) if lower_is_better else (actual, target)
-    return None if rows.empty or bottom == 0 else top / bottom * 100
+    return None if bottom == 0 else top / bottom * 100
 
 
 def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
@@ -320,6 +340,7 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
     base = level_over(performance, kpi.key, base_period, lower)
     now = level_over(performance, kpi.key, periods.recent, lower)
     same = base_period.last == periods.recent.last
+    level_period = base_period if same or now is None else periods.recent
     return roadmap_state(
         kpi.label,
         declared,
@@ -329,6 +350,7 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
         None if same else periods.recent,
         # a published plan is built on its stages: publishing it agreed them with the client
         agreed=roadmap_agreed(engagement) or (plan is not None and not plan.empty),
+        level_counts=counts_over(performance, kpi.key, level_period),
     )
 
 
