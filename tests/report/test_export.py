@@ -46,6 +46,8 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
     assert roadmap.count(state.now_sentence()) == 1
     assert roadmap.count(state.base_sentence()) == 1
     assert "Job outcomes: actual against the roadmap" in roadmap
+    # the shipped branding names no firm: the client's report carries no invented one
+    assert "aw-firm" not in html and "Summit Partners" not in html
     assert demo_report_run.run_id in html and "engagement.yaml" in html
 
 
