@@ -193,9 +193,9 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
 
 
 def _stage_when(state: RoadmapState, stage: StageState) -> str:
-    """A stage's date; base camp: its months ('Dec 2025–Feb 2026 (baseline)')."""
+    """A stage's date ('30 Jun 2026 (missed)' once due and not reached); base camp: its months."""
     if not stage.is_base:
-        return stage.when()
+        return f"{stage.when()} (missed)" if stage in state.missed else stage.when()
     return f"{state.base_period.label()} (baseline)" if state.base_period else "–"
 
 

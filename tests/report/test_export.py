@@ -67,6 +67,9 @@ def test_a_stage_missed_on_the_data_reads_the_same_in_every_section(demo_report_
     ):
         assert missed in _section(body, start, end), start
     assert "not reached yet" not in body
+    # its row of the stages table says so too; Camp 2, due after the data's end, does not
+    roadmap = _section(body, "The-roadmap:-from-base-camp-to-the-summit", "The-action-plan")
+    assert "30 Jun 2026 (missed)" in roadmap and "30 Sep 2026 (missed)" not in roadmap
 
 
 def test_export_copies_the_report_under_a_telling_name(demo_report_run, tmp_path, capsys) -> None:

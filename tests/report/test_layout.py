@@ -282,6 +282,22 @@ def test_pdf_keeps_the_action_plans_status_and_smart_text(printed: Path, demo_re
     assert "Customer days pr" not in text.replace("Customer days proposed", "")  # never cut
 
 
+def test_pdf_keeps_each_action_area_heading_with_its_first_action(
+    printed: Path, demo_report_run
+) -> None:
+    # a heading row alone at a page's foot, its actions overleaf, was seen on paper
+    with Store(demo_report_run.folder.parents[1] / "workbook.sqlite") as opened:
+        plan = opened.frame("recommendations.plan")
+    pages = [" ".join(page.split()) for page in pdf_pages(printed)]
+    for (area, recommendation), actions in plan.groupby(
+        ["action_area", "recommendation"], sort=False
+    ):
+        heading = f"{area}: {recommendation}"
+        page = next(p for p in pages if heading in p)
+        first = " ".join(str(actions["task"].iloc[0]).split()[:5])
+        assert first in page.split(heading, 1)[1], heading
+
+
 def test_pdf_has_no_near_empty_page_but_a_sections_last(printed: Path, demo_report_run) -> None:
     pages = pdf_pages(printed)
     titles = section_titles(demo_report_run)
