@@ -40,7 +40,7 @@ VIEWS = {  # name: (width, height, media)
 # The probe of report-lint, with one stricter rule: chart text on a phone at 10 px or more.
 PROBE = r"""
 (minChartPx) => {
-  const out = {overflow: [], tiny: [], internal: []};
+  const out = {overflow: [], tiny: [], internal: [], clipped: []};
   const visible = el => {
     const s = getComputedStyle(el);
     if (s.display === 'none' || s.visibility === 'hidden') return false;
@@ -60,6 +60,18 @@ PROBE = r"""
       if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX) || el.tagName === 'TABLE') {
         out.overflow.push(label(el) + ` needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
       }
+    }
+  }
+  /* a chart whose drawing runs past its own SVG's width: the panels beyond are cut off */
+  for (const svg of document.querySelectorAll('figure.aw-chart svg')) {
+    if (!visible(svg) || svg.parentElement.closest('svg')) continue;
+    const box = svg.getBBox();
+    const vb = svg.viewBox && svg.viewBox.baseVal;
+    const width = vb && vb.width ? vb.width : svg.width.baseVal.value;
+    if (box.x + box.width > width + 2) {
+      const title = svg.closest('figure').querySelector('figcaption');
+      out.clipped.push(`"${(title ? title.textContent : '').slice(0, 60)}" draws `
+        + `${Math.round(box.x + box.width)}px in ${Math.round(width)}px`);
     }
   }
   const root = document.documentElement;
