@@ -96,9 +96,12 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
             f"{html.escape(str(area))}: {html.escape(str(recommendation))}</th></tr>"
         )
         for r in actions.itertuples():
+            months = _months_to(
+                getattr(r, "baseline_month", None), r.unit, engagement.analysis.recent_months
+            )
             cells = [
                 r.measure_label,
-                f"{_level(r.baseline, r.unit)} → {_level(r.target, r.unit)}",
+                f"{_level(r.baseline, r.unit)}{months} → {_level(r.target, r.unit)}",
                 r.owner or "–",
                 day(r.target_date),
                 r.stage,
@@ -375,11 +378,15 @@ def progress_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def _months_to(month: object, unit: str, months: int) -> str:
-    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure."""
+def _months_to(month: object, unit: str, months: int, joiner: str = "") -> str:
+    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure.
+
+    With ``joiner='over'`` (in a sentence): ' over Dec 2025–Feb 2026'.
+    """
     if unit != "%" or month is None or (not isinstance(month, dt.date) and pd.isna(month)):
         return ""
-    return f" ({window(pd.Timestamp(str(month)), months).label()})"
+    label = window(pd.Timestamp(str(month)), months).label()
+    return f" {joiner} {label}" if joiner else f" ({label})"
 
 
 def recent_level(engagement: Engagement) -> RecentLevel | None:
@@ -398,8 +405,10 @@ def most_valuable_actions(engagement: Engagement) -> list[str]:
     money = money_format(engagement)
     valued = plan[plan["value"].notna() & (plan["value"] > 0)]
     top = valued.sort_values("value", ascending=False, kind="stable").head(3)
+    n = engagement.analysis.recent_months
     return [
-        f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
+        f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)}"
+        f"{_months_to(getattr(r, 'baseline_month', None), r.unit, n, 'over')} → "
         f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
         f"outcome payments {_to_end(engagement)}, for {money(r.cost)}{_split(r, money)}."
         for r in top.itertuples()
