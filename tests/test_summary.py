@@ -98,3 +98,15 @@ def test_every_tile_names_its_months(engagement) -> None:
     assert "The contract delivered 25% of its contracted job outcomes over Jan 2024–Jun 2026." in (
         text
     )
+
+
+def test_no_site_at_target_is_said_in_the_client_s_words(engagement_dir: Path) -> None:
+    path = engagement_dir / "engagement.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "terminology:\n  site: clinic\n", encoding="utf-8"
+    )
+    clinics = load_engagement(engagement_dir)
+    none_above = standing(60.0).model_copy(update={"sites_above": []})
+    page = executive_summary(clinics, none_above).data
+    assert "No clinic is at its contracted target over to date." in page
+    assert "site" not in re.sub(r"<[^>]+>", " ", page)
