@@ -49,6 +49,8 @@ margin:1rem 0}
 .tile{background:#f4f6f8;border-top:4px solid #1f4e79;padding:.6rem .8rem}
 .tile b{display:block;font-size:1.6rem;color:#1f4e79;line-height:1.2}
 .tile span{color:#52606d;font-size:.85rem}
+.tiles.pool{grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));margin-top:.25rem}
+.pool-head{margin:1rem 0 0;color:#52606d;font-size:.85rem;font-weight:600}
 .tile.green{border-color:#2f7d5b}.tile.amber{border-color:#d69e2e}.tile.red{border-color:#c8553d}
 .rule{color:#52606d;font-size:.85rem;border-left:4px solid #d9dee3;padding-left:.75rem}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
@@ -143,8 +145,14 @@ def _totals(summary: BatchSummary) -> str:
     for rag, label in RAG_LABELS.items():
         count = sum(1 for s in standings if s.rag == rag)
         tiles.append(_tile(rag, str(count), f"{label.lower()}: {RAG_WORDS[rag]}"))
-    tiles += [_pool_tile(group) for group in pools(standings)]
-    return f"<div class='tiles'>{''.join(tiles)}</div>"
+    pooled = "".join(_pool_tile(group) for group in pools(standings))
+    pooled_html = (
+        "<p class='pool-head'>Recent months, added up across the contracts of one measure "
+        f"whose data end in the same month</p><div class='tiles pool'>{pooled}</div>"
+        if pooled
+        else ""
+    )
+    return f"<div class='tiles'>{''.join(tiles)}</div>{pooled_html}"
 
 
 def pools(standings: list[Standing]) -> list[list[Standing]]:
@@ -162,7 +170,7 @@ def pools(standings: list[Standing]) -> list[list[Standing]]:
 
 
 def _pool_tile(group: list[Standing]) -> str:
-    """'62%: job outcomes over Apr–Jun 2026, 2 contracts together: 1,230 of 1,990 contracted'."""
+    """'62%: Job outcomes over Apr–Jun 2026, 2 contracts together: 1,230 of 1,990 contracted'."""
     first = group[0]
     actual = sum(s.level_actual or 0.0 for s in group)
     target = sum(s.level_target or 0.0 for s in group)
@@ -171,7 +179,7 @@ def _pool_tile(group: list[Standing]) -> str:
     return _tile(
         "",
         f"{level:,.0f}%" if level is not None else "–",
-        f"{first.kpi_label.lower()} over {first.level_period} (recent), {who}: "
+        f"{first.kpi_label} over {first.level_period}, {who}: "
         f"{actual:,.0f} of {target:,.0f} contracted",
     )
 

@@ -225,10 +225,11 @@ def test_index_states_the_rule_totals_and_each_figure_with_its_period(tmp_path: 
     # Jan-Mar 2026, 39 of 70 = 55.7%, shown as 56%; west's data end in December: its own tile.
     # Figures to date (each contract's own months) are never summed.
     assert (
-        "<b>56%</b><span>job outcomes over Jan–Mar 2026 (recent), 2 contracts together: 39 of 70 "
+        "<b>56%</b><span>Job outcomes over Jan–Mar 2026, 2 contracts together: 39 of 70 "
         "contracted</span>" in html
     )
-    assert "<b>25%</b><span>job outcomes over Oct–Dec 2025 (recent), West: 10 of 40" in html
+    assert "<b>25%</b><span>Job outcomes over Oct–Dec 2025, West: 10 of 40" in html
+    assert "Recent months, added up across the contracts of one measure" in html
     assert "to date across" not in html and "500 of 1,100" not in html
     assert "Figures as of Mar\u00a02026" in html and "Jan 2025–Mar 2026" in html
     assert "20261129-113220-1149" not in html and "T11:33" not in html and "worker" not in html
