@@ -40,7 +40,7 @@ VIEWS = {  # name: (width, height, media)
 # The probe of report-lint, with one stricter rule: chart text on a phone at 10 px or more.
 PROBE = r"""
 (minChartPx) => {
-  const out = {overflow: [], tiny: [], internal: [], clipped: []};
+  const out = {overflow: [], tiny: [], internal: [], clipped: [], squeezed: []};
   const visible = el => {
     const s = getComputedStyle(el);
     if (s.display === 'none' || s.visibility === 'hidden') return false;
@@ -72,6 +72,15 @@ PROBE = r"""
       const title = svg.closest('figure').querySelector('figcaption');
       out.clipped.push(`"${(title ? title.textContent : '').slice(0, 60)}" draws `
         + `${Math.round(box.x + box.width)}px in ${Math.round(width)}px`);
+    }
+  }
+  /* a table's caption squeezed into a strip beside it (a stacked table on a phone) */
+  for (const cap of document.querySelectorAll('table caption')) {
+    if (!visible(cap)) continue;
+    const table = cap.closest('table').getBoundingClientRect().width;
+    const width = cap.getBoundingClientRect().width;
+    if (width < 0.6 * table) {
+      out.squeezed.push(label(cap) + ` ${Math.round(width)}px of ${Math.round(table)}px`);
     }
   }
   const root = document.documentElement;
