@@ -114,6 +114,12 @@ def test_the_index_says_what_each_report_says(demo_batch: dict) -> None:
             assert coherence.figures(row), key
         for label_period, values in coherence.figures(row).items():
             assert {round(v) for v in values} <= {round(v) for v in report[label_period]}, key
+    # Northshore's Camp 1 was due by 30 Jun 2026, the data's last day: the index says so too
+    northshore = soup.select_one("tr#northshore").get_text(" ", strip=True)
+    assert "Camp 1 at 55% was due by 30 Jun 2026 and was not reached" in northshore
+    # a figure added up across contracts names its months: never a total without its period
+    pooled = [t.get_text(" ", strip=True) for t in soup.select(".tile") if "%" in t.get_text()]
+    assert pooled and all(re.search(coherence.PERIOD, t) for t in pooled), pooled
 
 
 BAD_PAGE = """
