@@ -218,9 +218,10 @@ def assumptions(
         f"The plan covers {period_words(start, end)}, to the contract end; it starts after the "
         f"last month of actual on-flow. Today's on-flow is the average of {recent_words(start)}.",
         f"Each {{site}}'s conversion is the share of its starters who reach an outcome "
-        f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting (Kaplan–Meier, "
-        "counting {customers} still waiting; leaving without an outcome counts as no outcome). "
-        "Each outcome is taken to come at the "
+        f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting: the chance of an "
+        "outcome shown under time to outcome, counting {customers} still waiting until the end "
+        "of the data and those who left without an outcome as having none (someone who has "
+        "left cannot get one). Each outcome is taken to come at the "
         "{site}'s typical time from start to outcome, so the starts a month's target needs are "
         "made that many months earlier; starts too late to convert before the contract ends are "
         "not planned.",

@@ -311,7 +311,7 @@ def time_to_outcome_table(
     for months in (6, 12):
         cols = [f"outcome_{months}m", f"outcome_{months}m_low", f"outcome_{months}m_high"]
         frame[f"by_{months}"] = [
-            _with_interval(v, lo, hi, lambda x: share(x, 0))
+            _with_interval(v, lo, hi, lambda x: share(x, 1))
             for v, lo, hi in frame[cols].itertuples(index=False)
         ]
     return table(
@@ -320,18 +320,21 @@ def time_to_outcome_table(
             "site_name": say("{Site}", engagement),
             "started": "Started",
             "outcomes": "Outcomes",
-            "censored": "No outcome yet or left",
+            "left": "Left without an outcome",
+            "waiting": "Still waiting",
             "median_text": "Median days to outcome (95% interval)",
-            "by_6": "Outcome within 6 months",
-            "by_12": "Outcome within 12 months",
+            "by_6": "Chance of an outcome within 6 months (95% interval)",
+            "by_12": "Chance of an outcome within 12 months (95% interval)",
         },
-        {"started": number, "outcomes": number, "censored": number},
+        {"started": number, "outcomes": number, "left": number, "waiting": number},
         caption=say(
             "Time from start to outcome for everyone who started, to "
-            f"{_day(frame['as_of'].iloc[0])} "
-            "(Kaplan–Meier: {customers} without an outcome count until they left or until the "
-            "end of the data). Where fewer than half have an outcome the median is not reached, "
-            "and the chance of an outcome within 6 and 12 months says more.",
+            f"{_day(frame['as_of'].iloc[0])}. {{Customers}} still waiting count until the end "
+            "of the data; leaving without an outcome ends the wait (someone who has left cannot "
+            "get one), so the chance of an outcome is the share of all starters who get one "
+            "(cumulative incidence, Aalen–Johansen). The flow plan uses the same 12-month "
+            "figure. Where fewer than half have an outcome the median is not reached, and the "
+            "chances within 6 and 12 months say more.",
             engagement,
         ),
     )
