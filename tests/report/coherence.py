@@ -71,7 +71,8 @@ def figures(soup: BeautifulSoup) -> dict[tuple[str, str], set[float]]:
         label = tile.select_one(".aw-tile-label")
         value = tile.select_one(".aw-tile-value")
         match = _TILE.match(label.get_text(strip=True)) if label else None
-        if match and value and match.group(1).lower() not in ("furthest ahead", "furthest behind"):
+        sites = ("furthest ahead", "furthest behind", "highest % of target", "lowest % of target")
+        if match and value and match.group(1).lower() not in sites:
             key = (f"{match.group(1).lower()} % of contract", match.group(2))
             seen[key].add(float(_number(value.get_text()) or 0))
     return seen
