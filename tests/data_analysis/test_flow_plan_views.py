@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from assessment import data_analysis as step1
+from assessment.data_analysis.flow_plan_report import contract_months
 from assessment.engagement import load_engagement
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "northshore"
@@ -68,6 +71,14 @@ def test_chart_faces_needed_against_actual_per_site(demo) -> None:
     _, result = demo
     spec = step1.flow_plan_chart(result).to_dict()
     assert spec["facet"]["field"] == "site_name"
+    # the contract's panel first, then the sites in the plan's order
+    assert spec["facet"]["sort"] == [
+        "Contract total",
+        "Eastgate Centre",
+        "Harbour Street",
+        "Millbrook Road",
+        "Westfield House",
+    ]
     colour = spec["spec"]["layer"][1]["encoding"]["color"]["scale"]["domain"]
     assert colour == ["Starts needed", "Actual starts", "Today's starts continued"]
     assert spec["title"]["text"].startswith("Starts needed for the outcome target")
@@ -104,3 +115,33 @@ def test_a_health_providers_plan_never_says_customer_adviser_or_site(demo) -> No
     for word in ("customer", "adviser", " site"):
         assert word not in text, word
     assert "patients a month" in text and "clinicians" in text and "clinic" in text
+
+
+def test_the_contracts_line_is_its_sites_sums_while_every_site_needs_starts() -> None:
+    months = pd.DataFrame(
+        {
+            "site": ["a", "a", "b", "b"],
+            "site_name": ["A", "A", "B", "B"],
+            "period": pd.to_datetime(["2026-07-01", "2026-08-01"] * 2),
+            "planned": [True] * 4,
+            # b's August starts would convert after the contract end: no need that month
+            "needed_starts": [10.0, 10.0, 5.0, float("nan")],
+            "actual_starts": [float("nan")] * 4,
+            "starts_today_continued": [7.0, 7.0, 3.0, 3.0],
+        }
+    )
+    total = contract_months(months).set_index("period")
+    assert total["site_name"].unique().tolist() == ["Contract total"]
+    assert total.loc["2026-07-01", "needed_starts"] == 15
+    assert np.isnan(total.loc["2026-08-01", "needed_starts"])  # not 10: that reads as a drop
+    assert total["starts_today_continued"].tolist() == [10, 10]
+    assert total["actual_starts"].isna().all()
+
+
+def test_the_demo_charts_contract_panel_matches_the_plan_table(demo) -> None:
+    _, result = demo
+    total = contract_months(result.flow_plan_months)
+    planned = total[total["planned"]].dropna(subset=["needed_starts"])
+    assert planned["period"].dt.strftime("%Y-%m").tolist() == ["2026-07", "2026-08"]
+    contract = result.flow_plan.set_index("site").loc["ALL"]
+    assert planned["needed_starts"].round().tolist() == [round(contract["needed_starts"])] * 2
