@@ -98,7 +98,9 @@ class Incidence:
         return day
 
 
-def cumulative_incidence(caseload: pd.DataFrame, as_of: pd.Timestamp | None = None) -> Incidence:
+def cumulative_incidence(
+    caseload: pd.DataFrame, as_of: pd.Timestamp | None = None, among: np.ndarray | None = None
+) -> Incidence:
     """The chance of an outcome by each day since start, per site and for the contract.
 
     Args:
@@ -106,13 +108,15 @@ def cumulative_incidence(caseload: pd.DataFrame, as_of: pd.Timestamp | None = No
             ``exit_date``; those never started are left out).
         as_of: The end of the data: those still waiting are censored here. Defaults to the
             latest date in the extract. Outcomes and exits after it are not yet known.
+        among: Which rows count (a boolean array, e.g. a cohort of starters); default all. Every
+            site keeps its row, empty where none of its rows count.
 
     Returns:
         The estimate on a (sites + 1) × days grid (the last row is the contract).
     """
     # Arrays, not a filtered copy of the frame: a million rows of text cost more than the maths.
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
-    started = ~np.isnat(start)
+    started = ~np.isnat(start) if among is None else ~np.isnat(start) & np.asarray(among, bool)
     end = np.datetime64(end_of_data(caseload, as_of), "ns")
     start = start[started]
     outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]

@@ -23,7 +23,6 @@ import pandas as pd
 from assessment.data_analysis.flow import DAYS_PER_MONTH
 from assessment.data_analysis.incidence import Incidence, cumulative_incidence, end_of_data
 from assessment.data_analysis.performance import ALL_SITES
-from assessment.data_analysis.work_sampling import wilson_interval_array
 
 __all__ = [
     "COHORT_MONTHS",
@@ -63,7 +62,8 @@ def time_to_outcome(
         outcomes, left, waiting`` (left without an outcome; still waiting at the end of the
         data), ``median_days, median_low, median_high`` (missing where fewer than half reach an
         outcome; ``median_high`` missing where its interval is open-ended), and for each horizon
-        ``outcome_6m, outcome_6m_low, outcome_6m_high`` (and ``12m``), plus ``as_of``.
+        ``outcome_6m, outcome_6m_low, outcome_6m_high`` (and ``12m``), plus ``as_of`` and
+        ``first_start, last_start`` (the starts it covers).
         ``curves`` has ``site, days, outcome_share, low, high``: the chance of an outcome by each
         week since start, up to the longest follow-up (at most two years).
     """
@@ -92,6 +92,9 @@ def time_to_outcome(
         summary[f"outcome_{months}m_low"] = share_low[:, k]
         summary[f"outcome_{months}m_high"] = share_high[:, k]
     summary["as_of"] = est.as_of
+    # The starters it covers, named with every figure (the cohort rate covers fewer).
+    summary["first_start"] = caseload["start_date"].min()
+    summary["last_start"] = caseload["start_date"].max()
     return summary[shown].reset_index(drop=True), _curves(est, sites, confidence)
 
 
@@ -120,40 +123,35 @@ def cohort_conversion(
     """Share of a cohort of starters with an outcome within ``months`` of their start.
 
     The cohort is everyone who started in the ``months`` months that end ``months`` months before
-    ``as_of``, so every one of them has been followed for the full time.
+    ``as_of``, so every one of them has been followed for the full time. Nobody in it is censored
+    before the horizon, so the chance of an outcome (``incidence.cumulative_incidence``, the one
+    estimate of it, restricted to the cohort) is simply its outcomes over its starters.
 
     Returns:
         One row per site and "ALL": ``site, cohort_start, cohort_end, followed_months,
         cohort_starts, cohort_outcomes, cohort_rate, cohort_low, cohort_high`` (rate missing
         where nobody started in the cohort window).
     """
-    end = end_of_data(caseload, as_of) + pd.Timedelta(days=1)
-    cohort_end = end - pd.DateOffset(months=months)
+    end = end_of_data(caseload, as_of)
+    cohort_end = end + pd.Timedelta(days=1) - pd.DateOffset(months=months)
     cohort_start = cohort_end - pd.DateOffset(months=months)
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
-    outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")
-    codes, sites = pd.factorize(caseload["site"], sort=True)
     lo, hi = np.datetime64(cohort_start, "ns"), np.datetime64(cohort_end, "ns")
     in_cohort = (start >= lo) & (start < hi)
-    horizon = (start + np.timedelta64(round(months * DAYS_PER_MONTH), "D")).astype("datetime64[ns]")
-    converted = in_cohort & (outcome <= horizon) & (outcome < np.datetime64(end, "ns"))
-    n = len(sites)
-    starters = np.bincount(codes[in_cohort], minlength=n)
-    outcomes = np.bincount(codes[converted], minlength=n)
-    starters, outcomes = np.append(starters, starters.sum()), np.append(outcomes, outcomes.sum())
-    low, high = wilson_interval_array(outcomes, starters, confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(starters > 0, outcomes / starters, np.nan)
+    est = cumulative_incidence(caseload, end, among=in_cohort)
+    horizon = round(months * DAYS_PER_MONTH)
+    rate, low, high = (v[:, 0] for v in est.at(horizon, confidence))
+    outcomes = np.round(rate * est.started).astype(np.int64)
     return pd.DataFrame(
         {
-            "site": [*map(str, sites), ALL_SITES],
+            "site": [ALL_SITES if s == "ALL" else s for s in est.sites],
             "cohort_start": cohort_start,
             "cohort_end": cohort_end - pd.Timedelta(days=1),
             "followed_months": months,
-            "cohort_starts": starters,
-            "cohort_outcomes": outcomes,
-            "cohort_rate": rate,
-            "cohort_low": low,
-            "cohort_high": high,
+            "cohort_starts": est.started,
+            "cohort_outcomes": np.where(est.started > 0, outcomes, 0),
+            "cohort_rate": np.where(est.started > 0, rate, np.nan),
+            "cohort_low": np.where(est.started > 0, low, np.nan),
+            "cohort_high": np.where(est.started > 0, high, np.nan),
         }
     )

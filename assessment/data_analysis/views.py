@@ -328,16 +328,25 @@ def time_to_outcome_table(
         },
         {"started": number, "outcomes": number, "left": number, "waiting": number},
         caption=say(
-            "Time from start to outcome for everyone who started, to "
+            f"Time from start to outcome for everyone who started{_starts(frame)}, followed to "
             f"{_day(frame['as_of'].iloc[0])}. {{Customers}} still waiting count until the end "
             "of the data; leaving without an outcome ends the wait (someone who has left cannot "
-            "get one), so the chance of an outcome is the share of all starters who get one "
-            "(cumulative incidence, Aalen–Johansen). The flow plan uses the same 12-month "
-            "figure. Where fewer than half have an outcome the median is not reached, and the "
-            "chances within 6 and 12 months say more.",
+            "get one), so those who left count as having none (cumulative incidence, "
+            "Aalen–Johansen). The flow plan uses the same 12-month chance; the flow table's "
+            "cohort rate is the same measure for the starters of one year only. Where fewer than "
+            "half have an outcome the median is not reached, and the chances within 6 and 12 "
+            "months say more.",
             engagement,
         ),
     )
+
+
+def _starts(timing: pd.DataFrame) -> str:
+    """' from Jan 2024 to Dec 2025': the months of the starts a time-to-outcome figure covers."""
+    if "first_start" not in timing or timing["first_start"].isna().all():
+        return ""  # stored before the starts were recorded with it
+    first, last = timing["first_start"].iloc[0], timing["last_start"].iloc[0]
+    return f" from {first:%b %Y} to {last:%b %Y}"
 
 
 def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:

@@ -96,3 +96,9 @@ def test_cohort_conversion_follows_each_starter_for_twelve_months():
     assert result["cohort_end"] == pd.Timestamp("2024-12-31")
     assert (result["cohort_starts"], result["cohort_outcomes"]) == (4, 1)
     assert result["cohort_rate"] == pytest.approx(0.25)
+    # Nobody is censored before the horizon: the variance is the binomial 0.25 × 0.75 / 4 =
+    # 0.046875; log-log: spread 1.96 × 0.21651 / (0.25 × ln 4) = 1.22447, so 0.25 ** e^1.22447
+    # = 0.0092 to 0.25 ** e^-1.22447 = 0.6658.
+    assert (result["cohort_low"], result["cohort_high"]) == pytest.approx(
+        (0.0092, 0.6658), abs=5e-4
+    )

@@ -46,8 +46,8 @@ def test_time_to_outcome_table_says_not_reached_and_gives_the_chances(northshore
     engagement, result = northshore
     shown = text(step1.time_to_outcome_table(result, engagement))
     assert "not reached" in shown
-    assert "to 31 Dec 2025." in shown
-    assert "leaving without an outcome ends the wait" in shown
+    assert "everyone who started from Jan 2024 to Dec 2025, followed to 31 Dec 2025." in shown
+    assert "so those who left count as having none" in shown
     assert ">Left without an outcome</th>" in shown and ">Still waiting</th>" in shown
     harbour = result.time_to_outcome.set_index("site").loc["harbour"]
     assert 0.35 < harbour["outcome_12m"] < 0.46
