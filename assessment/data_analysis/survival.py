@@ -141,7 +141,7 @@ def cohort_conversion(
     est = cumulative_incidence(caseload, end, among=in_cohort)
     horizon = round(months * DAYS_PER_MONTH)
     rate, low, high = (v[:, 0] for v in est.at(horizon, confidence))
-    outcomes = np.round(rate * est.started).astype(np.int64)
+    outcomes = np.round(np.nan_to_num(rate) * est.started).astype(np.int64)
     return pd.DataFrame(
         {
             "site": [ALL_SITES if s == "ALL" else s for s in est.sites],

@@ -301,7 +301,9 @@ def time_to_outcome_table(
 ) -> HTML | None:
     """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
     timing = result.time_to_outcome
-    if timing is None:
+    if timing is None or "left" not in timing:
+        # None, or stored by a version that censored exits: its chances are not this
+        # definition's, and showing them beside the flow plan's would give two numbers.
         return None
     frame = timing.copy()
     frame["median_text"] = [
@@ -355,7 +357,9 @@ def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> l
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
     shown = [charts.flow_funnel(sites, words(engagement))]
-    if result.survival is not None:
+    timing = result.time_to_outcome
+    # curves stored by a version that censored exits are another definition: not shown
+    if result.survival is not None and timing is not None and "left" in timing:
         names = result.flow.set_index("site")["site_name"]
         curves = result.survival.assign(
             site_name=result.survival["site"].map(names).fillna(result.survival["site"])
