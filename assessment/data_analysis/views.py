@@ -340,6 +340,7 @@ def time_to_outcome_table(
             "months say more.",
             engagement,
         ),
+        kind="aw-time-to-outcome",
     )
 
 
