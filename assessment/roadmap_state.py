@@ -125,6 +125,18 @@ class RoadmapState:
         return done[-1].name if done else self.base.name
 
     @property
+    def position(self) -> str:
+        """The stage that marks where the contract is, as :meth:`now_sentence` words it.
+
+        Above the summit: the summit ("hold it"), even when base camp lay higher still (a
+        contract that started at 122% and is now at 107% is above the summit, not at base camp);
+        else the highest stage reached since the plan began, else base camp.
+        """
+        if self.above_summit:
+            return self.summit.name
+        return self.reached
+
+    @property
     def base(self) -> StageState:
         """Base camp."""
         return next(s for s in self.stages if s.is_base)

@@ -98,7 +98,7 @@ def _roadmap_html(state: RoadmapState) -> str:
             ticks.append(
                 f"<span class='aw-roadmap-tick' style='left:{stage.pct / top * 100:.1f}%'></span>"
             )
-        reached = " aw-reached" if stage.name == state.reached else ""
+        reached = " aw-reached" if stage.name == state.position else ""
         reached += " aw-passed" if stage.passed else ""
         stops.append(
             f"<li class='aw-stage{reached}'>"

@@ -26,6 +26,8 @@ def test_a_contract_above_its_summit_at_base_camp_holds_it_and_its_stages_still_
     assert levels == sorted(levels) == [55.0, 85.0, 100.0, 122.0]
     assert [s.when() for s in state.stages[:3]] == ["already passed"] * 3
     assert state.above_summit and state.next_stage is None and state.ahead == ()
+    # where it is, as the sentence says it: at the summit's chip, not base camp's (122%)
+    assert (state.position, state.reached) == ("The summit", "Base camp")
     assert state.now_sentence() == (
         "Now 107% of contract over Apr–Jun 2026: above the summit (100%): hold it."
     )
@@ -35,6 +37,7 @@ def test_a_contract_between_base_camp_and_camp_1() -> None:
     state = roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, NOW)
     assert [s.name for s in state.stages] == ["Base camp", "Camp 1", "Camp 2", "The summit"]
     assert state.reached == "Base camp" and state.next_stage.name == "Camp 1"
+    assert state.position == "Base camp"
     # every stage was due by 30 June, the data's last day: all three were missed
     assert [s.name for s in state.missed] == ["Camp 1", "Camp 2", "The summit"]
     assert state.sentence() == (

@@ -86,6 +86,9 @@ def test_above_the_summit_says_hold_it(engagement) -> None:
     page = executive_summary(engagement, standing(104)).data
     assert "above the summit (100%): hold it." in page
     assert "plunge" not in page
+    # the stage the track highlights is the one the sentence names: the summit, not base camp
+    highlighted = re.findall(r"aw-stage aw-reached[^']*'><span class='aw-stage-name'>([^<]+)", page)
+    assert highlighted == ["The summit"]
 
 
 def test_every_tile_names_its_months(engagement) -> None:

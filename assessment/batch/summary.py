@@ -48,7 +48,7 @@ class Standing(BaseModel):
     target: float
     pct_of_target: float
     period: str = Field(default="to date", description="The months of the figure to date.")
-    stage: str
+    stage: str = Field(description="The stage that marks where it is (the roadmap state's).")
     next_stage: str | None = None
     stages: list[Stage] = Field(default_factory=list)
     roadmap: str = Field(default="", description="The roadmap in two sentences (with months).")
@@ -199,7 +199,7 @@ def _standing(
         target=float(row["target"]),
         pct_of_target=round(pct, 1),
         period=period,
-        stage=state.reached,
+        stage=state.position,
         next_stage=nxt.name if nxt else None,
         stages=[
             Stage(name=s.name, pct=s.pct, is_base=s.is_base, passed=s.passed, reached=s.reached)

@@ -142,6 +142,54 @@ def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) 
     )
 
 
+def test_the_highlighted_stage_of_a_contract_above_its_summit_is_the_summit(
+    tmp_path: Path,
+) -> None:
+    # Riverside: base camp 122% over Oct-Dec 2025, now 107% over Apr-Jun 2026: the row says
+    # "above the summit (100%): hold it", so the chip it highlights is the summit, not base camp
+    folder = copy_engagement(tmp_path / "acme", "Acme")
+    _store_performance(folder, actual=620, target=1000)
+    months = pd.date_range("2025-10-01", "2026-06-01", freq="MS")
+    actual = [122.0] * 3 + [110.0] * 3 + [107.0] * 3
+    by_period = pd.DataFrame(
+        {"site": "ALL", "measure": "job_outcomes", "period": months, "actual": actual}
+    ).assign(target=100.0)
+    snapshot = pd.DataFrame({"key": ["k"], "period_to": ["2025-12-31"]})
+    table = month_table(
+        months, dt.date(2024, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 29)
+    )
+    with Store(folder / "workbook.sqlite") as store:
+        store.put_frames(
+            "data_analysis",
+            {
+                "data_analysis.performance_by_period": by_period,
+                "data_analysis.opinion_snapshot": snapshot,
+                MONTHS_FRAME: table,
+            },
+        )
+    found = standing(folder)
+    assert found is not None and found.stage == "The summit"
+    report = ContractReport(key="acme", folder=str(folder), status="succeeded", standing=found)
+    summary = BatchSummary(
+        portfolio="P",
+        file="p.yaml",
+        batch_id="b1",
+        started_at="t0",
+        finished_at="t1",
+        seconds=1.0,
+        executor="local",
+        workers=1,
+        counts={"succeeded": 1, "failed": 0, "skipped": 0},
+        index=str(tmp_path / "index.html"),
+        contracts=[report],
+    )
+    html = render_index(summary, tmp_path)
+    assert html.count('<li class="here">') == 1
+    assert '<li class="here">The summit 100% (passed)</li>' in html
+    assert '<li class="">Base camp 122%</li>' in html
+    assert "Now 107% of contract over Apr–Jun 2026: above the summit (100%): hold it." in html
+
+
 def _state(now_pct: float) -> RoadmapState:
     def stage(name: str, pct: float, when: dt.date | None, base: bool = False) -> StageState:
         return StageState(name, pct, when, base, False, base or now_pct >= pct)
