@@ -34,6 +34,7 @@ from assessment.model_base import MAX_VALUE as MAX_VALUE
 from assessment.model_base import Category as Category
 from assessment.model_base import Key, _Strict
 from assessment.run_folder import RUNS_DIR
+from assessment.wording import kpi_noun
 from assessment.yamlfile import read_yaml_model
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -143,6 +144,17 @@ class Kpi(_Strict):
         examples=[4800],
     )
     value_per_unit: float = Field(default=0.0, ge=0, description="Value of one unit, for ROI.")
+    noun: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The KPI in a sentence, as the things it counts ('of its contracted ...'); "
+        "default: the label, with the unit before it when the label names no plural thing.",
+        examples=["patients discharged well"],
+    )
+
+    def as_noun(self) -> str:
+        """The KPI where a sentence needs a noun: 'job outcomes', 'patients discharged well'."""
+        return self.noun or kpi_noun(self.label, self.unit)
 
     @field_validator("site_targets")
     @classmethod
@@ -536,6 +548,10 @@ class Engagement(_Strict):
     def kpi_labels(self) -> dict[str, str]:
         """KPI key -> label."""
         return {k.key: k.label for k in self.kpis}
+
+    def kpi_nouns(self) -> dict[str, str]:
+        """KPI key -> the KPI as a noun in a sentence (:meth:`Kpi.as_noun`)."""
+        return {k.key: k.as_noun() for k in self.kpis}
 
 
 def load_engagement(folder: str | Path) -> Engagement:

@@ -23,6 +23,7 @@ from assessment.roadmap_state import (
     roadmap_state,
 )
 from assessment.terminology import say
+from assessment.wording import kpi_noun
 
 
 class ContractStanding(BaseModel):
@@ -220,9 +221,11 @@ def executive_summary(
         if s.sites_above
         else say("No {site} is at its contracted target over ", engagement) + f"{s.period}."
     )
+    # the KPI as the things it counts: "of its contracted patients discharged well"
+    noun = next((k.as_noun() for k in engagement.kpis if k.label == s.kpi_label), None)
     standing_text = (
         f"The contract delivered {_pct(s.pct_of_contract)} of its contracted "
-        f"{s.kpi_label.lower()} over {s.period}."
+        f"{noun or kpi_noun(s.kpi_label, '')} over {s.period}."
     )
     agreed = state.agreed
     # no stage is named before the client has agreed the stages (the state says so)

@@ -2,7 +2,8 @@
 
 pydantic and the steps' checks speak to developers ("String should have at least 1 character");
 :func:`plain` says the same to the person at the form ("Please fill this in."). :func:`short`
-names a long entry in a one-line picker without cutting a word in half.
+names a long entry in a one-line picker without cutting a word in half. :func:`kpi_noun` turns a
+KPI's label into the thing it counts, for a sentence ("of its contracted patients discharged well").
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["plain", "short"]
+__all__ = ["kpi_noun", "plain", "short"]
 
 _PLAIN: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     (
@@ -68,3 +69,27 @@ def short(text: str, width: int = 60) -> str:
     if len(text) <= width:
         return text
     return text[:width].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+_PARTICIPLE = re.compile(r"^[A-Za-z]+ed$")
+
+
+def kpi_noun(label: str, unit: str) -> str:
+    """A KPI's label as the things it counts, to stand where a sentence needs a noun.
+
+    A label is usually a noun already ("Job outcomes", "Patients seen"): it is used as it is, its
+    first letter lower-cased mid-sentence (an acronym such as "KPI" keeps its case). A label that
+    names an event and no plural thing ("Discharged well", "Housed") takes the KPI's unit before
+    it: "of its contracted patients discharged well", never "of its contracted discharged well".
+
+    Args:
+        label: The KPI's label (engagement.yaml ``label``).
+        unit: What it counts, in the client's words (``unit``: "patients").
+    """
+    text = " ".join(label.split())
+    core = re.sub(r"\([^)]*\)", " ", text).split()
+    lowered = text if text[1:2].isupper() else text[:1].lower() + text[1:]
+    plural = any(len(w) > 2 and w.lower().endswith("s") and not w.endswith("ss") for w in core)
+    if core and _PARTICIPLE.match(core[0]) and not plural and unit.strip():
+        return f"{unit.strip()} {lowered}"
+    return lowered

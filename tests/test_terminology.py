@@ -28,6 +28,8 @@ def health(engagement_dir: Path) -> Path:
         "desired_outcome: Customers move into sustained employment",
         "desired_outcome: Patients are discharged well",
     )
+    # the headline KPI as a health provider names it: an event, not a noun ("Discharged well")
+    text = text.replace("label: Job outcomes\n", "label: Discharged well\n    unit: patients\n")
     path.write_text(text + HEALTH_TERMS, encoding="utf-8")
     # surely little time with patients at South Hub (0 of 40, interval 0-8.8%): the opinion
     # speaks of it
@@ -61,6 +63,71 @@ def test_plurals_default_sensibly(engagement_dir: Path) -> None:
     chosen = words(load_engagement(engagement_dir))
 
     assert (chosen.customers, chosen.sites) == ("families", "branches")
+
+
+def readable(chart: object) -> str:
+    """What a client reads in a chart: its titles, subtitles, axis and legend titles, tooltips.
+
+    Field names and data keys ("site", "site_name") are ours, not words a client reads.
+    """
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("title", "subtitle", "text") and isinstance(value, str | list):
+                    found.extend([value] if isinstance(value, str) else map(str, value))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(chart.to_dict())
+    return "\n".join(found)
+
+
+def test_step1_speaks_of_clinics_in_every_section_a_client_reads(health: Path) -> None:
+    engagement = load_engagement(health)
+    extracts = step1.read_inputs(engagement)
+    result = step1.analyse(engagement, extracts)
+    flow_plan = [
+        step1.flow_plan_intro(engagement),
+        step1.flow_plan_assumptions(result, engagement),
+        step1.flow_plan_table(result, engagement),
+        step1.flow_plan_months_table(result, engagement),
+        step1.flow_plan_capacity_table(result, engagement),
+        step1.flow_plan_levers_table(result, engagement),
+    ]
+    html = [
+        *[shown.data for shown in flow_plan if shown is not None],
+        step1.headline(result, engagement).data,
+        step1.performance_table(result, engagement).data,
+        step1.trend_table(result, engagement).data,
+        step1.flow_table(result, engagement).data,
+        step1.time_to_outcome_table(result, engagement).data,
+        step1.sampling_table(result, engagement).data,
+        step1.opinion_for_client(result).data,
+    ]
+    charts = [
+        step1.performance_chart(result, engagement),
+        step1.trend_chart(result, engagement),
+        *step1.flow_charts(result, engagement),
+        *step1.sampling_charts(result, engagement),
+    ]
+    flow_plan_chart = step1.flow_plan_chart(result, engagement)
+    charts += [flow_plan_chart] if flow_plan_chart is not None else []
+    text = "\n".join([re.sub(r"<[^>]+>", " ", page) for page in html] + list(map(readable, charts)))
+
+    said = re.findall(r"[^\n]{0,40}\bsites?\b[^\n]{0,40}", text, flags=re.IGNORECASE)
+    assert said == []
+    assert "Flow plan: the on-flow each clinic needs" in text
+    assert "by clinic" in readable(step1.sampling_charts(result, engagement)[0])
+    assert any("by clinic" in readable(c) for c in step1.flow_charts(result, engagement))
+    # the KPI is a noun where the sentence needs one: never "delivered 33 discharged well"
+    # (the opinion's sentences: tests/data_analysis/test_opinion.py)
+    assert "The contract has delivered 33 patients discharged well against a target of 45" in text
+    assert not re.search(r"contracted discharged well|\d discharged well", text)
 
 
 def test_step1_views_charts_and_cover_never_say_customer(health: Path) -> None:

@@ -369,12 +369,12 @@ def work_sampling_profile(profile: pd.DataFrame, words: Words | None = None) -> 
                 alt.Tooltip("ci_low:Q", title="95% interval from", format=".1%"),
                 alt.Tooltip("ci_high:Q", title="95% interval to", format=".1%"),
                 alt.Tooltip("count:Q", title="Observations in category", format=",.0f"),
-                alt.Tooltip("n:Q", title="Observations at site", format=",.0f"),
+                alt.Tooltip("n:Q", title=f"Observations at {w['site']}", format=",.0f"),
             ],
         )
         .properties(
             title=alt.Title(
-                "How time is spent: work-sampling profile by site",
+                f"How time is spent: work-sampling profile by {w['site']}",
                 subtitle="Share of observations that were value adding, value enabling or neither",
             ),
             width=WIDTH,
@@ -439,7 +439,7 @@ def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) 
     )
 
 
-def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
+def outcome_over_time(curves: pd.DataFrame, words: Words | None = None) -> alt.LayerChart:
     """Chance of an outcome by each week since the start, per site (cumulative incidence).
 
     Counts everyone who started: those still waiting until the end of the data (censored), those
@@ -449,6 +449,7 @@ def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
     Args:
         curves: ``site, site_name, days, outcome_share, low, high`` (shares 0-1), one row per
             site and week; the contract as a whole may be among them as its own line.
+        words: The client's words (terminology: in engagement.yaml).
 
     Returns:
         Lines per site over their interval bands; clicking a site in the legend picks it out.
@@ -459,9 +460,10 @@ def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
     rows = rows.assign(months=rows["days"] / (365.25 / 12))
     pick = alt.selection_point(name="survival_site", fields=["site_name"], bind="legend")
     x = alt.X("months:Q", title="Months since start", scale=alt.Scale(zero=True))
-    colour = alt.Color("site_name:N", title="Site")
+    w = (words or default_words()).mapping()
+    colour = alt.Color("site_name:N", title=w["Site"])
     tooltip = [
-        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("site_name:N", title=w["Site"]),
         alt.Tooltip("months:Q", title="Months since start", format=".1f"),
         alt.Tooltip("outcome_share:Q", title="With an outcome", format=".1%"),
         alt.Tooltip("low:Q", title="95% interval from", format=".1%"),
@@ -487,7 +489,7 @@ def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
     )
     return alt.layer(band, line).properties(
         title=alt.Title(
-            "Chance of an outcome by time since start, by site",
+            f"Chance of an outcome by time since start, by {w['site']}",
             subtitle="Everyone who started: those still waiting counted until the data end, "
             "those who left as without an outcome; band: 95% interval",
         ),

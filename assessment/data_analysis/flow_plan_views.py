@@ -5,6 +5,8 @@ Views take a ``DataAnalysis`` and return display objects; the figures come from 
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML
@@ -22,7 +24,7 @@ from assessment.data_analysis.flow_plan_report import (
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
-from assessment.presentation import callout, number, table
+from assessment.presentation import callout, number, section_id, table
 from assessment.terminology import say
 
 SERIES = {
@@ -125,6 +127,24 @@ def needed_vs_actual_chart(
                 subtitle="Dotted rule: the first month planned; dashed: today's starts continued",
             )
         )
+    )
+
+
+FLOW_PLAN_TITLE = "Flow plan: the on-flow each {site} needs"
+FLOW_PLAN_INTRO = (
+    "The starts and referrals each {site} needs each month to reach its outcome target by the "
+    "end of the contract, worked out from its own conversion and time to outcome, against its "
+    "on-flow today."
+)
+
+
+def flow_plan_intro(engagement: Engagement, level: int = 3) -> HTML:
+    """The flow plan's heading and what it shows, in the engagement's words ("each clinic")."""
+    title = html.escape(say(FLOW_PLAN_TITLE, engagement))
+    anchor = html.escape(section_id(say(FLOW_PLAN_TITLE, engagement)), quote=True)
+    return HTML(
+        f"<h{level} id='{anchor}'>{title}</h{level}>"
+        f"<p>{html.escape(say(FLOW_PLAN_INTRO, engagement))}</p>"
     )
 
 

@@ -95,6 +95,7 @@ class _Names:
     sites: Mapping[str, str]
     kpis: Mapping[str, str]
     words: Words = field(default_factory=default_words)
+    nouns: Mapping[str, str] = field(default_factory=dict)
 
     def site(self, key: str) -> str:
         return _CONTRACT_NAME if key == ALL_SITES else self.sites.get(key, key)
@@ -103,6 +104,15 @@ class _Names:
         label = self.kpis.get(key, key)
         # Lower-case the first letter mid-sentence, but leave acronyms such as "KPI" alone.
         return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+    def noun(self, key: str) -> str:
+        """The KPI where a sentence needs a noun ("of its contracted patients discharged well")."""
+        return self.nouns.get(key) or self.kpi(key)
+
+    @property
+    def compared(self) -> str:
+        """How a corrected comparison names its multiplicity, in the client's word for sites."""
+        return f"corrected for the number of {self.words.sites} compared"
 
 
 def initial_opinion(
@@ -122,6 +132,7 @@ def initial_opinion(
     min_volume: float = MIN_VOLUME,
     words: Words | None = None,
     study: str | None = None,
+    kpi_nouns: Mapping[str, str] | None = None,
 ) -> list[Hypothesis]:
     """Hypotheses the data suggests, strongest first (see the module docstring).
 
@@ -140,20 +151,21 @@ def initial_opinion(
         benchmark_pct: Rule 6 fires when the best site is above this percentage of target.
         min_volume: Fewest starts for a site's conversion to be compared (rule 2).
         words: The client's words (terminology:) for the statements.
+        kpi_nouns: KPI key to the KPI as a noun in a sentence (default: its label).
         study: What the work-sampling study covers ("Study: Riverside Clinic, 01-03 Oct
             2025"): its overall figure is the study's, never the contract's.
 
     Returns:
         The hypotheses, ranked by strength (rule order breaks ties).
     """
-    names = _Names(site_names, kpi_labels, words or default_words())
+    names = _Names(site_names, kpi_labels, words or default_words(), dict(kpi_nouns or {}))
     headline = comparison[
         (comparison["measure"] == headline_kpi) & comparison["pct_of_target"].notna()
     ]
     hyps = [
         *_below_contract(headline, names, underperformance_pct),
         *_conversion_gaps(
-            flow, headline, names.kpi(headline_kpi), names, conversion_ratio, min_volume
+            flow, headline, names.noun(headline_kpi), names, conversion_ratio, min_volume
         ),
         *_spreads(comparison, headline_kpi, names, spread_pp),
         *_time_with_customer(value_share, names, value_adding_floor, study),
@@ -231,7 +243,7 @@ def _gap_hypothesis(row: tuple, names: _Names, threshold: float) -> Hypothesis:
         p = float(row.p_adjusted)
         versus = (
             f"; behind the rest of the contract at {row.rest_pct:.0f}% ({_p_words(p)}, "
-            "corrected for the number of sites compared)"
+            f"{names.compared})"
         )
     else:
         p = float(row.below_p)
@@ -248,7 +260,7 @@ def _gap_hypothesis(row: tuple, names: _Names, threshold: float) -> Hypothesis:
         title=f"{name} at {row.pct_of_target:.0f}% of target on {names.kpi(row.measure)}",
         statement=f"{name} delivers {row.pct_of_target:.0f}% (95% interval {row.pct_low:.0f}–"
         f"{row.pct_high:.0f}%) of {'the' if contract else 'its'} contracted "
-        f"{names.kpi(row.measure)} to date ({row.actual:,.0f} against a target of "
+        f"{names.noun(row.measure)} to date ({row.actual:,.0f} against a target of "
         f"{row.target:,.0f}, a gap of {row.target - row.actual:,.0f}){versus}.",
         figures=_figures_of(
             row,
@@ -328,11 +340,10 @@ def _conversion_hypothesis(
     )
     tested = (
         f"{names.site(best['site'])} converts more than the rest of the contract, and the gap "
-        f"to it is more than chance ({_p_words(row.p_adjusted)}, corrected for the number of "
-        "sites compared)"
+        f"to it is more than chance ({_p_words(row.p_adjusted)}, {names.compared})"
         if against_best
         else f"the rest of the contract converts {row.rest_rate:.0%} "
-        f"({_p_words(row.p_adjusted)}, corrected for the number of sites compared)"
+        f"({_p_words(row.p_adjusted)}, {names.compared})"
     )
     return Hypothesis(
         key=f"conversion-gap:{row.site}",
@@ -385,13 +396,14 @@ def _spreads(
                 kind="spread",
                 site=None,
                 kpi=measure,
-                title=f"Performance on {names.kpi(measure)} depends on the site",
-                statement=f"Performance depends on the site, not the contract: on "
+                title=f"Performance on {names.kpi(measure)} depends on the {names.words.site}",
+                statement=f"Performance depends on the {names.words.site}, not the contract: on "
                 f"{names.kpi(measure)}, {names.site(best['site'])} delivers "
                 f"{best['pct_of_target']:.0f}% of target ({best['pct_low']:.0f}–"
                 f"{best['pct_high']:.0f}%) and {names.site(worst['site'])} "
                 f"{worst['pct_of_target']:.0f}% ({worst['pct_low']:.0f}–{worst['pct_high']:.0f}%),"
-                f" a spread of {spread:.0f} percentage points across the {len(sites)} sites with "
+                f" a spread of {spread:.0f} percentage points across the {len(sites)} "
+                f"{names.words.sites} with "
                 f"enough cases; more than chance allows ({_p_words(p)}).",
                 figures=_figures(
                     best_site=best["site"],
@@ -502,6 +514,7 @@ def _benchmark(headline: pd.DataFrame, names: _Names, above_pct: float) -> list[
     best = ahead.sort_values(["pct_of_target", "site"], ascending=[False, True]).iloc[0]
     contract = headline.loc[headline["site"] == ALL_SITES, "pct_of_target"]
     name, label = names.site(best["site"]), names.kpi(best["measure"])
+    noun = names.noun(best["measure"])
     p = float(best["p_adjusted"])
     return [
         Hypothesis(
@@ -511,10 +524,10 @@ def _benchmark(headline: pd.DataFrame, names: _Names, above_pct: float) -> list[
             kpi=best["measure"],
             title=f"{name} is the benchmark on {label}",
             statement=f"{name} delivers {best['pct_of_target']:.0f}% (95% interval "
-            f"{best['pct_low']:.0f}–{best['pct_high']:.0f}%) of its contracted {label}, ahead "
-            f"of the rest of the contract at {best['rest_pct']:.0f}% ({_p_words(p)}, corrected "
-            f"for the number of sites compared): what {name} does differently is the benchmark "
-            "for the other sites.",
+            f"{best['pct_low']:.0f}–{best['pct_high']:.0f}%) of its contracted {noun}, ahead "
+            f"of the rest of the contract at {best['rest_pct']:.0f}% ({_p_words(p)}, "
+            f"{names.compared}): what {name} does differently is the benchmark for the other "
+            f"{names.words.sites}.",
             figures=_figures(
                 pct_of_target=best["pct_of_target"],
                 pct_low=best["pct_low"],

@@ -145,8 +145,8 @@ def analyse(
     caseload = _months_of(month)
     found = opinion(engagement, comparison, flow, value, littles, study)
     if plan is not None:
-        label = engagement.kpi(headline).label
-        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline, engagement)
+        noun = engagement.kpi(headline).as_noun()  # "its target of 405 patients discharged well"
+        gaps = flow_plan_hypotheses(plan, engagement.site_names(), noun, headline, engagement)
         found = rank_by_strength([*found, *gaps])
     hypotheses = with_periods(
         hypotheses_frame(found),
@@ -300,6 +300,7 @@ def opinion(
         headline_kpi=engagement.contract.headline_kpi,
         site_names=engagement.site_names(),
         kpi_labels=engagement.kpi_labels(),
+        kpi_nouns=engagement.kpi_nouns(),
         littles=littles,
         underperformance_pct=s.underperformance_pct,
         conversion_ratio=s.conversion_ratio,

@@ -19,7 +19,7 @@ from assessment.engagement import Engagement
 from assessment.inputs import Extracts
 from assessment.periods import Period, Periods, periods_from
 from assessment.presentation import callout, number, pct, share, table
-from assessment.terminology import say, words
+from assessment.terminology import reword, say, words
 
 
 def periods(result: DataAnalysis, engagement: Engagement) -> Periods | None:
@@ -107,7 +107,7 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     # "Above contract" is a claim: only where the whole interval is above 100%.
     above = sites[sites["pct_low"] > 100]["site_name"].tolist()
     lines = [
-        f"The contract has delivered {number(total['actual'])} {kpi.label.lower()} against a "
+        f"The contract has delivered {number(total['actual'])} {kpi.as_noun()} against a "
         f"target of {number(total['target'])} over {to_date_label(result, engagement)}: "
         f"{level(total)} of contract.",
         f"Highest: {best['site_name']} at {level(best)}; lowest: {worst['site_name']} at "
@@ -365,7 +365,9 @@ def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> l
         curves = result.survival.assign(
             site_name=result.survival["site"].map(names).fillna(result.survival["site"])
         )
-        shown.append(charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
+        shown.append(
+            charts.outcome_over_time(curves[curves["site"] != ALL_SITES], words(engagement))
+        )
     return shown
 
 
@@ -442,7 +444,7 @@ def sampling_table(result: DataAnalysis, engagement: Engagement | None = None) -
             "Work sampling: share of observed staff time spent on value-adding {customer} "
             f"work{_observed(result)}. Observations taken in rounds (several staff at one "
             "moment) are alike, so the interval and the sample sizes count them at their design "
-            "effect." + (f" Overall: {weighting}." if weighting else ""),
+            "effect." + (f" Overall: {reword(weighting, engagement)}." if weighting else ""),
             engagement,
         ),
     )

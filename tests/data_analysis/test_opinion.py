@@ -330,3 +330,35 @@ def test_littles_law_statement_gives_the_figures_behind_the_flag(three_sites_one
     assert "30.4 starts a month × 30 days in service imply 30 (ratio " in h.statement
     assert h.figures["starts_per_month"] == 30.4375
     assert h.figures["expected_caseload"] == 30.0
+
+
+def test_a_health_provider_reads_its_own_words_and_the_kpi_as_a_noun(three_sites_one_lagging):
+    from assessment.terminology import Words
+
+    clinic = Words("patient", "patients", "clinician", "clinicians", "clinic", "clinics", "Well")
+    hyps = by_key(
+        opinion(
+            three_sites_one_lagging,
+            words=clinic,
+            kpi_nouns={"job_outcomes": "patients discharged well"},
+        )
+    )
+
+    assert hyps["perf-gap:site-b:job_outcomes"].statement == (
+        "Site B delivers 62% (95% interval 48–79%) of its contracted patients discharged well to "
+        "date (62 against a target of 100, a gap of 38); behind the rest of the contract at 108% "
+        "(p < 0.001, corrected for the number of clinics compared)."
+    )
+    assert hyps["benchmark:site-a:job_outcomes"].statement.endswith(
+        "of its contracted patients discharged well, ahead of the rest of the contract at 78% "
+        "(p < 0.001, corrected for the number of clinics compared): what Site A does "
+        "differently is the benchmark for the other clinics."
+    )
+    assert "Site B delivers 62% of its contracted patients discharged well while" in (
+        hyps["conversion-gap:site-b"].statement
+    )
+    spread = hyps["spread:job_outcomes"]
+    assert spread.title == "Performance on job outcomes depends on the clinic"
+    assert "across the 3 clinics with enough cases" in spread.statement
+    every = " ".join(h.title + " " + h.statement for h in hyps.values())
+    assert " site" not in every.replace("Site A", "").replace("Site B", "").replace("Site C", "")
