@@ -116,8 +116,11 @@ def cumulative_incidence(
     """
     # Arrays, not a filtered copy of the frame: a million rows of text cost more than the maths.
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
-    started = ~np.isnat(start) if among is None else ~np.isnat(start) & np.asarray(among, bool)
     end = np.datetime64(end_of_data(caseload, as_of), "ns")
+    # Started by the end of the data (NaT compares False): a later start is not known yet.
+    started = start <= end
+    if among is not None:
+        started &= np.asarray(among, dtype=bool)
     start = start[started]
     outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]
     exit_ = caseload["exit_date"].to_numpy(dtype="datetime64[ns]")[started]

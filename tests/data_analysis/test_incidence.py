@@ -65,6 +65,13 @@ def test_leaving_is_a_competing_event_by_hand(five_starters):
     assert np.isnan(est.at(101)[0, 0, 0])
 
 
+def test_a_start_after_the_end_of_the_data_is_not_known_yet(five_starters):
+    later = _caseload([("z", None, None)]).assign(start_date=_day(150))
+    est = cumulative_incidence(pd.concat([five_starters, later]), _day(100))
+    assert est.started[0] == 5
+    assert est.at(60)[0, 0, 0] == pytest.approx(0.4)
+
+
 def test_the_contract_row_pools_every_sites_starters(five_starters):
     other = _caseload([("f", 5, 5), ("g", None, 8)], site="y")
     est = cumulative_incidence(pd.concat([five_starters, other]), _day(100))
