@@ -33,6 +33,28 @@ MONTHS_FRAME = "data_analysis.months"
 MONTH_COLUMNS = ["period", "in_contract", "complete", "used", "note"]
 
 
+NBSP = "\u00a0"
+
+
+def date_text(value: object) -> str:
+    """A date as every client text shows it, "5 Feb 2026", kept on one line; a dash if missing.
+
+    The one date format of the report (tables, sentences, the cover), so a date reads the same
+    everywhere; non-breaking spaces keep a narrow column from wrapping it over three lines.
+    """
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
+        return "–"
+    day = pd.Timestamp(value)
+    return f"{day.day}{NBSP}{day:%b}{NBSP}{day:%Y}"
+
+
+def month_text(value: object) -> str:
+    """A month as every client text shows it, "Feb 2026", kept on one line; a dash if missing."""
+    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
+        return "–"
+    return f"{pd.Timestamp(value):%b}{NBSP}{pd.Timestamp(value):%Y}"
+
+
 def month_end(month: pd.Timestamp | dt.date) -> dt.date:
     """The last day of a month."""
     return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
@@ -68,14 +90,14 @@ class Period:
     def label(self) -> str:
         """The months in short: 'Jun 2026', 'Apr–Jun 2026', 'Jan 2024–Jun 2026'."""
         if self.first == self.last:
-            return f"{self.last:%b %Y}"
+            return month_text(self.last)
         if self.first.year == self.last.year:
-            return f"{self.first:%b}–{self.last:%b %Y}"
-        return f"{self.first:%b %Y}–{self.last:%b %Y}"
+            return f"{self.first:%b}–{month_text(self.last)}"
+        return f"{month_text(self.first)}–{month_text(self.last)}"
 
     def to_label(self) -> str:
-        """Up to its last month: 'to June 2026'."""
-        return f"to {self.last:%B %Y}"
+        """Up to its last month: 'to June 2026' (one line, as every date a client reads)."""
+        return f"to {self.last:%B}{NBSP}{self.last:%Y}"
 
 
 def window(last: pd.Timestamp, months: int) -> Period:

@@ -19,6 +19,9 @@ from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
 from assessment.engagement import DEFAULT_CURRENCY, Engagement
+from assessment.periods import NBSP as NBSP
+from assessment.periods import date_text as date_text
+from assessment.periods import month_text as month_text
 from assessment.periods import stored_periods
 from assessment.run_folder import MANIFEST_FILE
 from assessment.terminology import words
@@ -39,28 +42,6 @@ def share(value: Any, digits: int = 1) -> str:
 def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators; a dash when missing."""
     return "–" if pd.isna(value) else f"{value:,.{digits}f}"
-
-
-NBSP = "\u00a0"
-
-
-def date_text(value: Any) -> str:
-    """A date as every client text shows it, "5 Feb 2026", kept on one line; a dash if missing.
-
-    The one date format of the report (tables, sentences, the cover), so a date reads the same
-    everywhere; non-breaking spaces keep a narrow column from wrapping it over three lines.
-    """
-    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
-        return "–"
-    day = pd.Timestamp(value)
-    return f"{day.day}{NBSP}{day:%b}{NBSP}{day:%Y}"
-
-
-def month_text(value: Any) -> str:
-    """A month as every client text shows it, "Feb 2026", kept on one line; a dash if missing."""
-    if value is None or value == "" or pd.isna(value):  # NaT is a datetime too
-        return "–"
-    return f"{pd.Timestamp(value):%b}{NBSP}{pd.Timestamp(value):%Y}"
 
 
 def days(value: Any) -> str:

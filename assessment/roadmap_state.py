@@ -11,7 +11,8 @@ of them can disagree. Rules:
   it (no planned line plunges back down to a stage already passed);
 - a stage not reached whose date has come by the data's last day was missed, and is said so
   ("was due by 30 Jun 2026 and was not reached"), never "not reached yet";
-- every level names its months.
+- every level names its months; a date or month is written as :func:`date_text` writes it
+  ("30 Jun 2026", kept on one line on a phone).
 
 :func:`contract_roadmap` builds the state of an engagement from what its steps stored. Shared
 code: it reads stored frames by name and never imports a step.
@@ -28,6 +29,7 @@ import pandas as pd
 from assessment.engagement import Engagement
 from assessment.periods import (
     Period,
+    date_text,
     engagement_month_table,
     month_start,
     periods_from,
@@ -81,7 +83,7 @@ class StageState:
         """Its date as shown: '30 Jun 2026', 'already passed' or 'no date yet'."""
         if self.passed:
             return "already passed"
-        return f"{self.date:%d %b %Y}" if self.date else "no date yet"
+        return date_text(self.date) if self.date else "no date yet"
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ class RoadmapState:
 
 def _next_words(stage: StageState) -> str:
     """'Camp 2 at 85% by 30 Sep 2026' (no date: no 'by')."""
-    by = f" by {stage.date:%d %b %Y}" if stage.date else ""
+    by = f" by {date_text(stage.date)}" if stage.date else ""
     return f"{stage.name} at {stage.pct:,.0f}%{by}"
 
 
@@ -226,8 +228,8 @@ def _missed_words(missed: Sequence[StageState]) -> str:
     dates = {s.date for s in missed}
     if len(missed) == 1 or len(dates) == 1:
         verb = "was" if len(missed) == 1 else "were"
-        return f"{_and(named)} {verb} due by {missed[0].date:%d %b %Y} and {verb} not reached"
-    dated = [f"{n} (due by {s.date:%d %b %Y})" for n, s in zip(named, missed, strict=True)]
+        return f"{_and(named)} {verb} due by {date_text(missed[0].date)} and {verb} not reached"
+    dated = [f"{n} (due by {date_text(s.date)})" for n, s in zip(named, missed, strict=True)]
     return f"{_and(dated)} were not reached"
 
 

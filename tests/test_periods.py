@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from readable_text import NBSP
 
 from assessment.periods import Period, month_table, periods_from, window
 
@@ -50,9 +51,9 @@ def test_to_date_and_recent_are_named_by_their_months() -> None:
         dt.date(2026, 11, 29),
     )
     found = periods_from(table, 3)
-    assert found.to_date.label() == "Jan–Jun 2026"
-    assert found.recent.label() == "Apr–Jun 2026"
-    assert found.recent.to_label() == "to June 2026"
+    assert found.to_date.label() == f"Jan–Jun{NBSP}2026"  # one line on a phone
+    assert found.recent.label() == f"Apr–Jun{NBSP}2026"
+    assert found.recent.to_label() == f"to June{NBSP}2026"
     assert found.data_to_label() == "Data to 30 June 2026"
     assert found.flagged == (
         "Dec 2023: outside the contract period",
@@ -62,8 +63,8 @@ def test_to_date_and_recent_are_named_by_their_months() -> None:
 
 def test_period_labels_across_years_and_single_months() -> None:
     assert Period(pd.Timestamp("2024-01-01"), pd.Timestamp("2026-06-01")).label() == (
-        "Jan 2024–Jun 2026"
+        f"Jan{NBSP}2024–Jun{NBSP}2026"
     )
-    assert window(pd.Timestamp("2026-02-01"), 3).label() == "Dec 2025–Feb 2026"
-    assert window(pd.Timestamp("2026-02-01"), 1).label() == "Feb 2026"
+    assert window(pd.Timestamp("2026-02-01"), 3).label() == f"Dec{NBSP}2025–Feb{NBSP}2026"
+    assert window(pd.Timestamp("2026-02-01"), 1).label() == f"Feb{NBSP}2026"
     assert window(pd.Timestamp("2026-02-01"), 3).months == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from readable_text import NBSP, plain
 
 from assessment.periods import Period
 from assessment.roadmap_state import level_over, roadmap_state
@@ -28,7 +29,7 @@ def test_a_contract_above_its_summit_at_base_camp_holds_it_and_its_stages_still_
     assert state.above_summit and state.next_stage is None and state.ahead == ()
     # where it is, as the sentence says it: at the summit's chip, not base camp's (122%)
     assert (state.position, state.reached) == ("The summit", "Base camp")
-    assert state.now_sentence() == (
+    assert plain(state.now_sentence()) == (
         "Now 107% of contract over Apr–Jun 2026: above the summit (100%): hold it."
     )
 
@@ -40,13 +41,14 @@ def test_a_contract_between_base_camp_and_camp_1() -> None:
     assert state.position == "Base camp"
     # every stage was due by 30 June, the data's last day: all three were missed
     assert [s.name for s in state.missed] == ["Camp 1", "Camp 2", "The summit"]
-    assert state.sentence() == (
+    assert plain(state.sentence()) == (
         "Base camp: 36% of contract over Dec 2025–Feb 2026. Camp 1 at 55% (due by 30 Apr 2026), "
         "Camp 2 at 85% (due by 31 May 2026) and The summit at 100% (due by 30 Jun 2026) were "
         "not reached: 54% of contract over Apr–Jun 2026, above base camp."
     )
     earlier = Period(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
-    assert roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, earlier).now_sentence() == (
+    sooner = roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, earlier)
+    assert plain(sooner.now_sentence()) == (
         "Now 54% of contract over Jan–Mar 2026: above base camp; next Camp 1 at 55% by 30 Apr 2026."
     )
 
@@ -61,15 +63,18 @@ def test_a_stage_due_on_the_data_s_last_day_and_not_reached_was_missed() -> None
     ]
     state = roadmap_state("Job outcomes", stages, 36.0, BASE, 52.0, NOW)
     assert [s.name for s in state.missed] == ["Camp 1"]
-    assert state.now_sentence() == (
+    assert plain(state.now_sentence()) == (
         "Camp 1 at 55% was due by 30 Jun 2026 and was not reached: 52% of contract over "
         "Apr–Jun 2026, above base camp. Next: Camp 2 at 85% by 30 Sep 2026."
     )
+    # a date is kept on one line: a phone never breaks "30 Jun / 2026"
+    assert f"due by 30{NBSP}Jun{NBSP}2026 and" in state.now_sentence()
+    assert f"over Apr–Jun{NBSP}2026" in state.now_sentence()
     # a day later on the calendar but the same data: still missed; a month earlier: still ahead
     before = Period(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-05-01"))
     ahead = roadmap_state("Job outcomes", stages, 36.0, BASE, 52.0, before)
     assert ahead.missed == ()
-    assert ahead.now_sentence() == (
+    assert plain(ahead.now_sentence()) == (
         "Now 52% of contract over Mar–May 2026: above base camp; next Camp 1 at 55% by 30 Jun 2026."
     )
 
@@ -84,7 +89,7 @@ def test_stages_missed_on_one_date_are_named_together() -> None:
     ]
     jan_mar = Period(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
     state = roadmap_state("Job outcomes", stages, 67.0, BASE, 71.0, jan_mar)
-    assert state.now_sentence() == (
+    assert plain(state.now_sentence()) == (
         "Camp 2 at 85% and The summit at 100% were due by 31 Mar 2026 and were not reached: "
         "71% of contract over Jan–Mar 2026, above base camp."
     )
@@ -93,7 +98,7 @@ def test_stages_missed_on_one_date_are_named_together() -> None:
 def test_a_stage_reached_by_its_date_is_not_missed() -> None:
     state = roadmap_state("Job outcomes", STAGES[:2], 36.0, BASE, 56.0, NOW)
     assert state.missed == () and state.above_summit
-    assert state.now_sentence() == (
+    assert plain(state.now_sentence()) == (
         "Now 56% of contract over Apr–Jun 2026: above the summit (55%): hold it."
     )
 
@@ -112,7 +117,7 @@ def test_base_camp_above_a_stage_marks_only_that_stage_passed() -> None:
         ("Camp 2", False),
         ("The summit", False),
     ]
-    assert state.now_sentence() == (
+    assert plain(state.now_sentence()) == (
         "Now 60% of contract over Dec 2025–Feb 2026: at base camp; next Camp 2 at 85% by "
         "31 May 2026."
     )

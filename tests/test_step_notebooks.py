@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from readable_text import plain
 
 from assessment.engagement import load_engagement
 from assessment.run_folder import executed_notebook
@@ -39,7 +40,7 @@ def text_of(notebook: Path) -> dict[str, str]:
     for cell in cells:
         if cell.cell_type == "code":
             shown = [o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])]
-            out[cell.id] = re.sub(r"<[^>]+>", " ", " ".join(shown))
+            out[cell.id] = plain(re.sub(r"<[^>]+>", " ", " ".join(shown)))
     return out
 
 

@@ -46,6 +46,7 @@ from assessment.data_analysis.comparisons import (
 )
 from assessment.data_analysis.flow import DAYS_PER_MONTH
 from assessment.data_analysis.performance import ALL_SITES
+from assessment.periods import date_text
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
 
@@ -570,8 +571,8 @@ def _site_or_none(site: str) -> str | None:
 
 
 def _day(day: pd.Timestamp) -> str:
-    """A date as people write it: 1 Jul 2023."""
-    return f"{day.day} {day:%b %Y}"
+    """A date as people write it: 1 Jul 2023 (kept on one line)."""
+    return date_text(day)
 
 
 def _figures_of(row: tuple, columns: Iterable[str], **more: object) -> dict[str, Figure]:

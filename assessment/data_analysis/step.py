@@ -33,7 +33,7 @@ from assessment.data_analysis.trends import count_trend
 from assessment.data_analysis.work_sampling import sampling_profile, value_adding_share
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts, read_extracts
-from assessment.periods import Period, engagement_month_table, periods_from
+from assessment.periods import Period, date_text, engagement_month_table, periods_from
 from assessment.presentation import Done
 from assessment.store import Store
 from assessment.terminology import words
@@ -330,11 +330,11 @@ def study_label(observations: pd.DataFrame | None, engagement: Engagement) -> st
     )
     first, last = observations["observed_at"].min(), observations["observed_at"].max()
     if first.date() == last.date():
-        days = f"{first:%d %b %Y}"
+        days = date_text(first)
     elif (first.year, first.month) == (last.year, last.month):
-        days = f"{first:%d}–{last:%d %b %Y}"
+        days = f"{first.day}–{date_text(last)}"
     else:
-        days = f"{first:%d %b %Y} to {last:%d %b %Y}"
+        days = f"{date_text(first)} to {date_text(last)}"
     return f"Study: {sites}, {days}"
 
 

@@ -17,7 +17,7 @@ from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
-from assessment.periods import Period, Periods, periods_from
+from assessment.periods import Period, Periods, date_text, periods_from
 from assessment.presentation import callout, number, pct, share, table
 from assessment.terminology import reword, say, words
 
@@ -173,8 +173,7 @@ def _with_interval(value: float, low: float, high: float, fmt=pct) -> str:
 
 
 def _day(value: object) -> str:
-    day = pd.Timestamp(value)
-    return f"{day.day} {day:%b %Y}"
+    return date_text(value)
 
 
 def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -457,7 +456,7 @@ def _observed(result: DataAnalysis) -> str:
         return ""
     row = sources[sources["source"] == "work_sampling"].iloc[0]
     first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
-    return f", observed {first:%d %b %Y} to {last:%d %b %Y}"
+    return f", observed {date_text(first)} to {date_text(last)}"
 
 
 def opinion_table(result: DataAnalysis) -> HTML:

@@ -36,8 +36,12 @@ def roadmap_chart(
         f"{n} {p:,.0f}%" if n else "" for n, p in zip(planned["name"], planned["pct"], strict=True)
     ]
     # stages close in time would print their names over each other ("Camp 2The summit"):
-    # every other stage is named below its point instead of above it
-    planned["above"] = [i % 2 == 0 for i in range(len(planned))]
+    # every other stage is named below its point instead of above it. The planned line climbs
+    # into each point from its lower left and out of it to its upper right, so a name above
+    # sits to the left of its point and a name below to the right: never on the dashed line.
+    # The last point has no line after it but the chart's edge: named above, to its left.
+    last = len(planned) - 1
+    planned["above"] = [i % 2 == 0 or i == last for i in range(len(planned))]
     actual = trajectory.copy()
     # each value covers the three months to a month's end: drawn there, like base camp's date
     actual["period"] = pd.to_datetime(actual["period"]) + pd.offsets.MonthEnd(0)
@@ -74,9 +78,9 @@ def roadmap_chart(
     path = plan.mark_line(
         color=MEETING_COLOUR, strokeDash=[6, 4], point=alt.OverlayMarkDef(color=MEETING_COLOUR)
     )
-    text = {"align": "right", "dx": -6, "color": MEETING_COLOUR, "fontWeight": 600}
-    above = plan.transform_filter("datum.above").mark_text(dy=-8, **text)
-    below = plan.transform_filter("!datum.above").mark_text(dy=14, **text)
+    text = {"color": MEETING_COLOUR, "fontWeight": 600}
+    above = plan.transform_filter("datum.above").mark_text(align="right", dx=-6, dy=-8, **text)
+    below = plan.transform_filter("!datum.above").mark_text(align="left", dx=8, dy=14, **text)
     legend = (
         f"Solid: {kpi_label.lower()} over the last {months} months as % of contract, each month. "
         "Dashed: the planned stages."

@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.periods import stored_periods, window
-from assessment.presentation import callout, date_text, money, number, table
+from assessment.presentation import callout, date_text, money, month_text, number, table
 from assessment.recommendations import store as db
 from assessment.recommendations.charts import roadmap_chart
 from assessment.recommendations.models import STATUS_LABELS
@@ -427,4 +427,4 @@ def _to_end(engagement: Engagement) -> str:
     horizon = engagement.analysis.value_horizon_months
     if horizon:
         return f"over {horizon} months after its date"
-    return f"to {engagement.contract.end:%b %Y}"
+    return f"to {month_text(engagement.contract.end)}"

@@ -13,6 +13,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from assessment.periods import date_text
+
 LABELS = {
     "done": "Done",
     "late": "Late",
@@ -128,8 +130,8 @@ def action_status(
     if past_due:
         shown = f"{now_text} against {target_text}"
         if now is not None and data_to is not None:
-            shown += f" on the data to {data_to:%d %b %Y}"
-        reason = f"due {due:%d %b %Y}, " + (shown if now is not None else "not reported done")
+            shown += f" on the data to {date_text(data_to)}"
+        reason = f"due {date_text(due)}, " + (shown if now is not None else "not reported done")
         return ActionStatus("late", reason, differs("late"))
     if reported == "not_started":
         return ActionStatus("not_started", "the client has not started it")
@@ -143,5 +145,5 @@ def action_status(
     reaches = is_met(ahead, target, lower_is_better)
     state = "on_track" if reaches else "at_risk"
     trend_text, _ = shown_pair(ahead, target, unit)
-    reason = f"on its trend {trend_text} by {due:%d %b %Y} against {target_text}"
+    reason = f"on its trend {trend_text} by {date_text(due)} against {target_text}"
     return ActionStatus(state, reason, differs(state))

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from readable_text import plain
 
 from assessment import data_analysis as step1
 from assessment.engagement import load_engagement
@@ -44,7 +45,7 @@ def test_to_date_leaves_out_a_partial_month_and_months_before_the_contract(parti
         "2024-01",
         "2024-02",
     }
-    flags = step1.months_flagged(result, engagement).data
+    flags = plain(step1.months_flagged(result, engagement).data)
     assert "Dec 2023: outside the contract period" in flags
     assert "Mar 2024: incomplete: the data runs to 05 March 2024" in flags
     assert "KPI figures to date cover Jan–Feb 2024" in flags
@@ -55,15 +56,15 @@ def test_marking_step_1_done_freezes_the_opinion_on_the_data_that_counts_now(
 ) -> None:
     engagement = load_engagement(partial)
     step1.save(engagement, step1.analyse(engagement, step1.read_inputs(engagement)))
-    said = step1.freeze_opinion(engagement, as_of=dt.date(2024, 4, 2))
+    said = plain(step1.freeze_opinion(engagement, as_of=dt.date(2024, 4, 2)))
     assert said.endswith("hypotheses on the data of Jan–Feb 2024.")
     frozen = step1.load(engagement).opinion_snapshot
-    assert set(frozen["period"]) == {"Jan–Feb 2024"}
+    assert set(map(plain, frozen["period"])) == {"Jan–Feb 2024"}
     assert set(frozen["formed_on"]) == {"2024-04-02"}
     # a later run keeps the frozen opinion as it is
     step1.save(engagement, step1.analyse(engagement, step1.read_inputs(engagement)))
     assert set(step1.load(engagement).opinion_snapshot["formed_on"]) == {"2024-04-02"}
     # the client reads which data it was formed on, never the day a run stored it
-    shown = step1.opinion_for_client(step1.load(engagement)).data
+    shown = plain(step1.opinion_for_client(step1.load(engagement)).data)
     assert "The initial opinion as formed on the data of Jan–Feb 2024, kept as it was" in shown
     assert "April 2024" not in shown and "2024-04-02" not in shown

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from readable_text import plain
 
 from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import littles_law_check
@@ -269,7 +270,7 @@ def test_littles_law_flags_become_data_quality_hypotheses(three_sites_one_laggin
 
     quality = [h for h in hyps if h.kind == "data-quality"]
     assert [h.key for h in quality] == ["data-quality:littles-law:site-c"]
-    assert quality[0].statement.startswith(
+    assert plain(quality[0].statement).startswith(
         "The caseload data for Site C do not add up: between 1 Jul 2023 and 30 Jun 2024"
     )
     assert "no customer left service" in quality[0].statement

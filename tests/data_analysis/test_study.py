@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from readable_text import plain
+
 from assessment import data_analysis as step1
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.engagement import load_engagement
@@ -23,9 +25,10 @@ def test_a_study_at_one_site_over_three_days_is_named_so(engagement_dir: Path, r
     result = step1.analyse(engagement, step1.read_inputs(engagement))
 
     overall = result.value_adding[result.value_adding["site"] == ALL_SITES]
-    assert overall["site_name"].tolist() == ["Study: North Hub, 01–03 Oct 2024"]
-    titles = result.hypotheses["title"].tolist()
-    assert "Little time with customers across the study (North Hub, 01–03 Oct 2024)" in titles
+    # the days as every date is written ("1 Oct 2024"), kept on one line
+    assert overall["site_name"].tolist() == ["Study: North Hub, 1–3\u00a0Oct\u00a02024"]
+    titles = [plain(t) for t in result.hypotheses["title"]]
+    assert "Little time with customers across the study (North Hub, 1–3 Oct 2024)" in titles
     assert not any("across the contract" in t for t in titles)
     # the KPI figures are still the contract's
     to_date = result.performance_to_date

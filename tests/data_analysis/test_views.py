@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from readable_text import plain
 
 from assessment import data_analysis as step1
 from assessment.engagement import load_engagement
@@ -18,7 +19,7 @@ def northshore():
 
 
 def text(shown) -> str:
-    return shown.data
+    return plain(shown.data)
 
 
 def test_performance_table_gives_each_percentage_its_interval_and_verdict(northshore):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from IPython.display import HTML
+from readable_text import plain
 
 from assessment.discovery import analyse, save
 from assessment.discovery import store as tables
@@ -26,7 +27,7 @@ def html_of(shown: list) -> str:
 
 
 def text_of(shown: list) -> str:
-    return re.sub(r"<[^>]+>", " ", html_of(shown))
+    return plain(re.sub(r"<[^>]+>", " ", html_of(shown)))
 
 
 @pytest.fixture

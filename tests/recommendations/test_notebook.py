@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from readable_text import plain
 
 from assessment.run_folder import executed_notebook
 from assessment.runner import RunResult, run_engagement
@@ -30,7 +31,7 @@ def shown(run: RunResult, notebook: str = "05_recommendations.ipynb") -> dict[st
         if cell.cell_type == "code":
             parts = [o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])]
             text = re.sub(r"<svg.*?</svg>|<script.*?</script>", " ", " ".join(parts), flags=re.S)
-            out[cell.id] = re.sub(r"<[^>]+>", " ", text).replace("&#x27;", "'")
+            out[cell.id] = plain(re.sub(r"<[^>]+>", " ", text).replace("&#x27;", "'"))
     return out
 
 

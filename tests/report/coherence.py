@@ -40,8 +40,8 @@ _AS_OF = re.compile(r"Figures as of ([A-Z][a-z]{2})\s(\d{4})")
 
 
 def page(html: str) -> BeautifulSoup:
-    """The page without scripts and styles."""
-    soup = BeautifulSoup(html, "html.parser")
+    """The page without scripts and styles; its non-breaking spaces (in dates) read as spaces."""
+    soup = BeautifulSoup(html.replace("&nbsp;", " ").replace("\u00a0", " "), "html.parser")
     for tag in soup(["script", "style"]):
         tag.decompose()
     return soup

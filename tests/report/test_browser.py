@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from readable_text import plain
 
 from assessment.store import Store
 
@@ -173,7 +174,7 @@ def test_action_plan_shows_the_demo_rows_and_the_report_ends_with_provenance(
     assert box is not None and box["x"] + box["width"] <= page_width
     assert "Rebuild the monthly MI pack around job outcomes per site and adviser" in shown
     assert "SMART" in rows.first.inner_text()
-    assert "Base camp: 36% of contract over Dec 2025–Feb 2026." in page.inner_text("body")
+    assert "Base camp: 36% of contract over Dec 2025–Feb 2026." in plain(page.inner_text("body"))
     last = page.locator(".aw-provenance").first
     last.scroll_into_view_if_needed()
     text = last.inner_text()
