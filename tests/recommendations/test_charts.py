@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pandas as pd
@@ -37,7 +38,7 @@ def _drawn(stages: pd.DataFrame) -> tuple[list[tuple[float, float]], dict[str, t
 
 def _crosses(line: list[tuple[float, float]], box: tuple) -> bool:
     left, top, right, bottom = box
-    for (x1, y1), (x2, y2) in zip(line, line[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(line):
         for i in range(201):
             x, y = x1 + (x2 - x1) * i / 200, y1 + (y2 - y1) * i / 200
             if left <= x <= right and top <= y <= bottom:
