@@ -19,6 +19,7 @@ import itertools
 import json
 import math
 import re
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,6 +83,25 @@ WIDTH = 560
 """Default plot width in pixels; the report column is wider, and the SVG scales down."""
 
 BAR_STEP = 26
+
+LABEL_CHARS = 26
+"""The longest line of a category's name along an axis (about 170 px at 11 px, inside Vega's
+180 px label limit): a longer name is wrapped onto lines, never cut with "…"."""
+WRAPPED_LABELS = "split(datum.label, '\\n')"
+"""An axis' ``labelExpr`` that draws a name wrapped by :func:`wrap_label` on its lines."""
+
+
+def wrap_label(text: str, width: int = LABEL_CHARS) -> str:
+    """A category's name on lines of at most ``width`` characters, broken at spaces.
+
+    Drawn with ``labelExpr=WRAPPED_LABELS``: "Study: all 4 sites, 3–14 Nov 2025" reads on two
+    lines instead of "Study: all 4 sites, 03–14 Nov 2…". A date (its non-breaking spaces) and a
+    bracketed aside stay on one line; a single word longer than a line is kept whole.
+    """
+    # a bracketed aside ("(Alex Morgan)") and a date hold together: nobody's name is split
+    whole = re.sub(r"\([^)]*\)", lambda found: found.group(0).replace(" ", "\u00a0"), str(text))
+    lines = textwrap.wrap(whole, width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) or str(text)
 
 
 @alt.theme.register("assessment", enable=True)

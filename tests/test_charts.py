@@ -162,3 +162,50 @@ def test_upgrade_script_is_valid_javascript(tmp_path) -> None:
     source = tmp_path / "upgrade.js"
     source.write_text(charts.UPGRADE_SCRIPT, encoding="utf-8")
     subprocess.run(["node", "--check", str(source)], check=True, capture_output=True)
+
+
+def _drawn_labels(chart: alt.TopLevelMixin) -> list[str]:
+    """Every text the SVG draws, a multi-line one joined by spaces (as a reader reads it)."""
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    found = []
+    for text in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S):
+        lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", text) or [text]
+        found.append(html.unescape(" ".join(lines)).replace("\u00a0", " "))
+    return found
+
+
+def test_long_names_beside_a_chart_wrap_and_are_never_cut() -> None:
+    from assessment.scoping.charts import gantt
+
+    study = "Study: all 4 sites, 3–14\u00a0Nov\u00a02025"
+    assert charts.wrap_label(study) == "Study: all 4 sites,\n3–14\u00a0Nov\u00a02025"
+    assert charts.wrap_label("Findings workshop (Alex Morgan)") == (
+        "Findings workshop\n(Alex\u00a0Morgan)"  # nobody's name is split over two lines
+    )
+    assert charts.wrap_label("Harbour Street") == "Harbour Street"
+    value = pd.DataFrame(
+        {
+            "site": ["harbour", "ALL"],
+            "site_name": ["Harbour Street", study],
+            "n": [256, 1024],
+            "share": [0.10, 0.15],
+            "ci_low": [0.07, 0.12],
+            "ci_high": [0.14, 0.18],
+        }
+    )
+    timetable = pd.DataFrame(
+        {
+            "task": ["Findings workshop (Alex Morgan)", "Study design"],
+            "activity": ["workshop", "design"],
+            "person": ["Alex Morgan", "Sam Patel"],
+            "start": pd.to_datetime(["2025-11-03", "2025-11-05"]),
+            "finish": pd.to_datetime(["2025-11-04", "2025-11-08"]),
+            "days": [1.0, 3.0],
+        }
+    )
+
+    drawn = _drawn_labels(step_charts.value_adding_with_ci(value)) + _drawn_labels(gantt(timetable))
+
+    assert "Study: all 4 sites, 3–14 Nov 2025" in drawn
+    assert "Findings workshop (Alex Morgan)" in drawn
+    assert not [text for text in drawn if "…" in text]

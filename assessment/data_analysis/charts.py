@@ -21,6 +21,8 @@ from assessment.charts import (
     CONTRACT_COLOUR,
     MEETING_COLOUR,
     WIDTH,
+    WRAPPED_LABELS,
+    wrap_label,
 )
 from assessment.terminology import Words
 from assessment.terminology import words as default_words
@@ -398,8 +400,13 @@ def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) 
     columns = ["site", "site_name", "n", "share", "ci_low", "ci_high"]
     _require(value_share, columns, "value_adding_with_ci")
     rows = _finite(value_share[columns], columns[2:])
+    # the study's name is long ("Study: all 4 sites, 3–14 Nov 2025"): on two lines, never cut
+    rows = rows.assign(label=[wrap_label(name) for name in rows["site_name"]])
     y = alt.Y(
-        "site_name:N", title=None, sort=alt.EncodingSortField(field="share", order="descending")
+        "label:N",
+        title=None,
+        sort=alt.EncodingSortField(field="share", order="descending"),
+        axis=alt.Axis(labelExpr=WRAPPED_LABELS),
     )
     tooltip = [
         alt.Tooltip("site_name:N", title=w["Site"]),
@@ -435,7 +442,7 @@ def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) 
             subtitle="The bar shows where the true share plausibly lies, given the sample size",
         ),
         width=WIDTH,
-        height=alt.Step(BAR_STEP),
+        height=alt.Step(BAR_STEP if not rows["label"].str.contains("\n").any() else BAR_STEP + 8),
     )
 
 
