@@ -102,6 +102,7 @@ class KernelBound:
     page: bytes | None = None
     page_gzip: bytes = b""
     page_policy: str = ""
+    page_etags: tuple[str, str] = ("", "")
     most_alive: int = 0
     connected: set[str] = field(default_factory=set)
 
@@ -113,6 +114,9 @@ class KernelBound:
             self.page = free.encode("utf-8")
             # compressed once (the Vega bundle shrinks about 4x): each view only sends bytes
             self.page_gzip = gzip.compress(self.page, compresslevel=6, mtime=0)
+            # one strong validator per representation: a reload revalidates and gets a 304
+            digest = hashlib.sha256(self.page).hexdigest()[:32]
+            self.page_etags = (f'"{digest}"', f'"{digest}-gzip"')
 
     def may_hand_out(self) -> bool:
         """Whether a new view may take a kernel (the pool refills behind it)."""
@@ -161,25 +165,39 @@ class BoundedReportHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         """Serve the report (the whole page at once, with its CSP)."""
         bound: KernelBound = self.settings["aw_kernel_bound"]
+        if bound.page is not None and not bound.may_hand_out():
+            self.send_ready_page(bound)
+            return
         # the page's close beacon posts this cookie back: without it Voila refuses the shutdown
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
-        if bound.page is not None and not bound.may_hand_out():
-            self.set_header("Content-Security-Policy", bound.page_policy)
-            self.set_header("Vary", "Accept-Encoding")
-            if "gzip" in self.request.headers.get("Accept-Encoding", ""):
-                self.set_header("Content-Encoding", "gzip")
-                self.finish(bound.page_gzip)  # ready bytes: a burst costs next to nothing
-            else:
-                self.finish(bound.page)
-            return
         page = "".join([html async for html in self.get_generator(path=path)])
         bound.handed_out(kernel_of(page))
         bound.remember(page)
         self.set_header("Content-Security-Policy", content_security_policy(page))
         self.finish(page)
 
+    def send_ready_page(self, bound: KernelBound) -> None:
+        """The page rendered once, from memory: no disk, no rendering, no compression per view.
+
+        Sent gzip-compressed when the browser accepts it (as browsers do), with a strong ETag: a
+        reload that still holds the page gets a 304 and no body. ``private, no-cache``: only the
+        client's own browser keeps it, and it asks again (with the token) before showing it.
+        """
+        zipped = "gzip" in self.request.headers.get("Accept-Encoding", "")
+        self.set_header("Content-Security-Policy", bound.page_policy)
+        self.set_header("Vary", "Accept-Encoding")
+        self.set_header("Cache-Control", "private, no-cache")
+        self.set_header("ETag", bound.page_etags[zipped])
+        if self.check_etag_header():
+            self.set_status(304)
+            self.finish()
+            return
+        if zipped:
+            self.set_header("Content-Encoding", "gzip")
+        self.finish(bound.page_gzip if zipped else bound.page)
+
     def compute_etag(self) -> None:
-        """No ETag: the page must not be cached (Voila says no-store), so hashing it is waste."""
+        """No ETag for a page with a kernel: it names its kernel, so no two are alike."""
         return None
 
 
