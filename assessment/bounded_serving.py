@@ -16,8 +16,9 @@ Hence:
   kernels leave pages at "Loading widget...").
 
 Edges: a Content-Security-Policy whose ``script-src`` lists the page's own inline scripts by hash
-(plus ``'self'`` for Voila's bundles and ``'unsafe-eval'``, which Vega's expression compiler needs),
-a token compared in constant time, cookies ``SameSite=Strict``, no login or logout page.
+(plus ``'self'`` for Voila's bundles; no ``'unsafe-eval'``: charts are embedded with vega-embed's
+``ast`` option, so Vega interprets expressions instead of compiling them with ``Function``), a
+token compared in constant time, cookies ``SameSite=Strict``, no login or logout page.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ CSP_BASE = (
     "form-action 'self'",
     "frame-ancestors 'self'",
 )
-SCRIPT_SRC_BASE = "script-src 'self' 'unsafe-eval'"
-"""Voila's bundles come from this server; Vega compiles chart expressions with ``Function``."""
+SCRIPT_SRC_BASE = "script-src 'self'"
+"""Voila's bundles come from this server. No ``'unsafe-eval'``: Vega runs in its interpreter mode
+(:data:`assessment.charts.UPGRADE_SCRIPT` embeds with ``ast: true``)."""
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 _DATA_TYPE = re.compile(r"""type\s*=\s*["']?application/""", re.I)
 _LOADER = re.compile(r"<script data-aw-voila-loader>.*?</script>", re.S)

@@ -162,6 +162,7 @@ def test_the_page_carries_a_script_limiting_csp_and_strict_cookies(bounded: Serv
     policy = response.getheader("Content-Security-Policy")
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert "'unsafe-inline'" not in script_src and "*" not in script_src
+    assert "'unsafe-eval'" not in script_src  # Vega interprets its expressions (ast: true)
     inline = [
         body
         for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
@@ -191,3 +192,50 @@ def test_sigterm_stops_the_server_and_its_kernels_within_two_seconds(demo_report
     server.process.wait(30)
     assert time.monotonic() - began < 2.0
     assert len(kernels) >= 2 and living(kernels) == set()  # none orphaned
+
+
+CSP_VIOLATIONS_TO_CONSOLE = """document.addEventListener("securitypolicyviolation", (event) =>
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));"""
+CHARTS_INTERACTIVE = """() => {
+  const figures = document.querySelectorAll("figure.aw-chart");
+  return figures.length > 0 && Array.from(figures).every(
+    (figure) => figure.getAttribute("data-aw-rendered") === "interactive");
+}"""
+
+
+@pytest.mark.browser
+def test_charts_are_interactive_under_a_csp_without_unsafe_eval(
+    demo_report_run, chromium: dict
+) -> None:
+    """Both kinds of page: the first view holds the one kernel the bound allows, the second not.
+
+    Vega used to compile chart expressions with ``Function``: without ``'unsafe-eval'`` every
+    chart stayed static ("aw-chart kept static: EvalError ... violates the following Content
+    Security Policy directive"). Embedded with ``ast: true`` it interprets them.
+    """
+    from playwright.sync_api import sync_playwright
+
+    server = start(demo_report_run.folder, "--pool-size", "1", "--max-kernels", "2")
+    console: list[str] = []
+    kinds: list[bool] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium)
+            pages = []
+            for _ in range(2):  # the first page stays open, so its kernel stays handed out
+                page = browser.new_page()
+                page.add_init_script(CSP_VIOLATIONS_TO_CONSOLE)
+                page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+                page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+                response = page.goto(f"http://127.0.0.1:{server.port}/?token={TOKEN}")
+                policy = response.headers["content-security-policy"]
+                assert "'unsafe-eval'" not in policy and "script-src 'self'" in policy
+                page.wait_for_function(CHARTS_INTERACTIVE, timeout=45_000)
+                kinds.append("data-aw-voila-loader" in page.content())
+                pages.append(page)
+            browser.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(30)
+    assert kinds == [True, False]  # a page with its kernel, then the page rendered once
+    assert [line for line in console if not line.startswith(("debug:", "log:", "info:"))] == []
