@@ -23,15 +23,19 @@ token compared in constant time, cookies ``SameSite=Strict``, no login or logout
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
 import hmac
+import logging
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import tornado.httpclient
 import tornado.web
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from voila.tornado.handler import TornadoVoilaHandler
@@ -56,6 +60,10 @@ _LOADER = re.compile(r"<script data-aw-voila-loader>.*?</script>", re.S)
 COOKIE_OPTIONS = {"samesite": "Strict", "httponly": True}
 CLOSE_GRACE = 5.0
 """Seconds a page's kernel outlives the page's connection (a reload reconnects within them)."""
+RENDER_WAIT = 120.0
+"""Seconds a view beyond the bound waits for the page's first rendering before a 503."""
+WARM_UP_HEADER = "X-AW-Warm-Up"
+_LOG = logging.getLogger(__name__)
 _KERNEL_ID = re.compile(r'"kernelId":\s*"(?P<id>[0-9a-f-]{36})"')
 
 
@@ -95,11 +103,20 @@ class KernelBound:
         page: The report as rendered once, without a kernel: served beyond the bound.
         most_alive: The most kernels seen alive at once.
         connected: Kernels a page has been seen connected to (released soon after it goes).
+        widgets: The page has live controls (``--what-if``): a view's kernel computes them.
+            Without, a kernel serves a view nothing once the page is rendered.
+        warm_up_key: Marks the server's own first request (:func:`warm_up`).
+        rendering: Views being rendered by Voila now (each holds a kernel).
+        rendered: Set once :attr:`page` exists (views beyond the bound before it wait for it).
     """
 
     max_kernels: int
     pool_size: int
     idle_seconds: float
+    widgets: bool = True
+    rendering: int = 0
+    rendered: asyncio.Event = field(default_factory=asyncio.Event)
+    warm_up_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     in_use: dict[str, float] = field(default_factory=dict)
     page: bytes | None = None
     page_gzip: bytes = b""
@@ -119,10 +136,18 @@ class KernelBound:
             # one strong validator per representation: a reload revalidates and gets a 304
             digest = hashlib.sha256(self.page).hexdigest()[:32]
             self.page_etags = (f'"{digest}"', f'"{digest}-gzip"')
+            self.rendered.set()
 
     def may_hand_out(self) -> bool:
-        """Whether a new view may take a kernel (the pool refills behind it)."""
-        return len(self.in_use) < max(self.max_kernels - self.pool_size, 0)
+        """Whether a new view may take a kernel (the pool refills behind it).
+
+        A page without live controls takes one only to be rendered the first time: handing out
+        more would hold memory for nothing and make the pool refill, which blocks the server's
+        event loop for 0.3-0.5 s (every view arriving meanwhile waits; bench_serve_soak).
+        """
+        if not self.widgets and self.page is not None:
+            return False
+        return len(self.in_use) + self.rendering < max(self.max_kernels - self.pool_size, 0)
 
     def handed_out(self, kernel_id: str | None) -> None:
         """Note a kernel given to a page."""
@@ -167,16 +192,36 @@ class BoundedReportHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         """Serve the report (the whole page at once, with its CSP)."""
         bound: KernelBound = self.settings["aw_kernel_bound"]
-        if bound.page is not None and not bound.may_hand_out():
+        if not bound.may_hand_out():
+            if bound.page is None:  # the first rendering is under way: wait for it, no kernel
+                try:
+                    await asyncio.wait_for(bound.rendered.wait(), RENDER_WAIT)
+                except TimeoutError as error:
+                    raise tornado.web.HTTPError(503, "the report is being prepared") from error
             self.send_ready_page(bound)
             return
         # the page's close beacon posts this cookie back: without it Voila refuses the shutdown
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
-        page = "".join([html async for html in self.get_generator(path=path)])
-        bound.handed_out(kernel_of(page))
+        bound.rendering += 1  # holds its place in the bound while Voila renders it
+        try:
+            page = "".join([html async for html in self.get_generator(path=path)])
+        finally:
+            bound.rendering -= 1
         bound.remember(page)
+        if self.is_warm_up(bound):  # no page will ever connect to this kernel
+            if kernel_of(page):
+                await self.kernel_manager.shutdown_kernel(kernel_of(page), now=True)
+            self.set_status(204)
+            self.finish()
+            return
+        bound.handed_out(kernel_of(page))
         self.set_header("Content-Security-Policy", content_security_policy(page))
         self.finish(page)
+
+    def is_warm_up(self, bound: KernelBound) -> bool:
+        """Whether this is the server's own first request (:func:`warm_up`)."""
+        given = self.request.headers.get(WARM_UP_HEADER, "")
+        return bool(given) and hmac.compare_digest(given.encode(), bound.warm_up_key.encode())
 
     def send_ready_page(self, bound: KernelBound) -> None:
         """The page rendered once, from memory: no disk, no rendering, no compression per view.
@@ -201,6 +246,20 @@ class BoundedReportHandler(TornadoVoilaHandler):
     def compute_etag(self) -> None:
         """No ETag for a page with a kernel: it names its kernel, so no two are alike."""
         return None
+
+
+async def warm_up(url: str, bound: KernelBound) -> None:
+    """Have the server render its page once, before any client asks for it.
+
+    Every client then gets the page from memory, and the pool's one refill happens now, not
+    while clients are being served. Until the page exists, a burst of views would each take a
+    kernel of their own.
+    """
+    client = tornado.httpclient.AsyncHTTPClient()
+    try:
+        await client.fetch(url, headers={WARM_UP_HEADER: bound.warm_up_key}, request_timeout=300)
+    except Exception as error:  # the first client renders it then, as before
+        _LOG.warning("the report could not be rendered ahead of the first view: %s", error)
 
 
 class ReportIdentityProvider(PasswordIdentityProvider):

@@ -29,6 +29,7 @@ from assessment.bounded_serving import (
     BoundedReportHandler,
     KernelBound,
     ReportIdentityProvider,
+    warm_up,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class ReportServer(Voila):
     extra_resources: ClassVar[dict[str, Any]] = {}
 
     kernel_bound: ClassVar[KernelBound | None] = None
+    warm_up_url: ClassVar[str] = ""
     live_widgets: ClassVar[bool] = False
     on_stop: ClassVar[Callable[[], None] | None] = None
 
@@ -153,6 +155,8 @@ class ReportServer(Voila):
             await bound.release_idle(self.kernel_manager)
 
         tornado.ioloop.PeriodicCallback(release, RELEASE_EVERY_MS).start()
+        if self.warm_up_url:
+            tornado.ioloop.IOLoop.current().add_callback(warm_up, self.warm_up_url, bound)
         super().start()
 
     def _handle_signal_stop(self, sig: int, frame: Any) -> None:
