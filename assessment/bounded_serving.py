@@ -6,7 +6,9 @@ the browser by the inlined Vega bundle; no output is a widget. So a view needs n
 page is rendered: the kernel Voila attaches to each view only answers the page's widget manager.
 Hence:
 
-- at most ``max_kernels`` kernels live (the pre-heated pool plus a few handed to pages);
+- at most ``max_kernels`` kernels live (the pre-heated pool plus a few handed to pages), and a
+  page without live controls (no ``--what-if``) hands none to a view: the server renders it once
+  by itself on start (:func:`warm_up`) and sends every view from memory, gzip and ETag ready;
 - a view beyond the bound gets the same page at once, rendered earlier, without Voila's
   kernel-connecting script (:func:`kernel_free`): the client sees exactly the same report;
 - a kernel handed to a page is shut down when the page closes (Voila's ``beforeunload`` beacon,

@@ -119,3 +119,35 @@ def test_default_token_is_random_and_kept_when_given() -> None:
     assert len(first.token) >= 24 and first.token != second.token
     assert ServeOptions(token="mine").with_token().token == "mine"
     assert ServeOptions(port=9000, token="t").url() == "http://127.0.0.1:9000/?token=t"
+
+
+def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our identity provider compares the token with ``hmac.compare_digest``, never ``==``."""
+    import asyncio
+    import hmac
+    from types import SimpleNamespace
+
+    from assessment.bounded_serving import ReportIdentityProvider
+
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(given: bytes, token: bytes) -> bool:
+        compared.append((given, token))
+        return real(given, token)
+
+    monkeypatch.setattr("assessment.bounded_serving.hmac.compare_digest", spy)
+    provider = ReportIdentityProvider(token="server-token")
+    monkeypatch.setattr(provider, "get_user_cookie", lambda handler: None)
+
+    def handler(given: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            token="server-token",
+            get_argument=lambda name, default="": given if name == "token" else default,
+            request=SimpleNamespace(headers={}),
+        )
+
+    monkeypatch.setattr(provider, "generate_anonymous_user", lambda handler: "anonymous")
+    assert asyncio.run(provider.get_user_token(handler("server-token"))) == "anonymous"
+    assert asyncio.run(provider.get_user_token(handler("server-tokex"))) is None
+    assert compared == [(b"server-token", b"server-token"), (b"server-tokex", b"server-token")]
