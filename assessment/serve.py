@@ -37,7 +37,18 @@ if TYPE_CHECKING:
 
 VOILA_TEMPLATE = "workbook"
 DEFAULT_POOL_SIZE = 6
-"""Pre-heated kernels: five clients opening the link at once, plus one, find a kernel ready."""
+"""Pre-heated kernels with ``--what-if``: five clients opening the link at once, plus one, find a
+kernel ready for their live controls."""
+STORED_PAGE_POOL_SIZE = 1
+"""Pre-heated kernels without live controls: one, to render the page once as the server starts
+(:func:`assessment.bounded_serving.warm_up`); no view takes a kernel after that."""
+
+
+def default_pool_size(what_if: bool) -> int:
+    """The pool when ``--pool-size`` is not given: kernels serve only live controls."""
+    return DEFAULT_POOL_SIZE if what_if else STORED_PAGE_POOL_SIZE
+
+
 DEFAULT_REFILL_DELAY = 10.0
 """Seconds Voila waits after handing out a pre-heated kernel before starting its replacement.
 

@@ -209,7 +209,7 @@ def demo_run(work: Path) -> Path:
 
 def start(run: Path, port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "assessment.cli", "serve", str(run), "--port", str(port)]
-    command += ["--token", TOKEN, "--pool-size", str(args.pool_size)]
+    command += ["--token", TOKEN, "--pool-size", str(args.pool_size)]  # as resolved in main
     if args.max_kernels is not None:
         command += ["--max-kernels", str(args.max_kernels)]
     with log.open("w") as sink:
@@ -282,16 +282,18 @@ def ms(seconds: float) -> str:
 
 
 def main() -> None:
-    from assessment.serve import DEFAULT_POOL_SIZE, EXTRA_KERNELS
+    from assessment.serve import EXTRA_KERNELS, default_pool_size
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, help="a succeeded run folder (default: run the demo)")
-    parser.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE)
+    parser.add_argument("--pool-size", type=int, help="default: assess serve's (1)")
     parser.add_argument("--max-kernels", type=int)
     parser.add_argument("--views", type=int, default=200)
     parser.add_argument("--bursts", type=int, default=5)
     parser.add_argument("--burst-size", type=int, default=10)
     args = parser.parse_args()
+    if args.pool_size is None:
+        args.pool_size = default_pool_size(what_if=False)
     bound = args.max_kernels if args.max_kernels is not None else args.pool_size + EXTRA_KERNELS
 
     work = Path(tempfile.mkdtemp(prefix="aw-soak-"))
