@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
@@ -281,6 +281,88 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}"
 
 
+@dataclass
+class Soak:
+    """What the soak saw of our server (``pid``) and the baselines, phase by phase."""
+
+    args: argparse.Namespace
+    pid: int
+    ours: Target
+    targets: list[Target] = field(default_factory=list)
+    errors: int = 0
+    static_errors: int = 0
+    most_kernels: int = 0
+    memory_after_tenth: float = 0.0
+    memory_last: float = 0.0
+    sequential: list[View] = field(default_factory=list)
+    singles: dict[str, list[float]] = field(default_factory=dict)
+    slowest: dict[str, list[float]] = field(default_factory=dict)
+
+    def sequential_views(self) -> View:
+        """``--views`` views one after the other; returns the page as a client got it."""
+        for number in range(1, self.args.views + 1):  # bounded: args.views
+            view = fetch(self.ours)
+            self.errors += not is_report(view)
+            self.sequential.append(view)
+            self.most_kernels = max(self.most_kernels, kernels(self.pid))
+            if number == 10:
+                self.memory_after_tenth = rss_mb(self.pid)
+        return next((v for v in reversed(self.sequential) if v.encoding == "gzip"), view)
+
+    def single_views(self, etag: str) -> None:
+        """40 single views of each server, in turn; 20 reloads of ours (``If-None-Match``)."""
+        self.singles = {target.name: [] for target in self.targets}
+        for _ in range(40):
+            for target in self.targets:
+                view = fetch(target)
+                self.errors += target is self.ours and not is_report(view)
+                self.singles[target.name].append(view.seconds)
+        if etag:
+            reloads = [fetch(self.ours, etag) for _ in range(20)]
+            self.errors += sum(view.status != 304 for view in reloads)
+            self.singles["reload"] = [view.seconds for view in reloads]
+
+    def bursts(self, etag: str) -> None:
+        """``--bursts`` rounds: a burst against each server in turn, then a burst of reloads."""
+        size = self.args.burst_size
+        self.slowest = {name: [] for name in self.singles}
+        context = multiprocessing.get_context("fork")
+        barriers = (context.Barrier(size), context.Barrier(size))
+        with context.Pool(size, _init_client, (barriers,)) as pool:
+            for _ in range(self.args.bursts):  # bounded: args.bursts
+                rounds = [(target.name, target, "") for target in self.targets]
+                rounds += [("reload", self.ours, etag)] if etag else []
+                for name, target, validator in rounds:  # interleaved: the load hits all alike
+                    ours = target is self.ours
+                    views, seen = burst(pool, size, target, self.pid if ours else None, validator)
+                    self.most_kernels = max(self.most_kernels, seen, kernels(self.pid))
+                    bad = sum(not good for _, good, _ in views)
+                    self.errors += bad if ours else 0
+                    self.static_errors += 0 if ours else bad
+                    self.slowest[name].append(max(seconds for seconds, _, _ in views))
+                    time.sleep(0.5)
+        self.memory_last = rss_mb(self.pid)
+
+    def print_bursts(self) -> None:
+        """Each server's single view, its bursts' slowest views, and the ratios."""
+        for name, worst in self.slowest.items():
+            single = statistics.median(self.singles[name])
+            label = {"reload": "assess serve, reload (304)"}.get(name, name)
+            note = " (target <= 2x)" if name == self.ours.name else ""
+            print(
+                f"  {label:<27} single view {ms(single):>3} ms; slowest of each burst "
+                f"{', '.join(ms(s) for s in worst)} ms; worst burst / single "
+                f"{max(worst) / single:.1f}x{note}, median burst / single "
+                f"{statistics.median(worst) / single:.1f}x"
+            )
+        ours, static = self.slowest[self.ours.name], self.slowest["tornado"]
+        print(
+            "  assess serve against the static server, same bytes, same run: worst burst "
+            f"{max(ours) / max(static):.1f}x, median burst "
+            f"{statistics.median(ours) / statistics.median(static):.1f}x"
+        )
+
+
 def main() -> None:
     from assessment.serve import EXTRA_KERNELS, default_pool_size
 
@@ -301,91 +383,31 @@ def main() -> None:
     try:
         run = args.run or demo_run(work)
         port = free_port()
-        process = start(run, port, args, work / "serve.log")
-        servers.append(process)
-        ours = Target("assess serve", port, f"/?token={TOKEN}")
-        first, settled = settle(process.pid, ours, args.pool_size)
-        errors, most, sequential = int(not is_report(first)), kernels(process.pid), []
-        memory_after_tenth = 0.0
-        for number in range(1, args.views + 1):  # bounded: args.views
-            view = fetch(ours)
-            errors += not is_report(view)
-            sequential.append(view)
-            most = max(most, kernels(process.pid))
-            if number == 10:
-                memory_after_tenth = rss_mb(process.pid)
-
+        servers.append(start(run, port, args, work / "serve.log"))
+        soak = Soak(args, servers[0].pid, Target("assess serve", port, f"/?token={TOKEN}"))
+        first, settled = settle(soak.pid, soak.ours, args.pool_size)
+        soak.errors, soak.most_kernels = int(not is_report(first)), kernels(soak.pid)
+        page = soak.sequential_views()
         # the same bytes a client got, from plain static file servers, in the same run
-        page = next((v for v in reversed(sequential) if v.encoding == "gzip"), sequential[-1])
         folder = work / "static"
         folder.mkdir()
         (folder / "page.html.gz").write_bytes(page.body)
-        targets = [ours]
+        soak.targets = [soak.ours]
         for kind in ("tornado", "http.server"):
             static_port = free_port()
             servers.append(start_static(kind, folder, static_port))
-            targets.append(Target(kind, static_port, "/page.html.gz"))
+            soak.targets.append(Target(kind, static_port, "/page.html.gz"))
+        soak.single_views(page.etag)
+        soak.bursts(page.etag)
 
-        singles: dict[str, list[float]] = {target.name: [] for target in targets}
-        for _ in range(40):  # single views, the three servers in turn
-            for target in targets:
-                view = fetch(target)
-                errors += target is ours and not is_report(view)
-                singles[target.name].append(view.seconds)
-        reloads = [fetch(ours, page.etag) for _ in range(20)] if page.etag else []
-        errors += sum(view.status != 304 for view in reloads)
-
-        slowest: dict[str, list[float]] = {target.name: [] for target in targets}
-        slowest["reload"] = []
-        static_errors = 0
-        context = multiprocessing.get_context("fork")
-        barriers = (context.Barrier(args.burst_size), context.Barrier(args.burst_size))
-        with context.Pool(args.burst_size, _init_client, (barriers,)) as pool:
-            for _ in range(args.bursts):  # bounded: args.bursts
-                for target in targets:  # interleaved: the machine's load hits all alike
-                    watch = process.pid if target is ours else None
-                    views, seen = burst(pool, args.burst_size, target, watch)
-                    most = max(most, seen, kernels(process.pid))
-                    bad = sum(not good for _, good, _ in views)
-                    if target is ours:
-                        errors += bad
-                    else:
-                        static_errors += bad
-                    slowest[target.name].append(max(seconds for seconds, _, _ in views))
-                    time.sleep(0.5)
-                if page.etag:
-                    views, seen = burst(pool, args.burst_size, ours, process.pid, page.etag)
-                    errors += sum(not good for _, good, _ in views)
-                    slowest["reload"].append(max(seconds for seconds, _, _ in views))
-                    time.sleep(0.5)
-        memory_last = rss_mb(process.pid)
-        report(args, bound, errors, static_errors, most, memory_after_tenth, memory_last)
+        report(args, bound, soak)
         print(f"  page as sent: {len(page.body) / 1024:.0f} KB ({page.encoding or 'identity'})")
-        single = {name: statistics.median(times) for name, times in singles.items()}
-        if reloads:
-            single["reload"] = statistics.median(view.seconds for view in reloads)
-        for name, worst in slowest.items():
-            if not worst:
-                continue
-            label = {"reload": "assess serve, reload (304)"}.get(name, name)
-            target_note = " (target <= 2x)" if name == ours.name else ""
-            print(
-                f"  {label:<27} single view {ms(single[name]):>3} ms; slowest of each burst "
-                f"{', '.join(ms(s) for s in worst)} ms; worst burst / single "
-                f"{max(worst) / single[name]:.1f}x{target_note}, median burst / single "
-                f"{statistics.median(worst) / single[name]:.1f}x"
-            )
-        ours_worst, static_worst = max(slowest[ours.name]), max(slowest["tornado"])
-        ours_mid, static_mid = (statistics.median(slowest[n]) for n in (ours.name, "tornado"))
-        print(
-            f"  assess serve against the static server, same bytes, same run: worst burst "
-            f"{ours_worst / static_worst:.1f}x, median burst {ours_mid / static_mid:.1f}x"
-        )
-        median = statistics.median(view.seconds for view in sequential)
+        soak.print_bursts()
+        times = [view.seconds for view in soak.sequential]
         print(
             f"  first view {ms(first.seconds)} ms ({settled:.0f} s after the server listened); "
-            f"sequential views: "
-            f"median {ms(median)} ms, slowest {ms(max(v.seconds for v in sequential))} ms"
+            f"sequential views: median {ms(statistics.median(times))} ms, slowest "
+            f"{ms(max(times))} ms"
         )
     finally:
         for server in servers:
@@ -393,27 +415,19 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(
-    args: argparse.Namespace,
-    bound: int,
-    errors: int,
-    static_errors: int,
-    most: int,
-    memory_after_tenth: float,
-    memory_last: float,
-) -> None:
+def report(args: argparse.Namespace, bound: int, soak: Soak) -> None:
     """Print the targets of the soak."""
     print(
         f"assess serve soak: {args.views} sequential views, {args.bursts} bursts of "
         f"{args.burst_size} (pool {args.pool_size}, --max-kernels {bound}); the clients of a "
         "burst are processes; times to the page's last byte"
     )
-    print(f"  errors: {errors} (target 0); the static servers' errors: {static_errors}")
-    print(f"  most kernels alive: {most} (target <= {bound})")
+    print(f"  errors: {soak.errors} (target 0); the static servers' errors: {soak.static_errors}")
+    print(f"  most kernels alive: {soak.most_kernels} (target <= {bound})")
     print(
-        f"  serving tree memory: {memory_after_tenth:.0f} MB after the 10th view, "
-        f"{memory_last:.0f} MB after the last: {memory_last / memory_after_tenth:.2f}x "
-        "(target <= 1.3x)"
+        f"  serving tree memory: {soak.memory_after_tenth:.0f} MB after the 10th view, "
+        f"{soak.memory_last:.0f} MB after the last: "
+        f"{soak.memory_last / soak.memory_after_tenth:.2f}x (target <= 1.3x)"
     )
 
 
