@@ -16,7 +16,13 @@ from IPython.display import HTML
 
 from assessment.engagement import Engagement
 from assessment.presentation import callout, date_text, money
-from assessment.recommendations.scenario_store import load_basis, plan_is_current, saved_scenarios
+from assessment.recommendations.scenario_store import (
+    NO_PLAN,
+    STALE_PLAN,
+    load_basis,
+    plan_is_current,
+    saved_scenarios,
+)
 from assessment.recommendations.scenarios import (
     Lever,
     PlanBasis,
@@ -24,12 +30,6 @@ from assessment.recommendations.scenarios import (
     Scenario,
     compare,
     project,
-)
-
-NO_PLAN = "No action plan published yet"
-STALE_PLAN = (
-    "The action plan was published by an earlier version of the workbook: publish it again "
-    "(notebook 05) to explore scenarios."
 )
 
 
