@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
-from assessment.presentation import callout, date_text, money
+from assessment.presentation import callout, date_text, money, month_text
 from assessment.recommendations.scenario_store import (
     NO_PLAN,
     STALE_PLAN,
@@ -42,7 +42,7 @@ def _ret(p: Projection) -> str:
     return "–" if p.cost <= 0 else f"{p.plan_return:,.1f} ×"
 
 
-def _row(p: Projection, fmt: Callable[[object], str], who: str) -> str:
+def _row(p: Projection, fmt: Callable[[object], str], who: str, heading: str) -> str:
     cells = (
         p.name,
         who,
@@ -52,8 +52,7 @@ def _row(p: Projection, fmt: Callable[[object], str], who: str) -> str:
         fmt(p.cost),
         _ret(p),
     )
-    labels = ("Scenario", "Saved", "Headline KPI at contract end", "Stage", "Value", "Cost")
-    labels += ("Return",)
+    labels = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
     tds = "".join(
         f"<td data-label='{html.escape(label)}'>{html.escape(cell)}</td>"
         for label, cell in zip(labels, cells, strict=True)
@@ -67,24 +66,15 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     if basis is None:
         return _no_basis(engagement)
     fmt = money(engagement)
-    rows = [_row(project(basis, Scenario()), fmt, "agreed")]
+    heading = kpi_heading(basis)
+    rows = [_row(project(basis, Scenario()), fmt, "agreed", heading)]
     for scenario, by, on in saved_scenarios(engagement):
-        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}"))
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "Scenario",
-            "Saved",
-            f"{html.escape(basis.kpi_label)} at {date_text(basis.contract_end)}",
-            "Stage reached",
-            "Value",
-            "Cost",
-            "Return",
-        )
-    )
+        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}", heading))
+    names = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in names)
     caption = (
-        "The agreed plan and the scenarios saved with it, projected by the same functions: "
-        f"% of the contracted target, the contract's last month ({date_text(basis.contract_end)})."
+        "The agreed plan and the scenarios saved with it, projected by the same functions as the "
+        f"plan to the contract's last month ({month_text(basis.contract_end)})."
     )
     return HTML(
         f"<table class='aw-table aw-scenarios'><caption>{html.escape(caption)}</caption>"
@@ -92,31 +82,51 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def figures_html(agreed: Projection, scenario: Projection, fmt: Callable[[object], str]) -> str:
+def kpi_heading(basis: PlanBasis) -> str:
+    """The headline figure's name: the KPI, its unit and the month it is read in."""
+    return f"{basis.kpi_label}, % of contracted target, {month_text(basis.contract_end)}"
+
+
+def figures_html(
+    basis: PlanBasis, agreed: Projection, scenario: Projection, fmt: Callable[[object], str]
+) -> str:
     """The scenario's figures beside the agreed plan's (the served panel's output)."""
+    end = month_text(basis.contract_end)
     rows = [
-        (
-            "Headline KPI at contract end",
-            f"{agreed.end_level:,.0f}%",
-            f"{scenario.end_level:,.0f}%",
-        ),
-        ("Stage reached at contract end", agreed.end_stage, scenario.end_stage),
+        (kpi_heading(basis), f"{agreed.end_level:,.0f}%", f"{scenario.end_level:,.0f}%"),
+        (f"Stage reached, {end}", agreed.end_stage, scenario.end_stage),
     ]
     for a, s in zip(agreed.stages, scenario.stages, strict=True):
-        rows.append((f"By {a.name}'s date ({date_text(a.date)})", a.reached, s.reached))
+        rows.append((f"Stage reached by {date_text(a.date)}", a.reached, s.reached))
     rows += [
         ("Value", fmt(agreed.value), fmt(scenario.value)),
         ("Cost", fmt(agreed.cost), fmt(scenario.cost)),
         ("Return", _ret(agreed), _ret(scenario)),
     ]
     body = "".join(
-        f"<tr><th scope='row'>{html.escape(n)}</th><td class='aw-agreed'>{html.escape(a)}</td>"
-        f"<td class='aw-projected'>{html.escape(s)}</td></tr>"
+        f"<tr><th scope='row'>{html.escape(n)}</th>"
+        f"<td class='aw-agreed' data-label='Agreed plan'>{html.escape(a)}</td>"
+        f"<td class='aw-projected' data-label='What if'>{html.escape(s)}</td></tr>"
         for n, a, s in rows
     )
     return (
         "<table class='aw-table aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
         f"<th>What if</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _slider(value: int, top: int, step: int, label: str) -> widgets.IntSlider:
+    """A slider whose label is never cut (its own width) and that fits a phone."""
+    return widgets.IntSlider(
+        value, 0, top, step, description=label, style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto", max_width="32rem"),
+    )  # fmt: skip
+
+
+def _checkbox(label: str) -> widgets.Checkbox:
+    """A switch whose label is shown in full (ipywidgets cuts it at a fixed width otherwise)."""
+    return widgets.Checkbox(
+        False, description=label, indent=False, layout=widgets.Layout(width="auto")
     )
 
 
@@ -133,15 +143,13 @@ class WhatIfPanel:
         rows = []
         for r in basis.plan.itertuples():
             a = str(r.action_id)
-            self.share[a] = widgets.IntSlider(100, 0, 100, 5, description="% of target")
-            self.delay[a] = widgets.IntSlider(0, 0, 12, 1, description="Months late")
-            self.left_out[a] = widgets.Checkbox(False, description="Leave out")
+            self.share[a] = _slider(100, 100, 5, "% of its target reached")
+            self.delay[a] = _slider(0, 12, 1, "Months late")
+            self.left_out[a] = _checkbox("Leave this action out")
             label = widgets.HTML(f"<strong>{html.escape(str(r.task))}</strong>")
             rows.append(widgets.VBox([label, self.share[a], self.delay[a], self.left_out[a]]))
         self.bench = {
-            b.site: widgets.Checkbox(
-                False, description=f"{names.get(b.site, b.site)} reaches the benchmark's rate"
-            )
+            b.site: _checkbox(f"{names.get(b.site, b.site)} reaches the best site's rate")
             for b in basis.benchmarks
         }
         self.output = widgets.HTML()
@@ -165,7 +173,7 @@ class WhatIfPanel:
     def update(self, _change: object = None) -> None:
         """Project the controls' scenario and redraw the figures beside the agreed plan's."""
         agreed, scenario = compare(self.basis, self.scenario())
-        self.output.value = figures_html(agreed, scenario, self.fmt)
+        self.output.value = figures_html(self.basis, agreed, scenario, self.fmt)
 
 
 def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:
