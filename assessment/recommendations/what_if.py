@@ -2,7 +2,7 @@
 
 :func:`scenarios_for_client` is the static report's small table (the agreed plan, then each
 scenario the consultant saved). :func:`what_if_panel` is the served report's controls
-(ipywidgets): every change calls :func:`~assessment.recommendations.scenarios.compare` and
+(ipywidgets): every change calls :func:`~assessment.recommendations.scenarios.project` and
 redraws the figures beside the agreed plan's. Neither computes a figure itself.
 """
 
@@ -28,7 +28,6 @@ from assessment.recommendations.scenarios import (
     PlanBasis,
     Projection,
     Scenario,
-    compare,
     project,
 )
 
@@ -137,6 +136,7 @@ class WhatIfPanel:
         self, basis: PlanBasis, fmt: Callable[[object], str], names: dict[str, str]
     ) -> None:
         self.basis, self.fmt = basis, fmt
+        self.agreed = project(basis, Scenario())  # the plan as agreed: once, not per change
         self.share: dict[str, widgets.IntSlider] = {}
         self.delay: dict[str, widgets.IntSlider] = {}
         self.left_out: dict[str, widgets.Checkbox] = {}
@@ -172,8 +172,8 @@ class WhatIfPanel:
 
     def update(self, _change: object = None) -> None:
         """Project the controls' scenario and redraw the figures beside the agreed plan's."""
-        agreed, scenario = compare(self.basis, self.scenario())
-        self.output.value = figures_html(self.basis, agreed, scenario, self.fmt)
+        scenario = project(self.basis, self.scenario())
+        self.output.value = figures_html(self.basis, self.agreed, scenario, self.fmt)
 
 
 def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:
