@@ -12,9 +12,11 @@ import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import pandas as pd
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
+from assessment.periods import Period
 from assessment.presentation import callout, date_text, money, month_text
 from assessment.recommendations.scenario_store import (
     NO_PLAN,
@@ -111,6 +113,26 @@ def figures_html(
     return (
         "<table class='aw-table aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
         f"<th>What if</th></tr></thead><tbody>{body}</tbody></table>"
+        + months_html(basis, agreed, scenario)
+    )
+
+
+def months_html(basis: PlanBasis, agreed: Projection, scenario: Projection) -> str:
+    """The headline KPI per month to the contract's end, the agreed plan's beside the scenario's."""
+    if not agreed.months:
+        return ""
+    span = Period(pd.Timestamp(agreed.months[0]), pd.Timestamp(agreed.months[-1])).label()
+    caption = f"{basis.kpi_label}, % of contracted target, per month, {span}"
+    body = "".join(
+        f"<tr><th scope='row'>{month_text(m)}</th>"
+        f"<td class='aw-agreed' data-label='Agreed plan'>{a:,.0f}%</td>"
+        f"<td class='aw-projected-month' data-label='What if'>{p:,.0f}%</td></tr>"
+        for m, a, p in zip(agreed.months, agreed.levels, scenario.levels, strict=True)
+    )
+    return (
+        f"<table class='aw-table aw-what-if-months'><caption>{html.escape(caption)}</caption>"
+        "<thead><tr><th>Month</th><th>Agreed plan</th><th>What if</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
     )
 
 

@@ -73,6 +73,16 @@ def test_the_panel_moves_the_figures_with_a_control(published) -> None:
     assert "<th scope='row'>Job outcomes, % of contracted target, Dec\xa02025</th>" in shown
     assert "<td class='aw-projected' data-label='What if'>65%</td>" in shown
     assert "Stage reached by 31\xa0Dec\xa02025" in shown  # the summit's date
+    # per month: a1 due 30 Sep 2025 counts from October
+    assert "Job outcomes, % of contracted target, per month, Jul–Dec 2025" in shown
+    assert (
+        "<th scope='row'>Sep\xa02025</th><td class='aw-agreed' data-label='Agreed plan'>55%"
+        in shown
+    )
+    assert (
+        "<th scope='row'>Oct\xa02025</th><td class='aw-agreed' data-label='Agreed plan'>65%"
+        in shown
+    )
     assert panel.left_out["a1"].description == "Leave this action out"
     assert panel.bench["north"].description == "North Hub reaches the best site's rate"
     started = time.perf_counter()
@@ -81,6 +91,7 @@ def test_the_panel_moves_the_figures_with_a_control(published) -> None:
     assert "<td class='aw-agreed' data-label='Agreed plan'>65%</td>" in panel.output.value
     assert "<td class='aw-projected' data-label='What if'>60%</td>" in panel.output.value
     assert "<td class='aw-projected' data-label='What if'>£9,000</td>" in panel.output.value
+    assert "data-label='What if'>60%</td></tr></tbody></table>" in panel.output.value  # Dec
     assert elapsed < 5  # generous: a sanity bound, the benchmark measures the real figure
     panel.bench["north"].value = True  # North at 80 % by the summit's date
     assert panel.scenario().benchmark_sites == frozenset({"north"})
