@@ -43,7 +43,7 @@ def _list(args: argparse.Namespace) -> int:
     found = saved_scenarios(engagement)
     for scenario, by, on in found:
         when = date_text(on).replace("\xa0", " ")
-        print(f"{scenario.name} (saved by {by}, {when}): ")
+        print(f"{scenario.name} (saved by {by}, {when}):")
         print(f"  {levers_text(scenario, engagement.site_names())}")
     if not found:
         print(f"No scenario saved for {engagement.client.name} yet: assess scenario save --help")

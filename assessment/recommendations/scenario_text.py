@@ -61,10 +61,10 @@ def lever_text(action_id: str, lever: Lever) -> str:
     """One lever in words: "a3 left out", "a1 at 50 % of its target, 3 months late"."""
     if lever.left_out:
         return f"{action_id} left out"
-    parts = [f"{action_id} at {lever.share:g} % of its target"]
+    parts = [] if lever.share == 100 else [f"at {lever.share:g} % of its target"]
     if lever.delay:
         parts.append(f"{lever.delay} month{'s' if lever.delay != 1 else ''} late")
-    return ", ".join(parts)
+    return f"{action_id} {', '.join(parts) or 'as agreed'}"
 
 
 def levers_text(scenario: Scenario, site_names: dict[str, str]) -> str:

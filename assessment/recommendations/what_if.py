@@ -43,7 +43,33 @@ def _ret(p: Projection) -> str:
     return "–" if p.cost <= 0 else f"{p.plan_return:,.1f} ×"
 
 
-def _row(p: Projection, fmt: Callable[[object], str], who: str, heading: str) -> str:
+def changes_html(basis: PlanBasis, scenario: Scenario, names: dict[str, str]) -> str:
+    """What a saved scenario moves, in the plan's own words (the action's task), as a list."""
+    tasks = dict(zip(basis.plan["action_id"].astype(str), basis.plan["task"], strict=True))
+    items = []
+    for action_id, lever in sorted(scenario.levers.items()):
+        if lever.left_out:
+            moved = "left out"
+        else:
+            late = f"{lever.delay} month{'s' if lever.delay != 1 else ''} late"
+            moved = (
+                ", ".join(
+                    ([] if lever.share == 100 else [f"{lever.share:g}% of its target"])
+                    + ([late] if lever.delay else [])
+                )
+                or "as agreed"
+            )
+        items.append(f"{tasks.get(action_id, action_id)}: {moved}")
+    items += [
+        f"{names.get(s, s)} reaches the best site's rate" for s in sorted(scenario.benchmark_sites)
+    ]
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return f"<ul class='aw-scenario-changes'>{lis}</ul>" if lis else ""
+
+
+def _row(
+    p: Projection, fmt: Callable[[object], str], who: str, heading: str, changes: str = ""
+) -> str:
     cells = (
         p.name,
         who,
@@ -55,7 +81,8 @@ def _row(p: Projection, fmt: Callable[[object], str], who: str, heading: str) ->
     )
     labels = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
     tds = "".join(
-        f"<td data-label='{html.escape(label)}'>{html.escape(cell)}</td>"
+        f"<td data-label='{html.escape(label)}'>{html.escape(cell)}"
+        f"{changes if label == 'Scenario' else ''}</td>"
         for label, cell in zip(labels, cells, strict=True)
     )
     return f"<tr>{tds}</tr>"
@@ -69,10 +96,12 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     fmt = money(engagement)
     heading = kpi_heading(basis)
     rows = [_row(project(basis, Scenario()), fmt, "agreed", heading)]
+    names = engagement.site_names()
     for scenario, by, on in saved_scenarios(engagement):
-        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}", heading))
-    names = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in names)
+        moved = changes_html(basis, scenario, names)
+        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}", heading, moved))
+    columns = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in columns)
     caption = (
         "The agreed plan and the scenarios saved with it, projected by the same functions as the "
         f"plan to the contract's last month ({month_text(basis.contract_end)})."

@@ -56,11 +56,13 @@ def test_save_prints_the_figures_beside_the_agreed_plan_and_stores_it(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Saved scenario 'Half of a1, late': a1 at 50 % of its target, 1 month late" in out
+    main(["scenario", "save", root, "a1 late", "--by", "A", "--action", "a1=100,delay=2"])
+    assert "Saved scenario 'a1 late': a1 2 months late" in capsys.readouterr().out
     assert "Job outcomes, % of contracted target, Dec 2025:" in out
     assert "agreed plan: 65% (" in out and "value £18,000, cost £3,800, return 4.7 ×" in out
     # a1 due 30 Oct 2025: counted from November, 2 months x 2 jobs x £1,500 = £6,000
     assert "Half of a1, late: 60% (" in out and "value £6,000, cost £3,800, return 1.6 ×" in out
-    [(scenario, by, on)] = saved_scenarios(published)
+    [(scenario, by, on), _] = saved_scenarios(published)  # by name: "Half..." before "a1 late"
     assert (scenario.name, by, on) == ("Half of a1, late", "Consultant", dt.date(2025, 7, 20))
     assert scenario.levers == {"a1": Lever(share=50, delay=1)}
 

@@ -55,6 +55,11 @@ def test_a_saved_scenario_appears_in_the_static_table_beside_the_agreed_plan(pub
     assert "<th>Job outcomes, % of contracted target, Dec\xa02025</th>" in shown
     assert "65%" in shown and "£18,000" in shown and "4.7 ×" in shown
     assert "MI pack slips" in shown and "Consultant, 20" in shown
+    # what it moves, in the plan's words
+    assert (
+        "<li>Train North Hub advisers to follow South Hub&#x27;s journey: 50% of its target, "
+        "3 months late</li>" in shown
+    )
     assert "55%" in shown and "£0" in shown and "0.0 ×" in shown
 
 
