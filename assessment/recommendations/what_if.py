@@ -81,8 +81,8 @@ def _row(
     )
     labels = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
     tds = "".join(
-        f"<td data-label='{html.escape(label)}'>{html.escape(cell)}"
-        f"{changes if label == 'Scenario' else ''}</td>"
+        f"<td data-label='{html.escape(label)}'><div>{html.escape(cell)}"
+        f"{changes if label == 'Scenario' else ''}</div></td>"
         for label, cell in zip(labels, cells, strict=True)
     )
     return f"<tr>{tds}</tr>"
@@ -140,7 +140,7 @@ def figures_html(
         for n, a, s in rows
     )
     return (
-        "<table class='aw-table aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
+        "<table class='aw-table aw-compact aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
         f"<th>What if</th></tr></thead><tbody>{body}</tbody></table>"
         + months_html(basis, agreed, scenario)
     )
@@ -159,7 +159,8 @@ def months_html(basis: PlanBasis, agreed: Projection, scenario: Projection) -> s
         for m, a, p in zip(agreed.months, agreed.levels, scenario.levels, strict=True)
     )
     return (
-        f"<table class='aw-table aw-what-if-months'><caption>{html.escape(caption)}</caption>"
+        "<table class='aw-table aw-compact aw-what-if-months'>"
+        f"<caption>{html.escape(caption)}</caption>"
         "<thead><tr><th>Month</th><th>Agreed plan</th><th>What if</th></tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )

@@ -51,7 +51,7 @@ def test_a_saved_scenario_appears_in_the_static_table_beside_the_agreed_plan(pub
     ]
     shown = scenarios_for_client(published).data
     # 40 % by 31 Dec 2025: nothing counts inside the contract, the level stays at 55 %
-    assert "<td data-label='Scenario'>Agreed plan</td>" in shown
+    assert "<td data-label='Scenario'><div>Agreed plan</div></td>" in shown
     assert "<th>Job outcomes, % of contracted target, Dec\xa02025</th>" in shown
     assert "65%" in shown and "£18,000" in shown and "4.7 ×" in shown
     assert "MI pack slips" in shown and "Consultant, 20" in shown
