@@ -71,7 +71,9 @@ def add_scenario_commands(
     save = actions.add_parser("save", help="save (or replace) a named scenario")
     save.add_argument("path", type=Path, help="the engagement folder")
     save.add_argument("name", help="the scenario's name, as the client reads it")
-    save.add_argument("--by", required=True, help="who saves it (shown in the report)")
+    save.add_argument(
+        "--by", required=True, metavar="WHO", help="who saves it (shown in the report)"
+    )
     save.add_argument(
         "--action",
         action="append",
@@ -89,7 +91,9 @@ def add_scenario_commands(
         metavar="SITE",
         help="the site (its key) reaches the best site's rate of the headline KPI",
     )
-    save.add_argument("--on", type=date, help="the date it is saved on (default: today)")
+    save.add_argument(
+        "--on", type=date, metavar="DATE", help="the date it is saved on (default: today)"
+    )
     save.set_defaults(handler=_save)
 
     list_ = actions.add_parser("list", help="list the saved scenarios")
