@@ -21,6 +21,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from assessment.data_analysis.flow import DAYS_PER_MONTH
+from assessment.data_analysis.km_grid import KaplanMeier, kaplan_meier_by_group
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.work_sampling import wilson_interval_array
 
@@ -56,19 +57,17 @@ def time_to_outcome(
         week since start, up to the longest follow-up (at most two years).
     """
     codes, sites, days, event = _durations(caseload, as_of)
-    # One sort by site puts each site's customers side by side: a slice each, no mask per site.
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(sites) + 1))
-    groups = [(site, order[bounds[i] : bounds[i + 1]]) for i, site in enumerate(sites)]
-    groups.append((ALL_SITES, order))
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows, curves = [], []
-    for site, members in groups:
-        if len(members) == 0:
+    counts = np.bincount(codes, minlength=len(sites))
+    outcomes = np.bincount(codes, weights=event, minlength=len(sites)).astype(np.int64)
+    sizes = [*zip(sites, counts, outcomes, strict=True), (ALL_SITES, len(codes), int(event.sum()))]
+    fits = _fits(codes, len(sites), days, event)
+    for (site, started, reached), fit in zip(sizes, fits, strict=True):
+        if fit is None:
             continue
-        fit = SurvfuncRight(days[members], event[members].astype(float))
-        rows.append(_summary_row(site, fit, len(members), int(event[members].sum()), z))
-        curves.append(_curve(site, fit, float(days[members].max()), z))
+        rows.append(_summary_row(site, fit, int(started), int(reached), z))
+        curves.append(_curve(site, fit, float(np.max(fit.time)), z))
     summary = pd.DataFrame(rows).assign(as_of=end_of_data(caseload, as_of))
     curve = {
         "site": np.concatenate([np.full(len(c[1]), c[0], dtype=object) for c in curves]),
@@ -129,26 +128,53 @@ def cohort_conversion(
     )
 
 
+def _fits(
+    codes: np.ndarray, n_sites: int, days: np.ndarray, event: np.ndarray
+) -> list[KaplanMeier | SurvfuncRight | None]:
+    """Each site's Kaplan–Meier estimate and the contract's (last); None for a site without any.
+
+    On whole days (dates) every site is estimated at once on a grid (``km_grid``); otherwise
+    statsmodels fits each site in turn.
+    """
+    fits = kaplan_meier_by_group(codes, days, event, n_sites)
+    if fits is not None:
+        return list(fits)
+    # One sort by site puts each site's customers side by side: a slice each, no mask per site.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_sites + 1))
+    groups = [order[bounds[i] : bounds[i + 1]] for i in range(n_sites)] + [order]
+    return [SurvfuncRight(days[m], event[m].astype(float)) if len(m) else None for m in groups]
+
+
 def _durations(
     caseload: pd.DataFrame, as_of: pd.Timestamp | None
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Site codes, days from start to outcome or censoring, and whether it was an outcome."""
-    started = caseload["start_date"].notna().to_numpy()
-    frame = caseload[started]
+    # Arrays, not a filtered copy of the frame: a million rows of text cost more than the maths.
+    start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
+    started = ~np.isnat(start)
     end = np.datetime64(end_of_data(caseload, as_of), "ns")
-    start = frame["start_date"].to_numpy(dtype="datetime64[ns]")
-    outcome = frame["outcome_date"].to_numpy(dtype="datetime64[ns]")
-    exit_ = frame["exit_date"].to_numpy(dtype="datetime64[ns]")
+    start = start[started]
+    outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]
+    exit_ = caseload["exit_date"].to_numpy(dtype="datetime64[ns]")[started]
     event = outcome <= end  # NaT compares False
     # Censored at the exit without an outcome, or at the end of the data, whichever comes first.
     censor = np.where(np.isnat(exit_), end, np.minimum(exit_, end))
     stop = np.where(event, outcome, censor)
     days = np.maximum((stop - start) / _ONE_DAY, 0.0)
-    codes, sites = pd.factorize(frame["site"], sort=True)
+    all_codes, sites = pd.factorize(caseload["site"], sort=True)
+    codes = all_codes[started]
+    # a site whose customers never started has no estimate (as when the frame was filtered)
+    present = np.bincount(codes, minlength=len(sites)) > 0
+    if not present.all():
+        renumber = np.cumsum(present) - 1
+        codes, sites = renumber[codes], sites[present]
     return codes, [str(s) for s in sites], days, event
 
 
-def _summary_row(site: str, fit: SurvfuncRight, started: int, outcomes: int, z: float) -> dict:
+def _summary_row(
+    site: str, fit: KaplanMeier | SurvfuncRight, started: int, outcomes: int, z: float
+) -> dict:
     """The median with its interval, and the chance of an outcome by each horizon."""
     median = float(fit.quantile(0.5))
     low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=2 * stats.norm.sf(z)))
@@ -171,7 +197,7 @@ def _summary_row(site: str, fit: SurvfuncRight, started: int, outcomes: int, z: 
     return row
 
 
-def _outcome_by(fit: SurvfuncRight, days: np.ndarray, z: float) -> np.ndarray:
+def _outcome_by(fit: KaplanMeier | SurvfuncRight, days: np.ndarray, z: float) -> np.ndarray:
     """Share with an outcome by each day (1 - S) and its log-log interval; NaN past follow-up.
 
     Returns:
@@ -200,7 +226,7 @@ def _outcome_by(fit: SurvfuncRight, days: np.ndarray, z: float) -> np.ndarray:
 
 
 def _curve(
-    site: str, fit: SurvfuncRight, longest: float, z: float
+    site: str, fit: KaplanMeier | SurvfuncRight, longest: float, z: float
 ) -> tuple[str, np.ndarray, np.ndarray]:
     """The outcome share each week, up to the longest follow-up (at most two years)."""
     grid = np.arange(0, min(longest, CURVE_MAX_DAYS) + 1, CURVE_STEP_DAYS, dtype=float)
