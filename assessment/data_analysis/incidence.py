@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from assessment.data_analysis.flow import sort_by_group
 from assessment.data_analysis.survival import end_of_data
 
 _ONE_DAY = np.timedelta64(1, "D")
@@ -100,7 +101,7 @@ def _group_median(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """The median of ``values`` per group code (NaN values left out), as pandas computes it."""
     keep = ~np.isnan(values)
     codes, values = codes[keep], values[keep]
-    ordered = values[np.lexsort((values, codes))]
+    ordered = sort_by_group(codes, values, n)
     sizes = np.bincount(codes, minlength=n)
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     out = np.full(n, np.nan)

@@ -357,3 +357,21 @@ def test_littles_law_tolerance_is_a_parameter():
     relaxed = littles_law_check(frame, tolerance=ratio, as_of=pd.Timestamp("2023-12-31"))
 
     assert not relaxed["flag"].iloc[0]
+
+
+def test_sorting_by_group_gives_what_a_full_sort_gives() -> None:
+    """The counting sort of whole days equals numpy's lexsort; other values are sorted."""
+    from assessment.data_analysis.flow import sort_by_group
+
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 7, 10_000)
+    for values in (rng.integers(-5, 400, 10_000).astype(float), rng.integers(0, 90, 10_000)):
+        ordered = sort_by_group(codes, values, 9)
+        expected = values[np.lexsort((values, codes))]
+        assert ordered.dtype == expected.dtype
+        np.testing.assert_array_equal(ordered, expected)
+    fractions = rng.random(1_000)
+    np.testing.assert_array_equal(
+        sort_by_group(codes[:1_000], fractions, 7),
+        fractions[np.lexsort((fractions, codes[:1_000]))],
+    )
