@@ -15,12 +15,8 @@ from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
 from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
 from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
-from assessment.data_analysis.opinion import (
-    Hypothesis,
-    hypotheses_frame,
-    initial_opinion,
-    rank_by_strength,
-)
+from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
+from assessment.data_analysis.opinion_summary import summarise_by_rule
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
@@ -71,6 +67,9 @@ class DataAnalysis:
     flow_plan_months: pd.DataFrame | None = None
     flow_plan_levers: pd.DataFrame | None = None
     flow_plan_rates: pd.DataFrame | None = None
+    opinion_sites: pd.DataFrame | None = None
+    """Every site of a rule that holds at more than ``opinion_summary.MAX_SITES`` sites (the
+    opinion names the strongest of them in one hypothesis); empty when no rule is folded."""
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -143,8 +142,10 @@ def analyse(
     found = opinion(engagement, comparison, flow, value, littles, study)
     if plan is not None:
         label = engagement.kpi(headline).label
-        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline, engagement)
-        found = rank_by_strength([*found, *gaps])
+        found += flow_plan_hypotheses(
+            plan, engagement.site_names(), label, headline, engagement, limit=None
+        )
+    found, sites_behind = summarised(engagement, found)
     hypotheses = with_periods(
         hypotheses_frame(found),
         periods.to_date if periods else None,
@@ -154,8 +155,9 @@ def analyse(
     baseline_comparison = site_comparison(
         baseline_kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
     )
+    first_opinion = opinion(engagement, baseline_comparison, flow, value, littles, study)
     formed = with_periods(
-        hypotheses_frame(opinion(engagement, baseline_comparison, flow, value, littles, study)),
+        hypotheses_frame(summarised(engagement, first_opinion)[0]),
         baseline,
         caseload,
     )
@@ -177,6 +179,7 @@ def analyse(
         "flow_plan_months": None if plan is None else plan.months,
         "flow_plan_levers": None if plan is None else plan.levers,
         "flow_plan_rates": None if plan is None else plan.rates,
+        "opinion_sites": sites_behind,
     }
     # a work-sampling study is its sites and days, never "the contract"
     study_names = names | ({ALL_SITES: study} if study else {})
@@ -274,6 +277,19 @@ def monthly_targets(engagement: Engagement, kpi_key: str) -> dict[str, float]:
         fallback = kpi.target_total / months / len(engagement.sites)
     targets = {s.key: kpi.site_targets.get(s.key, fallback) for s in engagement.sites}
     return {site: float(t) for site, t in targets.items() if t is not None}
+
+
+def summarised(
+    engagement: Engagement, found: list[Hypothesis]
+) -> tuple[list[Hypothesis], pd.DataFrame]:
+    """The opinion ranked by strength, each rule that holds at many sites folded into one.
+
+    Returns:
+        The hypotheses, and the table of every site of a folded rule (see ``opinion_summary``).
+    """
+    return summarise_by_rule(
+        found, engagement.site_names(), words(engagement), engagement.kpi_labels()
+    )
 
 
 def opinion(
