@@ -15,6 +15,8 @@ customers who started at different times; the *cohort rate* follows the customer
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -35,6 +37,7 @@ CURVE_STEP_DAYS = 7
 CURVE_MAX_DAYS = 730
 
 _ONE_DAY = np.timedelta64(1, "D")
+_HORIZON_DAYS = np.array([months * DAYS_PER_MONTH for months in HORIZONS_MONTHS])
 
 
 def time_to_outcome(
@@ -56,7 +59,8 @@ def time_to_outcome(
         ``curves`` has ``site, days, outcome_share, low, high``: the share with an outcome by each
         week since start, up to the longest follow-up (at most two years).
     """
-    codes, sites, days, event = _durations(caseload, as_of)
+    end = end_of_data(caseload, as_of)
+    codes, sites, days, event = _durations(caseload, end)
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows, curves = [], []
     counts = np.bincount(codes, minlength=len(sites))
@@ -68,7 +72,7 @@ def time_to_outcome(
             continue
         rows.append(_summary_row(site, fit, int(started), int(reached), z))
         curves.append(_curve(site, fit, float(np.max(fit.time)), z))
-    summary = pd.DataFrame(rows).assign(as_of=end_of_data(caseload, as_of))
+    summary = pd.DataFrame(rows).assign(as_of=end)
     curve = {
         "site": np.concatenate([np.full(len(c[1]), c[0], dtype=object) for c in curves]),
         "days": np.concatenate([c[1] for c in curves]),
@@ -147,13 +151,13 @@ def _fits(
 
 
 def _durations(
-    caseload: pd.DataFrame, as_of: pd.Timestamp | None
+    caseload: pd.DataFrame, end_day: pd.Timestamp
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
-    """Site codes, days from start to outcome or censoring, and whether it was an outcome."""
+    """Site codes, days from start to outcome or censoring (by ``end_day``), and the outcome."""
     # Arrays, not a filtered copy of the frame: a million rows of text cost more than the maths.
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
     started = ~np.isnat(start)
-    end = np.datetime64(end_of_data(caseload, as_of), "ns")
+    end = np.datetime64(end_day, "ns")
     start = start[started]
     outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]
     exit_ = caseload["exit_date"].to_numpy(dtype="datetime64[ns]")[started]
@@ -177,7 +181,7 @@ def _summary_row(
 ) -> dict:
     """The median with its interval, and the chance of an outcome by each horizon."""
     median = float(fit.quantile(0.5))
-    low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=2 * stats.norm.sf(z)))
+    low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=_alpha(z)))
     row: dict[str, object] = {
         "site": site,
         "started": started,
@@ -187,14 +191,20 @@ def _summary_row(
         "median_low": low if np.isfinite(median) and np.isfinite(low) else np.nan,
         "median_high": high if np.isfinite(median) and np.isfinite(high) else np.nan,
     }
-    for months in HORIZONS_MONTHS:
-        share, share_low, share_high = _outcome_by(fit, np.array([months * DAYS_PER_MONTH]), z)
+    share, share_low, share_high = _outcome_by(fit, _HORIZON_DAYS, z)
+    for k, months in enumerate(HORIZONS_MONTHS):
         row |= {
-            f"outcome_{months}m": float(share[0]),
-            f"outcome_{months}m_low": float(share_low[0]),
-            f"outcome_{months}m_high": float(share_high[0]),
+            f"outcome_{months}m": float(share[k]),
+            f"outcome_{months}m_low": float(share_low[k]),
+            f"outcome_{months}m_high": float(share_high[k]),
         }
     return row
+
+
+@functools.lru_cache(maxsize=8)
+def _alpha(z: float) -> float:
+    """The two-sided level of a normal quantile (once per run, not once per site)."""
+    return float(2 * stats.norm.sf(z))
 
 
 def _outcome_by(fit: KaplanMeier | SurvfuncRight, days: np.ndarray, z: float) -> np.ndarray:
