@@ -353,7 +353,7 @@ def _site_names(engagement: Engagement) -> dict[str, str]:
 def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.DataFrame | None:
     if frame is None or "site" not in frame:
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the new column never touches the original
     position = out.columns.get_loc("site") + 1
     out.insert(position, "site_name", out["site"].map(names).fillna(out["site"]))
     return out
