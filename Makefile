@@ -30,11 +30,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The unit tests alone: tests that start kernels, run notebooks or batches are marked
-# `notebook`, browser tests `browser` (pyproject.toml). Prints how long they took, and the CPU
-# time they used (the wall time grows with whatever else the machine is running).
+# `notebook`, browser tests `browser` (pyproject.toml). They run on every core (pytest-xdist;
+# `-n auto`) and print how long they took, and the CPU time they used (the wall time grows with
+# whatever else the machine is running).
 test-fast: $(STAMP)
 	$(BIN)/python -c "import resource, subprocess, sys, time; began = time.perf_counter(); \
-	code = subprocess.call([sys.executable, '-m', 'pytest', '-q', '-m', 'not notebook and not browser']); \
+	code = subprocess.call([sys.executable, '-m', 'pytest', '-q', '-m', 'not notebook and not browser', '-n', 'auto']); \
 	used = resource.getrusage(resource.RUSAGE_CHILDREN); \
 	print(f'make test-fast: {time.perf_counter() - began:.1f} s ({used.ru_utime + used.ru_stime:.1f} s of CPU)'); \
 	sys.exit(code)"

@@ -32,8 +32,12 @@ class ContractStanding(BaseModel):
         actual: Delivered to date.
         target: Contracted to date.
         pct_of_contract: ``actual`` as a percentage of ``target`` (104.2 means 104.2 %).
-        best_site / best_pct: The site furthest ahead and its percentage.
-        worst_site / worst_pct: The site furthest behind and its percentage.
+        best_site / best_pct: The site the summary holds up at the top, and its percentage: the
+            highest of those ahead of the rest of the contract when any is, else the highest.
+        best_low / best_high: Its percentage's 95% interval (None when not known).
+        best_ahead: Whether the comparison with the rest of the contract (corrected for the
+            number of sites compared) says it is ahead: only then is it "furthest ahead".
+        worst_site / worst_pct / worst_low / worst_high / worst_behind: The same at the bottom.
         sites_above: Sites at or above their contracted target.
     """
 
@@ -48,6 +52,12 @@ class ContractStanding(BaseModel):
     best_pct: float
     worst_site: str
     worst_pct: float
+    best_low: float | None = None
+    best_high: float | None = None
+    best_ahead: bool = False
+    worst_low: float | None = None
+    worst_high: float | None = None
+    worst_behind: bool = False
     sites_above: list[str] = Field(default_factory=list)
 
 
@@ -120,6 +130,28 @@ def _passed_note(state: RoadmapState) -> str:
     )
 
 
+def _site_tile(
+    top: bool, s: ContractStanding, site: str, pct: float, low: float | None, high: float | None
+) -> str:
+    """The site at the top or the bottom, with its interval; "furthest" only when it is real.
+
+    A site is "furthest ahead" (or "behind") only when the comparison with the rest of the
+    contract says the difference is more than noise; otherwise the tile says "highest" or
+    "lowest" and that the difference is not clear.
+    """
+    real = s.best_ahead if top else s.worst_behind
+    if real:
+        label = "Furthest ahead" if top else "Furthest behind"
+        verdict = "ahead of" if top else "behind"
+        verdict = f"{verdict} the rest of the contract"
+    else:
+        label = "Highest % of target" if top else "Lowest % of target"
+        verdict = "no clear difference from the rest of the contract"
+    known = low is not None and high is not None
+    interval = f"95% interval {low:,.0f}–{high:,.0f}%; " if known else ""
+    return _tile(f"{label}, {s.period}", _pct(pct), f"{site} ({interval}{verdict})")
+
+
 def _tile(label: str, value: str, note: str) -> str:
     return (
         f"<div class='aw-tile'><span class='aw-tile-label'>{html.escape(label)}</span>"
@@ -178,8 +210,8 @@ def executive_summary(
                 _pct(s.pct_of_contract),
                 f"of contract ({s.actual:,.0f} of {s.target:,.0f})",
             ),
-            _tile(f"Furthest ahead, {s.period}", _pct(s.best_pct), s.best_site),
-            _tile(f"Furthest behind, {s.period}", _pct(s.worst_pct), s.worst_site),
+            _site_tile(True, s, s.best_site, s.best_pct, s.best_low, s.best_high),
+            _site_tile(False, s, s.worst_site, s.worst_pct, s.worst_low, s.worst_high),
         ]
     )
     above = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,10 @@ def test_fault(
 
 def test_corpus_summary() -> None:
     """Runs last: prints how many faults were tried and that nothing was lost in any."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # `make test-fast` spreads tests over processes, so this one cannot see the faults tried
+        # elsewhere (xdist's loadgroup does not group them under pytest 9). `make test` runs it.
+        pytest.skip("the corpus summary needs every fault in one process: `make test` runs it")
     if not TRIED:
         pytest.skip("run with the fault tests")
     print(f"\nfault corpus: {len(TRIED)} of {len(CASES)} faults tried, nothing lost in any")

@@ -94,7 +94,29 @@ def test_every_tile_names_its_months(engagement) -> None:
     ).data
     text = re.sub(r"<[^>]+>", " ", page)
     assert "Job outcomes, Jan 2024–Jun 2026" in text
-    assert "Furthest ahead, Jan 2024–Jun 2026" in text
+    assert "Highest % of target, Jan 2024–Jun 2026" in text  # not shown to be ahead
     assert "The contract delivered 25% of its contracted job outcomes over Jan 2024–Jun 2026." in (
         text
     )
+
+
+def test_a_site_is_furthest_ahead_only_when_the_comparison_says_so(engagement) -> None:
+    real = standing(60.0).model_copy(
+        update={
+            "best_low": 90.2,
+            "best_high": 161.3,
+            "best_ahead": True,
+            "worst_low": 12.0,
+            "worst_high": 25.4,
+            "worst_behind": True,
+        }
+    )
+    text = re.sub(r"<[^>]+>", " ", executive_summary(engagement, real).data)
+    assert "Furthest ahead, to date" in text
+    assert "North &lt;Hub&gt; (95% interval 90–161%; ahead of the rest of the contract)" in text
+    assert "South Hub (95% interval 12–25%; behind the rest of the contract)" in text
+    noise = real.model_copy(update={"best_ahead": False, "worst_behind": False})
+    text = re.sub(r"<[^>]+>", " ", executive_summary(engagement, noise).data)
+    assert "Furthest" not in text
+    assert "Highest % of target, to date" in text and "Lowest % of target, to date" in text
+    assert "(95% interval 90–161%; no clear difference from the rest of the contract)" in text

@@ -440,11 +440,11 @@ def value_adding_with_ci(value_share: pd.DataFrame, words: Words | None = None) 
 
 
 def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
-    """Share of starters with an outcome by each week since their start, per site (Kaplan–Meier).
+    """Chance of an outcome by each week since the start, per site (cumulative incidence).
 
-    Counts everyone who started, those still waiting included (censored), so the line is the
-    chance of an outcome by that time, not the speed of the quick ones. The band is its 95%
-    interval.
+    Counts everyone who started: those still waiting until the end of the data (censored), those
+    who left without an outcome as having none (a competing event), so the line is the chance of
+    an outcome by that time, not the speed of the quick ones. The band is its 95% interval.
 
     Args:
         curves: ``site, site_name, days, outcome_share, low, high`` (shares 0-1), one row per
@@ -488,8 +488,8 @@ def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(band, line).properties(
         title=alt.Title(
             "Chance of an outcome by time since start, by site",
-            subtitle="Kaplan–Meier: everyone who started, those still waiting included; "
-            "band: 95% interval",
+            subtitle="Everyone who started: those still waiting counted until the data end, "
+            "those who left as without an outcome; band: 95% interval",
         ),
         width=WIDTH,
         height=300,

@@ -6,9 +6,11 @@ notebook (they carry no internal detail); what only the client sees is here.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from assessment.data_analysis.comparisons import AHEAD, BEHIND
 from assessment.data_analysis.opinion_views import with_sites_behind
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
@@ -24,8 +26,10 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
     kpi = engagement.kpi(engagement.contract.headline_kpi)
     rows = result.performance_to_date[result.performance_to_date["measure"] == kpi.key]
     total = rows[rows["site"] == ALL_SITES].iloc[0]
-    sites = rows[rows["site"] != ALL_SITES].sort_values("pct_of_target", ascending=False)
-    best, worst = sites.iloc[0], sites.iloc[-1]
+    sites = rows[rows["site"] != ALL_SITES].sort_values(["pct_of_target", "site"], ascending=False)
+    sites = _with_verdicts(sites, result.site_comparison, kpi.key)
+    best, best_ahead = _end_site(sites, AHEAD, top=True)
+    worst, worst_behind = _end_site(sites, BEHIND, top=False)
     return ContractStanding(
         period=to_date_label(result, engagement),
         kpi_label=kpi.label,
@@ -36,8 +40,42 @@ def contract_standing(result: DataAnalysis, engagement: Engagement) -> ContractS
         best_pct=float(best["pct_of_target"]),
         worst_site=str(worst["site_name"]),
         worst_pct=float(worst["pct_of_target"]),
+        best_low=_known(best["pct_low"]),
+        best_high=_known(best["pct_high"]),
+        best_ahead=best_ahead,
+        worst_low=_known(worst["pct_low"]),
+        worst_high=_known(worst["pct_high"]),
+        worst_behind=worst_behind,
         sites_above=sites.loc[sites["pct_of_target"] >= 100, "site_name"].astype(str).tolist(),
     )
+
+
+def _with_verdicts(
+    sites: pd.DataFrame, comparison: pd.DataFrame | None, measure: str
+) -> pd.DataFrame:
+    """The sites' rows with their interval and verdict against the rest (``site_comparison``)."""
+    columns = ["pct_low", "pct_high", "verdict"]
+    if comparison is None or comparison.empty:
+        return sites.assign(pct_low=np.nan, pct_high=np.nan, verdict="")
+    rows = comparison[comparison["measure"] == measure].set_index("site")[columns]
+    return sites.join(rows, on="site")
+
+
+def _end_site(sites: pd.DataFrame, verdict: str, *, top: bool) -> tuple[pd.Series, bool]:
+    """The site at the top (or bottom) of the summary, and whether the difference is real.
+
+    The one rule for the summary's tiles: among the sites the comparison calls ``verdict``
+    ("ahead" or "behind" the rest of the contract, corrected for the sites compared), the one
+    furthest that way; when none is, simply the highest (or lowest), not called "furthest".
+    ``sites`` are in descending order of % of target.
+    """
+    ordered = sites if top else sites.iloc[::-1]
+    real = ordered[ordered["verdict"] == verdict]
+    return (real.iloc[0], True) if len(real) else (ordered.iloc[0], False)
+
+
+def _known(value: object) -> float | None:
+    return float(value) if pd.notna(value) else None
 
 
 MATERIAL_RATIO = 1.5

@@ -4,11 +4,11 @@ A contract manager's question after "what flowed?" is "how many must we start ea
 each site, to hit the outcome target, and can our advisers carry that caseload?". The plan answers
 it from each site's own measured rates:
 
-- ``outcome_rate``: the share of starters with an outcome within 12 months of their start, from
-  the Kaplan–Meier estimate of ``survival.time_to_outcome``, counting those still waiting. Here a
-  customer who left without an outcome counts as not converted (nobody in the data gets an outcome
-  after leaving), so only the end of the data censors: the cumulative incidence, not the chance
-  for someone who never leaves.
+- ``outcome_rate``: the chance of an outcome within 12 months of the start, the one estimate
+  of ``incidence.cumulative_incidence`` (the figure step 1's time-to-outcome table shows):
+  those still waiting are censored at the end of the data, and leaving without an outcome is a
+  competing event (nobody gets an outcome after leaving), so it is the cumulative incidence, not
+  the chance for someone who never leaves.
 - ``outcome_lag``: how many whole months after their start those who convert typically get their
   outcome (the median of the same curve, among converters).
 - ``start_rate`` and ``referral_lag``: referral → start conversion and its typical delay.

@@ -18,7 +18,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 from assessment.data_analysis import flow_plan as fp
 from assessment.data_analysis.comparisons import MIN_VOLUME, holm
 from assessment.data_analysis.flow import DAYS_PER_MONTH
-from assessment.data_analysis.incidence import outcome_incidence
+from assessment.data_analysis.incidence import Incidence, outcome_incidence
 from assessment.data_analysis.performance import ALL_SITES
 
 _SIGNIFICANCE = 0.05
@@ -48,6 +48,7 @@ def plan_rates(
     flow: pd.DataFrame,
     staff: Mapping[str, int] | None = None,
     value_adding: pd.DataFrame | None = None,
+    incidence: Incidence | None = None,
 ) -> pd.DataFrame:
     """Each site's measured rates: conversion, timing, time in service, staff, time with customers.
 
@@ -56,16 +57,17 @@ def plan_rates(
         flow: ``flow.flow_by_site`` output (referrals, starts, mean days in service).
         staff: Advisers per site (``staff:`` in engagement.yaml), where given.
         value_adding: ``work_sampling.value_adding_share`` output, or None.
+        incidence: ``incidence.cumulative_incidence(caseload)`` where the caller has it.
 
     Returns:
         One row per site (not "ALL"): ``site, start_rate, referral_lag, outcome_rate,
         outcome_low, outcome_high, outcome_lag, days_in_service, staff, customer_share``.
     """
-    # Leaving without an outcome is final (no outcome ever follows an exit), so exits must not
-    # censor: only the end of the data does (see ``incidence``).
+    # The chance of an outcome step 1's time-to-outcome table shows (``incidence``): leaving
+    # without an outcome is a competing event, only the end of the data censors.
     sites = flow[flow["site"] != ALL_SITES].set_index("site")
     rates = (
-        outcome_incidence(caseload, fp.HORIZON_MONTHS * DAYS_PER_MONTH)
+        outcome_incidence(caseload, fp.HORIZON_MONTHS * DAYS_PER_MONTH, estimate=incidence)
         .set_index("site")
         .reindex(sites.index)
     )
@@ -257,6 +259,7 @@ def build_flow_plan(
     max_caseload: float | None = None,
     customer_time_goal: float | None = None,
     min_volume: float = MIN_VOLUME,
+    incidence: Incidence | None = None,
 ) -> FlowPlan | None:
     """The flow plan from step 1's data, or None where the contract ends before the data does.
 
@@ -273,8 +276,9 @@ def build_flow_plan(
         max_caseload: ``method.max_caseload_per_adviser``.
         customer_time_goal: ``analysis.customer_time_goal``.
         min_volume: Fewest starts a benchmark site needs.
+        incidence: ``incidence.cumulative_incidence(caseload)`` where the caller has it.
     """
-    rates = plan_rates(caseload, flow, staff, value_adding)
+    rates = plan_rates(caseload, flow, staff, value_adding, incidence)
     on_flow = on_flow_by_month(kpi, flow_month)
     if (
         pd.Timestamp(on_flow["period"].max())

@@ -241,9 +241,10 @@ def assumptions(
         f"The plan covers {period_words(start, end)}, to the contract end; it starts after the "
         f"last month of actual on-flow. Today's on-flow is the average of {recent_words(start)}.",
         f"Each {{site}}'s conversion is the share of its starters who reach an outcome "
-        f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting (Kaplan–Meier, "
-        "counting {customers} still waiting; leaving without an outcome counts as no outcome). "
-        "Each outcome is taken to come at the "
+        f"({kpi_label.lower()}) within {HORIZON_MONTHS} months of starting: the chance of an "
+        "outcome shown under time to outcome, counting {customers} still waiting until the end "
+        "of the data and those who left without an outcome as having none (someone who has "
+        "left cannot get one). Each outcome is taken to come at the "
         "{site}'s typical time from start to outcome, so the starts a month's target needs are "
         "made that many months earlier; starts too late to convert before the contract ends are "
         "not planned.",
@@ -288,6 +289,37 @@ def monthly_shortfall(plan: FlowPlan, site_names: Mapping[str, str]) -> pd.DataF
         "referrals_for_starts",
     ]
     return rows[columns].reset_index(drop=True)
+
+
+CONTRACT_TOTAL = "Contract total"
+"""The contract's name beside its sites (``step.CONTRACT_NAME``)."""
+
+
+def contract_months(months: pd.DataFrame) -> pd.DataFrame:
+    """The contract's starts needed, actual and continued each month: its sites' sums.
+
+    A site's need is missing in months whose starts would convert after the contract end (sites
+    convert at different speeds, so they stop at different months). The contract's need is
+    shown only while every site still has one: a sum over the few sites left would read as a
+    collapse of the need.
+
+    Args:
+        months: The plan's months (``flow_plan.plan_months``), sites only.
+
+    Returns:
+        One row per month: ``site`` ("ALL"), ``site_name``, ``period, planned, needed_starts,
+        actual_starts, starts_today_continued``.
+    """
+    sites = months[months["site"] != ALL_SITES]
+    columns = ["needed_starts", "actual_starts", "starts_today_continued"]
+    # sum(min_count=n): missing unless every site has the figure that month
+    n = sites["site"].nunique()
+    total = sites.groupby("period", sort=True).agg(
+        planned=("planned", "all"), **{c: (c, lambda v: v.sum(min_count=n)) for c in columns}
+    )
+    return total.reset_index().assign(site=ALL_SITES, site_name=CONTRACT_TOTAL)[
+        ["site", "site_name", "period", "planned", *columns]
+    ]
 
 
 def _months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:

@@ -12,7 +12,9 @@ from IPython.display import HTML
 from assessment.charts import DOMAIN, PALETTE, WIDTH
 from assessment.data_analysis.flow_plan_inputs import FlowPlan
 from assessment.data_analysis.flow_plan_report import (
+    CONTRACT_TOTAL,
     assumptions,
+    contract_months,
     monthly_shortfall,
     period_words,
     recent_words,
@@ -45,10 +47,11 @@ def stored_plan(result: DataAnalysis) -> FlowPlan | None:
 def flow_plan_chart(
     result: DataAnalysis, engagement: Engagement | None = None
 ) -> alt.FacetChart | None:
-    """Starts needed against actual starts per site, month by month to the contract end.
+    """Starts needed against actual starts for the contract and per site, month by month.
 
-    One panel per site (each on its own scale); "today's starts continued" is dashed over the
-    planned months. Months whose outcomes would fall after the contract end have no need.
+    The contract total (its sites' sums) first, then one panel per site, each on its own scale;
+    "today's starts continued" is dashed over the planned months. Months whose outcomes would
+    fall after the contract end have no need.
     """
     plan = stored_plan(result)
     if plan is None:
@@ -60,7 +63,9 @@ def needed_vs_actual_chart(
     months: pd.DataFrame, engagement: Engagement | None = None
 ) -> alt.FacetChart:
     """The chart of ``flow_plan_chart`` from the plan's months (``site_name`` included)."""
-    rows = months[months["site"] != ALL_SITES]
+    sites = months[months["site"] != ALL_SITES]
+    rows = pd.concat([contract_months(sites), sites], ignore_index=True)
+    order = [CONTRACT_TOTAL, *dict.fromkeys(sites["site_name"])]
     continued = rows["starts_today_continued"].where(rows["planned"])
     long = (
         rows.assign(starts_today_continued=continued)
@@ -108,12 +113,13 @@ def needed_vs_actual_chart(
     return (
         alt.layer(first_planned, base.mark_line(point=True), data=long)
         .properties(width=WIDTH // 2 - 20, height=160)
-        .facet(facet=alt.Facet("site_name:N", title=None), columns=2)
+        .facet(facet=alt.Facet("site_name:N", title=None, sort=order), columns=2)
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
                 say(
-                    "Starts needed for the outcome target against actual starts, by {site}",
+                    "Starts needed for the outcome target against actual starts, for the "
+                    "contract and by {site}",
                     engagement,
                 ),
                 subtitle="Dotted rule: the first month planned; dashed: today's starts continued",
@@ -305,9 +311,7 @@ def _names(result: DataAnalysis) -> dict[str, str]:
     months = result.flow_plan_months
     if months is None or "site_name" not in months:
         return {}
-    return dict(zip(months["site"], months["site_name"], strict=True)) | {
-        ALL_SITES: "Contract total"
-    }
+    return dict(zip(months["site"], months["site_name"], strict=True)) | {ALL_SITES: CONTRACT_TOTAL}
 
 
 def _signed(value: float) -> str:

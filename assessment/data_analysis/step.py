@@ -15,6 +15,7 @@ from assessment.data_analysis.comparisons import site_comparison
 from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_law_check
 from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
 from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
+from assessment.data_analysis.incidence import Incidence, cumulative_incidence
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
 from assessment.data_analysis.opinion_summary import summarise_by_rule
 from assessment.data_analysis.performance import (
@@ -42,9 +43,9 @@ class DataAnalysis:
     """Every result of step 1; frames carry ``site_name`` beside ``site`` for display.
 
     ``site_comparison`` holds each site's % of target with its interval and its verdict against
-    the rest of the contract; ``time_to_outcome`` the Kaplan–Meier summary per site and
-    ``survival`` its curves; ``flow`` carries the 12-month cohort conversion beside the window
-    ratio.
+    the rest of the contract; ``time_to_outcome`` the chance of an outcome over time per site
+    (cumulative incidence) and ``survival`` its curves; ``flow`` carries the 12-month cohort
+    conversion beside the window ratio.
     """
 
     performance_by_period: pd.DataFrame
@@ -114,14 +115,16 @@ def analyse(
     comparison = site_comparison(
         kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
     )
-    flow = month = littles = timing = curves = None
+    flow = month = littles = timing = curves = incidence = None
     if extracts.caseload is not None:
         flow = flow_by_site(extracts.caseload)
         cohort = cohort_conversion(extracts.caseload)
         flow = flow.merge(cohort, on="site", how="left")
         month = flow_by_month(extracts.caseload)
         littles = littles_law_check(extracts.caseload, settings.littles_tolerance)
-        timing, curves = time_to_outcome(extracts.caseload)
+        # One estimate of the chance of an outcome for the time-to-outcome table and the plan.
+        incidence = cumulative_incidence(extracts.caseload)
+        timing, curves = time_to_outcome(extracts.caseload, estimate=incidence)
     by_site = by_role = value = None
     if extracts.work_sampling is not None:
         obs = extracts.work_sampling
@@ -135,7 +138,7 @@ def analyse(
         )
     plan = None
     if extracts.caseload is not None and flow is not None:
-        plan = flow_plan(engagement, kpi, extracts.caseload, flow, month, value)
+        plan = flow_plan(engagement, kpi, extracts.caseload, flow, month, value, incidence)
     study = study_label(extracts.work_sampling, engagement)
     periods = periods_from(months, settings.recent_months)
     caseload = _months_of(month)
@@ -235,6 +238,7 @@ def flow_plan(
     flow: pd.DataFrame,
     month: pd.DataFrame | None,
     value: pd.DataFrame | None,
+    incidence: Incidence | None = None,
 ) -> FlowPlan | None:
     """The flow plan to the contract end, from the sites' own rates (None past the end).
 
@@ -245,6 +249,8 @@ def flow_plan(
         flow: ``flow_by_site`` output.
         month: ``flow_by_month`` output.
         value: ``value_adding_share`` output, or None.
+        incidence: The chance of an outcome over time (``cumulative_incidence(caseload)``), the
+            estimate the time-to-outcome table shows; computed here when not given.
     """
     return build_flow_plan(
         caseload,
@@ -259,6 +265,7 @@ def flow_plan(
         max_caseload=engagement.method.max_caseload_per_adviser,
         customer_time_goal=engagement.analysis.customer_time_goal,
         min_volume=engagement.method.min_volume,
+        incidence=incidence,
     )
 
 

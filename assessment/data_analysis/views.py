@@ -302,7 +302,9 @@ def time_to_outcome_table(
 ) -> HTML | None:
     """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
     timing = result.time_to_outcome
-    if timing is None:
+    if timing is None or "left" not in timing:
+        # None, or stored by a version that censored exits: its chances are not this
+        # definition's, and showing them beside the flow plan's would give two numbers.
         return None
     frame = timing.copy()
     frame["median_text"] = [
@@ -312,7 +314,7 @@ def time_to_outcome_table(
     for months in (6, 12):
         cols = [f"outcome_{months}m", f"outcome_{months}m_low", f"outcome_{months}m_high"]
         frame[f"by_{months}"] = [
-            _with_interval(v, lo, hi, lambda x: share(x, 0))
+            _with_interval(v, lo, hi, lambda x: share(x, 1))
             for v, lo, hi in frame[cols].itertuples(index=False)
         ]
     return table(
@@ -321,21 +323,34 @@ def time_to_outcome_table(
             "site_name": say("{Site}", engagement),
             "started": "Started",
             "outcomes": "Outcomes",
-            "censored": "No outcome yet or left",
+            "left": "Left without an outcome",
+            "waiting": "Still waiting",
             "median_text": "Median days to outcome (95% interval)",
-            "by_6": "Outcome within 6 months",
-            "by_12": "Outcome within 12 months",
+            "by_6": "Chance of an outcome within 6 months (95% interval)",
+            "by_12": "Chance of an outcome within 12 months (95% interval)",
         },
-        {"started": number, "outcomes": number, "censored": number},
+        {"started": number, "outcomes": number, "left": number, "waiting": number},
         caption=say(
-            "Time from start to outcome for everyone who started, to "
-            f"{_day(frame['as_of'].iloc[0])} "
-            "(Kaplan–Meier: {customers} without an outcome count until they left or until the "
-            "end of the data). Where fewer than half have an outcome the median is not reached, "
-            "and the chance of an outcome within 6 and 12 months says more.",
+            f"Time from start to outcome for everyone who started{_starts(frame)}, followed to "
+            f"{_day(frame['as_of'].iloc[0])}. {{Customers}} still waiting count until the end "
+            "of the data; leaving without an outcome ends the wait (someone who has left cannot "
+            "get one), so those who left count as having none (cumulative incidence, "
+            "Aalen–Johansen). The flow plan uses the same 12-month chance; the flow table's "
+            "cohort rate is the same measure for the starters of one year only. Where fewer than "
+            "half have an outcome the median is not reached, and the chances within 6 and 12 "
+            "months say more.",
             engagement,
         ),
+        kind="aw-time-to-outcome",
     )
+
+
+def _starts(timing: pd.DataFrame) -> str:
+    """' from Jan 2024 to Dec 2025': the months of the starts a time-to-outcome figure covers."""
+    if "first_start" not in timing or timing["first_start"].isna().all():
+        return ""  # stored before the starts were recorded with it
+    first, last = timing["first_start"].iloc[0], timing["last_start"].iloc[0]
+    return f" from {first:%b %Y} to {last:%b %Y}"
 
 
 def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
@@ -344,7 +359,9 @@ def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> l
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
     shown = [charts.flow_funnel(sites, words(engagement))]
-    if result.survival is not None:
+    timing = result.time_to_outcome
+    # curves stored by a version that censored exits are another definition: not shown
+    if result.survival is not None and timing is not None and "left" in timing:
         names = result.flow.set_index("site")["site_name"]
         curves = result.survival.assign(
             site_name=result.survival["site"].map(names).fillna(result.survival["site"])

@@ -2,7 +2,7 @@
 
 Each editor follows steps 2-3: in a batch run (``interactive=False``) it shows what is stored, as
 an escaped table; interactively it is an :class:`assessment.forms.EntryForm` over the flat rows of
-:mod:`assessment.discovery.sheets` (lists typed as ``;``-separated text, as in the capture
+:mod:`assessment.discovery.rows` (lists typed as ``;``-separated text, as in the capture
 sheet), saving through :mod:`assessment.discovery.store`, so a form is held to every check a sheet
 is, and what the store refuses is shown in the form, field by field.
 """
@@ -20,18 +20,18 @@ from IPython.display import HTML
 from assessment.discovery import store as tables
 from assessment.discovery.log import EvidenceLog
 from assessment.discovery.overview import evidence_log, findings_log, overview, suggestions
-from assessment.discovery.sheets import (
+from assessment.discovery.rows import (
     SEPARATOR,
     EvidenceRow,
     FindingRow,
     JourneyRow,
-    _evidence_rows,
-    _finding_rows,
-    _journey_rows,
     evidence_input,
+    evidence_rows,
     finding_input,
+    finding_rows,
     hypothesis_names,
     journey_input,
+    journey_rows,
     row_field,
 )
 from assessment.discovery.step import Discovery
@@ -152,7 +152,7 @@ def evidence_editor(engagement: Engagement, interactive: bool) -> EntryForm[Evid
     form = _stored_form(
         engagement,
         EvidenceRow,
-        _evidence_rows,
+        evidence_rows,
         _save_evidence(engagement),
         lambda store, entry_id: tables.delete_evidence(store, [entry_id]),
         choices=_choices(
@@ -203,7 +203,7 @@ def journey_editor(engagement: Engagement, interactive: bool) -> EntryForm[Journ
 
     def save(store: Store, row: JourneyRow) -> None:
         group = (row.journey, vocab.resolve("sites", row.site) or row.site)
-        current = _journey_rows(store)
+        current = journey_rows(store)
         old = next((r for r in current if r.id == row.id), None)
         mine = [_plain(r) for r in current if (r.journey, r.site) == group and r.id != row.id]
         _replace(store, engagement, group, [*mine, _plain(row)])
@@ -211,12 +211,12 @@ def journey_editor(engagement: Engagement, interactive: bool) -> EntryForm[Journ
             _remove(store, engagement, old)
 
     def delete(store: Store, entry_id: str) -> None:
-        _remove(store, engagement, next(r for r in _journey_rows(store) if r.id == entry_id))
+        _remove(store, engagement, next(r for r in journey_rows(store) if r.id == entry_id))
 
     return _stored_form(
         engagement,
         JourneyRow,
-        _journey_rows,
+        journey_rows,
         save,
         delete,
         choices=_choices(engagement, ("site", "sites")),
@@ -228,7 +228,7 @@ def journey_editor(engagement: Engagement, interactive: bool) -> EntryForm[Journ
 def _remove(store: Store, engagement: Engagement, old: JourneyRow) -> None:
     group = (old.journey, old.site)
     rest = [
-        _plain(r) for r in _journey_rows(store) if (r.journey, r.site) == group and r.id != old.id
+        _plain(r) for r in journey_rows(store) if (r.journey, r.site) == group and r.id != old.id
     ]
     _replace(store, engagement, group, rest)
 
@@ -240,7 +240,7 @@ def _findings_form(engagement: Engagement) -> CheckedForm[FindingRow]:
     return _stored_form(
         engagement,
         FindingRow,
-        _finding_rows,
+        finding_rows,
         lambda store, row: tables.save_findings(
             store, engagement, [finding_input(row.model_dump())], where="form"
         ),

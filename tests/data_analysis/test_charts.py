@@ -258,7 +258,7 @@ def test_outcome_over_time(outcome_curves: pd.DataFrame) -> None:
     spec = charts.outcome_over_time(outcome_curves).to_dict()
 
     assert spec["title"]["text"] == "Chance of an outcome by time since start, by site"
-    assert "Kaplan–Meier" in spec["title"]["subtitle"]
+    assert "those who left as without an outcome" in spec["title"]["subtitle"]
     (band,) = units_of(spec, "area")
     assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == ("low", "high")
     (line,) = units_of(spec, "line")

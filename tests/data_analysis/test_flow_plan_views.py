@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from assessment import data_analysis as step1
+from assessment.data_analysis.flow_plan_report import contract_months
 from assessment.engagement import load_engagement
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "northshore"
@@ -36,7 +39,7 @@ def test_table_shows_needs_against_today_and_capacity(demo) -> None:
     engagement, result = demo
     html = _plain(step1.flow_plan_table(result, engagement).data)
     assert "Flow plan for July to December 2026" in html
-    assert "<td>Eastgate Centre</td><td>976 (901–1,056)</td>" in html
+    assert "<td>Eastgate Centre</td><td>975 (902–1,057)</td>" in html
     assert "<td>682</td>" in html  # Eastgate: short by 682 starts a month
     assert "Jul 2026" in html  # out of reach at the advisers' maximum caseload
     assert "(the average of April to June 2026)" in html
@@ -46,11 +49,11 @@ def test_capacity_table_by_littles_law(demo) -> None:
     engagement, result = demo
     html = _plain(step1.flow_plan_capacity_table(result, engagement).data)
     assert "at most 60 customers each" in html
-    # Eastgate: 40 advisers, 976 starts a month × 5.6 months in service = 5,479 customers,
+    # Eastgate: 40 advisers, 975 starts a month × 5.6 months in service = 5,477 customers,
     # 137 each; 91 advisers at 60 each; 32 if time with customers rose from 7.0% to 20%.
     row = html[html.index("<td>Eastgate Centre</td>") :].split("</tr>")[0]
     cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
-    assert cells == ["Eastgate Centre", "40", "1,647", "5,479", "41", "137", "91", "32"]
+    assert cells == ["Eastgate Centre", "40", "1,647", "5,477", "41", "137", "91", "32"]
 
 
 def test_months_table_says_by_how_much_each_month(demo) -> None:
@@ -60,7 +63,7 @@ def test_months_table_says_by_how_much_each_month(demo) -> None:
         assert f"<td>{site}</td><td>July 2026</td>" in html
         assert f"<td>{site}</td><td>August 2026</td>" in html
     assert "Harbour Street" not in html
-    # Eastgate's 976 starts need 976 / 70.7% = 1,380 referrals.
+    # Eastgate's 975 starts need 975 / 70.7% = 1,380 referrals.
     assert "<td>1,380</td>" in html
 
 
@@ -68,6 +71,14 @@ def test_chart_faces_needed_against_actual_per_site(demo) -> None:
     _, result = demo
     spec = step1.flow_plan_chart(result).to_dict()
     assert spec["facet"]["field"] == "site_name"
+    # the contract's panel first, then the sites in the plan's order
+    assert spec["facet"]["sort"] == [
+        "Contract total",
+        "Eastgate Centre",
+        "Harbour Street",
+        "Millbrook Road",
+        "Westfield House",
+    ]
     colour = spec["spec"]["layer"][1]["encoding"]["color"]["scale"]["domain"]
     assert colour == ["Starts needed", "Actual starts", "Today's starts continued"]
     assert spec["title"]["text"].startswith("Starts needed for the outcome target")
@@ -104,3 +115,33 @@ def test_a_health_providers_plan_never_says_customer_adviser_or_site(demo) -> No
     for word in ("customer", "adviser", " site"):
         assert word not in text, word
     assert "patients a month" in text and "clinicians" in text and "clinic" in text
+
+
+def test_the_contracts_line_is_its_sites_sums_while_every_site_needs_starts() -> None:
+    months = pd.DataFrame(
+        {
+            "site": ["a", "a", "b", "b"],
+            "site_name": ["A", "A", "B", "B"],
+            "period": pd.to_datetime(["2026-07-01", "2026-08-01"] * 2),
+            "planned": [True] * 4,
+            # b's August starts would convert after the contract end: no need that month
+            "needed_starts": [10.0, 10.0, 5.0, float("nan")],
+            "actual_starts": [float("nan")] * 4,
+            "starts_today_continued": [7.0, 7.0, 3.0, 3.0],
+        }
+    )
+    total = contract_months(months).set_index("period")
+    assert total["site_name"].unique().tolist() == ["Contract total"]
+    assert total.loc["2026-07-01", "needed_starts"] == 15
+    assert np.isnan(total.loc["2026-08-01", "needed_starts"])  # not 10: that reads as a drop
+    assert total["starts_today_continued"].tolist() == [10, 10]
+    assert total["actual_starts"].isna().all()
+
+
+def test_the_demo_charts_contract_panel_matches_the_plan_table(demo) -> None:
+    _, result = demo
+    total = contract_months(result.flow_plan_months)
+    planned = total[total["planned"]].dropna(subset=["needed_starts"])
+    assert planned["period"].dt.strftime("%Y-%m").tolist() == ["2026-07", "2026-08"]
+    contract = result.flow_plan.set_index("site").loc["ALL"]
+    assert planned["needed_starts"].round().tolist() == [round(contract["needed_starts"])] * 2

@@ -1,4 +1,4 @@
-"""Time to outcome by Kaplan–Meier, and cohort conversion, against hand-computed figures."""
+"""Time to outcome (leaving is a competing event), and cohort conversion, by hand."""
 
 import math
 
@@ -41,23 +41,28 @@ def six_starters() -> pd.DataFrame:
     )
 
 
-def test_kaplan_meier_matches_the_hand_computed_curve(six_starters):
-    # At risk 6 at day 5 -> S = 5/6; 5 at day 10 -> 4/6; c censored at 20; 3 at day 30 -> 4/6 × 2/3
-    # = 4/9; 2 at day 40 -> 2/9. Median: the first day S <= 1/2 is day 30.
+def test_time_to_outcome_matches_the_hand_computed_cumulative_incidence(six_starters):
+    # Leaving without an outcome is a competing event (c, day 20); f is still waiting when the
+    # data end on day 400 (censored). Day 5: 6 followed, F = 1/6, S = 5/6; day 10: 5 followed,
+    # F = 2/6, S = 4/6; day 20: c leaves, S = 3/6; day 30: 3 followed, F = 2/6 + 3/6 × 1/3 = 3/6,
+    # S = 2/6; day 40: 2 followed, F = 3/6 + 2/6 × 1/2 = 4/6. Median: F first reaches 1/2 on day 30.
     summary, curves = time_to_outcome(six_starters)
 
     north = summary.set_index("site").loc["north"]
-    assert (north["started"], north["outcomes"], north["censored"]) == (6, 4, 2)
+    assert (north["started"], north["outcomes"], north["left"], north["waiting"]) == (6, 4, 1, 1)
     assert north["median_days"] == 30
-    # By 6 and 12 months (followed to day 400): 1 - 2/9 = 7/9 had an outcome.
-    assert north["outcome_6m"] == pytest.approx(7 / 9)
-    assert north["outcome_12m"] == pytest.approx(7 / 9)
-    # Day 14: S = 2/3, Greenwood variance (2/3)² × (1/(6×5) + 1/(5×4)) = 0.037037, se 0.19245.
-    # Log-log interval of S: exp(±1.96 × 0.19245 / (2/3 × 0.405465)) = ×4.0369 / ×0.24771 ->
-    # S from (2/3)^4.0369 = 0.1946 to (2/3)^0.24771 = 0.9044: outcome share 0.0956 to 0.8054.
+    assert north["median_low"] <= 30
+    # By 6 and 12 months (followed to day 400): 4 of 6 had an outcome. (Censoring c at its exit
+    # would say 7/9: the chance for someone who never leaves, not the chance of an outcome.)
+    assert north["outcome_6m"] == pytest.approx(4 / 6)
+    assert north["outcome_12m"] == pytest.approx(4 / 6)
+    # Day 14: F = 1/3. Variance (Marubini–Valsecchi): day 5: (1/3-1/6)²/(6×5) + 5/6³
+    # - 2×(1/6)/6² = 0.000926 + 0.023148 - 0.009259; day 10: (5/6)²×4/5³ = 0.022222: 1/27.
+    # Log-log: spread 1.96 × √(1/27) / (1/3 × ln 3) = 1.03002 -> (1/3)^2.8011 = 0.0461 to
+    # (1/3)^0.3570 = 0.6756.
     day14 = curves[(curves["site"] == "north") & (curves["days"] == 14)].iloc[0]
     assert day14["outcome_share"] == pytest.approx(1 / 3)
-    assert (day14["low"], day14["high"]) == pytest.approx((0.0956, 0.8054), abs=5e-4)
+    assert (day14["low"], day14["high"]) == pytest.approx((0.0461, 0.6756), abs=5e-4)
 
 
 def test_median_not_reached_gives_the_chance_within_6_and_12_months(six_starters):
@@ -66,6 +71,7 @@ def test_median_not_reached_gives_the_chance_within_6_and_12_months(six_starters
     south = summary.set_index("site").loc["south"]
     assert math.isnan(south["median_days"])
     assert (south["outcome_6m"], south["outcome_12m"]) == (0.0, 0.0)
+    assert (south["left"], south["waiting"]) == (1, 0)
     assert summary["site"].tolist() == ["north", "south", ALL_SITES]
 
 
@@ -90,3 +96,9 @@ def test_cohort_conversion_follows_each_starter_for_twelve_months():
     assert result["cohort_end"] == pd.Timestamp("2024-12-31")
     assert (result["cohort_starts"], result["cohort_outcomes"]) == (4, 1)
     assert result["cohort_rate"] == pytest.approx(0.25)
+    # Nobody is censored before the horizon: the variance is the binomial 0.25 × 0.75 / 4 =
+    # 0.046875; log-log: spread 1.96 × 0.21651 / (0.25 × ln 4) = 1.22447, so 0.25 ** e^1.22447
+    # = 0.0092 to 0.25 ** e^-1.22447 = 0.6658.
+    assert (result["cohort_low"], result["cohort_high"]) == pytest.approx(
+        (0.0092, 0.6658), abs=5e-4
+    )

@@ -46,12 +46,32 @@ def test_trend_table_states_direction_only_with_its_interval(northshore):
 
 
 def test_time_to_outcome_table_says_not_reached_and_gives_the_chances(northshore):
-    _, result = northshore
-    shown = text(step1.time_to_outcome_table(result))
+    engagement, result = northshore
+    shown = text(step1.time_to_outcome_table(result, engagement))
     assert "not reached" in shown
-    assert "to 31 Dec 2025 (Kaplan–Meier" in shown
+    assert "everyone who started from Jan 2024 to Dec 2025, followed to 31 Dec 2025." in shown
+    assert "so those who left count as having none" in shown
+    assert ">Left without an outcome</th>" in shown and ">Still waiting</th>" in shown
     harbour = result.time_to_outcome.set_index("site").loc["harbour"]
     assert 0.35 < harbour["outcome_12m"] < 0.46
+
+
+def test_the_survival_table_and_the_flow_plan_show_one_12_month_figure(northshore):
+    # One estimate (cumulative incidence, leaving a competing event) behind both sections:
+    # Eastgate's chance of an outcome within 12 months is 11.3% in each, with one interval.
+    engagement, result = northshore
+    eastgate = result.time_to_outcome.set_index("site").loc["eastgate"]
+    rates = result.flow_plan_rates.set_index("site").loc["eastgate"]
+    assert rates["outcome_rate"] == eastgate["outcome_12m"]
+    assert (rates["outcome_low"], rates["outcome_high"]) == (
+        eastgate["outcome_12m_low"],
+        eastgate["outcome_12m_high"],
+    )
+    survival = re.sub(r"<td[^>]*>", "<td>", text(step1.time_to_outcome_table(result, engagement)))
+    row = survival[survival.index("<td>Eastgate Centre</td>") :].split("</tr>")[0]
+    assert "<td>11.3% (10.4% to 12.2%)</td>" in row
+    plan = text(step1.flow_plan_assumptions(result, engagement))
+    assert "Eastgate Centre: 11.3% of starters get an outcome (95% interval 10.4%–12.2%)" in plan
 
 
 def test_flow_table_labels_the_window_ratio_and_the_cohort_rate(northshore):

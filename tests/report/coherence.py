@@ -71,7 +71,8 @@ def figures(soup: BeautifulSoup) -> dict[tuple[str, str], set[float]]:
         label = tile.select_one(".aw-tile-label")
         value = tile.select_one(".aw-tile-value")
         match = _TILE.match(label.get_text(strip=True)) if label else None
-        if match and value and match.group(1).lower() not in ("furthest ahead", "furthest behind"):
+        sites = ("furthest ahead", "furthest behind", "highest % of target", "lowest % of target")
+        if match and value and match.group(1).lower() not in sites:
             key = (f"{match.group(1).lower()} % of contract", match.group(2))
             seen[key].add(float(_number(value.get_text()) or 0))
     return seen
@@ -151,6 +152,40 @@ def overclaimed_gaps(soup: BeautifulSoup) -> list[str]:
     return found
 
 
+_CHANCE = re.compile(r"^(\d+\.\d)% \((\d+\.\d)% to (\d+\.\d)%\)$")
+_PLAN_CHANCE = re.compile(
+    r"^([^.:]+): (\d+\.\d)% of starters get an outcome \(95% interval "
+    r"(\d+\.\d)%–(\d+\.\d)%\)"
+)
+TWELVE_MONTHS = "Chance of an outcome within 12 months (95% interval)"
+
+
+def outcome_chances(soup: BeautifulSoup) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each site's 12-month chance of an outcome as the time-to-outcome table and the flow
+    plan's assumptions show it: ``{"table": {site: (value, low, high)}, "plan": {...}}``."""
+    table = {}
+    for row in _rows(soup, "aw-time-to-outcome"):
+        match = _CHANCE.match(row.get(TWELVE_MONTHS, ""))
+        if match:
+            table[next(iter(row.values()))] = match.groups()
+    lines = (re.sub(r"\s+", " ", li.get_text(" ", strip=True)) for li in soup.select("li"))
+    found = (_PLAN_CHANCE.match(line) for line in lines)
+    plan = {m.group(1): m.groups()[1:] for m in found if m}
+    return {"table": table, "plan": plan}
+
+
+def outcome_chance_disagreements(soup: BeautifulSoup) -> list[str]:
+    """Sites whose 12-month chance of an outcome differs between the two places it is shown."""
+    chances = outcome_chances(soup)
+    table, plan = chances["table"], chances["plan"]
+    return [
+        f"{site}: chance of an outcome within 12 months {'/'.join(table[site])} in the "
+        f"time-to-outcome table, {'/'.join(plan[site])} in the flow plan"
+        for site in sorted(set(table) & set(plan))
+        if table[site] != plan[site]
+    ]
+
+
 def contradictions(html: str, report_day: dt.date) -> list[str]:
     """Every contradiction a client would find on the page."""
     soup = page(html)
@@ -160,6 +195,7 @@ def contradictions(html: str, report_day: dt.date) -> list[str]:
         *stage_levels(soup),
         *worthless_most_valuable(soup),
         *overclaimed_gaps(soup),
+        *outcome_chance_disagreements(soup),
     ]
 
 

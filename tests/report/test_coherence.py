@@ -87,6 +87,15 @@ def test_no_demo_report_contradicts_itself(demo_batch: dict, key: str) -> None:
 
 
 @pytest.mark.notebook
+def test_northshores_chance_of_an_outcome_is_one_figure_in_both_sections(demo_batch: dict) -> None:
+    # the survival section and the flow plan read one estimate: Eastgate 11.3% (10.4%–12.2%)
+    chances = coherence.outcome_chances(coherence.page(_report(demo_batch, "northshore")))
+    assert chances["table"]["Eastgate Centre"] == ("11.3", "10.4", "12.2")
+    assert chances["plan"]["Eastgate Centre"] == ("11.3", "10.4", "12.2")
+    assert set(chances["plan"]) == set(chances["table"]) - {"Contract total"}
+
+
+@pytest.mark.notebook
 def test_an_engagement_above_its_target_holds_the_summit_everywhere(demo_batch: dict) -> None:
     # Riverside: above the summit now (base camp 122%), below it to date
     soup = coherence.page(_report(demo_batch, "riverside"))
@@ -134,6 +143,11 @@ BAD_PAGE = """
 <table class='aw-table aw-value-gaps'><thead><tr><th>Measure</th>
 <th>Closing the gap on the plan's dates</th><th>Their share together</th></tr></thead><tbody>
 <tr><td>Job outcomes</td><td>£585,750</td><td>£1,050,200</td></tr></tbody></table>
+<table class='aw-table aw-time-to-outcome'><thead><tr><th>Site</th>
+<th>Chance of an outcome within 12 months (95% interval)</th></tr></thead><tbody>
+<tr><td>Eastgate Centre</td><td>18.2% (16.9% to 19.6%)</td></tr></tbody></table>
+<ul><li>Eastgate Centre: 11.3% of starters get an outcome (95% interval 10.4%–12.2%), typically
+4 months after starting.</li></ul>
 """
 
 
@@ -149,6 +163,8 @@ def test_the_checks_find_each_contradiction_a_client_would() -> None:
         "stage Camp 1 (55%) after Base camp (122%)",
         "Do something: worth £0 for £2,475.",
         "Job outcomes: actions share £1,050,200 of a £585,750 gap",
+        "Eastgate Centre: chance of an outcome within 12 months 18.2/16.9/19.6 in the "
+        "time-to-outcome table, 11.3/10.4/12.2 in the flow plan",
     ]
     assert coherence.unnamed_periods(coherence.page(BAD_PAGE)) == ["Job outcomes 30%"]
 
