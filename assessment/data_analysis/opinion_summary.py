@@ -23,7 +23,8 @@ import pandas as pd
 
 from assessment.data_analysis.comparisons import strength
 from assessment.data_analysis.opinion import Hypothesis, _figures, _p_words, rank_by_strength
-from assessment.terminology import Words
+from assessment.engagement import Engagement
+from assessment.terminology import Words, words
 
 MAX_SITES = 5
 """Most sites a rule names one by one (and, folded, names in its statement)."""
@@ -104,6 +105,15 @@ def summarise_by_rule(
             for rank, h in enumerate(ranked, start=1)
         ]
     return rank_by_strength(kept), pd.DataFrame(rows, columns=SITES_COLUMNS)
+
+
+def summarised(
+    engagement: Engagement, found: Sequence[Hypothesis]
+) -> tuple[list[Hypothesis], pd.DataFrame]:
+    """``summarise_by_rule`` with the engagement's sites, words and KPI labels."""
+    return summarise_by_rule(
+        found, engagement.site_names(), words(engagement), engagement.kpi_labels()
+    )
 
 
 def _rule_key(hyp: Hypothesis) -> str | None:

@@ -17,7 +17,7 @@ from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
 from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
 from assessment.data_analysis.incidence import Incidence, cumulative_incidence
 from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
-from assessment.data_analysis.opinion_summary import summarise_by_rule
+from assessment.data_analysis.opinion_summary import summarised
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
@@ -284,19 +284,6 @@ def monthly_targets(engagement: Engagement, kpi_key: str) -> dict[str, float]:
         fallback = kpi.target_total / months / len(engagement.sites)
     targets = {s.key: kpi.site_targets.get(s.key, fallback) for s in engagement.sites}
     return {site: float(t) for site, t in targets.items() if t is not None}
-
-
-def summarised(
-    engagement: Engagement, found: list[Hypothesis]
-) -> tuple[list[Hypothesis], pd.DataFrame]:
-    """The opinion ranked by strength, each rule that holds at many sites folded into one.
-
-    Returns:
-        The hypotheses, and the table of every site of a folded rule (see ``opinion_summary``).
-    """
-    return summarise_by_rule(
-        found, engagement.site_names(), words(engagement), engagement.kpi_labels()
-    )
 
 
 def opinion(
