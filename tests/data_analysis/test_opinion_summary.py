@@ -126,3 +126,46 @@ def test_the_limit_sets_how_many_are_named(limit: int) -> None:
     assert len(found) == 1
     assert found[0].statement.count("(10%)") == limit
     assert isinstance(sites, pd.DataFrame) and len(sites) == 5
+
+
+@pytest.fixture(scope="module")
+def many_sites(tmp_path_factory: pytest.TempPathFactory):
+    """The demo contract at 24 sites (data/demo/generate.py), run through step 1."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from assessment import data_analysis as step1
+    from assessment.engagement import load_engagement
+
+    script = Path(__file__).resolve().parents[2] / "data" / "demo" / "generate.py"
+    spec = importlib.util.spec_from_file_location("demo_generate_many", script)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generator  # dataclasses look their module up while built
+    spec.loader.exec_module(generator)
+    out = tmp_path_factory.mktemp("many")
+    generator.generate_contract(generator.northshore(customers=24_000, sites=24), out)
+    engagement = load_engagement(out / "northshore")
+    return step1.analyse(engagement, step1.read_inputs(engagement))
+
+
+def test_at_24_sites_no_rule_names_more_than_five_sites_one_by_one(many_sites) -> None:
+    hyps = many_sites.hypotheses
+    site_level = hyps[hyps["site"].notna()]
+    rules = site_level["key"].str.replace(r":site-\d+", ":SITE", regex=True)
+    assert rules.value_counts().max() <= 5
+    folded = hyps[hyps["key"].str.contains(":SITES")]
+    assert len(folded) >= 1
+    sites = many_sites.opinion_sites
+    for row in folded.itertuples():
+        rows = sites[sites["rule"] == row.key]
+        # the table holds every site the folded hypothesis counts, ranked from 1
+        assert len(rows) == row.figures["sites"] > 5
+        assert rows["rank"].tolist() == list(range(1, len(rows) + 1))
+        assert rows["site_name"].iloc[0] in row.statement
+    # ranked by strength: data checks last, the rest by p-value
+    p = [f.get("p_value") for f in hyps["figures"]]
+    tested = [v for v in p if v is not None]
+    assert tested == sorted(tested)
+    assert all(v is None for v in p[len(tested) :])
