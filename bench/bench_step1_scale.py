@@ -100,7 +100,7 @@ def _report(args: argparse.Namespace, baseline: dict, step1: dict) -> None:
     print(f"  step 1 read + check (yaml, extracts): {_times(step1['read'])}")
     print(f"  step 1 analyse (flow plan included):  {_times(step1['analyse'])}")
     print(
-        f"    the flow plan alone, timed again:   {_times(step1['flow_plan'])} "
+        f"    flow plan alone (own estimate):     {_times(step1['flow_plan'])} "
         f"({step1['plan_sites']} sites planned)"
     )
     print(
