@@ -120,12 +120,13 @@ def opinion_for_client(result: DataAnalysis) -> HTML:
         return with_sites_behind(shown, result)
     then = str(snapshot["period"].iloc[0]) or "the first extract"
     now = to_date_label(result)
-    formed = pd.Timestamp(str(snapshot["formed_on"].iloc[0]))
+    # named by its data, not by the day a run stored it: a re-run demo (or a store rebuilt)
+    # would date the opinion after the scope and the plan that were agreed on it
     shown = table(
         then_and_now(snapshot, hypotheses),
         {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
-        caption=f"The initial opinion as formed on {formed:%d %B %Y} on the data of {then}, "
-        f"kept as it was; beside it, what the data of {now} says.",
+        caption=f"The initial opinion as formed on the data of {then}, kept as it was; beside "
+        f"it, what the data of {now} says.",
     )
     return with_sites_behind(shown, result)
 
