@@ -347,7 +347,8 @@ def _conversion_hypothesis(
         statement=f"{names.site(row.site)} {delivers}"
         f"{'converting' if delivers else 'converts'} {row.rate:.0%} of its starts into "
         f"outcomes, {_times(relative)} the rate of {names.site(best['site'])} "
-        f"({best_rate:.0%}); {tested}.",
+        f"({best_rate:.0%}); {tested}. Conversion here is the flow table's window ratio, "
+        "outcomes ÷ starts over the same months.",
         figures=_figures(
             conversion_to_outcome=row.rate,
             starts=row.starts,
