@@ -1,7 +1,9 @@
 """The look of a client report: firm name, logo, colours and fonts.
 
 A firm-level default lives in ``templates/branding.yaml``; an engagement may override any of it
-in an optional ``branding:`` section of its ``engagement.yaml``. Both report pages (Voila and the
+in an optional ``branding:`` section of its ``engagement.yaml``. The shipped default is neutral:
+no firm name and no logo (a report then carries only the client's name), until a firm sets its
+own. Both report pages (Voila and the
 static file) use one stylesheet whose colours and fonts are CSS variables; :func:`brand_style`
 sets those variables, so the two pages always look the same. The logo is embedded as a data URI:
 a report never fetches anything.
@@ -43,7 +45,8 @@ class Branding(BaseModel):
     """Branding settings; every field is optional so an engagement overrides only what it sets.
 
     Attributes:
-        firm_name: The consultancy's name, shown on the cover and in the footer.
+        firm_name: The consultancy's name, shown on the cover (none: the cover names only the
+            client).
         logo: Path of the logo (SVG, PNG, JPEG, GIF or WebP, at most 256 KB), relative to the
             file that names it.
         primary: Main colour (headings, rules, cover band), ``#rrggbb``.
@@ -65,7 +68,7 @@ class ResolvedBranding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    firm_name: str
+    firm_name: str | None = None
     primary: str
     accent: str
     font: str
@@ -73,7 +76,6 @@ class ResolvedBranding(BaseModel):
 
 
 DEFAULTS = ResolvedBranding(
-    firm_name="Assessment Workbook",
     primary="#1f4e79",
     accent="#2a9d8f",
     font='system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',

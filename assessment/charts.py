@@ -376,8 +376,10 @@ UPGRADE_SCRIPT = r"""
     var plot = Math.max(100, Math.floor(sizing.value - (drawn - width) / sizing.columns));
     if (Math.abs(plot - sizing.value) < 2) { return null; }
     sizing.value = plot;
-    /* axes re-measure at the new width (fewer ticks, other labels): check again */
-    return view.signal(sizing.signal, plot).runAsync().then(function () {
+    /* axes re-measure at the new width (fewer ticks, other labels): check again. resize()
+       makes Vega size the SVG to the new layout: without it a faceted chart kept its first
+       width while its panels grew, and the panels past it were cut off. */
+    return view.signal(sizing.signal, plot).resize().runAsync().then(function () {
       return refit(result, sizing, width, target, tries - 1);
     });
   }

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assessment import __version__
+from assessment.cli_scenario import add_scenario_commands
 from assessment.errors import WorkbookError
 
 if TYPE_CHECKING:
@@ -420,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_commands(commands)
     _add_step_commands(commands)
     _add_plan_commands(commands)
+    add_scenario_commands(commands, _date)
     return parser
 
 

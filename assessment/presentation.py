@@ -287,11 +287,13 @@ def cover(
         if brand.logo_data_uri
         else ""
     )
+    firm = f"<span class='aw-firm'>{html.escape(brand.firm_name)}</span>" if brand.firm_name else ""
+    # no firm set (the neutral default): the cover opens with the report's title
+    banner = f"<div class='aw-cover-brand'>{logo}{firm}</div>" if logo or firm else ""
     return HTML(
         f"{brand_style(brand)}{page_style(e.client.name, title)}<section class='aw-cover'>"
-        f"<div class='aw-cover-brand'>{logo}<span class='aw-firm'>"
-        f"{html.escape(brand.firm_name)}</span></div>"
-        f"<p class='aw-kicker'>{html.escape(title)}</p><h1>{html.escape(e.client.name)}</h1>"
+        f"{banner}<p class='aw-kicker'>{html.escape(title)}</p>"
+        f"<h1>{html.escape(e.client.name)}</h1>"
         f"<table class='aw-cover-table'>{cells}</table></section>"
     )
 

@@ -9,6 +9,8 @@ of them can disagree. Rules:
   listed before base camp, so the stages read in increasing order;
 - a stage is reached when the level now is at or above it; above the summit the task is to hold
   it (no planned line plunges back down to a stage already passed);
+- a stage not reached whose date has come by the data's last day was missed, and is said so
+  ("was due by 30 Jun 2026 and was not reached"), never "not reached yet";
 - every level names its months.
 
 :func:`contract_roadmap` builds the state of an engagement from what its steps stored. Shared
@@ -93,6 +95,9 @@ class RoadmapState:
     now_pct: float | None
     now_period: Period | None
     agreed: bool = True
+    level_counts: tuple[float, float] | None = None
+    """The actual and target summed over :attr:`level_period` (None when not known): what a
+    portfolio adds up across contracts of one measure and months."""
 
     @property
     def summit(self) -> StageState:
@@ -142,12 +147,31 @@ class RoadmapState:
         months = f" over {self.base_period.label()}" if self.base_period else ""
         return f"Base camp: {self.base_pct:,.0f}% of contract{months}."
 
+    @property
+    def level_period(self) -> Period | None:
+        """The months of :attr:`level`: now's, else base camp's."""
+        return self.now_period if self.now_pct is not None else self.base_period
+
+    @property
+    def missed(self) -> tuple[StageState, ...]:
+        """Stages ahead whose date has come by the data's last day and that are not reached.
+
+        A stage due by the end of the data (its date on or before the last day of the level's
+        months) has had its chance: it was missed, never "not reached yet".
+        """
+        period = self.level_period
+        if period is None:
+            return ()
+        return tuple(
+            s for s in self.ahead if not s.reached and s.date is not None and s.date <= period.end
+        )
+
     def now_sentence(self) -> str:
-        """Where the contract is now and what is next, or 'above the summit: hold it'."""
+        """Where the contract is now and what is next, 'above the summit: hold it', or a miss."""
         level = self.level
         if level is None:
             return "No level of the headline KPI yet."
-        period = self.now_period if self.now_pct is not None else self.base_period
+        period = self.level_period
         months = f" over {period.label()}" if period else ""
         top = self.summit
         if self.above_summit:
@@ -155,31 +179,49 @@ class RoadmapState:
                 f"Now {level:,.0f}% of contract{months}: above the summit "
                 f"({top.pct:,.0f}%): hold it."
             )
-        nxt = self.next_stage
         if self.reached != self.base.name:
             where = f"{self.reached} reached"
         elif self.base_pct is not None and level > self.base_pct:
             where = "above base camp"
         else:
             where = "at base camp"
-        if nxt is None:
-            return f"Now {level:,.0f}% of contract{months}: {where}."
-        if nxt.date and period and nxt.date <= period.end:  # its date has passed on the data
-            return (
-                f"Now {level:,.0f}% of contract{months}: {where}; {nxt.name} at "
-                f"{nxt.pct:,.0f}%, due by {nxt.date:%d %b %Y}, is not reached yet."
+        missed = self.missed
+        upcoming = next((s for s in self.ahead if not s.reached and s not in missed), None)
+        if missed:
+            return f"{_missed_words(missed)}: {level:,.0f}% of contract{months}, {where}." + (
+                f" Next: {_next_words(upcoming)}." if upcoming else ""
             )
-        by = f" by {nxt.date:%d %b %Y}" if nxt.date else ""
-        return (
-            f"Now {level:,.0f}% of contract{months}: {where}; next {nxt.name} at "
-            f"{nxt.pct:,.0f}%{by}."
-        )
+        if upcoming is None:
+            return f"Now {level:,.0f}% of contract{months}: {where}."
+        return f"Now {level:,.0f}% of contract{months}: {where}; next {_next_words(upcoming)}."
 
     def sentence(self) -> str:
         """The roadmap in two sentences: base camp, then now (no stage before they are agreed)."""
         if not self.agreed:
             return NOT_AGREED
         return f"{self.base_sentence()} {self.now_sentence()}"
+
+
+def _next_words(stage: StageState) -> str:
+    """'Camp 2 at 85% by 30 Sep 2026' (no date: no 'by')."""
+    by = f" by {stage.date:%d %b %Y}" if stage.date else ""
+    return f"{stage.name} at {stage.pct:,.0f}%{by}"
+
+
+def _missed_words(missed: Sequence[StageState]) -> str:
+    """'Camp 1 at 55% was due by 30 Jun 2026 and was not reached' (several: 'were')."""
+    named = [f"{s.name} at {s.pct:,.0f}%" for s in missed]
+    dates = {s.date for s in missed}
+    if len(missed) == 1 or len(dates) == 1:
+        verb = "was" if len(missed) == 1 else "were"
+        return f"{_and(named)} {verb} due by {missed[0].date:%d %b %Y} and {verb} not reached"
+    dated = [f"{n} (due by {s.date:%d %b %Y})" for n, s in zip(named, missed, strict=True)]
+    return f"{_and(dated)} were not reached"
+
+
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def roadmap_state(
@@ -190,6 +232,8 @@ def roadmap_state(
     now_pct: float | None,
     now_period: Period | None,
     agreed: bool = True,
+    *,
+    level_counts: tuple[float, float] | None = None,
 ) -> RoadmapState:
     """Decide the roadmap state (see the module docstring for the rules).
 
@@ -202,6 +246,7 @@ def roadmap_state(
         now_pct: The level now (None before newer data).
         now_period: The months of the level now.
         agreed: Whether the client has agreed the stages (else no stage is named).
+        level_counts: The actual and target behind the level the contract is placed by.
 
     Returns:
         The state; its stages sorted by level (passed stages first, then base camp, then the
@@ -224,23 +269,37 @@ def roadmap_state(
         built[i] for i in order if not built[i].passed
     ]
     return RoadmapState(
-        kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period, agreed
+        kpi_label, tuple(ordered), base_pct, base_period, now_pct, now_period, agreed, level_counts
     )
 
 
-def level_over(
-    performance: pd.DataFrame, measure: str, period: Period, lower_is_better: bool = False
-) -> float | None:
-    """The contract's actual as % of its target over a period's months (None without data)."""
+def counts_over(
+    performance: pd.DataFrame, measure: str, period: Period
+) -> tuple[float, float] | None:
+    """The contract's actual and target summed over a period's months (None without data)."""
     rows = performance[
         (performance["measure"] == measure)
         & (performance["site"] == CONTRACT)
         & (pd.to_datetime(performance["period"]) >= period.first)
         & (pd.to_datetime(performance["period"]) <= period.last)
     ]
-    actual, target = float(rows["actual"].sum()), float(rows["target"].sum())
+    if rows.empty:
+        return None
+    return float(rows["actual"].sum()), float(rows["target"].sum())
+
+
+def level_over(
+    performance: pd.DataFrame, measure: str, period: Period, lower_is_better: bool = False
+) -> float | None:
+    """The contract's actual as % of its target over a period's months (None without data)."""
+    counts = counts_over(performance, measure, period)
+    return None if counts is None else share(*counts, lower_is_better)
+
+
+def share(actual: float, target: float, lower_is_better: bool = False) -> float | None:
+    """Actual as % of target (target as % of actual where lower is better); None over zero."""
     top, bottom = (target, actual) if lower_is_better else (actual, target)
-    return None if rows.empty or bottom == 0 else top / bottom * 100
+    return None if bottom == 0 else top / bottom * 100
 
 
 def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
@@ -281,6 +340,7 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
     base = level_over(performance, kpi.key, base_period, lower)
     now = level_over(performance, kpi.key, periods.recent, lower)
     same = base_period.last == periods.recent.last
+    level_period = base_period if same or now is None else periods.recent
     return roadmap_state(
         kpi.label,
         declared,
@@ -290,6 +350,7 @@ def contract_roadmap(engagement: Engagement) -> RoadmapState | None:
         None if same else periods.recent,
         # a published plan is built on its stages: publishing it agreed them with the client
         agreed=roadmap_agreed(engagement) or (plan is not None and not plan.empty),
+        level_counts=counts_over(performance, kpi.key, level_period),
     )
 
 

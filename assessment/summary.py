@@ -22,6 +22,7 @@ from assessment.roadmap_state import (
     roadmap_agreed,
     roadmap_state,
 )
+from assessment.terminology import say
 
 
 class ContractStanding(BaseModel):
@@ -217,7 +218,7 @@ def executive_summary(
     above = (
         f"At or above contract over {s.period}: {', '.join(s.sites_above)}."
         if s.sites_above
-        else f"No site is at its contracted target over {s.period}."
+        else say("No {site} is at its contracted target over ", engagement) + f"{s.period}."
     )
     standing_text = (
         f"The contract delivered {_pct(s.pct_of_contract)} of its contracted "

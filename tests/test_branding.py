@@ -13,9 +13,23 @@ from assessment.errors import InputError
 from assessment.presentation import cover
 
 
-def test_firm_default_is_read_from_templates_with_an_embedded_logo() -> None:
+def test_the_shipped_default_names_no_firm_and_the_cover_reads_without_one(
+    engagement_dir: Path,
+) -> None:
     firm = branding.firm_branding()
-    assert firm.firm_name == "Summit Partners"
+    assert (firm.firm_name, firm.logo_data_uri) == (None, None)
+    page = cover(load_engagement(engagement_dir)).data
+    # no invented firm, no empty banner: the cover opens with the report's title
+    assert "aw-cover-brand" not in page and "aw-firm" not in page and "<img" not in page
+    assert "<section class='aw-cover'><p class='aw-kicker'>" in page
+
+
+def test_a_firm_file_sets_the_name_and_logo_on_every_cover(tmp_path: Path) -> None:
+    (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    path = tmp_path / "branding.yaml"
+    path.write_text("firm_name: Example Advisory LLP\nlogo: logo.svg\n")
+    firm = branding.firm_branding(path)
+    assert firm.firm_name == "Example Advisory LLP"
     assert firm.logo_data_uri is not None
     assert firm.logo_data_uri.startswith("data:image/svg+xml;base64,")
 
@@ -26,17 +40,18 @@ def test_engagement_overrides_only_what_it_sets(engagement_dir: Path, rewrite) -
     rewrite(
         engagement_dir,
         "engagement.yaml",
-        text + "branding:\n  firm_name: Summit Partners\n  primary: '#8a1538'\n  logo: logo.png\n",
+        text
+        + "branding:\n  firm_name: Example Advisory LLP\n  primary: '#8a1538'\n  logo: logo.png\n",
     )
     engagement = load_engagement(engagement_dir)
     look = for_engagement(engagement.branding, engagement.root)
-    assert (look.firm_name, look.primary) == ("Summit Partners", "#8a1538")
+    assert (look.firm_name, look.primary) == ("Example Advisory LLP", "#8a1538")
     assert look.accent == branding.firm_branding().accent
     assert look.logo_data_uri is not None and look.logo_data_uri.startswith(
         "data:image/png;base64,"
     )
     page = cover(engagement).data
-    assert "Summit Partners" in page and "--aw-primary:#8a1538" in page
+    assert "Example Advisory LLP" in page and "--aw-primary:#8a1538" in page
 
 
 @pytest.mark.parametrize(

@@ -35,14 +35,63 @@ def test_a_contract_between_base_camp_and_camp_1() -> None:
     state = roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, NOW)
     assert [s.name for s in state.stages] == ["Base camp", "Camp 1", "Camp 2", "The summit"]
     assert state.reached == "Base camp" and state.next_stage.name == "Camp 1"
-    # Camp 1 was due by 30 April; the data runs to June: it says so, never "next ... by" a past day
+    # every stage was due by 30 June, the data's last day: all three were missed
+    assert [s.name for s in state.missed] == ["Camp 1", "Camp 2", "The summit"]
     assert state.sentence() == (
-        "Base camp: 36% of contract over Dec 2025–Feb 2026. Now 54% of contract over "
-        "Apr–Jun 2026: above base camp; Camp 1 at 55%, due by 30 Apr 2026, is not reached yet."
+        "Base camp: 36% of contract over Dec 2025–Feb 2026. Camp 1 at 55% (due by 30 Apr 2026), "
+        "Camp 2 at 85% (due by 31 May 2026) and The summit at 100% (due by 30 Jun 2026) were "
+        "not reached: 54% of contract over Apr–Jun 2026, above base camp."
     )
     earlier = Period(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
     assert roadmap_state("Job outcomes", STAGES, 36.0, BASE, 54.0, earlier).now_sentence() == (
         "Now 54% of contract over Jan–Mar 2026: above base camp; next Camp 1 at 55% by 30 Apr 2026."
+    )
+
+
+def test_a_stage_due_on_the_data_s_last_day_and_not_reached_was_missed() -> None:
+    # Northshore: Camp 1 (55%) due 30 Jun 2026, the data runs to 30 Jun 2026, 52% over Apr-Jun
+    stages = [
+        ("Base camp", None, None),
+        ("Camp 1", 0.55, dt.date(2026, 6, 30)),
+        ("Camp 2", 0.85, dt.date(2026, 9, 30)),
+        ("The summit", 1.0, dt.date(2026, 12, 31)),
+    ]
+    state = roadmap_state("Job outcomes", stages, 36.0, BASE, 52.0, NOW)
+    assert [s.name for s in state.missed] == ["Camp 1"]
+    assert state.now_sentence() == (
+        "Camp 1 at 55% was due by 30 Jun 2026 and was not reached: 52% of contract over "
+        "Apr–Jun 2026, above base camp. Next: Camp 2 at 85% by 30 Sep 2026."
+    )
+    # a day later on the calendar but the same data: still missed; a month earlier: still ahead
+    before = Period(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-05-01"))
+    ahead = roadmap_state("Job outcomes", stages, 36.0, BASE, 52.0, before)
+    assert ahead.missed == ()
+    assert ahead.now_sentence() == (
+        "Now 52% of contract over Mar–May 2026: above base camp; next Camp 1 at 55% by 30 Jun 2026."
+    )
+
+
+def test_stages_missed_on_one_date_are_named_together() -> None:
+    # Eastfield: Camp 2 and the summit both due 31 Mar 2026, the data to March, 71%
+    stages = [
+        ("Base camp", None, None),
+        ("Camp 1", 0.55, None),
+        ("Camp 2", 0.85, dt.date(2026, 3, 31)),
+        ("The summit", 1.0, dt.date(2026, 3, 31)),
+    ]
+    jan_mar = Period(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
+    state = roadmap_state("Job outcomes", stages, 67.0, BASE, 71.0, jan_mar)
+    assert state.now_sentence() == (
+        "Camp 2 at 85% and The summit at 100% were due by 31 Mar 2026 and were not reached: "
+        "71% of contract over Jan–Mar 2026, above base camp."
+    )
+
+
+def test_a_stage_reached_by_its_date_is_not_missed() -> None:
+    state = roadmap_state("Job outcomes", STAGES[:2], 36.0, BASE, 56.0, NOW)
+    assert state.missed == () and state.above_summit
+    assert state.now_sentence() == (
+        "Now 56% of contract over Apr–Jun 2026: above the summit (55%): hold it."
     )
 
 

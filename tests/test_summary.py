@@ -100,6 +100,18 @@ def test_every_tile_names_its_months(engagement) -> None:
     )
 
 
+def test_no_site_at_target_is_said_in_the_client_s_words(engagement_dir: Path) -> None:
+    path = engagement_dir / "engagement.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "terminology:\n  site: clinic\n", encoding="utf-8"
+    )
+    clinics = load_engagement(engagement_dir)
+    none_above = standing(60.0).model_copy(update={"sites_above": []})
+    page = executive_summary(clinics, none_above).data
+    assert "No clinic is at its contracted target over to date." in page
+    assert "site" not in re.sub(r"<[^>]+>", " ", page)
+
+
 def test_a_site_is_furthest_ahead_only_when_the_comparison_says_so(engagement) -> None:
     real = standing(60.0).model_copy(
         update={

@@ -8,7 +8,7 @@ and provenance (its executed notebooks, the consultant's working papers, only wi
 failed says so in words, with where it stopped. Every text is HTML-escaped, links are relative
 to the page (the folder can be copied or published as it is), the style is inline and nothing
 loads from the internet; on a phone each contract's row stacks into a card. The page is written
-atomically.
+atomically. Totals add up only figures of one measure over the same months, and name them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from assessment.batch.summary import RAG_RULE, BatchSummary, ContractReport, Standing
 from assessment.files import write_atomically
+from assessment.roadmap_state import share
 from assessment.run_folder import MANIFEST_FILE, WORKING_PAPERS
 
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
@@ -34,6 +35,8 @@ NOT_REFRESHED = {
     "interrupted": "Not refreshed: the batch was stopped before it ran",
 }
 """What a run that did not finish means for the contract's figures, in words."""
+NOT_AGREED_HERE = "No stages yet: they are agreed with the client in the recommendations step."
+"""The roadmap state's 'not agreed' for the lead reading the index (the report says 'with you')."""
 
 STYLE = """
 *{box-sizing:border-box}
@@ -46,6 +49,8 @@ margin:1rem 0}
 .tile{background:#f4f6f8;border-top:4px solid #1f4e79;padding:.6rem .8rem}
 .tile b{display:block;font-size:1.6rem;color:#1f4e79;line-height:1.2}
 .tile span{color:#52606d;font-size:.85rem}
+.tiles.pool{grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));margin-top:.25rem}
+.pool-head{margin:1rem 0 0;color:#52606d;font-size:.85rem;font-weight:600}
 .tile.green{border-color:#2f7d5b}.tile.amber{border-color:#d69e2e}.tile.red{border-color:#c8553d}
 .rule{color:#52606d;font-size:.85rem;border-left:4px solid #d9dee3;padding-left:.75rem}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
@@ -134,28 +139,49 @@ def render_index(summary: BatchSummary, base: Path, *, internal: bool = False) -
 
 
 def _totals(summary: BatchSummary) -> str:
-    """Tiles: contracts, how many are green / amber / red, and each headline KPI summed."""
+    """Tiles: contracts, how many are green / amber / red, and the pooled headline levels."""
     standings = [c.standing for c in summary.contracts if c.standing]
     tiles = [_tile("", str(len(summary.contracts)), "contracts")]
     for rag, label in RAG_LABELS.items():
         count = sum(1 for s in standings if s.rag == rag)
         tiles.append(_tile(rag, str(count), f"{label.lower()}: {RAG_WORDS[rag]}"))
-    by_kpi: dict[str, list[Standing]] = defaultdict(list)
+    pooled = "".join(_pool_tile(group) for group in pools(standings))
+    pooled_html = (
+        "<p class='pool-head'>Recent months, added up across the contracts of one measure "
+        f"whose data end in the same month</p><div class='tiles pool'>{pooled}</div>"
+        if pooled
+        else ""
+    )
+    return f"<div class='tiles'>{''.join(tiles)}</div>{pooled_html}"
+
+
+def pools(standings: list[Standing]) -> list[list[Standing]]:
+    """Contracts whose headline levels may be added up: one measure over the same months.
+
+    Figures to date cover each contract's own months (contracts start at different dates), so
+    they are never summed; the level the roadmap places each contract by (its recent months)
+    is, for contracts of one measure whose data end in the same month.
+    """
+    groups: dict[tuple[str, str, bool, str], list[Standing]] = defaultdict(list)
     for s in standings:
-        by_kpi[s.kpi_label].append(s)
-    for label, group in by_kpi.items():
-        actual = sum(s.actual for s in group)
-        target = sum(s.target for s in group)
-        share = f"{actual / target * 100:,.0f}%" if target else "–"
-        tiles.append(
-            _tile(
-                "",
-                share,
-                f"{label.lower()} to date across {len(group)} contract"
-                f"{'s' * (len(group) != 1)}: {actual:,.0f} of {target:,.0f} contracted",
-            )
-        )
-    return f"<div class='tiles'>{''.join(tiles)}</div>"
+        if s.level_period and s.level_actual is not None and s.level_target is not None:
+            groups[(s.kpi, s.kpi_label, s.lower_is_better, s.level_period)].append(s)
+    return list(groups.values())
+
+
+def _pool_tile(group: list[Standing]) -> str:
+    """'62%: Job outcomes over Apr–Jun 2026, 2 contracts together: 1,230 of 1,990 contracted'."""
+    first = group[0]
+    actual = sum(s.level_actual or 0.0 for s in group)
+    target = sum(s.level_target or 0.0 for s in group)
+    level = share(actual, target, first.lower_is_better)
+    who = f"{len(group)} contracts together" if len(group) > 1 else first.client
+    return _tile(
+        "",
+        f"{level:,.0f}%" if level is not None else "–",
+        f"{first.kpi_label} over {first.level_period}, {who}: "
+        f"{actual:,.0f} of {target:,.0f} contracted",
+    )
 
 
 def _tile(kind: str, value: str, note: str) -> str:
@@ -233,7 +259,7 @@ def _roadmap(s: Standing | None) -> str:
     if s is None:
         return "–"
     if not s.agreed:  # as the report: no stage is named before the client agrees them
-        return f"<small>{escape(s.roadmap)}</small>"
+        return f"<small>{escape(NOT_AGREED_HERE)}</small>"
     items = []
     for stage in s.stages:
         kind = "here" if stage.name == s.stage else "reached" if stage.reached else ""

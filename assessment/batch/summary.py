@@ -63,6 +63,12 @@ class Standing(BaseModel):
     )
     due_pct: float | None = Field(default=None, description="That stage's level, % of target.")
     rag: str | None = Field(default=None, description="green, amber or red: see RAG_RULE.")
+    level_period: str | None = Field(
+        default=None, description="The months of the level the roadmap places the contract by."
+    )
+    level_actual: float | None = Field(default=None, description="Its actual over those months.")
+    level_target: float | None = Field(default=None, description="Its target over those months.")
+    lower_is_better: bool = Field(default=False, description="The headline KPI falls to improve.")
 
 
 RAG_POINTS = 10.0
@@ -207,6 +213,10 @@ def _standing(
         due_stage=due[0] if due else None,
         due_pct=round(due[1], 1) if due else None,
         rag=roadmap_rag(state.level, due[1] if due else None),
+        level_period=state.level_period.label() if state.level_period else None,
+        level_actual=state.level_counts[0] if state.level_counts else None,
+        level_target=state.level_counts[1] if state.level_counts else None,
+        lower_is_better=kpi.better == "lower",
     )
 
 

@@ -3,7 +3,8 @@
 The step's public face: notebook ``01_data_analysis.ipynb`` calls these functions cell by cell;
 the report shows the stored results through the same views, and ``client`` adds what only the
 report shows. Modules (the anatomy every step follows, see docs/architecture.md): pure analysis
-(``performance``, ``flow``, ``work_sampling``, ``trends``, ``comparisons``, ``survival``,
+(``performance``, ``flow``, ``work_sampling``, ``trends``, ``comparisons``, ``incidence``
+(the one chance of an outcome), ``survival``,
 ``opinion``, whose ``Hypothesis`` is the step's model); ``step`` (read inputs, analyse, save,
 load; its results live in the shared ``frames`` and ``hypotheses`` tables, so it has no ``store``
 or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the report's

@@ -478,7 +478,7 @@ def outcome_over_time(curves: pd.DataFrame) -> alt.LayerChart:
         .mark_line(interpolate="step-after")
         .encode(
             x=x,
-            y=alt.Y("outcome_share:Q", title="Share with an outcome", axis=alt.Axis(format="%")),
+            y=alt.Y("outcome_share:Q", title="Chance of an outcome", axis=alt.Axis(format="%")),
             color=colour,
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.2)),
             tooltip=tooltip,

@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.charts import DOMAIN, PALETTE, WIDTH
+from assessment.data_analysis.flow_plan import HORIZON_MONTHS
 from assessment.data_analysis.flow_plan_inputs import FlowPlan
 from assessment.data_analysis.flow_plan_report import (
     CONTRACT_TOTAL,
@@ -275,7 +276,8 @@ def flow_plan_levers_table(
     rows["site_name"] = rows["site"].map(names).fillna(rows["site"])
     rows["conversion"] = [
         f"{number(r.starts_saved_by_conversion)} fewer starts a month "
-        f"(at {names.get(r.benchmark, r.benchmark)}'s {r.benchmark_rate:.0%})"
+        f"(at {names.get(r.benchmark, r.benchmark)}'s {r.benchmark_rate:.1%} within "
+        f"{HORIZON_MONTHS} months)"
         if r.conversion_real
         else "–"
         for r in rows.itertuples()

@@ -19,11 +19,11 @@ table and chart of step 1, the flow plan's conversion) comes from ``cumulative_i
 same site and data show the same figure everywhere.
 
 Its interval is the delta-method variance of Marubini and Valsecchi (Collett, *Modelling Survival
-Data in Medical Research*, 3rd ed., p. 411: what lifelines' ``AalenJohansenFitter`` computes), on
+Data in Medical Research*, 3rd ed., p. 411: what statsmodels' ``CumIncidenceRight`` computes), on
 the log(-log) scale so it stays inside 0–100%. Dates are whole days, so everything is computed on
 a sites × days grid from ``np.bincount`` calls and cumulative sums: no loop over sites, a fraction
 of a second at 1,000,000 customers and 200 sites. This module imports nothing of the package
-(tests check it against lifelines where lifelines is installed, see docs/architecture.md).
+(tests check it against statsmodels' ``CumIncidenceRight``, see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -116,8 +116,11 @@ def cumulative_incidence(
     """
     # Arrays, not a filtered copy of the frame: a million rows of text cost more than the maths.
     start = caseload["start_date"].to_numpy(dtype="datetime64[ns]")
-    started = ~np.isnat(start) if among is None else ~np.isnat(start) & np.asarray(among, bool)
     end = np.datetime64(end_of_data(caseload, as_of), "ns")
+    # Started by the end of the data (NaT compares False): a later start is not known yet.
+    started = start <= end
+    if among is not None:
+        started &= np.asarray(among, dtype=bool)
     start = start[started]
     outcome = caseload["outcome_date"].to_numpy(dtype="datetime64[ns]")[started]
     exit_ = caseload["exit_date"].to_numpy(dtype="datetime64[ns]")[started]

@@ -15,19 +15,19 @@ PCT_TEXT = "format(datum.pct, ',.0f') + '%'"
 def roadmap_chart(
     stages: pd.DataFrame,
     trajectory: pd.DataFrame,
-    sentence: str,
-    now: str | None,
     kpi_label: str,
     months: int = 3,
 ) -> alt.LayerChart:
-    """One chart a client reads at a glance: the actual line, the planned stages, the sentence.
+    """One chart a client reads at a glance: the actual line against the planned stages.
+
+    The roadmap's state in words (base camp, now, a stage missed) is said once, in the text
+    above the chart (:func:`assessment.recommendations.client.roadmap_for_client`): the chart's
+    title only names what it draws, so the same sentence is never read twice.
 
     Args:
         stages: The roadmap stages (``name, pct, date``); stages without a date are not drawn.
         trajectory: The headline KPI's monthly % of contract (``period, pct``).
-        sentence: The title: "You are at base camp, 32%; the summit is 100% by 31 Dec 2026."
-        now: Where the contract is on the latest data, shown under the title (None: not shown).
-        kpi_label: The headline KPI's label, for the subtitle and the axis.
+        kpi_label: The headline KPI's label, for the title and the axis.
         months: The months each point covers (the engagement's ``recent_months``).
     """
     planned = stages.dropna(subset=["pct", "date"]).copy()
@@ -84,10 +84,7 @@ def roadmap_chart(
     return alt.layer(
         line, path, above.encode(text="label:N"), below.encode(text="label:N")
     ).properties(
-        title=alt.Title(
-            sentence,
-            subtitle=[*([now] if now else []), legend],
-        ),
+        title=alt.Title(f"{kpi_label}: actual against the roadmap", subtitle=legend),
         width=WIDTH,
         height=300,
     )

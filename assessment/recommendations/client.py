@@ -96,9 +96,12 @@ def plan_html(engagement: Engagement, plan: pd.DataFrame, progress: pd.DataFrame
             f"{html.escape(str(area))}: {html.escape(str(recommendation))}</th></tr>"
         )
         for r in actions.itertuples():
+            months = _months_to(
+                getattr(r, "baseline_month", None), r.unit, engagement.analysis.recent_months
+            )
             cells = [
                 r.measure_label,
-                f"{_level(r.baseline, r.unit)} → {_level(r.target, r.unit)}",
+                f"{_level(r.baseline, r.unit)}{months} → {_level(r.target, r.unit)}",
                 r.owner or "–",
                 day(r.target_date),
                 r.stage,
@@ -158,7 +161,7 @@ def _planned(state: RoadmapState, hold_until: dt.date) -> pd.DataFrame:
 
 
 def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
-    """The roadmap chart with its sentences, and the stages with their dates and actions."""
+    """The roadmap's state in words (once), its chart, and the stages with dates and actions."""
     stages, trajectory = _stored(engagement, "roadmap"), _stored(engagement, "trajectory")
     state = contract_roadmap(engagement)
     if stages is None or trajectory is None or state is None:
@@ -181,23 +184,21 @@ def roadmap_for_client(engagement: Engagement) -> list[HTML | alt.LayerChart]:
     )
     columns = {"name": "Stage", "level": "% of contract", "when": "By", "carried": "Actions"}
     return [
-        HTML(f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong>"),
+        # the state in words, once: HTML text wraps on a phone and prints as it reads
+        HTML(
+            f"<p class='aw-roadmap-sentence'><strong>{html.escape(state.sentence())}</strong></p>"
+        ),
         roadmap_chart(
-            _planned(state, hold_until),
-            trajectory,
-            state.base_sentence(),
-            state.now_sentence(),
-            label,
-            engagement.analysis.recent_months,
+            _planned(state, hold_until), trajectory, label, engagement.analysis.recent_months
         ),
         table(shown, columns, kind="aw-stage-table"),
     ]
 
 
 def _stage_when(state: RoadmapState, stage: StageState) -> str:
-    """A stage's date; base camp: its months ('Dec 2025–Feb 2026 (baseline)')."""
+    """A stage's date ('30 Jun 2026 (missed)' once due and not reached); base camp: its months."""
     if not stage.is_base:
-        return stage.when()
+        return f"{stage.when()} (missed)" if stage in state.missed else stage.when()
     return f"{state.base_period.label()} (baseline)" if state.base_period else "–"
 
 
@@ -377,11 +378,15 @@ def progress_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def _months_to(month: object, unit: str, months: int) -> str:
-    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure."""
+def _months_to(month: object, unit: str, months: int, joiner: str = "") -> str:
+    """A KPI baseline's months: ' (Dec 2025–Feb 2026)'; nothing for a named measure.
+
+    With ``joiner='over'`` (in a sentence): ' over Dec 2025–Feb 2026'.
+    """
     if unit != "%" or month is None or (not isinstance(month, dt.date) and pd.isna(month)):
         return ""
-    return f" ({window(pd.Timestamp(str(month)), months).label()})"
+    label = window(pd.Timestamp(str(month)), months).label()
+    return f" {joiner} {label}" if joiner else f" ({label})"
 
 
 def recent_level(engagement: Engagement) -> RecentLevel | None:
@@ -400,8 +405,10 @@ def most_valuable_actions(engagement: Engagement) -> list[str]:
     money = money_format(engagement)
     valued = plan[plan["value"].notna() & (plan["value"] > 0)]
     top = valued.sort_values("value", ascending=False, kind="stable").head(3)
+    n = engagement.analysis.recent_months
     return [
-        f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)} → "
+        f"{r.task} ({r.measure_label}: {_level(r.baseline, r.unit)}"
+        f"{_months_to(getattr(r, 'baseline_month', None), r.unit, n, 'over')} → "
         f"{_level(r.target, r.unit)} by {day(r.target_date)}): worth {money(r.value)} in "
         f"outcome payments {_to_end(engagement)}, for {money(r.cost)}{_split(r, money)}."
         for r in top.itertuples()

@@ -128,6 +128,12 @@ def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) 
         "Apr–Jun 2026",
     )
     assert (found.stage, found.next_stage) == ("Camp 2", "The summit")
+    # what the index may add up across contracts: the level's own months and counts
+    assert (found.level_period, found.level_actual, found.level_target) == (
+        "Apr–Jun 2026",
+        270.0,
+        300.0,
+    )
     # its figures are as of June 2026; no stage of this roadmap carries a date: none is due yet
     assert (found.data_to, found.due_stage, found.rag) == ("2026-06", None, "green")
     assert found.roadmap == (
@@ -163,7 +169,9 @@ def test_rag_against_the_level_the_roadmap_plans_for_now() -> None:
     assert roadmap_rag(state.level, 55.0) == "amber"
 
 
-def _contract(key: str, rag: str, actual: float, target: float) -> ContractReport:
+def _contract(
+    key: str, rag: str, actual: float, target: float, recent: str = "Jan–Mar 2026"
+) -> ContractReport:
     return ContractReport(
         key=key,
         folder=key,
@@ -182,6 +190,9 @@ def _contract(key: str, rag: str, actual: float, target: float) -> ContractRepor
             due_stage="Camp 1",
             due_pct=55.0,
             rag=rag,
+            level_period=recent,
+            level_actual=actual / 10,
+            level_target=target / 10,
         ),
     )
 
@@ -198,7 +209,11 @@ def test_index_states_the_rule_totals_and_each_figure_with_its_period(tmp_path: 
         workers=2,
         counts={"succeeded": 2, "failed": 0, "skipped": 0},
         index=str(tmp_path / "index.html"),
-        contracts=[_contract("north", "amber", 300, 600), _contract("south", "green", 90, 100)],
+        contracts=[
+            _contract("north", "amber", 300, 600),
+            _contract("south", "green", 90, 100),
+            _contract("west", "red", 100, 400, recent="Oct–Dec 2025"),
+        ],
     )
     html = render_index(summary, tmp_path)
     assert escape(RAG_RULE) in html
@@ -206,7 +221,15 @@ def test_index_states_the_rule_totals_and_each_figure_with_its_period(tmp_path: 
     assert '<span class="rag amber">Amber</span>' in html
     assert '<span class="rag green">Green</span>' in html
     assert "Planned by Mar\u00a02026: Camp 1, <span" in html
-    # totals: 390 of 700 = 55.7%, shown as 56%
-    assert "<b>56%</b>" in html and "390 of 700 contracted" in html
+    # totals add up one measure over the same months only, and name them: north and south over
+    # Jan-Mar 2026, 39 of 70 = 55.7%, shown as 56%; west's data end in December: its own tile.
+    # Figures to date (each contract's own months) are never summed.
+    assert (
+        "<b>56%</b><span>Job outcomes over Jan–Mar 2026, 2 contracts together: 39 of 70 "
+        "contracted</span>" in html
+    )
+    assert "<b>25%</b><span>Job outcomes over Oct–Dec 2025, West: 10 of 40" in html
+    assert "Recent months, added up across the contracts of one measure" in html
+    assert "to date across" not in html and "500 of 1,100" not in html
     assert "Figures as of Mar\u00a02026" in html and "Jan 2025–Mar 2026" in html
     assert "20261129-113220-1149" not in html and "T11:33" not in html and "worker" not in html

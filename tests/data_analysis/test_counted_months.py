@@ -63,3 +63,7 @@ def test_marking_step_1_done_freezes_the_opinion_on_the_data_that_counts_now(
     # a later run keeps the frozen opinion as it is
     step1.save(engagement, step1.analyse(engagement, step1.read_inputs(engagement)))
     assert set(step1.load(engagement).opinion_snapshot["formed_on"]) == {"2024-04-02"}
+    # the client reads which data it was formed on, never the day a run stored it
+    shown = step1.opinion_for_client(step1.load(engagement)).data
+    assert "The initial opinion as formed on the data of Jan–Feb 2024, kept as it was" in shown
+    assert "April 2024" not in shown and "2024-04-02" not in shown

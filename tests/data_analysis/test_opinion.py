@@ -121,7 +121,8 @@ def test_conversion_gap_names_both_sites_and_both_rates(three_sites_one_lagging)
         "Site B delivers 62% of its contracted job outcomes while converting 24% of its starts "
         "into outcomes, half the rate of Site A (48%); Site A converts more than the rest of the "
         "contract, and the gap to it is more than chance (p = 0.011, corrected for the number of "
-        "sites compared)."
+        "sites compared). Conversion here is the flow table's window ratio, outcomes ÷ starts "
+        "over the same months."
     )
     assert h.figures["ratio_to_best"] == 0.5
     assert h.figures["best_site"] == "site-a"

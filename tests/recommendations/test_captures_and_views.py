@@ -77,7 +77,8 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
     plan = step5.action_plan_for_client(engagement).data
     assert "<table class='aw-table aw-action-plan'>" in plan
     assert script not in plan and "Journey &lt;script&gt;alert(1)&lt;/script&gt;" in plan
-    assert "30% → 50%" in plan and "30 Sep 2025" in plan and "✓ SMART" in plan
+    # the baseline names its months, in the plan and in the summary's most valuable actions
+    assert "30% (Apr–Jun 2025) → 50%" in plan and "30 Sep 2025" in plan and "✓ SMART" in plan
     value = step5.value_for_client(engagement).data
     assert script not in value and "£18,000" in value and "£3,800" in value and "4.7 ×" in value
     assert script not in step5.progress_for_client(engagement).data
@@ -88,11 +89,14 @@ def test_client_views_escape_text_and_show_the_figures(saved: Callable) -> None:
         "Base camp: 55% of contract over Apr–Jun 2025. Now 55% of contract over Apr–Jun 2025: "
         "at base camp; next Camp 2 at 85%." in sentence.data
     )
-    assert chart.to_dict()["title"]["text"] == "Base camp: 55% of contract over Apr–Jun 2025."
+    # said once: the chart's title and subtitle name what it draws, never the state again
+    title = chart.to_dict()["title"]
+    assert title["text"] == "Job outcomes: actual against the roadmap"
+    assert "Base camp" not in str(title) and "Now " not in str(title)
     assert step5.most_valuable_actions(engagement) == [
         "Train North Hub advisers to follow South Hub's journey (Job outcomes (North Hub): "
-        "30% → 50% by 30\u00a0Sep\u00a02025): worth £18,000 in outcome payments to Dec 2025, "
-        "for £3,800."  # a date never wraps
+        "30% over Apr–Jun 2025 → 50% by 30\u00a0Sep\u00a02025): worth £18,000 in outcome "
+        "payments to Dec 2025, for £3,800."  # a date never wraps
     ]
 
 

@@ -66,7 +66,7 @@ def test_a_recommendation_and_an_action_typed_in_the_forms_are_stored(
     # the SMART check of the draft reads it back, with its computed baseline (30%, see conftest)
     check = step5.smart_check(engagement).data
     assert "1 of 1 actions pass every rule." in check
-    assert "30% → 50%" in check
+    assert "30% (Apr–Jun 2025) → 50%" in check  # the baseline with its months
 
 
 def test_an_agreement_without_who_agreed_is_refused_in_the_form(engagement: Engagement) -> None:

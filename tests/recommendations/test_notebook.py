@@ -47,10 +47,10 @@ def test_notebook_05_shows_the_published_plan_and_the_roadmap(northshore_run: Ru
     assert "9 of 9 actions pass every rule" in cells["rc-10"]
     assert "Align advisers' targets to job outcomes" in cells["rc-12"]
     assert "Action plan published: version 1" in cells["rc-14"]
-    # the one roadmap state, with the months of each level
+    # the one roadmap state, with the months of each level: Camp 1 was due by the data's end
     assert re.search(
-        r"Base camp: \d+% of contract over Dec 2025–Feb 2026\. Now \d+% of contract over "
-        r"Apr–Jun 2026",
+        r"Base camp: \d+% of contract over Dec 2025–Feb 2026\. Camp 1 at 55% was due by "
+        r"30 Jun 2026 and was not reached: \d+% of contract over Apr–Jun 2026",
         cells["rc-16"],
     )
     assert "Train every Eastgate adviser" in cells["rc-18"]

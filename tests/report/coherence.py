@@ -8,6 +8,8 @@ would have seen. The checks read only the page's text and tables, never the stor
 - a status that contradicts its numbers (Late with now at or above target; On track past its due
   date with the target unmet; Done with neither a met target nor the client's word);
 - roadmap stages whose levels do not increase in the order shown;
+- a roadmap stage due by the data's last day spoken of as still ahead ("is not reached yet",
+  "next Camp 1 ... by 30 Jun 2026" on data to 30 June 2026): it was missed;
 - a "most valuable" action worth £0;
 - the actions on one measure sharing more than closing that measure's whole gap.
 """
@@ -27,6 +29,14 @@ _LEVEL = re.compile(rf"(\d[\d,]*(?:\.\d+)?)% of contract over ({PERIOD})")
 _DELIVERED = re.compile(rf"delivered (\d[\d,]*(?:\.\d+)?)% of its contracted (.+?) over ({PERIOD})")
 _NOW_MARK = re.compile(rf"^Now (\d[\d,]*(?:\.\d+)?)% \(({PERIOD})\)$")
 _TILE = re.compile(rf"^(.+), ({PERIOD})$")
+_DAY = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
+_PENDING = re.compile(
+    # a stage's name runs back to the sentence's start (no '.', ';' or ':' inside it)
+    rf"(?:[Nn]ext:? ([^.;:]+?) at [\d.]+% by ({_DAY}))"
+    rf"|(?:([^.;:\s][^.;:]*?) at [\d.]+%, due by ({_DAY}), is not reached yet)"
+)
+_DATA_TO = re.compile(r"Data to (\d{1,2} [A-Z][a-z]+ \d{4})")
+_AS_OF = re.compile(r"Figures as of ([A-Z][a-z]{2})\s(\d{4})")
 
 
 def page(html: str) -> BeautifulSoup:
@@ -152,6 +162,33 @@ def overclaimed_gaps(soup: BeautifulSoup) -> list[str]:
     return found
 
 
+def data_to(soup: BeautifulSoup) -> dt.date | None:
+    """The data's last day: the cover's 'Data to 30 June 2026', an index row's 'Figures as of'."""
+    text = soup.get_text(" ", strip=True)
+    found = _DATA_TO.search(text)
+    if found:
+        return dt.datetime.strptime(found.group(1), "%d %B %Y").date()
+    found = _AS_OF.search(text)
+    if found is None:
+        return None
+    first = dt.datetime.strptime(f"{found.group(1)} {found.group(2)}", "%b %Y").date()
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def past_due_stages(soup: BeautifulSoup) -> list[str]:
+    """Stages due by the data's last day that a sentence still speaks of as ahead."""
+    last = data_to(soup)
+    if last is None:
+        return []
+    text = re.sub(r"\s+", " ", soup.get_text(" ", strip=True))
+    found = []
+    for match in _PENDING.finditer(text):
+        day = match.group(2) or match.group(4)
+        if dt.datetime.strptime(day, "%d %b %Y").date() <= last:
+            found.append(f"{match.group(0)} (data to {last:%d %b %Y}): the stage was missed")
+    return found
+
+
 _CHANCE = re.compile(r"^(\d+\.\d)% \((\d+\.\d)% to (\d+\.\d)%\)$")
 _PLAN_CHANCE = re.compile(
     r"^([^.:]+): (\d+\.\d)% of starters get an outcome \(95% interval "
@@ -193,6 +230,7 @@ def contradictions(html: str, report_day: dt.date) -> list[str]:
         *repeated_labels(soup),
         *status_contradictions(soup, report_day),
         *stage_levels(soup),
+        *past_due_stages(soup),
         *worthless_most_valuable(soup),
         *overclaimed_gaps(soup),
         *outcome_chance_disagreements(soup),

@@ -118,18 +118,29 @@ def test_the_index_says_what_each_report_says(demo_batch: dict) -> None:
         report = coherence.figures(coherence.page(_report(demo_batch, key)))
         row = coherence.page(str(soup.select_one(f"tr#{key}")))
         assert coherence.repeated_labels(row) == [], key
+        assert coherence.past_due_stages(row) == [], key
         if "recommendations step" not in row.get_text():  # stages agreed: levels with months
             assert coherence.figures(row), key
         for label_period, values in coherence.figures(row).items():
             assert {round(v) for v in values} <= {round(v) for v in report[label_period]}, key
+    # Northshore's Camp 1 was due by 30 Jun 2026, the data's last day: the index says so too
+    northshore = soup.select_one("tr#northshore").get_text(" ", strip=True)
+    assert "Camp 1 at 55% was due by 30 Jun 2026 and was not reached" in northshore
+    # a figure added up across contracts names its months: never a total without its period
+    pooled = [t.get_text(" ", strip=True) for t in soup.select(".tile") if "%" in t.get_text()]
+    assert pooled and all(re.search(coherence.PERIOD, t) for t in pooled), pooled
 
 
 BAD_PAGE = """
+<section class='aw-cover'><table><tr><th>Report date</th>
+<td>29 November 2026 · Data to 30 June 2026</td></tr></table></section>
 <section class='aw-summary'>
 <div class='aw-tile'><span class='aw-tile-label'>Job outcomes</span>
 <span class='aw-tile-value'>30%</span></div>
 <ul><li>Now 54% of contract over Apr–Jun 2026.</li>
-<li>Now 55% of contract over Apr–Jun 2026.</li></ul>
+<li>Now 55% of contract over Apr–Jun 2026.</li>
+<li>Camp 1 at 55%, due by 30 Jun 2026, is not reached yet.</li>
+<li>Now 54%: above base camp; next Camp 1 at 55% by 31 May 2026.</li></ul>
 <ol class='aw-actions'><li>Do something: worth £0 for £2,475.</li></ol></section>
 <table class='aw-table aw-stage-table'><thead><tr><th>Stage</th><th>% of contract</th></tr></thead>
 <tbody><tr><td>Base camp</td><td>122%</td></tr><tr><td>Camp 1</td><td>55%</td></tr></tbody></table>
@@ -161,6 +172,9 @@ def test_the_checks_find_each_contradiction_a_client_would() -> None:
         "Done with neither a met target nor the client's word (C: now 71%, target 80%, due "
         "30 Sep 2026: Done)",
         "stage Camp 1 (55%) after Base camp (122%)",
+        "Camp 1 at 55%, due by 30 Jun 2026, is not reached yet (data to 30 Jun 2026): the stage "
+        "was missed",
+        "next Camp 1 at 55% by 31 May 2026 (data to 30 Jun 2026): the stage was missed",
         "Do something: worth £0 for £2,475.",
         "Job outcomes: actions share £1,050,200 of a £585,750 gap",
         "Eastgate Centre: chance of an outcome within 12 months 18.2/16.9/19.6 in the "

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assessment.cli import main
+from assessment.engagement import load_engagement
 from assessment.export import ExportError, export_report, find_chromium
+from assessment.roadmap_state import contract_roadmap
 from assessment.run_folder import executed_notebook
 from assessment.static_report import external_references
 from assessment.stored_report import served_notebook
@@ -37,8 +39,37 @@ def test_demo_report_is_one_small_offline_file(demo_report_run) -> None:
         )
     ]
     assert positions == sorted(positions)
-    assert "data:image/svg+xml;base64," in html  # the logo, embedded
+    # the roadmap's state is said once in its section, in words above the chart: the chart's
+    # title names what it draws and does not say it again
+    state = contract_roadmap(load_engagement(demo_report_run.folder.parent.parent))
+    roadmap = _section(body, "The-roadmap:-from-base-camp-to-the-summit", "The-action-plan")
+    assert roadmap.count(state.now_sentence()) == 1
+    assert roadmap.count(state.base_sentence()) == 1
+    assert "Job outcomes: actual against the roadmap" in roadmap
+    # the shipped branding names no firm: the client's report carries no invented one
+    assert "aw-firm" not in html and "Summit Partners" not in html
     assert demo_report_run.run_id in html and "engagement.yaml" in html
+
+
+def _section(body: str, start: str, end: str) -> str:
+    """The page between two sections' anchors."""
+    return body[body.index(f'id="{start}"') : body.index(f'id="{end}"')]
+
+
+def test_a_stage_missed_on_the_data_reads_the_same_in_every_section(demo_report_run) -> None:
+    # Northshore's data run to 30 Jun 2026, the day Camp 1 (55%) was due; it is at 54%
+    body = demo_report_run.report.read_text(encoding="utf-8").replace("'", '"')
+    missed = "Camp 1 at 55% was due by 30 Jun 2026 and was not reached: 54% of contract over"
+    for start, end in (
+        ("Executive-summary", "The-roadmap:-from-base-camp-to-the-summit"),
+        ("The-roadmap:-from-base-camp-to-the-summit", "The-action-plan"),
+        ("Progress-since-the-plan", "Value-and-return"),
+    ):
+        assert missed in _section(body, start, end), start
+    assert "not reached yet" not in body
+    # its row of the stages table says so too; Camp 2, due after the data's end, does not
+    roadmap = _section(body, "The-roadmap:-from-base-camp-to-the-summit", "The-action-plan")
+    assert "30 Jun 2026 (missed)" in roadmap and "30 Sep 2026 (missed)" not in roadmap
 
 
 def test_export_copies_the_report_under_a_telling_name(demo_report_run, tmp_path, capsys) -> None:

@@ -40,7 +40,7 @@ VIEWS = {  # name: (width, height, media)
 # The probe of report-lint, with one stricter rule: chart text on a phone at 10 px or more.
 PROBE = r"""
 (minChartPx) => {
-  const out = {overflow: [], tiny: [], internal: []};
+  const out = {overflow: [], tiny: [], internal: [], clipped: [], squeezed: []};
   const visible = el => {
     const s = getComputedStyle(el);
     if (s.display === 'none' || s.visibility === 'hidden') return false;
@@ -60,6 +60,27 @@ PROBE = r"""
       if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX) || el.tagName === 'TABLE') {
         out.overflow.push(label(el) + ` needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
       }
+    }
+  }
+  /* a chart whose drawing runs past its own SVG's width: the panels beyond are cut off */
+  for (const svg of document.querySelectorAll('figure.aw-chart svg')) {
+    if (!visible(svg) || svg.parentElement.closest('svg')) continue;
+    const box = svg.getBBox();
+    const vb = svg.viewBox && svg.viewBox.baseVal;
+    const width = vb && vb.width ? vb.width : svg.width.baseVal.value;
+    if (box.x + box.width > width + 2) {
+      const title = svg.closest('figure').querySelector('figcaption');
+      out.clipped.push(`"${(title ? title.textContent : '').slice(0, 60)}" draws `
+        + `${Math.round(box.x + box.width)}px in ${Math.round(width)}px`);
+    }
+  }
+  /* a table's caption squeezed into a strip beside it (a stacked table on a phone) */
+  for (const cap of document.querySelectorAll('table caption')) {
+    if (!visible(cap)) continue;
+    const table = cap.closest('table').getBoundingClientRect().width;
+    const width = cap.getBoundingClientRect().width;
+    if (width < 0.6 * table) {
+      out.squeezed.push(label(cap) + ` ${Math.round(width)}px of ${Math.round(table)}px`);
     }
   }
   const root = document.documentElement;
@@ -280,6 +301,22 @@ def test_pdf_keeps_the_action_plans_status_and_smart_text(printed: Path, demo_re
             words = " ".join(line.split()[:6])
             assert words in text, words
     assert "Customer days pr" not in text.replace("Customer days proposed", "")  # never cut
+
+
+def test_pdf_keeps_each_action_area_heading_with_its_first_action(
+    printed: Path, demo_report_run
+) -> None:
+    # a heading row alone at a page's foot, its actions overleaf, was seen on paper
+    with Store(demo_report_run.folder.parents[1] / "workbook.sqlite") as opened:
+        plan = opened.frame("recommendations.plan")
+    pages = [" ".join(page.split()) for page in pdf_pages(printed)]
+    for (area, recommendation), actions in plan.groupby(
+        ["action_area", "recommendation"], sort=False
+    ):
+        heading = f"{area}: {recommendation}"
+        page = next(p for p in pages if heading in p)
+        first = " ".join(str(actions["task"].iloc[0]).split()[:5])
+        assert first in page.split(heading, 1)[1], heading
 
 
 def test_pdf_has_no_near_empty_page_but_a_sections_last(printed: Path, demo_report_run) -> None:
