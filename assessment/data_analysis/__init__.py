@@ -8,7 +8,8 @@ report shows. Modules (the anatomy every step follows, see docs/architecture.md)
 ``opinion``, whose ``Hypothesis`` is the step's model); ``step`` (read inputs, analyse, save,
 load; its results live in the shared ``frames`` and ``hypotheses`` tables, so it has no ``store``
 or ``sheets`` of its own); ``views`` with ``flow_views`` and ``sampling_views`` (what the
-notebook shows, per section); ``client`` (the report's sections); ``charts``.
+notebook shows, per section); ``client`` (the report's sections); ``charts`` with
+``outcome_charts`` and ``work_sampling_charts``.
 """
 
 from assessment.data_analysis.client import (

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from assessment.data_analysis import charts
+from assessment.data_analysis import outcome_charts
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.data_analysis.views import with_interval
@@ -147,7 +147,7 @@ def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> l
     if result.flow is None:
         return []
     sites = result.flow[result.flow["site"] != ALL_SITES]
-    shown = [charts.flow_funnel(sites, words(engagement))]
+    shown = [outcome_charts.flow_funnel(sites, words(engagement))]
     timing = result.time_to_outcome
     # curves stored by a version that censored exits are another definition: not shown
     if result.survival is not None and timing is not None and "left" in timing:
@@ -155,7 +155,7 @@ def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> l
         curves = result.survival.assign(
             site_name=result.survival["site"].map(names).fillna(result.survival["site"])
         )
-        shown.append(charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
+        shown.append(outcome_charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
     return shown
 
 

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from assessment.data_analysis import charts
+from assessment.data_analysis import work_sampling_charts
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.data_analysis.views import with_interval
@@ -22,8 +22,8 @@ def sampling_charts(result: DataAnalysis, engagement: Engagement | None = None) 
     by_site = result.sampling_by_site[result.sampling_by_site["site"] != ALL_SITES]
     w = words(engagement)
     return [
-        charts.work_sampling_profile(by_site, w),
-        charts.value_adding_with_ci(result.value_adding, w),
+        work_sampling_charts.work_sampling_profile(by_site, w),
+        work_sampling_charts.value_adding_with_ci(result.value_adding, w),
     ]
 
 
