@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assessment import charts as house
+from assessment import chart_rendering
 from assessment.data_analysis import charts, outcome_charts, work_sampling_charts
 
 SPEC_SCRIPT = re.compile(r'<script type="application/json" class="aw-spec">(.*?)</script>', re.S)
@@ -172,7 +172,7 @@ def test_performance_by_site_turns_infinite_percentages_into_blanks(
     starts_to_date.loc[1, "pct_of_target"] = float("inf")  # a zero target
     spec = charts.performance_by_site(starts_to_date, "starts", "Starts").to_dict()
     assert dataset(spec)[1]["pct_of_target"] is None
-    json.loads(house.spec_json_for_script(spec))
+    json.loads(chart_rendering.spec_json_for_script(spec))
 
 
 def test_performance_by_site_names_what_is_missing(starts_to_date: pd.DataFrame) -> None:
@@ -341,6 +341,6 @@ def test_every_chart_renders_to_svg_offline(
         work_sampling_charts.value_adding_with_ci(value_adding_shares),
     ]
     for chart in every_chart:
-        page = house.chart_html(chart)
+        page = chart_rendering.chart_html(chart)
         assert "<svg" in page
         assert "<script src" not in page
