@@ -20,7 +20,7 @@ def readme_commands() -> set[str]:
     for cell in re.findall(r"^\| `assess ([^`]*)`", table, flags=re.MULTILINE):
         words = [w for w in cell.split() if re.fullmatch(r"[a-z][a-z-]*", w)]
         if words:
-            found.add(" ".join(words[:2]) if words[0] == "plan" else words[0])
+            found.add(" ".join(words[:2]) if words[0] in ("plan", "scenario") else words[0])
     return found
 
 

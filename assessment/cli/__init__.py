@@ -2,7 +2,8 @@
 
 One module per group of commands: :mod:`~assessment.cli.preparing` (new, check, schema, map),
 :mod:`~assessment.cli.running` (run, batch, serve, export) and :mod:`~assessment.cli.capturing`
-(open, import, freeze-opinion, capture, plan, restore).
+(open, import, freeze-opinion, capture, plan, restore); :mod:`~assessment.cli.scenario`
+(scenario save, list, delete).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from assessment import __version__
-from assessment.cli import capturing, preparing, running
+from assessment.cli import capturing, preparing, running, scenario
 from assessment.errors import WorkbookError
 
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     running.add_report_commands(commands)
     capturing.add_step_commands(commands)
     capturing.add_plan_commands(commands)
+    scenario.add_scenario_commands(commands, preparing.iso_date)
     return parser
 
 

@@ -18,7 +18,8 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
+    """A command-line date, YYYY-MM-DD; argparse names the argument if it is not one."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -79,8 +80,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     new = commands.add_parser("new", help="start a new engagement folder from the templates")
     new.add_argument("path", type=Path, help="the new engagement folder")
     new.add_argument("--client", required=True, help="the client's name")
-    new.add_argument("--start", type=_date, required=True, help="contract start (YYYY-MM-DD)")
-    new.add_argument("--end", type=_date, required=True, help="contract end (YYYY-MM-DD)")
+    new.add_argument("--start", type=iso_date, required=True, help="contract start (YYYY-MM-DD)")
+    new.add_argument("--end", type=iso_date, required=True, help="contract end (YYYY-MM-DD)")
     new.set_defaults(handler=_new)
 
     check = commands.add_parser("check", help="validate engagement.yaml and every extract")

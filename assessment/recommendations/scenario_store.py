@@ -23,6 +23,11 @@ from assessment.store import Store
 
 SCENARIOS = "rec_scenarios"
 PERFORMANCE_FRAME = "data_analysis.performance_by_period"
+NO_PLAN = "No action plan published yet"
+STALE_PLAN = (
+    "The action plan was published by an earlier version of the workbook: publish it again "
+    "(notebook 05) to explore scenarios."
+)
 
 
 def _day(value: object) -> dt.date | None:
@@ -121,18 +126,24 @@ def save_scenario(engagement: Engagement, scenario: Scenario, by: str, on: dt.da
     """Save (or replace) a named scenario; the consultant's only.
 
     Raises:
-        InputError: No name, no one saving it, or a lever on an action not in the plan.
+        InputError: No published plan, no name, no one saving it, a lever on an action not in
+            the plan or a benchmark for a site that has none (every problem at once).
     """
     basis = load_basis(engagement)
     problems = []
+    if basis is None:
+        why = (
+            f"{NO_PLAN}: publish it (notebook 05) before saving a scenario"
+            if plan_is_current(engagement)
+            else STALE_PLAN
+        )
+        problems.append(Problem(str(engagement.store_path), why))
     if not scenario.name.strip() or scenario.name == Scenario().name:
         problems.append(Problem("scenario", "give the scenario a name of its own", "name"))
     if not by.strip():
         problems.append(Problem("scenario", "name who saved it", "saved by"))
-    known = set(basis.plan["action_id"]) if basis is not None else set()
-    for action_id in scenario.levers:
-        if action_id not in known:
-            problems.append(Problem("scenario", "not an action of the published plan", action_id))
+    if basis is not None:
+        problems += _unknown_levers(basis, scenario)
     if problems:
         raise InputError(problems)
     levers = {a: vars(lever) for a, lever in scenario.levers.items()}
@@ -151,6 +162,42 @@ def save_scenario(engagement: Engagement, scenario: Scenario, by: str, on: dt.da
                 on.isoformat(),
             ),
         )
+
+
+def _unknown_levers(basis: PlanBasis, scenario: Scenario) -> list[Problem]:
+    """Levers the published plan cannot move: unknown actions, sites without a benchmark."""
+    known = set(basis.plan["action_id"].astype(str))
+    problems = [
+        Problem("scenario", f"not an action of the published plan ({', '.join(sorted(known))})",
+                field=action_id)
+        for action_id in scenario.levers
+        if action_id not in known
+    ]  # fmt: skip
+    offered = {b.site for b in basis.benchmarks}
+    problems += [
+        Problem(
+            "scenario",
+            "no benchmark to reach: the site is the best already or has no target "
+            f"(sites that can: {', '.join(sorted(offered)) or 'none'})",
+            field=site,
+        )
+        for site in sorted(scenario.benchmark_sites - offered)
+    ]
+    return problems
+
+
+def delete_scenario(engagement: Engagement, name: str) -> None:
+    """Delete a saved scenario by its name; the consultant's only.
+
+    Raises:
+        InputError: No scenario of that name (the saved ones are named).
+    """
+    saved = [s.name for s, _, _ in saved_scenarios(engagement)]
+    if name not in saved:
+        listed = ", ".join(f"'{n}'" for n in saved) or "none saved yet"
+        raise InputError([Problem("scenario", f"no scenario of that name ({listed})", field=name)])
+    with open_store(engagement) as store, store.transaction() as tx:
+        tx.execute(f"DELETE FROM {SCENARIOS} WHERE name = ?", (name,))
 
 
 def saved_scenarios(engagement: Engagement) -> list[tuple[Scenario, str, dt.date]]:

@@ -2,7 +2,7 @@
 
 :func:`scenarios_for_client` is the static report's small table (the agreed plan, then each
 scenario the consultant saved). :func:`what_if_panel` is the served report's controls
-(ipywidgets): every change calls :func:`~assessment.recommendations.scenarios.compare` and
+(ipywidgets): every change calls :func:`~assessment.recommendations.scenarios.project` and
 redraws the figures beside the agreed plan's. Neither computes a figure itself.
 """
 
@@ -12,24 +12,25 @@ import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import pandas as pd
 from IPython.display import HTML
 
 from assessment.engagement import Engagement
-from assessment.presentation import callout, date_text, money
-from assessment.recommendations.scenario_store import load_basis, plan_is_current, saved_scenarios
+from assessment.periods import Period
+from assessment.presentation import callout, date_text, money, month_text
+from assessment.recommendations.scenario_store import (
+    NO_PLAN,
+    STALE_PLAN,
+    load_basis,
+    plan_is_current,
+    saved_scenarios,
+)
 from assessment.recommendations.scenarios import (
     Lever,
     PlanBasis,
     Projection,
     Scenario,
-    compare,
     project,
-)
-
-NO_PLAN = "No action plan published yet"
-STALE_PLAN = (
-    "The action plan was published by an earlier version of the workbook: publish it again "
-    "(notebook 05) to explore scenarios."
 )
 
 
@@ -42,7 +43,33 @@ def _ret(p: Projection) -> str:
     return "–" if p.cost <= 0 else f"{p.plan_return:,.1f} ×"
 
 
-def _row(p: Projection, fmt: Callable[[object], str], who: str) -> str:
+def changes_html(basis: PlanBasis, scenario: Scenario, names: dict[str, str]) -> str:
+    """What a saved scenario moves, in the plan's own words (the action's task), as a list."""
+    tasks = dict(zip(basis.plan["action_id"].astype(str), basis.plan["task"], strict=True))
+    items = []
+    for action_id, lever in sorted(scenario.levers.items()):
+        if lever.left_out:
+            moved = "left out"
+        else:
+            late = f"{lever.delay} month{'s' if lever.delay != 1 else ''} late"
+            moved = (
+                ", ".join(
+                    ([] if lever.share == 100 else [f"{lever.share:g}% of its target"])
+                    + ([late] if lever.delay else [])
+                )
+                or "as agreed"
+            )
+        items.append(f"{tasks.get(action_id, action_id)}: {moved}")
+    items += [
+        f"{names.get(s, s)} reaches the best site's rate" for s in sorted(scenario.benchmark_sites)
+    ]
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return f"<ul class='aw-scenario-changes'>{lis}</ul>" if lis else ""
+
+
+def _row(
+    p: Projection, fmt: Callable[[object], str], who: str, heading: str, changes: str = ""
+) -> str:
     cells = (
         p.name,
         who,
@@ -52,10 +79,10 @@ def _row(p: Projection, fmt: Callable[[object], str], who: str) -> str:
         fmt(p.cost),
         _ret(p),
     )
-    labels = ("Scenario", "Saved", "Headline KPI at contract end", "Stage", "Value", "Cost")
-    labels += ("Return",)
+    labels = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
     tds = "".join(
-        f"<td data-label='{html.escape(label)}'>{html.escape(cell)}</td>"
+        f"<td data-label='{html.escape(label)}'><div>{html.escape(cell)}"
+        f"{changes if label == 'Scenario' else ''}</div></td>"
         for label, cell in zip(labels, cells, strict=True)
     )
     return f"<tr>{tds}</tr>"
@@ -67,24 +94,17 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     if basis is None:
         return _no_basis(engagement)
     fmt = money(engagement)
-    rows = [_row(project(basis, Scenario()), fmt, "agreed")]
+    heading = kpi_heading(basis)
+    rows = [_row(project(basis, Scenario()), fmt, "agreed", heading)]
+    names = engagement.site_names()
     for scenario, by, on in saved_scenarios(engagement):
-        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}"))
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "Scenario",
-            "Saved",
-            f"{html.escape(basis.kpi_label)} at {date_text(basis.contract_end)}",
-            "Stage reached",
-            "Value",
-            "Cost",
-            "Return",
-        )
-    )
+        moved = changes_html(basis, scenario, names)
+        rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}", heading, moved))
+    columns = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in columns)
     caption = (
-        "The agreed plan and the scenarios saved with it, projected by the same functions: "
-        f"% of the contracted target, the contract's last month ({date_text(basis.contract_end)})."
+        "The agreed plan and the scenarios saved with it, projected by the same functions as the "
+        f"plan to the contract's last month ({month_text(basis.contract_end)})."
     )
     return HTML(
         f"<table class='aw-table aw-scenarios'><caption>{html.escape(caption)}</caption>"
@@ -92,31 +112,72 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def figures_html(agreed: Projection, scenario: Projection, fmt: Callable[[object], str]) -> str:
+def kpi_heading(basis: PlanBasis) -> str:
+    """The headline figure's name: the KPI, its unit and the month it is read in."""
+    return f"{basis.kpi_label}, % of contracted target, {month_text(basis.contract_end)}"
+
+
+def figures_html(
+    basis: PlanBasis, agreed: Projection, scenario: Projection, fmt: Callable[[object], str]
+) -> str:
     """The scenario's figures beside the agreed plan's (the served panel's output)."""
+    end = month_text(basis.contract_end)
     rows = [
-        (
-            "Headline KPI at contract end",
-            f"{agreed.end_level:,.0f}%",
-            f"{scenario.end_level:,.0f}%",
-        ),
-        ("Stage reached at contract end", agreed.end_stage, scenario.end_stage),
+        (kpi_heading(basis), f"{agreed.end_level:,.0f}%", f"{scenario.end_level:,.0f}%"),
+        (f"Stage reached, {end}", agreed.end_stage, scenario.end_stage),
     ]
     for a, s in zip(agreed.stages, scenario.stages, strict=True):
-        rows.append((f"By {a.name}'s date ({date_text(a.date)})", a.reached, s.reached))
+        rows.append((f"Stage reached by {date_text(a.date)}", a.reached, s.reached))
     rows += [
         ("Value", fmt(agreed.value), fmt(scenario.value)),
         ("Cost", fmt(agreed.cost), fmt(scenario.cost)),
         ("Return", _ret(agreed), _ret(scenario)),
     ]
     body = "".join(
-        f"<tr><th scope='row'>{html.escape(n)}</th><td class='aw-agreed'>{html.escape(a)}</td>"
-        f"<td class='aw-projected'>{html.escape(s)}</td></tr>"
+        f"<tr><th scope='row'>{html.escape(n)}</th>"
+        f"<td class='aw-agreed' data-label='Agreed plan'>{html.escape(a)}</td>"
+        f"<td class='aw-projected' data-label='What if'>{html.escape(s)}</td></tr>"
         for n, a, s in rows
     )
     return (
-        "<table class='aw-table aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
+        "<table class='aw-table aw-compact aw-what-if'><thead><tr><th></th><th>Agreed plan</th>"
         f"<th>What if</th></tr></thead><tbody>{body}</tbody></table>"
+        + months_html(basis, agreed, scenario)
+    )
+
+
+def months_html(basis: PlanBasis, agreed: Projection, scenario: Projection) -> str:
+    """The headline KPI per month to the contract's end, the agreed plan's beside the scenario's."""
+    if not agreed.months:
+        return ""
+    span = Period(pd.Timestamp(agreed.months[0]), pd.Timestamp(agreed.months[-1])).label()
+    caption = f"{basis.kpi_label}, % of contracted target, per month, {span}"
+    body = "".join(
+        f"<tr><th scope='row'>{month_text(m)}</th>"
+        f"<td class='aw-agreed' data-label='Agreed plan'>{a:,.0f}%</td>"
+        f"<td class='aw-projected-month' data-label='What if'>{p:,.0f}%</td></tr>"
+        for m, a, p in zip(agreed.months, agreed.levels, scenario.levels, strict=True)
+    )
+    return (
+        "<table class='aw-table aw-compact aw-what-if-months'>"
+        f"<caption>{html.escape(caption)}</caption>"
+        "<thead><tr><th>Month</th><th>Agreed plan</th><th>What if</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _slider(value: int, top: int, step: int, label: str) -> widgets.IntSlider:
+    """A slider whose label is never cut (its own width) and that fits a phone."""
+    return widgets.IntSlider(
+        value, 0, top, step, description=label, style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto", max_width="32rem"),
+    )  # fmt: skip
+
+
+def _checkbox(label: str) -> widgets.Checkbox:
+    """A switch whose label is shown in full (ipywidgets cuts it at a fixed width otherwise)."""
+    return widgets.Checkbox(
+        False, description=label, indent=False, layout=widgets.Layout(width="auto")
     )
 
 
@@ -127,21 +188,20 @@ class WhatIfPanel:
         self, basis: PlanBasis, fmt: Callable[[object], str], names: dict[str, str]
     ) -> None:
         self.basis, self.fmt = basis, fmt
+        self.agreed = project(basis, Scenario())  # the plan as agreed: once, not per change
         self.share: dict[str, widgets.IntSlider] = {}
         self.delay: dict[str, widgets.IntSlider] = {}
         self.left_out: dict[str, widgets.Checkbox] = {}
         rows = []
         for r in basis.plan.itertuples():
             a = str(r.action_id)
-            self.share[a] = widgets.IntSlider(100, 0, 100, 5, description="% of target")
-            self.delay[a] = widgets.IntSlider(0, 0, 12, 1, description="Months late")
-            self.left_out[a] = widgets.Checkbox(False, description="Leave out")
+            self.share[a] = _slider(100, 100, 5, "% of its target reached")
+            self.delay[a] = _slider(0, 12, 1, "Months late")
+            self.left_out[a] = _checkbox("Leave this action out")
             label = widgets.HTML(f"<strong>{html.escape(str(r.task))}</strong>")
             rows.append(widgets.VBox([label, self.share[a], self.delay[a], self.left_out[a]]))
         self.bench = {
-            b.site: widgets.Checkbox(
-                False, description=f"{names.get(b.site, b.site)} reaches the benchmark's rate"
-            )
+            b.site: _checkbox(f"{names.get(b.site, b.site)} reaches the best site's rate")
             for b in basis.benchmarks
         }
         self.output = widgets.HTML()
@@ -164,8 +224,8 @@ class WhatIfPanel:
 
     def update(self, _change: object = None) -> None:
         """Project the controls' scenario and redraw the figures beside the agreed plan's."""
-        agreed, scenario = compare(self.basis, self.scenario())
-        self.output.value = figures_html(agreed, scenario, self.fmt)
+        scenario = project(self.basis, self.scenario())
+        self.output.value = figures_html(self.basis, self.agreed, scenario, self.fmt)
 
 
 def what_if_panel(engagement: Engagement) -> WhatIfPanel | HTML:

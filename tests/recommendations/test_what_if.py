@@ -51,9 +51,15 @@ def test_a_saved_scenario_appears_in_the_static_table_beside_the_agreed_plan(pub
     ]
     shown = scenarios_for_client(published).data
     # 40 % by 31 Dec 2025: nothing counts inside the contract, the level stays at 55 %
-    assert "<td data-label='Scenario'>Agreed plan</td>" in shown
+    assert "<td data-label='Scenario'><div>Agreed plan</div></td>" in shown
+    assert "<th>Job outcomes, % of contracted target, Dec\xa02025</th>" in shown
     assert "65%" in shown and "£18,000" in shown and "4.7 ×" in shown
     assert "MI pack slips" in shown and "Consultant, 20" in shown
+    # what it moves, in the plan's words
+    assert (
+        "<li>Train North Hub advisers to follow South Hub&#x27;s journey: 50% of its target, "
+        "3 months late</li>" in shown
+    )
     assert "55%" in shown and "£0" in shown and "0.0 ×" in shown
 
 
@@ -68,13 +74,29 @@ def test_a_scenario_needs_a_name_and_known_actions(published) -> None:
 def test_the_panel_moves_the_figures_with_a_control(published) -> None:
     panel = what_if_panel(published)
     assert isinstance(panel, WhatIfPanel)
-    assert "<td class='aw-projected'>65%</td>" in panel.output.value
+    shown = panel.output.value
+    assert "<th scope='row'>Job outcomes, % of contracted target, Dec\xa02025</th>" in shown
+    assert "<td class='aw-projected' data-label='What if'>65%</td>" in shown
+    assert "Stage reached by 31\xa0Dec\xa02025" in shown  # the summit's date
+    # per month: a1 due 30 Sep 2025 counts from October
+    assert "Job outcomes, % of contracted target, per month, Jul–Dec 2025" in shown
+    assert (
+        "<th scope='row'>Sep\xa02025</th><td class='aw-agreed' data-label='Agreed plan'>55%"
+        in shown
+    )
+    assert (
+        "<th scope='row'>Oct\xa02025</th><td class='aw-agreed' data-label='Agreed plan'>65%"
+        in shown
+    )
+    assert panel.left_out["a1"].description == "Leave this action out"
+    assert panel.bench["north"].description == "North Hub reaches the best site's rate"
     started = time.perf_counter()
     panel.share["a1"].value = 50  # North to 40 %: the contract gains 5 points
     elapsed = time.perf_counter() - started
-    assert "<td class='aw-agreed'>65%</td>" in panel.output.value
-    assert "<td class='aw-projected'>60%</td>" in panel.output.value
-    assert "<td class='aw-projected'>£9,000</td>" in panel.output.value
+    assert "<td class='aw-agreed' data-label='Agreed plan'>65%</td>" in panel.output.value
+    assert "<td class='aw-projected' data-label='What if'>60%</td>" in panel.output.value
+    assert "<td class='aw-projected' data-label='What if'>£9,000</td>" in panel.output.value
+    assert "data-label='What if'>60%</td></tr></tbody></table>" in panel.output.value  # Dec
     assert elapsed < 5  # generous: a sanity bound, the benchmark measures the real figure
     panel.bench["north"].value = True  # North at 80 % by the summit's date
     assert panel.scenario().benchmark_sites == frozenset({"north"})
