@@ -21,14 +21,8 @@ from assessment.discovery.journey import (
     consistency_vs_performance,
     journey_consistency,
 )
-from assessment.discovery.models import (
-    evidence_frame,
-    finding_frame,
-    journey_frame,
-    validate_evidence,
-    validate_findings,
-    validate_journey,
-)
+from assessment.discovery.models import evidence_frame, finding_frame, journey_frame
+from assessment.discovery.validation import validate_evidence, validate_findings, validate_journey
 from assessment.discovery.vocabulary import Vocabulary, default_vocabulary
 
 from .conftest import evidence_item
