@@ -22,58 +22,7 @@ import pandas as pd
 
 from assessment.errors import WorkbookError
 from assessment.store_file import check_file, create_file, damaged, unwritable
-
-# Each migration upgrades the schema by one version. Append only: never edit a released one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE frames (
-        name        TEXT PRIMARY KEY,
-        step        TEXT NOT NULL,
-        data        BLOB NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    CREATE TABLE hypotheses (
-        key         TEXT PRIMARY KEY,
-        step        TEXT NOT NULL,
-        kind        TEXT NOT NULL,
-        site        TEXT,
-        kpi         TEXT,
-        title       TEXT NOT NULL,
-        statement   TEXT NOT NULL,
-        figures     TEXT NOT NULL,
-        status      TEXT NOT NULL CHECK (status IN ('current', 'retired')),
-        position    INTEGER NOT NULL DEFAULT 0,
-        first_seen  TEXT NOT NULL,
-        last_seen   TEXT NOT NULL
-    );
-    CREATE TABLE annotations (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        hypothesis_key  TEXT NOT NULL REFERENCES hypotheses(key),
-        stance          TEXT NOT NULL,
-        note            TEXT NOT NULL DEFAULT '',
-        created_at      TEXT NOT NULL
-    );
-    CREATE TABLE run_log (
-        run_id       TEXT PRIMARY KEY,
-        started_at   TEXT NOT NULL,
-        finished_at  TEXT,
-        status       TEXT NOT NULL,
-        detail       TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    """
-    CREATE TABLE schema_components (
-        component  TEXT PRIMARY KEY,
-        version    INTEGER NOT NULL
-    );
-    """,
-    # never used: steps keep their entries in their own tables, runs are recorded in run folders
-    """
-    DROP TABLE annotations;
-    DROP TABLE run_log;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+from assessment.store_schema import MIGRATIONS, SCHEMA_VERSION
 
 _COMPONENTS: dict[str, tuple[str, ...]] = {}
 """Component -> its migrations: the tables of each step (and of the capture ledger)."""
