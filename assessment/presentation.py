@@ -18,7 +18,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
-from assessment.engagement import DEFAULT_CURRENCY, Engagement
+from assessment.engagement import Engagement
+from assessment.engagement_settings import DEFAULT_CURRENCY
 from assessment.periods import NBSP as NBSP
 from assessment.periods import date_text as date_text
 from assessment.periods import month_text as month_text

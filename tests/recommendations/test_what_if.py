@@ -79,7 +79,7 @@ def test_the_panel_moves_the_figures_with_a_control(published) -> None:
     assert "<td class='aw-projected' data-label='What if'>65%</td>" in shown
     assert "Stage reached by 31\xa0Dec\xa02025" in shown  # the summit's date
     # per month: a1 due 30 Sep 2025 counts from October
-    assert "Job outcomes, % of contracted target, per month, Jul–Dec 2025" in shown
+    assert "Job outcomes, % of contracted target, per month, Jul–Dec\xa02025" in shown
     assert (
         "<th scope='row'>Sep\xa02025</th><td class='aw-agreed' data-label='Agreed plan'>55%"
         in shown
