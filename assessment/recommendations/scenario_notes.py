@@ -15,6 +15,7 @@ import pandas as pd
 
 from assessment.periods import window
 from assessment.presentation import date_text, month_text
+from assessment.recommendations.models import ALL_SITES
 from assessment.recommendations.scenarios import (
     Benchmark,
     Lever,
@@ -69,9 +70,10 @@ def control_notes(basis: PlanBasis, agreed: Projection) -> dict[str, str]:
             continue
         left = project(basis, Scenario("x", {a: Lever(left_out=True)}))
         if str(r.measure) != basis.headline:
+            moves = "cost only" if _same(agreed, left) else "value and cost"
             notes[a] = (
-                f"Not the {basis.kpi_label} measure: these controls move value and cost, "
-                "not the figures of the roadmap."
+                f"Not the {basis.kpi_label} measure: these controls move its {moves}, not the "
+                "figures of the roadmap."
             )
         elif basis.frozen(r.target_date):
             notes[a] = (
@@ -83,13 +85,17 @@ def control_notes(basis: PlanBasis, agreed: Projection) -> dict[str, str]:
             others = [
                 _short(str(tasks[str(o.action_id)]))
                 for o in basis.plan.itertuples()
-                if str(o.action_id) != a and str(o.measure) == str(r.measure)
+                if str(o.action_id) != a
+                and str(o.measure) == str(r.measure)
+                and (str(o.site) in (ALL_SITES, str(r.site)))
             ]
-            shared = f" with “{'”, “'.join(others)}”" if others else ""
+            they = "they close" if len(others) > 1 else "it closes"
+            named = " and ".join(f"“{o}”" for o in others) or "other actions"
+            moves = "value and cost move" if not _same(agreed, left) else "the cost moves"
             notes[a] = (
-                f"Shares the {basis.kpi_label} gap{shared}, which already closes it: no "
-                "change to the roadmap's figures while that action stands"
-                + ("; value and cost move." if not _same(agreed, left) else "; cost moves.")
+                f"Shares the {basis.kpi_label} gap with {named}: {they} it already, so moving "
+                f"this action changes no figure of the roadmap while "
+                f"{'they stand' if len(others) > 1 else 'it stands'}; {moves}."
             )
         else:
             notes[a] = ""
@@ -98,10 +104,12 @@ def control_notes(basis: PlanBasis, agreed: Projection) -> dict[str, str]:
 
 def benchmark_label(basis: PlanBasis, bench: Benchmark, names: dict[str, str]) -> str:
     """The switch's words: whose rate, how much, over which months, from when, and the rule."""
+    base = window(pd.Timestamp(basis.base_month), basis.window).label()
     recent = window(pd.Timestamp(basis.data_last), basis.window).label()
     start = month_text(add_months(bench.by, 1).replace(day=1))
     site, best = names.get(bench.site, bench.site), names.get(bench.benchmark, bench.benchmark)
     return (
-        f"{site} reaches {best}'s rate ({bench.rate:,.0f}% of contract over {recent}; "
-        f"{site} {bench.baseline:,.0f}%) from {start}, beyond the plan's own targets for it"
+        f"{site} ({bench.baseline:,.0f}% of contract over {recent}) reaches {best}'s rate "
+        f"when the plan was set ({bench.rate:,.0f}% over {base}) from {start}, beyond the "
+        "plan's own targets for it"
     )

@@ -97,7 +97,7 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
         contract_end=engagement.contract.end,
         contract_units=measures.monthly_target(data, key, ALL_SITES, start, n) or 0.0,
         horizon=engagement.analysis.value_horizon_months,
-        benchmarks=_benchmarks(engagement, data, key, last, lower, n, price or math.nan),
+        benchmarks=_benchmarks(engagement, data, key, (start, last), lower, n, price or math.nan),
         actuals=actuals,
         window=n,
         lower_is_better=lower,
@@ -125,20 +125,23 @@ def _benchmarks(
     engagement: Engagement,
     data: pd.DataFrame,
     key: str,
-    last: pd.Timestamp,
+    months: tuple[pd.Timestamp, pd.Timestamp],
     lower: bool,
     n: int,
     price: float,
 ) -> tuple[Benchmark, ...]:
-    """Every site below the best site's rate over the recent months, from the next month.
+    """Every site below the plan's benchmark, which it could reach from the next month.
 
-    None when the data already covers the contract's last month: no month is left to reach it.
+    The benchmark is the best site's rate over the plan's baseline months (the rate the plan's
+    targets were set against); each site's level is its level now (the recent months). None
+    when the data already covers the contract's last month: no month is left to reach it.
     """
+    base, last = months
     by = month_end(last)
     if by >= engagement.contract.end:
         return ()
     sites = [s.key for s in engagement.sites]
-    best = measures.best_site(data, key, sites, last, lower, n)
+    best = measures.best_site(data, key, sites, base, lower, n)
     if best is None:
         return ()
     found = []
