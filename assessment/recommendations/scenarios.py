@@ -356,12 +356,12 @@ def _period(basis: PlanBasis, last: dt.date) -> Period:
 def position(basis: PlanBasis, level: float, period: Period) -> str:
     """Where ``level`` over ``period`` puts the contract on the roadmap, by the one function.
 
-    The reached stage of :func:`~assessment.roadmap_state.roadmap_state`, or "Above the summit"
-    where it says the task is to hold it (as the report's roadmap does).
+    The reached stage of :func:`~assessment.roadmap_state.roadmap_state`, or "<the summit>, hold
+    it" where it says the contract is at or above the summit (as the report's roadmap does).
     """
     base = Period(pd.Timestamp(basis.base_month), pd.Timestamp(basis.base_month))
     state = roadmap_state(basis.kpi_label, basis.stages, basis.base_pct, base, level, period)
-    return "Above the summit" if state.above_summit else state.reached
+    return f"{state.summit.name}, hold it" if state.above_summit else state.reached
 
 
 def project(basis: PlanBasis, scenario: Scenario) -> Projection:
