@@ -41,6 +41,7 @@ from urllib.parse import urlparse
 import what_if_latency as what_if
 from playwright.async_api import async_playwright
 
+from assessment.run_folder import REPORT_NOTEBOOK, executed_notebook
 from assessment.runner import run_engagement
 from assessment.serve import DEFAULT_POOL_SIZE, DEFAULT_REFILL_DELAY
 
@@ -248,7 +249,8 @@ async def measure(args: argparse.Namespace, run: Path, work: Path) -> None:
         plain = start(
             [
                 str(BIN / "voila"),
-                str(run / "report.ipynb"),
+                # the executed report sits in the run's working papers since the client-safe split
+                str(executed_notebook(run, REPORT_NOTEBOOK)),
                 f"--port={port}",
                 "--no-browser",
                 "--Voila.ip=127.0.0.1",
