@@ -405,7 +405,10 @@ UPGRADE_SCRIPT = r"""
       caption(figure, spec);
       var sizing = fit(spec, width);
       figure.insertBefore(target, specElement);
-      embed(target, spec, {actions: false, tooltip: true, renderer: "svg", mode: "vega-lite"})
+      /* ast: Vega interprets chart expressions (vega-interpreter, in the bundle) instead of
+         compiling them with Function, so the served page's CSP needs no 'unsafe-eval' */
+      embed(target, spec, {actions: false, tooltip: true, renderer: "svg", mode: "vega-lite",
+                           ast: true})
         .then(function (result) { return refit(result, sizing, width, target, 3); })
         .then(function () {
           target.style.display = "";

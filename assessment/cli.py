@@ -135,13 +135,13 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from assessment.serve import DEFAULT_POOL_SIZE, ServeOptions, serve
+    from assessment.serve import ServeOptions, default_pool_size, serve
 
     options = ServeOptions(
         host=args.host,
         port=args.port,
         token=args.token or "",
-        pool_size=DEFAULT_POOL_SIZE if args.pool_size is None else args.pool_size,
+        pool_size=default_pool_size(args.what_if) if args.pool_size is None else args.pool_size,
         refill_delay=args.refill_delay,
         max_kernels=args.max_kernels,
         kernel_idle=args.kernel_idle,
@@ -179,7 +179,11 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     serve.add_argument("--token", help="access token for the URL (default: a random one)")
-    serve.add_argument("--pool-size", type=int, help="pre-heated kernels (default 6)")
+    serve.add_argument(
+        "--pool-size",
+        type=int,
+        help="pre-heated kernels (default 1, which renders the page once; 6 with --what-if)",
+    )
     serve.add_argument(
         "--refill-delay",
         type=float,

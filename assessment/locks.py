@@ -8,6 +8,7 @@ lock behind, and the file itself is never deleted (deleting a lock file is a rac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from assessment.errors import WorkbookError
 
@@ -86,8 +88,7 @@ def hold(
         _acquire(handle, path, wait=wait, timeout=timeout, on_wait=on_wait, busy=busy)
         handle.seek(0)
         handle.truncate()
-        handle.write(_describe(what))
-        handle.flush()
+        _note_holder(handle, what)
         try:
             yield
         finally:
@@ -97,6 +98,17 @@ def hold(
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()
+
+
+def _note_holder(handle: Any, what: str) -> None:
+    """Write who holds the lock, for others to read.
+
+    Written straight to the file, unbuffered: on a full disk the note is left blank (the lock
+    itself holds), instead of a buffered write failing later, when the file is closed, with a
+    bare "No space left on device" (found on a real full disk, tests/test_real_full_disk.py).
+    """
+    with contextlib.suppress(OSError):
+        os.write(handle.fileno(), _describe(what).encode("utf-8"))
 
 
 def _acquire(

@@ -106,7 +106,9 @@ def month_table(
     """
     covered_to = min(d for d in (data_to, as_of) if d is not None)
     rows = []
-    for month in sorted({month_start(pd.Timestamp(m)) for m in months}):
+    # the KPI rows repeat each month once per site and measure: convert each month once
+    distinct = pd.Series(months if isinstance(months, pd.Series) else list(months))
+    for month in sorted({month_start(pd.Timestamp(m)) for m in distinct.drop_duplicates()}):
         inside = month_start(contract_start) <= month <= month_start(contract_end)
         complete = month_end(month) <= covered_to
         note = ""

@@ -37,7 +37,18 @@ if TYPE_CHECKING:
 
 VOILA_TEMPLATE = "workbook"
 DEFAULT_POOL_SIZE = 6
-"""Pre-heated kernels: five clients opening the link at once, plus one, find a kernel ready."""
+"""Pre-heated kernels with ``--what-if``: five clients opening the link at once, plus one, find a
+kernel ready for their live controls."""
+STORED_PAGE_POOL_SIZE = 1
+"""Pre-heated kernels without live controls: one, to render the page once as the server starts
+(:func:`assessment.bounded_serving.warm_up`); no view takes a kernel after that."""
+
+
+def default_pool_size(what_if: bool) -> int:
+    """The pool when ``--pool-size`` is not given: kernels serve only live controls."""
+    return DEFAULT_POOL_SIZE if what_if else STORED_PAGE_POOL_SIZE
+
+
 DEFAULT_REFILL_DELAY = 10.0
 """Seconds Voila waits after handing out a pre-heated kernel before starting its replacement.
 
@@ -81,6 +92,7 @@ class ServeOptions:
             max_kernels=most,
             pool_size=min(max(self.pool_size, 0), most - 1),
             idle_seconds=self.kernel_idle,
+            widgets=self.what_if,
         )
 
     def with_token(self) -> ServeOptions:
@@ -88,6 +100,12 @@ class ServeOptions:
         if self.token:
             return self
         return dataclasses.replace(self, token=secrets.token_urlsafe(24))
+
+    def local_url(self) -> str:
+        """The address at which this machine reaches the server itself (token included)."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}/?token={self.token}"
 
     def url(self) -> str:
         """The address to hand to the client (token included)."""
@@ -226,6 +244,7 @@ def serve(
         ReportServer.announce = staticmethod(lambda: announce(options.url()))
         ReportServer.extra_resources = resources
         ReportServer.kernel_bound = options.bound()
+        ReportServer.warm_up_url = options.local_url()
         ReportServer.live_widgets = options.what_if
         ReportServer.on_stop = staticmethod(lambda: shutil.rmtree(root.parent, ignore_errors=True))
         ReportServer.launch_instance(argv=voila_argv(notebook, options))

@@ -439,6 +439,10 @@ class Store:
         dest = sqlite3.connect(tmp)
         try:
             self._conn.backup(dest)
+        except sqlite3.Error as error:  # "database or disk is full": no half copy is left
+            dest.close()
+            tmp.unlink(missing_ok=True)
+            raise OSError(f"{target}: the backup could not be written ({error})") from error
         finally:
             dest.close()
         tmp.replace(target)

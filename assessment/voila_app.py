@@ -29,6 +29,7 @@ from assessment.bounded_serving import (
     BoundedReportHandler,
     KernelBound,
     ReportIdentityProvider,
+    warm_up,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class TemplateAssetHandler(TemplateStaticFileHandler):
         return super().parse_url_path(path)
 
 
+POOL_WAIT_TICKS = 300
+"""Tenths of a second the server's own first rendering waits for the pool's kernel at most."""
 RELEASE_EVERY_MS = 1000
 """How often kernels whose page has gone are looked for."""
 
@@ -103,6 +106,7 @@ class ReportServer(Voila):
     extra_resources: ClassVar[dict[str, Any]] = {}
 
     kernel_bound: ClassVar[KernelBound | None] = None
+    warm_up_url: ClassVar[str] = ""
     live_widgets: ClassVar[bool] = False
     on_stop: ClassVar[Callable[[], None] | None] = None
 
@@ -153,7 +157,25 @@ class ReportServer(Voila):
             await bound.release_idle(self.kernel_manager)
 
         tornado.ioloop.PeriodicCallback(release, RELEASE_EVERY_MS).start()
+        if self.warm_up_url:
+            tornado.ioloop.IOLoop.current().add_callback(self._warm_up_when_pooled, bound)
         super().start()
+
+    async def _warm_up_when_pooled(self, bound: KernelBound) -> None:
+        """Render the page once, with the pool's kernel.
+
+        Voila takes a pooled kernel only once the pool has started rendering with it (its
+        ``notebook_data``); asked earlier, it starts one more kernel for the request.
+        """
+        manager = self.kernel_manager
+        notebook = getattr(manager, "notebook_path", None)
+        for _ in range(POOL_WAIT_TICKS):  # bounded: a kernel starts in a few seconds
+            if bound.pool_size == 0 or notebook is None:
+                break
+            if manager.get_pool_size(notebook) > 0 and manager.notebook_data.get(notebook):
+                break
+            await asyncio.sleep(0.1)
+        await warm_up(self.warm_up_url, bound)
 
     def _handle_signal_stop(self, sig: int, frame: Any) -> None:
         """SIGTERM: kill the kernels, remove our folders and exit, now.

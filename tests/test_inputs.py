@@ -481,6 +481,38 @@ def test_duplicate_customer_id_points_at_the_repeat(engagement_dir: Path, rewrit
     ]
 
 
+def test_a_repeated_id_in_an_extract_in_id_order_is_found(
+    engagement_dir: Path, rewrite: Rewrite
+) -> None:
+    """Ids in order are checked by comparing neighbours: a repeat still stops the read."""
+    path = rewrite(
+        engagement_dir,
+        "inputs/caseload.csv",
+        CASELOAD_HEADER
+        + "C001,North Hub,03/01/2024,,,\n"
+        + "C002,North Hub,04/01/2024,,,\n"
+        + "C002,South Hub,05/01/2024,,,\n"
+        + "C003,South Hub,06/01/2024,,,\n",
+    )
+
+    error = error_of(read_caseload, engagement_dir)
+
+    assert shown(error) == [
+        f"{path}, row 4, 'Client Ref': one row per customer: this id appears on an earlier row "
+        "(got 'C002')"
+    ]
+
+
+def test_ids_in_order_and_out_of_order_both_read(engagement_dir: Path, rewrite: Rewrite) -> None:
+    for ids in (("C001", "C002", "C003"), ("C003", "C001", "C002")):
+        rewrite(
+            engagement_dir,
+            "inputs/caseload.csv",
+            CASELOAD_HEADER + "".join(f"{i},North Hub,03/01/2024,,,\n" for i in ids),
+        )
+        assert read_caseload(load_engagement(engagement_dir))["customer_id"].tolist() == list(ids)
+
+
 def test_all_problems_of_one_file_are_reported_together(
     engagement_dir: Path, rewrite: Rewrite
 ) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.data_analysis.comparisons import AHEAD, BEHIND
+from assessment.data_analysis.opinion_views import with_sites_behind
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
@@ -108,7 +109,7 @@ def opinion_for_client(result: DataAnalysis) -> HTML:
     if snapshot is None or snapshot.empty:
         if hypotheses.empty:
             return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-        return table(
+        shown = table(
             with_strength(hypotheses),
             {
                 "title": "Hypothesis",
@@ -116,16 +117,18 @@ def opinion_for_client(result: DataAnalysis) -> HTML:
                 "statement": "What the data shows",
             },
         )
+        return with_sites_behind(shown, result)
     then = str(snapshot["period"].iloc[0]) or "the first extract"
     now = to_date_label(result)
     # named by its data, not by the day a run stored it: a re-run demo (or a store rebuilt)
     # would date the opinion after the scope and the plan that were agreed on it
-    return table(
+    shown = table(
         then_and_now(snapshot, hypotheses),
         {"title": "Hypothesis", "then": f"Then: {then}", "now": f"Now: {now}"},
         caption=f"The initial opinion as formed on the data of {then}, kept as it was; beside "
         f"it, what the data of {now} says.",
     )
+    return with_sites_behind(shown, result)
 
 
 def data_quality_for_client(result: DataAnalysis, engagement: Engagement) -> list[HTML]:

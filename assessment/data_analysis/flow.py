@@ -42,11 +42,6 @@ class _Caseload:
     outcome: np.ndarray
     exit: np.ndarray
 
-    def contract(self) -> _Caseload:
-        """The same customers, all under the one site "ALL" (for the contract totals)."""
-        dates = (self.referral, self.start, self.outcome, self.exit)
-        return _Caseload(np.zeros_like(self.codes), [ALL_SITES], *dates)
-
 
 def flow_by_site(
     caseload: pd.DataFrame,
@@ -83,10 +78,7 @@ def flow_by_site(
     if start >= end:
         raise ValueError(f"as_of {as_of:%Y-%m-%d} is before the first referral in the caseload.")
     window = (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
-    result = pd.concat(
-        [_flow_stats(data, window), _flow_stats(data.contract(), window)], ignore_index=True
-    )
-    return result.assign(window_start=start, as_of=as_of.normalize())
+    return _flow_stats(data, window).assign(window_start=start, as_of=as_of.normalize())
 
 
 def flow_by_month(caseload: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -191,9 +183,7 @@ def littles_law_check(
     end = as_of + pd.Timedelta(days=1)
     start = end - pd.DateOffset(months=window_months)
     window = (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
-    result = pd.concat(
-        [_littles_stats(data, window), _littles_stats(data.contract(), window)], ignore_index=True
-    )
+    result = _littles_stats(data, window)
     deviation = (result["ratio"] - 1).abs()
     result["flag"] = (deviation > tolerance).to_numpy(dtype=bool)
     result["explanation"] = _littles_explanation(result, tolerance)
@@ -203,7 +193,11 @@ def littles_law_check(
 
 
 def _flow_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64]) -> pd.DataFrame:
-    """Flow figures per site code for events inside ``[window[0], window[1])``."""
+    """Flow figures per site code for events inside ``[window[0], window[1])``, then "ALL".
+
+    The contract's counts and day totals are the sums of the sites' (whole numbers, so exactly
+    what one pass over all customers gives); its quantiles are taken over all customers.
+    """
     lo, hi = window
     n = len(data.sites)
     started = ~np.isnat(data.start)
@@ -212,9 +206,10 @@ def _flow_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64]) ->
         return (dates >= lo) & (dates < hi)  # NaT compares False, so missing events drop out
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(data.codes[mask], minlength=n)
+        return _with_total(np.bincount(data.codes[mask], minlength=n))
 
-    exited = inside(data.exit) & started
+    exit_inside = inside(data.exit)
+    exited = exit_inside & started
     timed = inside(data.outcome) & started  # outcomes with a start date to time them from
     to_outcome = (data.outcome[timed] - data.start[timed]) / _ONE_DAY
     in_service = (data.exit[exited] - data.start[exited]) / _ONE_DAY
@@ -224,26 +219,37 @@ def _flow_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64]) ->
         "starts": count(inside(data.start)),
         "outcomes": count(inside(data.outcome)),
         "exits": count(exited),
-        "closed_before_start": count(inside(data.exit) & ~started),
+        "closed_before_start": count(exit_inside & ~started),
         "open_caseload": count(open_now),
     }
     months = (hi - lo) / _ONE_DAY / DAYS_PER_MONTH
-    median, p80 = _grouped_quantiles(data.codes[timed], to_outcome, n, (0.5, 0.8))
-    frame = pd.DataFrame({"site": pd.Series(data.sites, dtype="str"), **counts})
+    timed_codes = data.codes[timed]
+    median, p80 = (
+        np.append(by_site, everyone)
+        for by_site, everyone in zip(
+            _grouped_quantiles(timed_codes, to_outcome, n, (0.5, 0.8)),
+            _grouped_quantiles(np.zeros_like(timed_codes), to_outcome, 1, (0.5, 0.8)),
+            strict=True,
+        )
+    )
+    service_days = _with_total(np.bincount(data.codes[exited], weights=in_service, minlength=n))
+    frame = pd.DataFrame({"site": pd.Series([*data.sites, ALL_SITES], dtype="str"), **counts})
     return frame.assign(
         conversion_to_start=_ratio(counts["starts"], counts["referrals"]),
         conversion_to_outcome=_ratio(counts["outcomes"], counts["starts"]),
         median_days_to_outcome=median,
         p80_days_to_outcome=p80,
         throughput_per_month=counts["exits"] / months,
-        mean_days_in_service=_ratio(
-            np.bincount(data.codes[exited], weights=in_service, minlength=n), counts["exits"]
-        ),
+        mean_days_in_service=_ratio(service_days, counts["exits"]),
     )
 
 
 def _littles_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64]) -> pd.DataFrame:
-    """L, λ, W and their ratio per site code for the window ``[window[0], window[1])``."""
+    """L, λ, W and their ratio per site code for the window ``[window[0], window[1])``, then "ALL".
+
+    Every figure is a ratio of counts or day totals, and the contract's are the sums of the
+    sites'.
+    """
     lo, hi = window
     n = len(data.sites)
     days = (hi - lo) / _ONE_DAY
@@ -253,24 +259,28 @@ def _littles_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64])
     overlap = (leave - np.maximum(data.start, lo)) / _ONE_DAY
     overlap = np.where(started & (overlap > 0), overlap, 0.0)
     exited = started & (data.exit >= lo) & (data.exit < hi)
-    exits = np.bincount(data.codes[exited], minlength=n)
-    starts = np.bincount(data.codes[(data.start >= lo) & (data.start < hi)], minlength=n)
+    exits = _with_total(np.bincount(data.codes[exited], minlength=n))
+    starts = _with_total(
+        np.bincount(data.codes[(data.start >= lo) & (data.start < hi)], minlength=n)
+    )
     in_service = (data.exit[exited] - data.start[exited]) / _ONE_DAY
+    not_exited = np.isnat(data.exit)
 
     def open_on(day: np.datetime64) -> np.ndarray:
-        is_open = started & (data.start < day) & (np.isnat(data.exit) | (data.exit >= day))
-        return np.bincount(data.codes[is_open], minlength=n)
+        is_open = started & (data.start < day) & (not_exited | (data.exit >= day))
+        return _with_total(np.bincount(data.codes[is_open], minlength=n))
 
-    observed = np.bincount(data.codes, weights=overlap, minlength=n) / days
+    observed = _with_total(np.bincount(data.codes, weights=overlap, minlength=n)) / days
     arrivals = starts / days
-    w_days = _ratio(np.bincount(data.codes[exited], weights=in_service, minlength=n), exits)
+    service_days = _with_total(np.bincount(data.codes[exited], weights=in_service, minlength=n))
+    w_days = _ratio(service_days, exits)
     # Nobody left, so W is unknown: count λW as 0, and any open caseload then fails the check.
     expected = np.where(exits > 0, arrivals * w_days, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / expected, np.where(observed > 0, np.inf, np.nan))
     return pd.DataFrame(
         {
-            "site": pd.Series(data.sites, dtype="str"),
+            "site": pd.Series([*data.sites, ALL_SITES], dtype="str"),
             "open_at_start": open_on(lo),
             "open_at_end": open_on(hi),
             "caseload": observed,
@@ -281,6 +291,11 @@ def _littles_stats(data: _Caseload, window: tuple[np.datetime64, np.datetime64])
             "ratio": ratio,
         }
     )
+
+
+def _with_total(per_site: np.ndarray) -> np.ndarray:
+    """The sites' figures with the contract's (their sum) appended."""
+    return np.append(per_site, per_site.sum())
 
 
 def _littles_explanation(result: pd.DataFrame, tolerance: float) -> pd.Series:
@@ -366,7 +381,7 @@ def _grouped_quantiles(
     One sort by (code, value) puts each group's values in order side by side; each quantile is
     then read at each group's offset, with no loop over groups.
     """
-    ordered = values[np.lexsort((values, codes))]
+    ordered = sort_by_group(codes, values, n)
     sizes = np.bincount(codes, minlength=n)
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     has = sizes > 0
@@ -380,3 +395,25 @@ def _grouped_quantiles(
         result[has] = lower + (upper - lower) * (position - below)
         results.append(result)
     return results
+
+
+def sort_by_group(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """``values`` ordered by group code, then by value: ``values[np.lexsort((values, codes))]``.
+
+    Days between two dates are whole numbers over a few thousand at most, so a counting sort
+    (one ``np.bincount`` over "code × range + value") gives the same array without sorting a
+    million values; other values are sorted.
+    """
+    values = np.asarray(values)
+    if len(values) == 0:
+        return values
+    low, high = values.min(), values.max()
+    span = high - low + 1 if np.isfinite(low) and np.isfinite(high) else np.inf
+    if span * n > 20_000_000 or not np.array_equal(values, np.floor(values)):
+        return values[np.lexsort((values, codes))]
+    span = int(span)
+    counts = np.bincount(
+        codes.astype(np.int64) * span + (values - low).astype(np.int64), minlength=n * span
+    )
+    levels = np.tile(np.arange(span, dtype=np.int64) + np.int64(low), n).astype(values.dtype)
+    return np.repeat(levels, counts)

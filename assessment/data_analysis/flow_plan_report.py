@@ -6,13 +6,14 @@ no display objects (those are in ``flow_plan_views``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from assessment.data_analysis.comparisons import strength
 from assessment.data_analysis.flow_plan import HORIZON_MONTHS, RECENT_MONTHS
@@ -29,6 +30,7 @@ MAX_SITE_HYPOTHESES = 5
 """Sites named one by one (the largest gaps); beyond them one contract-level hypothesis."""
 
 
+@functools.lru_cache(maxsize=256)
 def period_words(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """A span of months as people say it: "July to December 2026", "Nov 2026 to Feb 2027"."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -39,6 +41,7 @@ def period_words(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:%B %Y} to {end:%B %Y}"
 
 
+@functools.lru_cache(maxsize=256)
 def recent_words(start: pd.Timestamp) -> str:
     """The months "today's on-flow" is averaged over, ending the month before ``start``."""
     first = pd.Timestamp(start) - pd.DateOffset(months=RECENT_MONTHS)
@@ -63,36 +66,56 @@ def flow_plan_hypotheses(
     kpi_label: str,
     kpi_key: str | None = None,
     engagement: Engagement | None = None,
+    limit: int | None = MAX_SITE_HYPOTHESES,
 ) -> list[Hypothesis]:
     """``flow-gap:{site}``: a site whose on-flow is materially short of what its target needs.
 
     Fires when today's starts fall more than 10% below the need even at the top of the site's
     conversion interval, and the chance that its conversion is really high enough for today's
-    starts is under 5%. At most ``MAX_SITE_HYPOTHESES`` sites (the largest gaps in starts) are
-    named one by one; when more are short, ``flow-gap:ALL`` says how many and how far. Texts are
-    in the engagement's words (``terminology:``).
+    starts is under 5%. At most ``limit`` sites (the largest gaps in starts) are named one by
+    one; when more are short, ``flow-gap:ALL`` says how many and how far (``limit=None`` gives
+    every site's, for step 1 to summarise as it does every rule's). Texts are in the
+    engagement's words (``terminology:``).
     """
     rates = plan.rates.set_index("site")
     label = kpi_label[:1].lower() + kpi_label[1:] if not kpi_label[1:2].isupper() else kpi_label
+    summary = plan.summary[plan.summary["site"] != ALL_SITES]
+    short = summary[summary["materially_short"] & (summary["starts_today"] > 0)]
+    # the p-values of every short site at once: a scipy call per site cost more than the plan
+    site_rates = rates.reindex(short["site"])
+    spans = zip(short["plan_start"], short["plan_end"], strict=True)
+    months = np.maximum(1, [_months_between(a, b) + 1 for a, b in spans])
+    needed_rate = short["target"].to_numpy(float) / months / short["starts_today"].to_numpy(float)
+    p_values = _enough_starts_p(
+        site_rates["outcome_rate"].to_numpy(float),
+        site_rates["outcome_low"].to_numpy(float),
+        site_rates["outcome_high"].to_numpy(float),
+        needed_rate,
+    )
+    records = dict(zip(rates.index, rates.to_dict("records"), strict=True))
     hyps = []
-    for row in plan.summary[plan.summary["site"] != ALL_SITES].itertuples():
-        if not row.materially_short or not row.starts_today > 0:
-            continue
-        rate = rates.loc[row.site]
-        months = max(1, _months_between(row.plan_start, row.plan_end) + 1)
-        needed_rate = row.target / months / row.starts_today
-        p = enough_starts_p(
-            rate["outcome_rate"], rate["outcome_low"], rate["outcome_high"], needed_rate
-        )
+    for row, p in zip(short.itertuples(), p_values, strict=True):
         if not p < _SIGNIFICANCE:
             continue
-        gap = _flow_gap(row, rate, site_names.get(row.site, row.site), label, kpi_key, p)
+        rate = records[row.site]
+        gap = _flow_gap(row, rate, site_names.get(row.site, row.site), label, kpi_key, float(p))
         hyps.append(_in_words(gap, engagement))
-    if len(hyps) <= MAX_SITE_HYPOTHESES:
+    if limit is None or len(hyps) <= limit:
         return hyps
     hyps.sort(key=lambda h: -float(h.figures["starts_short"]))
     total = _in_words(_contract_gap(plan, hyps, site_names, kpi_key), engagement)
-    return [*hyps[:MAX_SITE_HYPOTHESES], total]
+    return [*hyps[:limit], total]
+
+
+def _enough_starts_p(
+    rate: np.ndarray, low: np.ndarray, high: np.ndarray, needed_rate: np.ndarray
+) -> np.ndarray:
+    """``enough_starts_p`` of many sites at once (NaN where it is not defined)."""
+    se = (high - low) / (2 * stats.norm.ppf(0.975))
+    defined = np.isfinite(se) & (se > 0) & np.isfinite(needed_rate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = special.ndtr((rate - needed_rate) / se)
+    return np.where(defined, p, np.nan)
 
 
 def _in_words(hyp: Hypothesis, engagement: Engagement | None) -> Hypothesis:
@@ -127,7 +150,7 @@ def _contract_gap(
 
 
 def _flow_gap(
-    row: object, rate: pd.Series, name: str, label: str, kpi_key: str | None, p: float
+    row: object, rate: Mapping[str, float], name: str, label: str, kpi_key: str | None, p: float
 ) -> Hypothesis:
     period = period_words(row.plan_start, row.plan_end)
     out_of_reach = ""

@@ -30,10 +30,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from assessment.data_analysis.comparisons import (
     AHEAD,
@@ -304,17 +305,19 @@ def _conversion_gaps(
     if best_rate <= 0:
         return []
     weak = weak[weak["rate"] < ratio * best_rate]
-    pct_by_site = headline.set_index("site")["pct_of_target"]
+    # plain dicts: a pandas lookup per site costs more than the sentence it goes into
+    pct_of = headline.set_index("site")["pct_of_target"].to_dict()
+    best_row = best.to_dict()
     return [
-        _conversion_hypothesis(row, best, pct_by_site, label, names, bool(len(ahead)))
+        _conversion_hypothesis(row, best_row, pct_of, label, names, bool(len(ahead)))
         for row in weak.sort_values(["rate", "site"]).itertuples()
     ]
 
 
 def _conversion_hypothesis(
     row: tuple,
-    best: pd.Series,
-    pct_by_site: pd.Series,
+    best: Mapping[str, Any],
+    pct_by_site: Mapping[str, float],
     label: str,
     names: _Names,
     against_best: bool,
@@ -430,7 +433,7 @@ def _time_with_customer(
         )
         # One-sided test of "the share is at the floor", on the sample's effective size.
         se = math.sqrt(below * (1 - below) / row.n_effective)
-        p = float(stats.norm.cdf((row.share - below) / se))
+        p = float(special.ndtr((row.share - below) / se))  # stats.norm.cdf without its checks
         hyps.append(
             Hypothesis(
                 key=f"time-with-customer:{row.site}",

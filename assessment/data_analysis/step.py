@@ -16,12 +16,8 @@ from assessment.data_analysis.flow import flow_by_month, flow_by_site, littles_l
 from assessment.data_analysis.flow_plan_inputs import FlowPlan, build_flow_plan
 from assessment.data_analysis.flow_plan_report import flow_plan_hypotheses
 from assessment.data_analysis.incidence import Incidence, cumulative_incidence
-from assessment.data_analysis.opinion import (
-    Hypothesis,
-    hypotheses_frame,
-    initial_opinion,
-    rank_by_strength,
-)
+from assessment.data_analysis.opinion import Hypothesis, hypotheses_frame, initial_opinion
+from assessment.data_analysis.opinion_summary import summarised
 from assessment.data_analysis.performance import (
     ALL_SITES,
     performance_by_period,
@@ -72,6 +68,9 @@ class DataAnalysis:
     flow_plan_months: pd.DataFrame | None = None
     flow_plan_levers: pd.DataFrame | None = None
     flow_plan_rates: pd.DataFrame | None = None
+    opinion_sites: pd.DataFrame | None = None
+    """Every site of a rule that holds at more than ``opinion_summary.MAX_SITES`` sites (the
+    opinion names the strongest of them in one hypothesis); empty when no rule is folded."""
 
 
 def read_inputs(engagement: Engagement) -> Extracts:
@@ -146,8 +145,10 @@ def analyse(
     found = opinion(engagement, comparison, flow, value, littles, study)
     if plan is not None:
         label = engagement.kpi(headline).label
-        gaps = flow_plan_hypotheses(plan, engagement.site_names(), label, headline, engagement)
-        found = rank_by_strength([*found, *gaps])
+        found += flow_plan_hypotheses(
+            plan, engagement.site_names(), label, headline, engagement, limit=None
+        )
+    found, sites_behind = summarised(engagement, found)
     hypotheses = with_periods(
         hypotheses_frame(found),
         periods.to_date if periods else None,
@@ -157,8 +158,9 @@ def analyse(
     baseline_comparison = site_comparison(
         baseline_kpi, min_volume=engagement.method.min_volume, lower_is_better=lower
     )
+    first_opinion = opinion(engagement, baseline_comparison, flow, value, littles, study)
     formed = with_periods(
-        hypotheses_frame(opinion(engagement, baseline_comparison, flow, value, littles, study)),
+        hypotheses_frame(summarised(engagement, first_opinion)[0]),
         baseline,
         caseload,
     )
@@ -180,6 +182,7 @@ def analyse(
         "flow_plan_months": None if plan is None else plan.months,
         "flow_plan_levers": None if plan is None else plan.levers,
         "flow_plan_rates": None if plan is None else plan.rates,
+        "opinion_sites": sites_behind,
     }
     # a work-sampling study is its sites and days, never "the contract"
     study_names = names | ({ALL_SITES: study} if study else {})
@@ -344,7 +347,7 @@ def _site_names(engagement: Engagement) -> dict[str, str]:
 def _with_site_names(frame: pd.DataFrame | None, names: dict[str, str]) -> pd.DataFrame | None:
     if frame is None or "site" not in frame:
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the new column never touches the original
     position = out.columns.get_loc("site") + 1
     out.insert(position, "site_name", out["site"].map(names).fillna(out["site"]))
     return out

@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.data_analysis import charts
+from assessment.data_analysis.opinion_views import with_sites_behind
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
@@ -462,7 +463,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
     """The initial opinion, strongest first: each hypothesis, its strength, statement and key."""
     if result.hypotheses.empty:
         return callout("Initial opinion", ["The data suggests no hypothesis yet."])
-    return table(
+    shown = table(
         with_strength(result.hypotheses),
         {
             "title": "Hypothesis",
@@ -474,6 +475,7 @@ def opinion_table(result: DataAnalysis) -> HTML:
         "knowledge (step 2) and evidence (step 4). A pattern that chance could explain is not "
         "listed.",
     )
+    return with_sites_behind(shown, result)
 
 
 def with_strength(hypotheses: pd.DataFrame) -> pd.DataFrame:

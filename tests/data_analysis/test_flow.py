@@ -357,3 +357,52 @@ def test_littles_law_tolerance_is_a_parameter():
     relaxed = littles_law_check(frame, tolerance=ratio, as_of=pd.Timestamp("2023-12-31"))
 
     assert not relaxed["flag"].iloc[0]
+
+
+def test_sorting_by_group_gives_what_a_full_sort_gives() -> None:
+    """The counting sort of whole days equals numpy's lexsort; other values are sorted."""
+    from assessment.data_analysis.flow import sort_by_group
+
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 7, 10_000)
+    for values in (rng.integers(-5, 400, 10_000).astype(float), rng.integers(0, 90, 10_000)):
+        ordered = sort_by_group(codes, values, 9)
+        expected = values[np.lexsort((values, codes))]
+        assert ordered.dtype == expected.dtype
+        np.testing.assert_array_equal(ordered, expected)
+    fractions = rng.random(1_000)
+    np.testing.assert_array_equal(
+        sort_by_group(codes[:1_000], fractions, 7),
+        fractions[np.lexsort((fractions, codes[:1_000]))],
+    )
+
+
+def test_the_contract_row_is_what_one_site_of_every_customer_gives() -> None:
+    """The contract's figures, summed from the sites', equal a pass over all customers as one."""
+    rng = np.random.default_rng(5)
+    n = 3_000
+    referral = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    start = referral + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    start = start.where(rng.random(n) < 0.8)
+    outcome = (start + pd.to_timedelta(rng.integers(10, 300, n), unit="D")).where(
+        rng.random(n) < 0.3
+    )
+    leave = (start + pd.to_timedelta(rng.integers(5, 400, n), unit="D")).where(rng.random(n) < 0.6)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "site": rng.choice(["a", "b", "c", "d"], n),
+            "referral_date": referral,
+            "start_date": start,
+            "outcome_date": outcome,
+            "exit_date": leave,
+        }
+    )
+    pooled = frame.assign(site="pooled")
+    as_of = pd.Timestamp("2025-01-31")
+    for figures in (flow_by_site, littles_law_check):
+        by_site = figures(frame, as_of=as_of)
+        one = figures(pooled, as_of=as_of)
+        contract = by_site[by_site["site"] == ALL_SITES].drop(columns="site").reset_index(drop=True)
+        expected = one[one["site"] == "pooled"].drop(columns="site").reset_index(drop=True)
+        pd.testing.assert_frame_equal(contract, expected, check_exact=True)

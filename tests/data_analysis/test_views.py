@@ -1,11 +1,14 @@
 """What step 1 shows on the demo: every comparison with its interval, and words a client reads."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from assessment import data_analysis as step1
+from assessment.data_analysis import client
 from assessment.engagement import load_engagement
 
 NORTHSHORE = Path(__file__).resolve().parents[2] / "data" / "demo" / "northshore"
@@ -96,3 +99,28 @@ def test_opinion_lists_strength_strongest_first(northshore):
     strengths = [f["strength"] for f in result.hypotheses["figures"]]
     order = ["very strong", "strong", "moderate", "weak", "data check"]
     assert strengths == sorted(strengths, key=order.index)
+
+
+def test_the_sites_behind_a_folded_hypothesis_follow_the_opinion(northshore):
+    """A rule folded at many sites shows its table; the demo's four sites fold nothing."""
+    _, result = northshore
+    assert result.opinion_sites is not None and result.opinion_sites.empty
+    assert "aw-opinion-sites" not in text(step1.opinion_table(result))
+    sites = pd.DataFrame(
+        {
+            "rule": "conversion-gap:SITES",
+            "rank": [1, 2],
+            "key": ["conversion-gap:westfield", "conversion-gap:eastgate"],
+            "site": ["westfield", "eastgate"],
+            "site_name": ["Westfield House", "Eastgate Centre"],
+            "title": "converts fewer",
+            "figure": ["6%", "7%"],
+            "p_value": [0.0, 0.0],
+            "strength": "very strong",
+        }
+    )
+    folded = replace(result, opinion_sites=sites)
+    for shown in (text(step1.opinion_table(folded)), text(client.opinion_for_client(folded))):
+        assert "aw-opinion-sites" in shown
+        assert shown.index(">Westfield House</td>") < shown.index(">Eastgate Centre</td>")
+        assert ">6%</td>" in shown

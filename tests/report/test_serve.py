@@ -119,3 +119,81 @@ def test_default_token_is_random_and_kept_when_given() -> None:
     assert len(first.token) >= 24 and first.token != second.token
     assert ServeOptions(token="mine").with_token().token == "mine"
     assert ServeOptions(port=9000, token="t").url() == "http://127.0.0.1:9000/?token=t"
+
+
+def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our identity provider compares the token with ``hmac.compare_digest``, never ``==``."""
+    import asyncio
+    import hmac
+    from types import SimpleNamespace
+
+    from assessment.bounded_serving import ReportIdentityProvider
+
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(given: bytes, token: bytes) -> bool:
+        compared.append((given, token))
+        return real(given, token)
+
+    monkeypatch.setattr("assessment.bounded_serving.hmac.compare_digest", spy)
+    provider = ReportIdentityProvider(token="server-token")
+    monkeypatch.setattr(provider, "get_user_cookie", lambda handler: None)
+
+    def handler(given: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            token="server-token",
+            get_argument=lambda name, default="": given if name == "token" else default,
+            request=SimpleNamespace(headers={}),
+        )
+
+    monkeypatch.setattr(provider, "generate_anonymous_user", lambda handler: "anonymous")
+    assert asyncio.run(provider.get_user_token(handler("server-token"))) == "anonymous"
+    assert asyncio.run(provider.get_user_token(handler("server-tokex"))) is None
+    assert compared == [(b"server-token", b"server-token"), (b"server-tokex", b"server-token")]
+
+
+def test_the_server_reaches_itself_on_the_loopback_when_it_listens_everywhere() -> None:
+    everywhere = ServeOptions(host="0.0.0.0", port=8123, token="t0k")
+    assert everywhere.local_url() == "http://127.0.0.1:8123/?token=t0k"
+    assert ServeOptions(host="::", port=8123, token="t0k").local_url() == (
+        "http://[::1]:8123/?token=t0k"
+    )
+    assert ServeOptions(host="10.1.2.3", port=8123, token="t0k").local_url() == (
+        "http://10.1.2.3:8123/?token=t0k"
+    )
+
+
+PAGE = (
+    "<html><body><h1>Report</h1><script>draw()</script>"
+    '<script data-aw-voila-loader>connect("kernel")</script></body></html>'
+)
+
+
+def test_a_page_without_live_controls_takes_a_kernel_only_to_be_rendered_once() -> None:
+    from assessment.bounded_serving import KernelBound
+
+    bound = ServeOptions(pool_size=1, max_kernels=3).bound()
+    assert bound.widgets is False and bound.max_kernels == 3 and bound.pool_size == 1
+    assert bound.may_hand_out()  # the first rendering
+    bound.remember(PAGE)
+    assert bound.rendered.is_set() and not bound.may_hand_out()  # every view from memory
+    assert b"data-aw-voila-loader" not in bound.page and b"draw()" in bound.page
+    live = KernelBound(max_kernels=3, pool_size=1, idle_seconds=60, widgets=True)
+    live.remember(PAGE)
+    assert live.may_hand_out()  # live controls: a kernel per view while the bound allows
+    live.rendering = 1
+    live.handed_out("kernel-1")
+    assert not live.may_hand_out()  # 3 - 1 pooled = 2 places, both taken
+
+
+def test_the_page_rendered_once_has_one_validator_per_representation() -> None:
+    import gzip
+    import hashlib
+
+    bound = ServeOptions(pool_size=1).bound()
+    bound.remember(PAGE)
+    plain, zipped = bound.page_etags
+    digest = hashlib.sha256(bound.page).hexdigest()[:32]
+    assert (plain, zipped) == (f'"{digest}"', f'"{digest}-gzip"')
+    assert gzip.decompress(bound.page_gzip) == bound.page
