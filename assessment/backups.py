@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 
 from assessment.errors import WorkbookError
-from assessment.store import BACKUPS_DIR, Store, StoreDamaged, check_file
+from assessment.store import Store
+from assessment.store_file import BACKUPS_DIR, StoreDamaged, check_file
 
 KEEP = 5
 """Backups kept per store (the oldest beyond this are removed after each new one)."""

@@ -18,7 +18,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment.branding import brand_style, for_engagement
-from assessment.engagement import DEFAULT_CURRENCY, Engagement
+from assessment.engagement import Engagement
+from assessment.engagement_settings import DEFAULT_CURRENCY
 from assessment.periods import stored_periods
 from assessment.run_folder import MANIFEST_FILE
 from assessment.terminology import words

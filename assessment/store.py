@@ -12,68 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
 import pandas as pd
 
 from assessment.errors import WorkbookError
-
-# Each migration upgrades the schema by one version. Append only: never edit a released one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE frames (
-        name        TEXT PRIMARY KEY,
-        step        TEXT NOT NULL,
-        data        BLOB NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    CREATE TABLE hypotheses (
-        key         TEXT PRIMARY KEY,
-        step        TEXT NOT NULL,
-        kind        TEXT NOT NULL,
-        site        TEXT,
-        kpi         TEXT,
-        title       TEXT NOT NULL,
-        statement   TEXT NOT NULL,
-        figures     TEXT NOT NULL,
-        status      TEXT NOT NULL CHECK (status IN ('current', 'retired')),
-        position    INTEGER NOT NULL DEFAULT 0,
-        first_seen  TEXT NOT NULL,
-        last_seen   TEXT NOT NULL
-    );
-    CREATE TABLE annotations (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        hypothesis_key  TEXT NOT NULL REFERENCES hypotheses(key),
-        stance          TEXT NOT NULL,
-        note            TEXT NOT NULL DEFAULT '',
-        created_at      TEXT NOT NULL
-    );
-    CREATE TABLE run_log (
-        run_id       TEXT PRIMARY KEY,
-        started_at   TEXT NOT NULL,
-        finished_at  TEXT,
-        status       TEXT NOT NULL,
-        detail       TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    """
-    CREATE TABLE schema_components (
-        component  TEXT PRIMARY KEY,
-        version    INTEGER NOT NULL
-    );
-    """,
-    # never used: steps keep their entries in their own tables, runs are recorded in run folders
-    """
-    DROP TABLE annotations;
-    DROP TABLE run_log;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+from assessment.store_file import check_file, create_file, damaged, unwritable
+from assessment.store_schema import MIGRATIONS, SCHEMA_VERSION
 
 _COMPONENTS: dict[str, tuple[str, ...]] = {}
 """Component -> its migrations: the tables of each step (and of the capture ledger)."""
@@ -105,98 +54,6 @@ class StoreVersionError(RuntimeError):
     """The store was written by a newer workbook than the one reading it."""
 
 
-class StoreDamaged(WorkbookError):
-    """The store file is empty, not a database, cut short or corrupted (message names it)."""
-
-
-class StoreUnwritable(WorkbookError):
-    """The store cannot be written: a read-only folder or file, or a full disk."""
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BACKUPS_DIR = "backups"
-"""Beside the store: a copy taken before each run (see :mod:`assessment.backups`)."""
-
-
-def latest_backup(path: Path) -> Path | None:
-    """The newest backup of the store at ``path``, if any."""
-    found = (path.parent / BACKUPS_DIR).glob(f"{path.stem}-*.sqlite")
-    ordered = sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
-    return ordered[-1] if ordered else None
-
-
-def _damaged(path: Path, what: str) -> StoreDamaged:
-    backup = latest_backup(path)
-    if backup is None:
-        remedy = "no backup of it exists yet (a backup is taken before each run)"
-    else:
-        remedy = f"the latest backup is {backup}: bring it back with assess restore {path.parent}"
-    return StoreDamaged(f"{path}: {what}. Nothing was written to it; {remedy}")
-
-
-def _create(path: Path) -> None:
-    """Create a new store whole, then put it in place: a store file is never seen empty.
-
-    Otherwise a process opening the store while another creates it would find a zero-length
-    file, which :func:`check_file` must refuse (an emptied store must not pass for a new one).
-    """
-    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
-    try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            for number, script in enumerate(MIGRATIONS, start=1):
-                conn.execute("BEGIN IMMEDIATE")
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-        finally:
-            conn.close()
-        with suppress(FileExistsError):  # another process put its new store there first
-            os.link(tmp, path)
-    except OSError as error:
-        raise unwritable(path, error) from None
-    except sqlite3.Error as error:
-        raise unwritable(path, error) from None
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-
-
-def check_file(path: Path) -> None:
-    """Refuse a store file that exists but cannot be a good store: cheap checks, at every open.
-
-    An empty file would otherwise be taken for a new store (and every entry made in the notebooks
-    lost without a word); another file's bytes, or a store cut short, would fail later with a bare
-    ``DatabaseError``.
-
-    Raises:
-        StoreDamaged: Zero length, not a SQLite database, or shorter than its header says.
-    """
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return  # a new store
-    if size == 0:
-        raise _damaged(path, "the workbook store is empty (0 bytes), not a new store")
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    if not header.startswith(SQLITE_HEADER):
-        raise _damaged(path, "not a workbook store (not a SQLite database)")
-    if len(header) < 100:
-        raise _damaged(path, "the workbook store is cut short (shorter than its header)")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[24:28] == header[92:96]  # the header's page count is current
-    if valid and pages and size < pages * page_size:
-        raise _damaged(
-            path, f"the workbook store is cut short ({size} bytes of {pages * page_size})"
-        )
-
-
 class Store:
     """An engagement's workbook store.
 
@@ -211,7 +68,7 @@ class Store:
         except OSError as error:
             raise unwritable(self.path, error) from None
         if not self.path.exists():
-            _create(self.path)
+            create_file(self.path, MIGRATIONS)
         check_file(self.path)
         # autocommit mode: transactions are opened explicitly by `transaction()`
         try:
@@ -241,7 +98,7 @@ class Store:
         if "disk is full" in text or "disk i/o" in text:
             return unwritable(self.path, error)
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            return _damaged(self.path, f"the workbook store is damaged ({error})")
+            return damaged(self.path, f"the workbook store is damaged ({error})")
         return error
 
     def check(self) -> None:
@@ -253,9 +110,9 @@ class Store:
         try:
             rows = [r[0] for r in self._conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            raise _damaged(self.path, f"the workbook store is damaged ({error})") from None
+            raise damaged(self.path, f"the workbook store is damaged ({error})") from None
         if rows != ["ok"]:
-            raise _damaged(self.path, f"the workbook store is damaged ({'; '.join(rows[:3])})")
+            raise damaged(self.path, f"the workbook store is damaged ({'; '.join(rows[:3])})")
 
     def __enter__(self) -> Store:
         return self
@@ -492,14 +349,6 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
-
-
-def unwritable(path: Path, error: BaseException) -> StoreUnwritable:
-    """The clear error for a store that cannot be written (read-only place, full disk)."""
-    return StoreUnwritable(
-        f"{path}: the workbook store cannot be written ({error}). Check that the engagement "
-        "folder is writable and the disk has room; nothing was changed"
-    )
 
 
 def open_store(path: str | Path) -> Store:

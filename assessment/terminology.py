@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assessment.engagement import Engagement, Terminology
+from assessment.engagement import Engagement
+from assessment.engagement_settings import Terminology
 
 _KEYS = ("customer", "customers", "adviser", "advisers", "site", "sites", "outcome")
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from assessment import charts
+from assessment import chart_rendering, charts
 from assessment.data_analysis import charts as step_charts
 
 
@@ -50,7 +50,7 @@ def test_house_renderer_is_registered_and_enabled() -> None:
 
 def test_vl_convert_version_matches_the_schema_altair_emits() -> None:
     major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
-    assert charts._vl_version() == f"{major}.{minor}"
+    assert chart_rendering.vl_version() == f"{major}.{minor}"
     assert f"{major}.{minor}" in vlc.get_vegalite_versions()
 
 
@@ -85,7 +85,7 @@ def test_renderer_output_is_valid_nbformat(starts_to_date: pd.DataFrame) -> None
 
 def test_each_figure_gets_its_own_id_and_scoped_svg_ids(starts_to_date: pd.DataFrame) -> None:
     chart = step_charts.performance_by_site(starts_to_date, "starts", "Starts")
-    first, second = charts.chart_html(chart), charts.chart_html(chart)
+    first, second = chart_rendering.chart_html(chart), chart_rendering.chart_html(chart)
     first_id = re.search(r'id="(aw-chart-\d+)"', first).group(1)
     second_id = re.search(r'id="(aw-chart-\d+)"', second).group(1)
     assert first_id != second_id
@@ -106,7 +106,7 @@ def test_data_label_cannot_inject_script() -> None:
         .encode(x="value:Q", y="site_name:N", tooltip=["site_name:N"])
     )
 
-    page = charts.chart_html(chart)
+    page = chart_rendering.chart_html(chart)
 
     assert "<script>" not in page
     assert "alert(1)</script>" not in page
@@ -124,11 +124,11 @@ def test_data_label_cannot_inject_script() -> None:
 def test_renderer_refuses_charts_that_fetch_data() -> None:
     remote = alt.Chart("https://data.example/extract.csv").mark_point().encode(x="a:Q")
     with pytest.raises(ValueError, match="not allowed"):
-        charts.chart_html(remote)
+        chart_rendering.chart_html(remote)
 
 
 def test_spec_json_escapes_markup_and_non_finite_numbers() -> None:
-    text = charts.spec_json_for_script({"a": "</script>&<!--", "b": float("nan")})
+    text = chart_rendering.spec_json_for_script({"a": "</script>&<!--", "b": float("nan")})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"a": "</script>&<!--", "b": None}
 

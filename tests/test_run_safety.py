@@ -23,7 +23,8 @@ from assessment.cli import main
 from assessment.engagement import load_engagement
 from assessment.errors import RunFailed
 from assessment.runner import run_engagement
-from assessment.store import Store, StoreDamaged
+from assessment.store import Store
+from assessment.store_file import StoreDamaged
 
 
 def run(folder: Path, **kwargs) -> object:

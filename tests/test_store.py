@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from assessment import store as store_module
-from assessment.store import SCHEMA_VERSION, Store, StoreVersionError, open_store, write_frames
+from assessment.store import Store, StoreVersionError, open_store, write_frames
+from assessment.store_schema import SCHEMA_VERSION
 
 
 @pytest.fixture

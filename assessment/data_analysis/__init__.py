@@ -7,8 +7,9 @@ report shows. Modules (the anatomy every step follows, see docs/architecture.md)
 (the one chance of an outcome), ``survival``,
 ``opinion``, whose ``Hypothesis`` is the step's model); ``step`` (read inputs, analyse, save,
 load; its results live in the shared ``frames`` and ``hypotheses`` tables, so it has no ``store``
-or ``sheets`` of its own); ``views`` (what the notebook shows); ``client`` (the report's
-sections); ``charts``.
+or ``sheets`` of its own); ``views`` with ``flow_views`` and ``sampling_views`` (what the
+notebook shows, per section); ``client`` (the report's sections); ``charts`` with
+``outcome_charts`` and ``work_sampling_charts``.
 """
 
 from assessment.data_analysis.client import (
@@ -24,6 +25,13 @@ from assessment.data_analysis.flow_plan_views import (
     flow_plan_months_table,
     flow_plan_table,
 )
+from assessment.data_analysis.flow_views import (
+    flow_charts,
+    flow_table,
+    littles_law_table,
+    time_to_outcome_table,
+)
+from assessment.data_analysis.sampling_views import sampling_charts, sampling_table
 from assessment.data_analysis.step import (
     STEP,
     DataAnalysis,
@@ -34,18 +42,12 @@ from assessment.data_analysis.step import (
     save,
 )
 from assessment.data_analysis.views import (
-    flow_charts,
-    flow_table,
     headline,
     inputs_summary,
-    littles_law_table,
     months_flagged,
     opinion_table,
     performance_chart,
     performance_table,
-    sampling_charts,
-    sampling_table,
-    time_to_outcome_table,
     trend_chart,
     trend_table,
 )

@@ -11,11 +11,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from assessment.data_analysis.comparisons import AHEAD, BEHIND
+from assessment.data_analysis.flow_views import littles_law_table
 from assessment.data_analysis.opinion_views import with_sites_behind
 from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.snapshot import then_and_now
 from assessment.data_analysis.step import DataAnalysis
-from assessment.data_analysis.views import littles_law_table, to_date_label, with_strength
+from assessment.data_analysis.views import to_date_label, with_strength
 from assessment.engagement import Engagement
 from assessment.presentation import callout, section_heading, table
 from assessment.summary import ContractStanding

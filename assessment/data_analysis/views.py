@@ -18,8 +18,8 @@ from assessment.data_analysis.performance import ALL_SITES
 from assessment.data_analysis.step import DataAnalysis
 from assessment.engagement import Engagement
 from assessment.inputs import Extracts
-from assessment.periods import Period, Periods, periods_from
-from assessment.presentation import callout, number, pct, share, table
+from assessment.periods import Periods, periods_from
+from assessment.presentation import callout, number, pct, table
 from assessment.terminology import say, words
 
 
@@ -34,15 +34,6 @@ def to_date_label(result: DataAnalysis, engagement: Engagement | None = None) ->
     """'Jan 2024–Jun 2026': the months every figure "to date" covers (to date needs no N)."""
     found = None if result.months is None else periods_from(result.months, 1)
     return found.to_date.label() if found else "to date"
-
-
-def caseload_period(result: DataAnalysis) -> Period | None:
-    """The months the caseload extract covers (its flow by month)."""
-    frame = result.flow_by_month
-    if frame is None or frame.empty:
-        return None
-    months = pd.to_datetime(frame["period"])
-    return Period(months.min(), months.max())
 
 
 def months_flagged(result: DataAnalysis, engagement: Engagement) -> HTML:
@@ -103,7 +94,7 @@ def headline(result: DataAnalysis, engagement: Engagement) -> HTML:
     best, worst = sites.iloc[0], sites.iloc[-1]
 
     def level(row: pd.Series) -> str:
-        return _with_interval(row["pct_of_target"], row["pct_low"], row["pct_high"])
+        return with_interval(row["pct_of_target"], row["pct_low"], row["pct_high"])
 
     # "Above contract" is a claim: only where the whole interval is above 100%.
     above = sites[sites["pct_low"] > 100]["site_name"].tolist()
@@ -135,7 +126,7 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
         keep = ["site", "measure", "pct_low", "pct_high", "verdict"]
         frame = frame.merge(comparison[keep], on=["site", "measure"], how="left")
         frame["pct_with_interval"] = [
-            _with_interval(p, lo, hi)
+            with_interval(p, lo, hi)
             for p, lo, hi in frame[["pct_of_target", "pct_low", "pct_high"]].itertuples(index=False)
         ]
         frame["verdict"] = frame["verdict"].fillna("").replace("", "–")
@@ -164,18 +155,13 @@ def performance_table(result: DataAnalysis, engagement: Engagement) -> HTML:
     )
 
 
-def _with_interval(value: float, low: float, high: float, fmt=pct) -> str:
+def with_interval(value: float, low: float, high: float, fmt=pct) -> str:
     """'27% (24% to 32%)': a value with its 95% interval; the value alone without one."""
     if pd.isna(value):
         return "–"
     if pd.isna(low) or pd.isna(high):
         return fmt(value)
     return f"{fmt(value)} ({fmt(low)} to {fmt(high)})"
-
-
-def _day(value: object) -> str:
-    day = pd.Timestamp(value)
-    return f"{day.day} {day:%b %Y}"
 
 
 def performance_chart(result: DataAnalysis, engagement: Engagement) -> alt.Chart:
@@ -208,7 +194,7 @@ def trend_table(result: DataAnalysis, engagement: Engagement | None = None) -> H
         ].itertuples(index=False)
     ]
     frame["change_text"] = [
-        _with_interval(c * 100, lo * 100, hi * 100, lambda v: f"{v:+,.0f}%")
+        with_interval(c * 100, lo * 100, hi * 100, lambda v: f"{v:+,.0f}%")
         for c, lo, hi in frame[["change", "change_low", "change_high"]].itertuples(index=False)
     ]
     return table(
@@ -237,226 +223,6 @@ def _trend_window(method: str, start: object, end: object, periods: int) -> str:
         now = last - pd.DateOffset(months=periods // 2 - 1)
         return f"{now:%b}–{last:%b %Y} against a year earlier"
     return f"per month, {first:%b %Y} to {last:%b %Y}"
-
-
-def flow_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
-    """On-flow, off-flow and conversion per site: the window ratio beside the cohort rate."""
-    if result.flow is None:
-        return None
-    frame = result.flow.copy()
-    columns = {
-        "site_name": say("{Site}", engagement),
-        "referrals": "Referrals",
-        "starts": "Starts",
-        "outcomes": "Outcomes",
-        "exits": "Exits",
-        "open_caseload": "Caseload now",
-        "conversion_to_start": "Referral → start",
-        "conversion_to_outcome": "Outcomes ÷ starts (same window)",
-        "throughput_per_month": "Exits per month",
-    }
-    caption = _flow_caption(result, engagement)
-    if "cohort_rate" in frame:
-        first = frame.iloc[0]
-        frame["cohort_text"] = [
-            _with_interval(r, lo, hi, share)
-            for r, lo, hi in frame[["cohort_rate", "cohort_low", "cohort_high"]].itertuples(
-                index=False
-            )
-        ]
-        cohort = f"Started {first['cohort_start']:%b %Y}–{first['cohort_end']:%b %Y}"
-        columns["cohort_text"] = f"{cohort}: outcome within 12 months (95% interval)"
-        caption += (
-            " Outcomes ÷ starts counts events in the same window, whoever they belong to; the "
-            "cohort rate follows those who started in one 12-month window for 12 months each."
-        )
-    return table(
-        frame,
-        columns,
-        {
-            "referrals": number,
-            "starts": number,
-            "outcomes": number,
-            "exits": number,
-            "open_caseload": number,
-            "conversion_to_start": share,
-            "conversion_to_outcome": share,
-            "throughput_per_month": lambda v: number(v, 1),
-        },
-        caption=caption,
-    )
-
-
-def _flow_caption(result: DataAnalysis, engagement: Engagement | None = None) -> str:
-    months = caseload_period(result)
-    covered = say(", {customers} referred ", engagement) + months.label() if months else ""
-    return say(
-        f"{{Customers}} flowing through each {{site}}, from the caseload extract{covered}: its "
-        "months may differ from the KPI extract's, so its counts differ from the KPI table's.",
-        engagement,
-    )
-
-
-def time_to_outcome_table(
-    result: DataAnalysis, engagement: Engagement | None = None
-) -> HTML | None:
-    """Time from start to outcome per site: the median, or the chance by 6 or 12 months."""
-    timing = result.time_to_outcome
-    if timing is None or "left" not in timing:
-        # None, or stored by a version that censored exits: its chances are not this
-        # definition's, and showing them beside the flow plan's would give two numbers.
-        return None
-    frame = timing.copy()
-    frame["median_text"] = [
-        "not reached" if pd.isna(m) else _with_interval(m, lo, hi, number)
-        for m, lo, hi in frame[["median_days", "median_low", "median_high"]].itertuples(index=False)
-    ]
-    for months in (6, 12):
-        cols = [f"outcome_{months}m", f"outcome_{months}m_low", f"outcome_{months}m_high"]
-        frame[f"by_{months}"] = [
-            _with_interval(v, lo, hi, lambda x: share(x, 1))
-            for v, lo, hi in frame[cols].itertuples(index=False)
-        ]
-    return table(
-        frame,
-        {
-            "site_name": say("{Site}", engagement),
-            "started": "Started",
-            "outcomes": "Outcomes",
-            "left": "Left without an outcome",
-            "waiting": "Still waiting",
-            "median_text": "Median days to outcome (95% interval)",
-            "by_6": "Chance of an outcome within 6 months (95% interval)",
-            "by_12": "Chance of an outcome within 12 months (95% interval)",
-        },
-        {"started": number, "outcomes": number, "left": number, "waiting": number},
-        caption=say(
-            f"Time from start to outcome for everyone who started{_starts(frame)}, followed to "
-            f"{_day(frame['as_of'].iloc[0])}. {{Customers}} still waiting count until the end "
-            "of the data; leaving without an outcome ends the wait (someone who has left cannot "
-            "get one), so those who left count as having none (cumulative incidence, "
-            "Aalen–Johansen). The flow plan uses the same 12-month chance; the flow table's "
-            "cohort rate is the same measure for the starters of one year only. Where fewer than "
-            "half have an outcome the median is not reached, and the chances within 6 and 12 "
-            "months say more.",
-            engagement,
-        ),
-        kind="aw-time-to-outcome",
-    )
-
-
-def _starts(timing: pd.DataFrame) -> str:
-    """' from Jan 2024 to Dec 2025': the months of the starts a time-to-outcome figure covers."""
-    if "first_start" not in timing or timing["first_start"].isna().all():
-        return ""  # stored before the starts were recorded with it
-    first, last = timing["first_start"].iloc[0], timing["last_start"].iloc[0]
-    return f" from {first:%b %Y} to {last:%b %Y}"
-
-
-def flow_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
-    """The funnel from referral to outcome, and the chance of an outcome over time, per site."""
-    if result.flow is None:
-        return []
-    sites = result.flow[result.flow["site"] != ALL_SITES]
-    shown = [charts.flow_funnel(sites, words(engagement))]
-    timing = result.time_to_outcome
-    # curves stored by a version that censored exits are another definition: not shown
-    if result.survival is not None and timing is not None and "left" in timing:
-        names = result.flow.set_index("site")["site_name"]
-        curves = result.survival.assign(
-            site_name=result.survival["site"].map(names).fillna(result.survival["site"])
-        )
-        shown.append(charts.outcome_over_time(curves[curves["site"] != ALL_SITES]))
-    return shown
-
-
-def littles_law_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
-    """The data check: caseload against throughput × time in service, with what a flag means."""
-    if result.littles_law is None:
-        return None
-    return table(
-        result.littles_law,
-        {
-            "site_name": say("{Site}", engagement),
-            "caseload": "Caseload (L)",
-            "starts_per_day": "Starts per day (λ)",
-            "mean_days_in_service": "Days in service (W)",
-            "expected_caseload": "λ × W",
-            "ratio": "L ÷ (λ × W)",
-            "flag": "Check the data?",
-            "explanation": "Why",
-        },
-        {
-            "caseload": number,
-            "starts_per_day": lambda v: number(v, 2),
-            "mean_days_in_service": number,
-            "expected_caseload": number,
-            "ratio": lambda v: number(v, 2),
-            "flag": lambda v: "yes" if v else "no",
-        },
-        caption="Little's law: in a steady service the caseload equals throughput × time in "
-        "service. A large difference usually means missing dates in the extract.",
-    )
-
-
-def sampling_charts(result: DataAnalysis, engagement: Engagement | None = None) -> list[alt.Chart]:
-    """How staff time is spent per site, and the value-adding share with its 95% interval."""
-    if result.sampling_by_site is None or result.value_adding is None:
-        return []
-    by_site = result.sampling_by_site[result.sampling_by_site["site"] != ALL_SITES]
-    w = words(engagement)
-    return [
-        charts.work_sampling_profile(by_site, w),
-        charts.value_adding_with_ci(result.value_adding, w),
-    ]
-
-
-def sampling_table(result: DataAnalysis, engagement: Engagement | None = None) -> HTML | None:
-    """Share of observed time spent with the people served per site, with interval and n."""
-    if result.value_adding is None:
-        return None
-    frame = result.value_adding.copy()
-    frame["share_text"] = [
-        _with_interval(v, lo, hi, share)
-        for v, lo, hi in frame[["share", "ci_low", "ci_high"]].itertuples(index=False)
-    ]
-    columns = {
-        "site_name": say("{Site}", engagement),
-        "n": "Observations",
-        "value_adding": say("With the {customer}", engagement),
-        "share_text": "Share (95% interval)",
-    }
-    formats = {"n": number, "value_adding": number, "required_n": number}
-    if "design_effect" in frame:
-        columns |= {"design_effect": "Design effect of rounds"}
-        columns |= {"required_n_relative": "Needed for ±20% of the share"}
-        formats |= {"design_effect": lambda v: number(v, 2), "required_n_relative": number}
-    columns |= {"required_n": "Needed for ±3 pp", "sufficient": "Enough?"}
-    formats["sufficient"] = lambda v: "yes" if v else "more needed"
-    overall = frame[frame["site"] == ALL_SITES]
-    weighting = str(overall["weighting"].iloc[0]) if "weighting" in frame and len(overall) else ""
-    return table(
-        frame,
-        columns,
-        formats,
-        caption=say(
-            "Work sampling: share of observed staff time spent on value-adding {customer} "
-            f"work{_observed(result)}. Observations taken in rounds (several staff at one "
-            "moment) are alike, so the interval and the sample sizes count them at their design "
-            "effect." + (f" Overall: {weighting}." if weighting else ""),
-            engagement,
-        ),
-    )
-
-
-def _observed(result: DataAnalysis) -> str:
-    """' (observed 3 Mar–28 Mar 2025)', from the stored extract dates; '' without them."""
-    sources = result.sources
-    if sources is None or "work_sampling" not in set(sources["source"]):
-        return ""
-    row = sources[sources["source"] == "work_sampling"].iloc[0]
-    first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
-    return f", observed {first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def opinion_table(result: DataAnalysis) -> HTML:

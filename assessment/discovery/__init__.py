@@ -3,7 +3,8 @@
 The step's public face: notebook ``04_discovery.ipynb``, the other steps and the report use only
 what this module exports. Modules (the anatomy every step follows, see docs/architecture.md):
 - ``vocabulary``: the coding vocabularies, read from engagement.yaml's ``method`` section;
-- ``models``: evidence items, journey steps and findings, and their checks;
+- ``models``: evidence items, journey steps and findings; ``validation``: a batch of them
+  checked whole against the engagement's references;
 - ``schema`` and ``store``: discovery's tables in the workbook store;
 - ``sheets``: the Evidence, Journeys and Findings capture sheets, registered;
 - pure analysis: ``analysis`` (counts, verdicts, suggested findings), ``journey`` (consistency,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assessment.engagement import DEFAULT_MIN_GROUP_SIZE
+from assessment.engagement_settings import DEFAULT_MIN_GROUP_SIZE
 
 IMPERSONAL_SOURCES = frozenset({"document"})
 """Source types whose items stand for no person (a document singles nobody out by itself)."""

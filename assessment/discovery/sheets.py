@@ -22,14 +22,7 @@ from typing import Any
 from assessment.capture import SheetSpec
 from assessment.capture_registry import Prepared, SheetGroup, imported, ledger, register
 from assessment.discovery import store as tables
-from assessment.discovery.models import (
-    Evidence,
-    Finding,
-    JourneyStep,
-    validate_evidence,
-    validate_findings,
-    validate_journey,
-)
+from assessment.discovery.models import Evidence, Finding, JourneyStep
 from assessment.discovery.rows import (
     EVIDENCE_SHEET,
     FINDING_SHEET,
@@ -46,6 +39,7 @@ from assessment.discovery.rows import (
     journey_rows,
     row_field,
 )
+from assessment.discovery.validation import validate_evidence, validate_findings, validate_journey
 from assessment.discovery.vocabulary import vocabulary
 from assessment.engagement import Engagement
 from assessment.entries import Entry, Transaction

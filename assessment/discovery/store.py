@@ -25,11 +25,9 @@ from assessment.discovery.models import (
     evidence_frame,
     finding_frame,
     journey_frame,
-    validate_evidence,
-    validate_findings,
-    validate_journey,
 )
 from assessment.discovery.schema import COMPONENT, MIGRATIONS, TABLES
+from assessment.discovery.validation import validate_evidence, validate_findings, validate_journey
 from assessment.discovery.vocabulary import Vocabulary, vocabulary
 from assessment.engagement import Engagement
 from assessment.entries import Transaction

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assessment.engagement import DEFAULT_MIN_GROUP_SIZE, Engagement, Method
+from assessment.engagement import Engagement
+from assessment.engagement_settings import DEFAULT_MIN_GROUP_SIZE, Method
 from assessment.terminology import reword
 
 CONTRACT_WIDE = "ALL"

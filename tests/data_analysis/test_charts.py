@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assessment import charts as house
-from assessment.data_analysis import charts
+from assessment import chart_rendering
+from assessment.data_analysis import charts, outcome_charts, work_sampling_charts
 
 SPEC_SCRIPT = re.compile(r'<script type="application/json" class="aw-spec">(.*?)</script>', re.S)
 
@@ -172,7 +172,7 @@ def test_performance_by_site_turns_infinite_percentages_into_blanks(
     starts_to_date.loc[1, "pct_of_target"] = float("inf")  # a zero target
     spec = charts.performance_by_site(starts_to_date, "starts", "Starts").to_dict()
     assert dataset(spec)[1]["pct_of_target"] is None
-    json.loads(house.spec_json_for_script(spec))
+    json.loads(chart_rendering.spec_json_for_script(spec))
 
 
 def test_performance_by_site_names_what_is_missing(starts_to_date: pd.DataFrame) -> None:
@@ -214,7 +214,7 @@ def test_performance_trend_filters_on_measure_when_present(
 
 
 def test_flow_funnel(caseload_flow: pd.DataFrame) -> None:
-    spec = charts.flow_funnel(caseload_flow).to_dict()
+    spec = outcome_charts.flow_funnel(caseload_flow).to_dict()
 
     assert spec["title"]["text"] == "Caseload flow: referrals, starts and outcomes by site"
     encoding = spec["encoding"]
@@ -255,7 +255,7 @@ def outcome_curves() -> pd.DataFrame:
 
 
 def test_outcome_over_time(outcome_curves: pd.DataFrame) -> None:
-    spec = charts.outcome_over_time(outcome_curves).to_dict()
+    spec = outcome_charts.outcome_over_time(outcome_curves).to_dict()
 
     assert spec["title"]["text"] == "Chance of an outcome by time since start, by site"
     assert "those who left as without an outcome" in spec["title"]["subtitle"]
@@ -270,7 +270,7 @@ def test_outcome_over_time(outcome_curves: pd.DataFrame) -> None:
 
 
 def test_work_sampling_profile(work_sampling_shares: pd.DataFrame) -> None:
-    spec = charts.work_sampling_profile(work_sampling_shares).to_dict()
+    spec = work_sampling_charts.work_sampling_profile(work_sampling_shares).to_dict()
 
     assert spec["title"]["text"] == "How time is spent: work-sampling profile by site"
     encoding = spec["encoding"]
@@ -283,9 +283,9 @@ def test_work_sampling_profile(work_sampling_shares: pd.DataFrame) -> None:
     assert encoding["color"]["scale"] == {
         "domain": ["Value adding", "Value enabling", "Non-value adding"],
         "range": [
-            charts.CATEGORY_COLOURS["value_adding"],
-            charts.CATEGORY_COLOURS["value_enabling"],
-            charts.CATEGORY_COLOURS["non_value"],
+            work_sampling_charts.CATEGORY_COLOURS["value_adding"],
+            work_sampling_charts.CATEGORY_COLOURS["value_enabling"],
+            work_sampling_charts.CATEGORY_COLOURS["non_value"],
         ],
     }
     assert encoding["order"]["field"] == "category_order"
@@ -306,11 +306,11 @@ def test_work_sampling_profile_rejects_unknown_categories(
 ) -> None:
     work_sampling_shares.loc[0, "category"] = "coffee"
     with pytest.raises(ValueError, match="unknown category coffee"):
-        charts.work_sampling_profile(work_sampling_shares)
+        work_sampling_charts.work_sampling_profile(work_sampling_shares)
 
 
 def test_value_adding_with_ci(value_adding_shares: pd.DataFrame) -> None:
-    spec = charts.value_adding_with_ci(value_adding_shares).to_dict()
+    spec = work_sampling_charts.value_adding_with_ci(value_adding_shares).to_dict()
 
     assert spec["title"]["text"] == "Time spent adding value, with its 95% confidence interval"
     (interval,) = units_of(spec, "errorbar")
@@ -335,12 +335,12 @@ def test_every_chart_renders_to_svg_offline(
     every_chart = [
         charts.performance_by_site(starts_to_date, "starts", "Starts"),
         charts.performance_trend(monthly_starts, "starts", "Starts"),
-        charts.flow_funnel(caseload_flow),
-        charts.outcome_over_time(outcome_curves),
-        charts.work_sampling_profile(work_sampling_shares),
-        charts.value_adding_with_ci(value_adding_shares),
+        outcome_charts.flow_funnel(caseload_flow),
+        outcome_charts.outcome_over_time(outcome_curves),
+        work_sampling_charts.work_sampling_profile(work_sampling_shares),
+        work_sampling_charts.value_adding_with_ci(value_adding_shares),
     ]
     for chart in every_chart:
-        page = house.chart_html(chart)
+        page = chart_rendering.chart_html(chart)
         assert "<svg" in page
         assert "<script src" not in page

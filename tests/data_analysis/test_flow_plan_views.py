@@ -94,7 +94,7 @@ def test_levers_only_where_the_benchmark_difference_is_real(demo) -> None:
 
 
 def test_a_health_providers_plan_never_says_customer_adviser_or_site(demo) -> None:
-    from assessment.engagement import Terminology
+    from assessment.engagement_settings import Terminology
 
     engagement, _ = demo
     clinic = engagement.model_copy(

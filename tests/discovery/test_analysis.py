@@ -32,7 +32,8 @@ from assessment.discovery.analysis import (
     verdict,
     verdict_summary,
 )
-from assessment.discovery.models import evidence_frame, validate_evidence
+from assessment.discovery.models import evidence_frame
+from assessment.discovery.validation import validate_evidence
 from assessment.discovery.vocabulary import Vocabulary
 
 from .conftest import evidence_item

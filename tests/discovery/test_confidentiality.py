@@ -45,12 +45,8 @@ from assessment.discovery.confidentiality import (
     redact,
     suppressed_counts,
 )
-from assessment.discovery.models import (
-    evidence_frame,
-    finding_frame,
-    validate_evidence,
-    validate_findings,
-)
+from assessment.discovery.models import evidence_frame, finding_frame
+from assessment.discovery.validation import validate_evidence, validate_findings
 from assessment.discovery.vocabulary import Vocabulary
 
 from .conftest import evidence_item

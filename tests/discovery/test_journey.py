@@ -36,7 +36,8 @@ from assessment.discovery.journey import (
     similarity,
     today_and_proposed,
 )
-from assessment.discovery.models import journey_frame, validate_journey
+from assessment.discovery.models import journey_frame
+from assessment.discovery.validation import validate_journey
 from assessment.discovery.vocabulary import Vocabulary
 
 DEFINED = ["Referral", "Initial assessment", "Action plan", "Job search", "Job outcome"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assessment.discovery.log import ANY, EvidenceLog, filtered, option_counts
-from assessment.discovery.models import evidence_frame, validate_evidence
+from assessment.discovery.models import evidence_frame
+from assessment.discovery.validation import validate_evidence
 
 TITLES = {"h1": "Eastgate Centre at 27% of target", "h2": "Harbour has no defined journey"}
 

@@ -9,14 +9,8 @@ from typing import Any
 
 import pytest
 
-from assessment.discovery.models import (
-    TEXT_MAX,
-    Evidence,
-    evidence_frame,
-    validate_evidence,
-    validate_findings,
-    validate_journey,
-)
+from assessment.discovery.models import TEXT_MAX, Evidence, evidence_frame
+from assessment.discovery.validation import validate_evidence, validate_findings, validate_journey
 from assessment.discovery.vocabulary import Vocabulary, default_vocabulary, vocabulary
 from assessment.engagement import load_engagement
 from assessment.errors import InputError

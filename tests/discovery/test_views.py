@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from IPython.display import HTML
 
-from assessment import charts as house
+from assessment import chart_rendering
 from assessment.discovery import charts, views
 from assessment.discovery.analysis import evidence_counts, hypothesis_verdicts, suggest_findings
 from assessment.discovery.confidentiality import client_view
@@ -21,14 +21,8 @@ from assessment.discovery.journey import (
     consistency_vs_performance,
     journey_consistency,
 )
-from assessment.discovery.models import (
-    evidence_frame,
-    finding_frame,
-    journey_frame,
-    validate_evidence,
-    validate_findings,
-    validate_journey,
-)
+from assessment.discovery.models import evidence_frame, finding_frame, journey_frame
+from assessment.discovery.validation import validate_evidence, validate_findings, validate_journey
 from assessment.discovery.vocabulary import Vocabulary, default_vocabulary
 
 from .conftest import evidence_item
@@ -168,7 +162,7 @@ def test_charts_carry_inline_data_and_render_scripts_as_text(
         spec = spec_of(chart)
         assert spec["datasets"], "charts carry their data inline"
         assert not any("url" in d for d in all_data(spec) if isinstance(d, dict))
-        page = house.chart_html(chart)
+        page = chart_rendering.chart_html(chart)
         assert "<script>alert" not in page
         assert "<img src=x" not in page
         for name in NAMES:
