@@ -162,7 +162,8 @@ def months_html(basis: PlanBasis, agreed: Projection, scenario: Projection) -> s
     span = Period(pd.Timestamp(agreed.months[0]), pd.Timestamp(agreed.months[-1])).label()
     caption = (
         f"{basis.kpi_label}, % of contracted target, each month over the {basis.window} months "
-        f"to it, {span}: the actual to {date_text(basis.data_to)}, projected after"
+        f"to it, {span}: the actual to {date_text(basis.data_to)}"
+        + (", projected after" if not all(agreed.actual_months) else "")
     )
     body = "".join(
         f"<tr><th scope='row'>{month_text(m)}{' (actual)' if actual else ''}</th>"
