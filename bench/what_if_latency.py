@@ -124,8 +124,10 @@ async def client(
     page = await context.new_page()
     await page.route("**/*", only_local)
     began = time.perf_counter()
-    await page.goto(url)
     try:
+        # five pages at once on a loaded machine: the page's "load" can take more than
+        # Playwright's default 30 s; the figure measured is change-to-update, not the page load
+        await page.goto(url, wait_until="commit", timeout=180_000)
         await page.wait_for_selector(PROJECTED, timeout=180_000)
     except Exception as error:
         live = await page.locator("script[data-aw-voila-loader]").count()

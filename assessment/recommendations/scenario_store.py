@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import pandas as pd
 
 from assessment.engagement import Engagement
 from assessment.errors import InputError, Problem
+from assessment.periods import MONTHS_FRAME, engagement_month_table, month_end
 from assessment.recommendations import measures
 from assessment.recommendations.models import ALL_SITES
 from assessment.recommendations.scenarios import Benchmark, Lever, PlanBasis, Scenario
@@ -82,8 +84,9 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
         (str(r.name), None if pd.isna(r.fraction) else float(r.fraction), _day(r.date))
         for r in stages.itertuples()
     )
-    summit = max((s for s in declared if s[1] is not None), key=lambda s: s[1], default=None)
-    by = (summit[2] if summit and summit[2] else None) or engagement.contract.end
+    actuals = _actuals(engagement, data, key)
+    last = pd.Timestamp(actuals[-1][0]) if actuals else start
+    price = float(engagement.kpi(key).value_per_unit or 0.0)
     return PlanBasis(
         plan=plan,
         stages=declared,
@@ -94,7 +97,27 @@ def load_basis(engagement: Engagement) -> PlanBasis | None:
         contract_end=engagement.contract.end,
         contract_units=measures.monthly_target(data, key, ALL_SITES, start, n) or 0.0,
         horizon=engagement.analysis.value_horizon_months,
-        benchmarks=_benchmarks(engagement, data, key, start, lower, by, n),
+        benchmarks=_benchmarks(engagement, data, key, (start, last), lower, n, price or math.nan),
+        actuals=actuals,
+        window=n,
+        lower_is_better=lower,
+    )
+
+
+def _actuals(
+    engagement: Engagement, data: pd.DataFrame, key: str
+) -> tuple[tuple[dt.date, float, float], ...]:
+    """The headline KPI's months that count (``assessment.periods``), whole contract."""
+    with Store(engagement.store_path) as store:
+        months = store.frame(MONTHS_FRAME) if store.has_frame(MONTHS_FRAME) else None
+    if months is None:  # a store from before months were flagged: judge its months now
+        months = engagement_month_table(engagement, data["period"])
+    months["period"] = pd.to_datetime(months["period"])
+    used = set(months.loc[months["used"], "period"])
+    rows = data[(data["measure"] == key) & (data["site"] == ALL_SITES)]
+    rows = rows[rows["period"].isin(used)].sort_values("period")
+    return tuple(
+        (pd.Timestamp(r.period).date(), float(r.actual), float(r.target)) for r in rows.itertuples()
     )
 
 
@@ -102,23 +125,32 @@ def _benchmarks(
     engagement: Engagement,
     data: pd.DataFrame,
     key: str,
-    start: pd.Timestamp,
+    months: tuple[pd.Timestamp, pd.Timestamp],
     lower: bool,
-    by: dt.date,
     n: int,
+    price: float,
 ) -> tuple[Benchmark, ...]:
-    """Every site below the best site's rate, which it could reach by ``by``."""
+    """Every site below the plan's benchmark, which it could reach from the next month.
+
+    The benchmark is the best site's rate over the plan's baseline months (the rate the plan's
+    targets were set against); each site's level is its level now (the recent months). None
+    when the data already covers the contract's last month: no month is left to reach it.
+    """
+    base, last = months
+    by = month_end(last)
+    if by >= engagement.contract.end:
+        return ()
     sites = [s.key for s in engagement.sites]
-    best = measures.best_site(data, key, sites, start, lower, n)
+    best = measures.best_site(data, key, sites, base, lower, n)
     if best is None:
         return ()
     found = []
     for site in sites:
-        level = measures.window_pct(data, key, site, start, lower, n)
-        units = measures.monthly_target(data, key, site, start, n)
+        level = measures.window_pct(data, key, site, last, lower, n)
+        units = measures.monthly_target(data, key, site, last, n)
         if site == best[0] or level is None or not units or level >= best[1]:
             continue
-        found.append(Benchmark(site, level, best[1], float(units), by))
+        found.append(Benchmark(site, level, best[1], float(units), by, price, best[0]))
     return tuple(found)
 
 

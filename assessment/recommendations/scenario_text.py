@@ -12,8 +12,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from assessment.errors import InputError, Problem
-from assessment.presentation import month_text
-from assessment.recommendations.scenarios import Lever, PlanBasis, Projection, Scenario, compare
+from assessment.recommendations.scenarios import (
+    Lever,
+    PlanBasis,
+    Projection,
+    Scenario,
+    compare,
+    end_label,
+)
 
 LEVER_FORMAT = "ID=PCT or ID=PCT,delay=MONTHS (PCT 0-100 % of the target's gain, MONTHS 0 or more)"
 _LEVER = re.compile(
@@ -86,11 +92,10 @@ def _figures(p: Projection, fmt: Callable[[object], str]) -> str:
 
 
 def scenario_lines(basis: PlanBasis, scenario: Scenario, fmt: Callable[[object], str]) -> list[str]:
-    """What the scenario projects at the contract's end, beside the agreed plan."""
+    """What the scenario projects over the contract's last months, beside the agreed plan."""
     agreed, moved = compare(basis, scenario)
-    when = month_text(basis.contract_end).replace("\xa0", " ")
     return [
-        f"  {basis.kpi_label}, % of contracted target, {when}:",
+        f"  {end_label(basis, agreed)}:",
         f"    agreed plan: {_figures(agreed, fmt)}",
         f"    {scenario.name}: {_figures(moved, fmt)}",
     ]

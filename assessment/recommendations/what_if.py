@@ -18,6 +18,7 @@ from IPython.display import HTML
 from assessment.engagement import Engagement
 from assessment.periods import Period
 from assessment.presentation import callout, date_text, money, month_text
+from assessment.recommendations.scenario_notes import benchmark_label, control_notes, panel_note
 from assessment.recommendations.scenario_store import (
     NO_PLAN,
     STALE_PLAN,
@@ -30,6 +31,7 @@ from assessment.recommendations.scenarios import (
     PlanBasis,
     Projection,
     Scenario,
+    end_label,
     project,
 )
 
@@ -60,8 +62,10 @@ def changes_html(basis: PlanBasis, scenario: Scenario, names: dict[str, str]) ->
                 or "as agreed"
             )
         items.append(f"{tasks.get(action_id, action_id)}: {moved}")
+    benches = {b.site: b for b in basis.benchmarks}
     items += [
-        f"{names.get(s, s)} reaches the best site's rate" for s in sorted(scenario.benchmark_sites)
+        benchmark_label(basis, benches[s], names) if s in benches else f"{names.get(s, s)}"
+        for s in sorted(scenario.benchmark_sites)
     ]
     lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
     return f"<ul class='aw-scenario-changes'>{lis}</ul>" if lis else ""
@@ -79,7 +83,7 @@ def _row(
         fmt(p.cost),
         _ret(p),
     )
-    labels = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
+    labels = ("Scenario", "Saved", heading, "Roadmap position", "Value", "Cost", "Return")
     tds = "".join(
         f"<td data-label='{html.escape(label)}'><div>{html.escape(cell)}"
         f"{changes if label == 'Scenario' else ''}</div></td>"
@@ -94,17 +98,19 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     if basis is None:
         return _no_basis(engagement)
     fmt = money(engagement)
-    heading = kpi_heading(basis)
-    rows = [_row(project(basis, Scenario()), fmt, "agreed", heading)]
+    agreed = project(basis, Scenario())
+    heading = end_label(basis, agreed)
+    rows = [_row(agreed, fmt, "agreed", heading)]
     names = engagement.site_names()
     for scenario, by, on in saved_scenarios(engagement):
         moved = changes_html(basis, scenario, names)
         rows.append(_row(project(basis, scenario), fmt, f"{by}, {date_text(on)}", heading, moved))
-    columns = ("Scenario", "Saved", heading, "Stage reached", "Value", "Cost", "Return")
+    columns = ("Scenario", "Saved", heading, "Roadmap position", "Value", "Cost", "Return")
     head = "".join(f"<th>{html.escape(h)}</th>" for h in columns)
     caption = (
         "The agreed plan and the scenarios saved with it, projected by the same functions as the "
-        f"plan to the contract's last month ({month_text(basis.contract_end)})."
+        f"plan over the contract's last {basis.window} months, the report's recent level; "
+        f"months to {date_text(basis.data_to)} are the actual."
     )
     return HTML(
         f"<table class='aw-table aw-scenarios'><caption>{html.escape(caption)}</caption>"
@@ -112,22 +118,25 @@ def scenarios_for_client(engagement: Engagement) -> HTML:
     )
 
 
-def kpi_heading(basis: PlanBasis) -> str:
-    """The headline figure's name: the KPI, its unit and the month it is read in."""
-    return f"{basis.kpi_label}, % of contracted target, {month_text(basis.contract_end)}"
-
-
 def figures_html(
     basis: PlanBasis, agreed: Projection, scenario: Projection, fmt: Callable[[object], str]
 ) -> str:
     """The scenario's figures beside the agreed plan's (the served panel's output)."""
-    end = month_text(basis.contract_end)
+    span = agreed.end_period.label() if agreed.end_period else month_text(basis.contract_end)
     rows = [
-        (kpi_heading(basis), f"{agreed.end_level:,.0f}%", f"{scenario.end_level:,.0f}%"),
-        (f"Stage reached, {end}", agreed.end_stage, scenario.end_stage),
+        (end_label(basis, agreed), f"{agreed.end_level:,.0f}%", f"{scenario.end_level:,.0f}%"),
+        (f"Roadmap position over {span}", agreed.end_stage, scenario.end_stage),
     ]
     for a, s in zip(agreed.stages, scenario.stages, strict=True):
-        rows.append((f"Stage reached by {date_text(a.date)}", a.reached, s.reached))
+        kind = "actual" if a.actual else "projected"
+        rows.append(
+            (
+                f"Roadmap position by {date_text(a.date)} ({a.name}), over {a.period.label()} "
+                f"({kind})",
+                f"{a.reached}, {a.level:,.0f}%",
+                f"{s.reached}, {s.level:,.0f}%",
+            )
+        )
     rows += [
         ("Value", fmt(agreed.value), fmt(scenario.value)),
         ("Cost", fmt(agreed.cost), fmt(scenario.cost)),
@@ -151,12 +160,18 @@ def months_html(basis: PlanBasis, agreed: Projection, scenario: Projection) -> s
     if not agreed.months:
         return ""
     span = Period(pd.Timestamp(agreed.months[0]), pd.Timestamp(agreed.months[-1])).label()
-    caption = f"{basis.kpi_label}, % of contracted target, per month, {span}"
+    caption = (
+        f"{basis.kpi_label}, % of contracted target, each month over the {basis.window} months "
+        f"to it, {span}: the actual to {date_text(basis.data_to)}"
+        + (", projected after" if not all(agreed.actual_months) else "")
+    )
     body = "".join(
-        f"<tr><th scope='row'>{month_text(m)}</th>"
+        f"<tr><th scope='row'>{month_text(m)}{' (actual)' if actual else ''}</th>"
         f"<td class='aw-agreed' data-label='Agreed plan'>{a:,.0f}%</td>"
         f"<td class='aw-projected-month' data-label='What if'>{p:,.0f}%</td></tr>"
-        for m, a, p in zip(agreed.months, agreed.levels, scenario.levels, strict=True)
+        for m, a, p, actual in zip(
+            agreed.months, agreed.levels, scenario.levels, agreed.actual_months, strict=True
+        )
     )
     return (
         "<table class='aw-table aw-compact aw-what-if-months'>"
@@ -192,18 +207,24 @@ class WhatIfPanel:
         self.share: dict[str, widgets.IntSlider] = {}
         self.delay: dict[str, widgets.IntSlider] = {}
         self.left_out: dict[str, widgets.Checkbox] = {}
+        self.notes = control_notes(basis, self.agreed)  # what a control cannot move, and why
         rows = []
+        note = panel_note(basis)
+        if note:
+            rows.append(widgets.HTML(f"<p class='aw-what-if-note'>{html.escape(note)}</p>"))
         for r in basis.plan.itertuples():
             a = str(r.action_id)
             self.share[a] = _slider(100, 100, 5, "% of its target reached")
             self.delay[a] = _slider(0, 12, 1, "Months late")
             self.left_out[a] = _checkbox("Leave this action out")
             label = widgets.HTML(f"<strong>{html.escape(str(r.task))}</strong>")
-            rows.append(widgets.VBox([label, self.share[a], self.delay[a], self.left_out[a]]))
-        self.bench = {
-            b.site: _checkbox(f"{names.get(b.site, b.site)} reaches the best site's rate")
-            for b in basis.benchmarks
-        }
+            said = self.notes.get(a, "")
+            note_html = f"<p class='aw-control-note'>{html.escape(said)}</p>"
+            extra = [widgets.HTML(note_html)] if said else []
+            rows.append(
+                widgets.VBox([label, *extra, self.share[a], self.delay[a], self.left_out[a]])
+            )
+        self.bench = {b.site: _checkbox(benchmark_label(basis, b, names)) for b in basis.benchmarks}
         self.output = widgets.HTML()
         for control in (*self.share.values(), *self.delay.values(), *self.left_out.values()):
             control.observe(self.update, names="value")

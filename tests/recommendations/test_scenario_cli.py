@@ -3,7 +3,8 @@
 The published plan: a1 lifts North Hub's job outcomes from 30 % to 50 % of its 20 a month by
 30 Sep 2025, £3,800; agreed, the contract (40 a month, ends 31 Dec 2025) reaches 65 % from base
 camp's 55 %, worth £18,000. At 50 % of its target a1 lifts North to 40 %: 2 more jobs a month
-(10 points of 20), the contract gains 2 / 40 = 5 points (60 %), worth £3,000 a month.
+(10 points of 20), the contract gains 2 / 40 = 5 points (60 %), worth £3,000 a month. Every level
+is over the three months to the contract's last (Oct-Dec 2025), as the report's roadmap reads it.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ def test_save_prints_the_figures_beside_the_agreed_plan_and_stores_it(
     assert "Saved scenario 'Half of a1, late': a1 at 50 % of its target, 1 month late" in out
     main(["scenario", "save", root, "a1 late", "--by", "A", "--action", "a1=100,delay=2"])
     assert "Saved scenario 'a1 late': a1 2 months late" in capsys.readouterr().out
-    assert "Job outcomes, % of contracted target, Dec 2025:" in out
+    assert "Job outcomes, % of contracted target over Oct–Dec 2025 (projected):" in out
     assert "agreed plan: 65% (" in out and "value £18,000, cost £3,800, return 4.7 ×" in out
-    # a1 due 30 Oct 2025: counted from November, 2 months x 2 jobs x £1,500 = £6,000
-    assert "Half of a1, late: 60% (" in out and "value £6,000, cost £3,800, return 1.6 ×" in out
+    # a1 due 30 Oct 2025: counted from November, 2 months x 2 jobs x £1,500 = £6,000; over
+    # Oct-Dec the contract delivers 22 + 24 + 24 of 120 = 58.3 %
+    assert "Half of a1, late: 58% (" in out and "value £6,000, cost £3,800, return 1.6 ×" in out
     [(scenario, by, on), _] = saved_scenarios(published)  # by name: "Half..." before "a1 late"
     assert (scenario.name, by, on) == ("Half of a1, late", "Consultant", dt.date(2025, 7, 20))
     assert scenario.levers == {"a1": Lever(share=50, delay=1)}

@@ -11,7 +11,10 @@ would have seen. The checks read only the page's text and tables, never the stor
 - a roadmap stage due by the data's last day spoken of as still ahead ("is not reached yet",
   "next Camp 1 ... by 30 Jun 2026" on data to 30 June 2026): it was missed;
 - a "most valuable" action worth £0;
-- the actions on one measure sharing more than closing that measure's whole gap.
+- the actions on one measure sharing more than closing that measure's whole gap;
+- the What if table's agreed plan giving the headline KPI for months that end where the
+  roadmap's level ends (months the data covers) with another value, other months, or another
+  roadmap position than the roadmap states.
 """
 
 from __future__ import annotations
@@ -234,7 +237,66 @@ def contradictions(html: str, report_day: dt.date) -> list[str]:
         *worthless_most_valuable(soup),
         *overclaimed_gaps(soup),
         *outcome_chance_disagreements(soup),
+        *what_if_disagreements(soup),
     ]
+
+
+_WHAT_IF_HEAD = re.compile(rf"% of contracted target(?: over|,) ({PERIOD})")
+_MONTH = re.compile(r"([A-Z][a-z]{2}) (\d{4})$")
+_ROADMAP_NOW = re.compile(
+    rf"(\d[\d,]*)% of contract over ({PERIOD})[:,] (above the summit|at base camp|above base camp"
+    r"|([^.;:]+?) reached)"
+)
+
+
+def _last_month(period: str) -> str:
+    """The period's last month as shown: 'Apr–Jun 2026' -> 'Jun 2026'."""
+    match = _MONTH.search(period.split("–")[-1])
+    if match:
+        return f"{match.group(1)} {match.group(2)}"
+    year = period.split()[-1]
+    return f"{period.split('–')[-1].split()[0]} {year}"
+
+
+def what_if_disagreements(soup: BeautifulSoup) -> list[str]:
+    """The What if table's agreed plan against the roadmap's level for months ending alike.
+
+    The roadmap states the level now ("Now 107% of contract over Apr–Jun 2026: above the
+    summit"); where the agreed plan's figure covers months ending in the same month, it must be
+    the same figure over the same months, at the same place on the roadmap.
+    """
+    text = re.sub(r"\s+", " ", soup.get_text(" ", strip=True))
+    stated = {
+        _last_month(m.group(2)): (m.group(1), m.group(2), m.group(3), m.group(4))
+        for m in _ROADMAP_NOW.finditer(text)
+    }
+    found = []
+    for table in soup.select("table.aw-scenarios"):
+        heads = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        column = next((h for h in heads if _WHAT_IF_HEAD.search(re.sub(r"\s+", " ", h))), None)
+        rows = _rows(BeautifulSoup(str(table), "html.parser"), "aw-scenarios")
+        agreed = next((r for r in rows if r.get("Scenario") == "Agreed plan"), None)
+        if column is None or agreed is None:
+            continue
+        period = _WHAT_IF_HEAD.search(re.sub(r"\s+", " ", column)).group(1)
+        said = stated.get(_last_month(period))
+        if said is None:
+            continue
+        value, months, where, stage = said
+        shown = agreed[column].rstrip("%")
+        position = agreed.get("Roadmap position", agreed.get("Stage reached", ""))
+        if (shown, period) != (value, months):
+            found.append(
+                f"What if: agreed plan {shown}% over {period}, the roadmap {value}% over {months}"
+            )
+        expected = {
+            "above the summit": "hold it",
+            "at base camp": "Base camp",
+            "above base camp": "Base camp",
+        }.get(where, stage)
+        if expected and expected not in position:
+            found.append(f"What if: agreed plan at '{position}', the roadmap says {where}")
+    return found
 
 
 def unnamed_periods(soup: BeautifulSoup) -> list[str]:

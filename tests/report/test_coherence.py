@@ -192,3 +192,43 @@ def test_the_step1_only_health_report_is_coherent_and_interim(demo_batch: dict) 
     text = soup.get_text(" ", strip=True)
     assert "Interim report: data analysis" in text
     assert "customer" not in text.casefold()
+
+
+WHAT_IF_PAGE = """
+<p>Base camp: 122% of contract over Dec 2025–Feb 2026. Now 107% of contract over Apr–Jun 2026:
+above the summit (100%): hold it.</p>
+<table class='aw-table aw-scenarios'><thead><tr><th>Scenario</th><th>Saved</th>
+<th>Job outcomes, % of contracted target, {period}</th><th>Roadmap position</th></tr></thead>
+<tbody><tr><td>Agreed plan</td><td>agreed</td><td>{value}</td><td>{where}</td></tr></tbody></table>
+"""
+
+
+def test_the_what_if_check_finds_an_agreed_plan_the_roadmap_contradicts() -> None:
+    # what the What if table said before its figures were the roadmap's: one month, from base camp
+    bad = WHAT_IF_PAGE.format(period="Jun 2026", value="129%", where="Base camp")
+    assert coherence.what_if_disagreements(coherence.page(bad)) == [
+        "What if: agreed plan 129% over Jun 2026, the roadmap 107% over Apr–Jun 2026",
+        "What if: agreed plan at 'Base camp', the roadmap says above the summit",
+    ]
+    good = WHAT_IF_PAGE.format(
+        period="Apr–Jun 2026 (actual)", value="107%", where="The summit, hold it"
+    )
+    assert coherence.what_if_disagreements(coherence.page(good)) == []
+
+
+@pytest.mark.notebook
+def test_the_what_if_agreed_plan_says_what_the_roadmap_says(demo_batch: dict) -> None:
+    # Riverside and Eastfield: the data covers the contract's last months, so the agreed plan's
+    # figure is the roadmap's level now, over the same months, at the same place
+    for key, figure, where in (
+        ("riverside", "107%", "The summit, hold it"),
+        ("eastfield", "71%", "Base camp"),
+    ):
+        soup = coherence.page(_report(demo_batch, key))
+        assert coherence.what_if_disagreements(soup) == [], key
+        [agreed] = [
+            r for r in coherence._rows(soup, "aw-scenarios") if r["Scenario"] == "Agreed plan"
+        ]
+        heads = [h for h in agreed if "% of contracted target" in h]
+        assert heads and agreed[heads[0]] == figure and agreed["Roadmap position"] == where, key
+        assert "(actual)" in heads[0], key
