@@ -59,7 +59,7 @@ def test_save_prints_the_figures_beside_the_agreed_plan_and_stores_it(
     assert "Saved scenario 'Half of a1, late': a1 at 50 % of its target, 1 month late" in out
     main(["scenario", "save", root, "a1 late", "--by", "A", "--action", "a1=100,delay=2"])
     assert "Saved scenario 'a1 late': a1 2 months late" in capsys.readouterr().out
-    assert "Job outcomes, % of contracted target over Oct–Dec 2025 (projected):" in out
+    assert "Job outcomes, % of contracted target over Oct–Dec\xa02025 (projected):" in out
     assert "agreed plan: 65% (" in out and "value £18,000, cost £3,800, return 4.7 ×" in out
     # a1 due 30 Oct 2025: counted from November, 2 months x 2 jobs x £1,500 = £6,000; over
     # Oct-Dec the contract delivers 22 + 24 + 24 of 120 = 58.3 %

@@ -70,7 +70,7 @@ def test_the_benchmark_switch_names_its_rate_months_and_start() -> None:
     bench = dataclasses.replace(EAST, benchmark="west")
     names = {"east": "East Hub", "west": "West Hub"}
     assert benchmark_label(basis, bench, names) == (
-        "East Hub (20% of contract over Nov 2025–Jan 2026) reaches West Hub's rate when the "
-        "plan was set (80% over Nov 2025–Jan 2026) from Feb\xa02026, beyond the plan's own "
+        "East Hub (20% of contract over Nov\xa02025–Jan\xa02026) reaches West Hub's rate when the "
+        "plan was set (80% over Nov\xa02025–Jan\xa02026) from Feb\xa02026, beyond the plan's own "
         "targets for it"
     )

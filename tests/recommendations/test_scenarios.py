@@ -85,11 +85,11 @@ def test_agreed_plan_reaches_camp_1_by_june_and_is_worth_nine_months_of_ten_poin
     # each month over the three to it: April (40 + 40 + 50) / 3, May (40 + 50 + 50) / 3
     assert agreed.levels[:5] == pytest.approx((40.0, 40.0, 130 / 3, 140 / 3, 50.0))
     assert [(s.name, s.level, s.reached, s.period.label()) for s in agreed.stages] == [
-        ("Camp 1", 50.0, "Camp 1", "Apr–Jun 2026"),
-        ("Summit", 50.0, "Camp 1", "Oct–Dec 2026"),
+        ("Camp 1", 50.0, "Camp 1", "Apr–Jun\xa02026"),
+        ("Summit", 50.0, "Camp 1", "Oct–Dec\xa02026"),
     ]
     assert end_label(basis, agreed) == (
-        "Job outcomes, % of contracted target over Oct–Dec 2026 (projected)"
+        "Job outcomes, % of contracted target over Oct–Dec\xa02026 (projected)"
     )
 
 
