@@ -95,8 +95,7 @@ def _serve(
         str(demo_report_run.folder.parent.parent),
         "--port",
         str(port),
-        "--token",
-        token,
+        f"--token={token}",  # one word: a token may begin with "-" (token_urlsafe)
         "--pool-size",
         "2",
         "--refill-delay",  # several pages are opened one after the other: refill at once
