@@ -8,7 +8,7 @@ spreadsheet shows them: the header is row 1, the first data row is row 2.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -180,6 +180,19 @@ def chromium() -> dict[str, object]:
             pytest.fail(message)
         pytest.skip(message)
     return {"executable_path": path, "args": _CHROMIUM_FLAGS, "headless": True}
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: dict) -> Iterator:
+    """Headless Chromium driven by Playwright, one per test module, closed after it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(**chromium)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 OPINION = [

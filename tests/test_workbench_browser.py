@@ -116,18 +116,6 @@ def _wait_for(base: str, token: str, server: subprocess.Popen, log: Path) -> Non
     raise RuntimeError(f"JupyterLab did not answer in 90 s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: dict) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(**chromium)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 @pytest.fixture
 def page(browser) -> Iterator:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

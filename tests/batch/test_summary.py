@@ -98,13 +98,9 @@ def test_index_row_is_escaped_and_shows_figures_and_stage(tmp_path: Path) -> Non
     assert "b1" not in html and "worker" not in html and "succeeded" not in html
 
 
-def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) -> None:
-    # base camp: Oct-Dec 2025 at 40 % (the first extract's last three months); now: Apr-Jun
-    # 2026 at 90 %: Camp 2 reached, the summit next, each level named by its months
-    folder = copy_engagement(tmp_path / "acme", "Acme")
-    _store_performance(folder, actual=620, target=1000)
+def _store_levels(folder: Path, actual: list[float]) -> None:
+    """The contract's level, % of target, each month of Oct 2025-Jun 2026; base camp Oct-Dec."""
     months = pd.date_range("2025-10-01", "2026-06-01", freq="MS")
-    actual = [40.0, 40.0, 40.0, 60.0, 60.0, 60.0, 90.0, 90.0, 90.0]
     by_period = pd.DataFrame(
         {"site": "ALL", "measure": "job_outcomes", "period": months, "actual": actual}
     ).assign(target=100.0)
@@ -121,6 +117,14 @@ def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) 
                 MONTHS_FRAME: table,
             },
         )
+
+
+def test_the_index_places_the_contract_by_the_one_roadmap_state(tmp_path: Path) -> None:
+    # base camp: Oct-Dec 2025 at 40 % (the first extract's last three months); now: Apr-Jun
+    # 2026 at 90 %: Camp 2 reached, the summit next, each level named by its months
+    folder = copy_engagement(tmp_path / "acme", "Acme")
+    _store_performance(folder, actual=620, target=1000)
+    _store_levels(folder, [40.0] * 3 + [60.0] * 3 + [90.0] * 3)
     found = standing(folder)
     assert found is not None
     assert (found.pct_of_target, found.recent_pct, plain(found.recent_period)) == (
@@ -150,24 +154,7 @@ def test_the_highlighted_stage_of_a_contract_above_its_summit_is_the_summit(
     # "above the summit (100%): hold it", so the chip it highlights is the summit, not base camp
     folder = copy_engagement(tmp_path / "acme", "Acme")
     _store_performance(folder, actual=620, target=1000)
-    months = pd.date_range("2025-10-01", "2026-06-01", freq="MS")
-    actual = [122.0] * 3 + [110.0] * 3 + [107.0] * 3
-    by_period = pd.DataFrame(
-        {"site": "ALL", "measure": "job_outcomes", "period": months, "actual": actual}
-    ).assign(target=100.0)
-    snapshot = pd.DataFrame({"key": ["k"], "period_to": ["2025-12-31"]})
-    table = month_table(
-        months, dt.date(2024, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 29)
-    )
-    with Store(folder / "workbook.sqlite") as store:
-        store.put_frames(
-            "data_analysis",
-            {
-                "data_analysis.performance_by_period": by_period,
-                "data_analysis.opinion_snapshot": snapshot,
-                MONTHS_FRAME: table,
-            },
-        )
+    _store_levels(folder, [122.0] * 3 + [110.0] * 3 + [107.0] * 3)
     found = standing(folder)
     assert found is not None and found.stage == "The summit"
     report = ContractReport(key="acme", folder=str(folder), status="succeeded", standing=found)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from processes import descendants, living
 
 from assessment import locks
 from assessment.batch.portfolio import load_portfolio
@@ -41,41 +42,11 @@ def _slow_notebooks(folder: Path) -> Path:
     return folder
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc), however deep."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _command(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
     except OSError:
         return "?"
-
-
-def alive(pids: set[int]) -> set[int]:
-    living = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            living.add(pid)
-    return living
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
@@ -100,9 +71,9 @@ def test_workers_and_kernels_die_with_their_batch(
         batch.send_signal(signal.SIGKILL)
         batch.wait(10)
         deadline = time.monotonic() + 10
-        while alive(below) and time.monotonic() < deadline:
+        while living(below) and time.monotonic() < deadline:
             time.sleep(0.2)
-        survivors = {pid: _command(pid) for pid in alive(below)}
+        survivors = {pid: _command(pid) for pid in living(below)}
         assert survivors == {}, "processes outlived their batch"
     finally:
         if batch.poll() is None:

@@ -50,18 +50,6 @@ def chart_count(html: str) -> int:
     return len(re.findall(r"""<figure\b[^>]*class=["']aw-chart["']""", html))
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: dict) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 class OfflinePage:
     """A page that may fetch only from 127.0.0.1 and file:, recording what it tried elsewhere."""
 

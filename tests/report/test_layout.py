@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -117,18 +116,6 @@ PROBE = r"""
 
 ALL_CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('figure.aw-chart')).every(
   (f) => ['interactive', 'static'].includes(f.getAttribute('data-aw-rendered')))"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: dict) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def look_at(browser, url: str, shots: Path | None, name: str) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from processes import living
 
 from .conftest import CLIENT, free_port
 
@@ -62,19 +63,6 @@ class Server:
             if int(stat[1]) == self.process.pid and b"ipykernel" in command and stat[0] != "Z":
                 found.add(int(entry.name))
         return found
-
-
-def living(pids: set[int]) -> set[int]:
-    """Those of ``pids`` still running (not gone, not a zombie)."""
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def start(run_folder: Path, *extra: str) -> Server:

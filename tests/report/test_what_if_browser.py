@@ -8,7 +8,6 @@ scenario. Screenshots before and after go to test-output/report/.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,6 @@ pytestmark = pytest.mark.browser
 
 PROJECTED = "table.aw-what-if tbody tr:first-child td.aw-projected"
 STAGE = "table.aw-what-if tbody tr:nth-child(2) td.aw-projected"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: dict) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _moving_control(served: Served) -> tuple[int, str, str, str, str]:
